@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+import * as users from './20261121000100_users.js';
+import * as subnets from './20261121000200_subnets_and_cohorts.js';
+import * as rooms from './20261121000300_rooms.js';
+import * as memberships from './20261121000400_memberships.js';
+import * as keys from './20261121000500_invitation_keys.js';
+import * as audit from './20261121000600_audit_log.js';
+import * as sessions from './20261121000700_sessions.js';
+import * as rateLimits from './20261121000800_rate_limits.js';
+
+type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
+
+/** Every migration in order. Listed explicitly so that tsx, vitest and the compiled build load the same set. */
+const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
+  ['20261121000100_users', users],
+  ['20261121000200_subnets_and_cohorts', subnets],
+  ['20261121000300_rooms', rooms],
+  ['20261121000400_memberships', memberships],
+  ['20261121000500_invitation_keys', keys],
+  ['20261121000600_audit_log', audit],
+  ['20261121000700_sessions', sessions],
+  ['20261121000800_rate_limits', rateLimits],
+];
+
+/** A knex MigrationSource over the list above. */
+export const migrationSource: Knex.MigrationSource<readonly [string, Migration]> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: ([name]) => name,
+  getMigration: async ([, migration]) => migration,
+};

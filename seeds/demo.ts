@@ -1,0 +1,160 @@
+import type { Knex } from 'knex';
+import { hashPassword } from '../src/auth/passwords.js';
+import type { Role, RoomKind } from '../src/policy/index.js';
+
+/**
+ * Demo data from SHaRON's own story: the services, their groups and rooms, and six accounts.
+ * Idempotent (finds before it inserts). Refuses to run in production.
+ */
+
+const UK_CRISIS = 'If you need help now: call NHS 111 and choose option 2 for mental health crisis support. Call Samaritans free on 116 123, any time. In an emergency, call 999.';
+
+type RoomSpec = [kind: RoomKind, name: string, description: string, audience: string[] | 'all'];
+interface SubnetSpec {
+  slug: string;
+  name: string;
+  description: string;
+  hours: string;
+  cohorts: [slug: string, name: string][];
+  rooms: RoomSpec[];
+}
+
+const SUBNETS: SubnetSpec[] = [
+  {
+    slug: 'eating-disorders', name: 'Eating Disorders', hours: 'Monday to Friday, 9am to 5pm',
+    description: 'Support for people in treatment for an eating disorder, and for people who have recovered.',
+    cohorts: [['anorexia', 'Anorexia'], ['bulimia', 'Bulimia'], ['binge-eating', 'Binge eating']],
+    rooms: [
+      ['living_room', 'Anorexia living room', 'Talk live with others in treatment for anorexia, people who have recovered and the team.', ['anorexia']],
+      ['living_room', 'Bulimia living room', 'Talk live with others in treatment for bulimia, people who have recovered and the team.', ['bulimia']],
+      ['living_room', 'Binge eating living room', 'Talk live with others in treatment for binge eating disorder and the team.', ['binge-eating']],
+      ['library', 'Eating disorders library', 'Accredited reading about eating disorders and recovery.', 'all'],
+      ['television', 'Eating disorders television', 'Self-help videos chosen by the team.', 'all'],
+      ['noticeboard', 'Eating disorders noticeboard', 'Ask a question; peer moderators and clinicians reply.', 'all'],
+    ],
+  },
+  {
+    slug: 'ed-carers', name: 'Eating Disorders Carers', hours: 'Monday to Friday, 9am to 5pm',
+    description: 'For parents, partners and friends caring for someone with an eating disorder.',
+    cohorts: [['carers', 'Carers']],
+    rooms: [
+      ['living_room', 'Carers living room', 'Talk live with other carers.', 'all'],
+      ['library', 'Carers library', 'Reading for carers.', 'all'],
+      ['noticeboard', 'Carers noticeboard', 'Questions and answers for carers.', 'all'],
+    ],
+  },
+  {
+    slug: 'perinatal', name: 'Perinatal', hours: 'Monday to Friday, 9am to 5pm',
+    description: 'Support for mothers and birthing parents during pregnancy and the first year.',
+    cohorts: [['parents', 'Parents']],
+    rooms: [
+      ['living_room', 'Perinatal living room', 'Talk live with other parents.', 'all'],
+      ['library', 'Perinatal library', 'Accredited reading for the perinatal period.', 'all'],
+    ],
+  },
+  {
+    slug: 'camhs', name: 'CAMHS', hours: 'Monday to Friday, 9am to 5pm',
+    description: 'Child and adolescent mental health services.',
+    cohorts: [['young-people', 'Young people'], ['parents', 'Parents']],
+    rooms: [
+      ['living_room', 'Young people living room', 'Talk live with other young people.', ['young-people']],
+      ['living_room', 'Parents living room', 'Talk live with other parents.', ['parents']],
+      ['library', 'CAMHS library', 'Reading for young people and families.', 'all'],
+    ],
+  },
+  {
+    slug: 'first-step', name: 'First Step', hours: 'Monday to Friday, 9am to 5pm',
+    description: 'For people waiting for a first appointment: what to expect, and support while you wait.',
+    cohorts: [['waiting', 'Waiting for a first appointment']],
+    rooms: [
+      ['library', 'First Step library', 'What to expect from the service, and about your condition.', 'all'],
+      ['television', 'First Step television', 'Short videos about the service.', 'all'],
+      ['noticeboard', 'First Step noticeboard', 'Ask the team a question while you wait.', 'all'],
+    ],
+  },
+  {
+    slug: 'veterans-trauma', name: 'Veterans Trauma', hours: 'Monday to Friday, 9am to 5pm',
+    description: 'Support for veterans living with trauma.',
+    cohorts: [['veterans', 'Veterans']],
+    rooms: [['living_room', 'Veterans living room', 'Talk live with other veterans.', 'all'], ['library', 'Veterans library', 'Reading about trauma and recovery.', 'all']],
+  },
+  {
+    slug: 'asperger-families', name: 'Asperger Families', hours: 'Monday to Friday, 9am to 5pm',
+    description: 'For families of people with Asperger syndrome.',
+    cohorts: [['families', 'Families']],
+    rooms: [['living_room', 'Families living room', 'Talk live with other families.', 'all'], ['noticeboard', 'Families noticeboard', 'Questions and answers.', 'all']],
+  },
+  {
+    slug: 'camhs-schools-training', name: 'CAMHS Schools Training', hours: 'Term time, Monday to Friday, 9am to 4pm',
+    description: 'Training shared by CAMHS with schools, social care and the police.',
+    cohorts: [['teachers', 'Teachers'], ['social-workers', 'Social workers'], ['police', 'Police']],
+    rooms: [
+      ['library', 'Training library', 'Training material for professionals who work with young people.', 'all'],
+      ['noticeboard', 'Training noticeboard', 'Questions for the CAMHS team.', 'all'],
+    ],
+  },
+];
+
+interface UserSpec {
+  username: string;
+  nickname: string;
+  displayName: string | null;
+  role: Role;
+  memberships: [subnetSlug: string, cohortSlug: string | null, privateReference: string | null][];
+}
+
+const USERS: UserSpec[] = [
+  { username: 'admin', nickname: 'Site keeper', displayName: 'Alex Admin', role: 'admin', memberships: [] },
+  { username: 'clinician', nickname: 'Dr Rowan', displayName: 'Dr Rowan Price', role: 'clinician', memberships: [['eating-disorders', null, null]] },
+  { username: 'peermod', nickname: 'Sam', displayName: 'Sam (peer support)', role: 'peer_moderator', memberships: [['eating-disorders', null, null]] },
+  { username: 'anna', nickname: 'Willow', displayName: null, role: 'patient', memberships: [['eating-disorders', 'anorexia', 'Demo record ED-0001']] },
+  { username: 'bella', nickname: 'Juniper', displayName: null, role: 'patient', memberships: [['eating-disorders', 'bulimia', 'Demo record ED-0002']] },
+  { username: 'carer', nickname: 'Hazel', displayName: null, role: 'carer', memberships: [['ed-carers', 'carers', 'Demo record EDC-0001']] },
+];
+
+async function ensure(trx: Knex.Transaction, table: string, where: Record<string, unknown>, insert: Record<string, unknown>): Promise<string> {
+  const found = await trx(table).where(where).first('id');
+  if (found) return found.id;
+  const [row] = await trx(table).insert({ ...where, ...insert }).returning('id');
+  return row.id;
+}
+
+/** Creates whatever part of the demo data is missing. */
+export async function seedDemo(db: Knex, demoPassword: string, env = process.env.NODE_ENV): Promise<void> {
+  if (env === 'production') throw new Error('The demo seed refuses to run with NODE_ENV=production.');
+  const passwordHash = await hashPassword(demoPassword);
+  await db.transaction(async (trx) => {
+    const cohortIds = new Map<string, string>();
+    const subnetIds = new Map<string, string>();
+    for (const s of SUBNETS) {
+      const subnetId = await ensure(trx, 'subnets', { slug: s.slug }, { name: s.name, description: s.description, crisis_contacts: UK_CRISIS, service_hours: s.hours });
+      subnetIds.set(s.slug, subnetId);
+      for (const [slug, name] of s.cohorts) cohortIds.set(`${s.slug}/${slug}`, await ensure(trx, 'cohorts', { subnet_id: subnetId, slug }, { name }));
+      for (const [kind, name, description, audience] of s.rooms) {
+        const existing = await trx('rooms').where({ subnet_id: subnetId, name }).first('id');
+        if (existing) continue;
+        const roomId = await ensure(trx, 'rooms', { subnet_id: subnetId, name }, { kind, description });
+        const slugs = audience === 'all' ? s.cohorts.map(([c]) => c) : audience;
+        await trx('room_audiences').insert(slugs.map((c) => ({ room_id: roomId, subnet_id: subnetId, cohort_id: cohortIds.get(`${s.slug}/${c}`) })));
+      }
+    }
+    for (const u of USERS) {
+      const userId = await ensure(trx, 'users', { username: u.username }, { nickname: u.nickname, display_name: u.displayName, role: u.role, password_hash: passwordHash });
+      for (const [subnetSlug, cohortSlug, reference] of u.memberships) {
+        const subnetId = subnetIds.get(subnetSlug);
+        await trx('memberships')
+          .insert({ user_id: userId, subnet_id: subnetId, cohort_id: cohortSlug ? cohortIds.get(`${subnetSlug}/${cohortSlug}`) : null, private_reference: reference })
+          .onConflict(['user_id', 'subnet_id'])
+          .ignore();
+      }
+    }
+  });
+}
+
+/** Seeds the demo data when the database has no accounts yet. Returns whether it did. */
+export async function seedDemoIfEmpty(db: Knex, demoPassword: string): Promise<boolean> {
+  const row = await db('users').count<{ count: number }[]>('* as count').first();
+  if (Number(row?.count ?? 0) > 0) return false;
+  await seedDemo(db, demoPassword);
+  return true;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ROOM_KINDS, STAFF_ROLES } from '../policy/index.js';
+import { Nickname, Username } from '../auth/identity.schemas.js';
+import { NewPassword } from '../auth/passwords.js';
+
+const csrf = { _csrf: z.string().optional() };
+const text = (max: number, label: string) => z.string().trim().max(max, `${label} must be ${max} characters or fewer`).default('');
+/** Checkbox groups arrive as a string, an array or nothing. */
+const idList = (message: string) =>
+  z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.uuid({ error: message })).max(100));
+
+export const SubnetBody = z.strictObject({
+  name: z.string({ error: 'Enter a name' }).trim().min(2, 'Enter a name of at least 2 characters').max(120, 'The name must be 120 characters or fewer'),
+  slug: z.string({ error: 'Enter a short name' }).trim().toLowerCase().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'The short name can use lower-case letters, numbers and single dashes, like eating-disorders').max(60, 'The short name must be 60 characters or fewer'),
+  description: text(2000, 'The description'),
+  crisisContacts: text(2000, 'The crisis contacts'),
+  serviceHours: text(200, 'The service hours'),
+  ...csrf,
+});
+export type SubnetInput = z.infer<typeof SubnetBody>;
+
+export const CohortBody = z.strictObject({
+  name: z.string({ error: 'Enter a name for the group' }).trim().min(2, 'Enter a name for the group of at least 2 characters').max(120, 'The name must be 120 characters or fewer'),
+  ...csrf,
+});
+
+export const RoomBody = z.strictObject({
+  name: z.string({ error: 'Enter a name' }).trim().min(2, 'Enter a name of at least 2 characters').max(120, 'The name must be 120 characters or fewer'),
+  description: text(2000, 'The description'),
+  kind: z.enum(ROOM_KINDS, { error: 'Choose what kind of room this is' }),
+  audience: idList('Choose who the room is for').refine((a) => a.length > 0, 'Choose at least one group the room is for'),
+  ...csrf,
+});
+export type RoomInput = z.infer<typeof RoomBody>;
+
+export const StaffBody = z.strictObject({
+  username: Username,
+  displayName: z.string({ error: 'Enter the name shown beside the staff badge' }).trim().min(2, 'Enter the name shown beside the staff badge').max(80, 'The display name must be 80 characters or fewer'),
+  nickname: Nickname,
+  role: z.enum(STAFF_ROLES, { error: 'Choose a role' }),
+  password: NewPassword,
+  subnetIds: idList('Choose services from the list'),
+  ...csrf,
+});
+export type StaffInput = z.infer<typeof StaffBody>;
+
+export const StaffSubnetsBody = z.strictObject({ subnetIds: idList('Choose services from the list'), ...csrf });
+
+export const AccountsQuery = z.strictObject({
+  q: z.string().trim().max(64).optional().default(''),
+  page: z.coerce.number().int().min(1).max(10_000).optional().default(1),
+});
+
+const dateOnly = z.union([z.literal(''), z.iso.date()]).optional().default('');
+export const AuditQuery = z.strictObject({
+  actor: z.string().trim().max(64).optional().default(''),
+  action: z.string().trim().max(60).optional().default(''),
+  target: z.string().trim().max(80).optional().default(''),
+  from: dateOnly,
+  to: dateOnly,
+  page: z.coerce.number().int().min(1).max(10_000).optional().default(1),
+});
+
+export const EmptyBody = z.strictObject(csrf);

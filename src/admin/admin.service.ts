@@ -1,0 +1,93 @@
+import type { Db } from '../db/knex.js';
+import type { AuditContext } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { findTaken, insertUser } from '../auth/users.repo.js';
+import { hashPassword } from '../auth/passwords.js';
+import { isSubnetStaffRole } from '../policy/index.js';
+import { listCohorts } from '../building/building.repo.js';
+import { replaceStaffSubnets } from '../members/members.repo.js';
+import { formErrors, type FormErrors } from '../http/forms.js';
+import { insertCohort, insertSubnet, saveRoom, updateSubnet } from './admin.repo.js';
+import type { RoomInput, StaffInput, SubnetInput } from './admin.schemas.js';
+
+export type Saved = { ok: true; id: string } | { ok: false; errors: FormErrors };
+
+const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+
+/** Runs a write; a unique violation becomes a form error on `field`. */
+async function uniquely(field: string, message: string, write: () => Promise<string>): Promise<Saved> {
+  try {
+    return { ok: true, id: await write() };
+  } catch (e) {
+    if (isUniqueViolation(e)) return { ok: false, errors: formErrors([{ field, message }]) };
+    throw e;
+  }
+}
+
+/** Creates (id null) or edits a subnet, audited. */
+export function saveSubnet(db: Db, ctx: AuditContext, id: string | null, s: SubnetInput): Promise<Saved> {
+  return uniquely('slug', 'Another subnet already uses that short name', () =>
+    db.transaction(async (trx) => {
+      const savedId = id ?? (await insertSubnet(trx, s));
+      if (id) await updateSubnet(trx, id, s);
+      await recordAudit(trx, ctx, { action: id ? 'subnet.edit' : 'subnet.create', targetType: 'subnet', targetId: savedId });
+      return savedId;
+    }),
+  );
+}
+
+const slugify = (name: string) => name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'group';
+
+/** Adds a cohort to a subnet, audited. */
+export function addCohort(db: Db, ctx: AuditContext, subnetId: string, name: string): Promise<Saved> {
+  return uniquely('name', 'This subnet already has a group with that name', () =>
+    db.transaction(async (trx) => {
+      const id = await insertCohort(trx, subnetId, name, slugify(name));
+      await recordAudit(trx, ctx, { action: 'cohort.create', targetType: 'cohort', targetId: id, details: { subnet_id: subnetId } });
+      return id;
+    }),
+  );
+}
+
+/** Creates or edits a room; its audience must be cohorts of the same subnet. */
+export async function saveRoomFor(db: Db, ctx: AuditContext, subnetId: string, roomId: string | null, r: RoomInput): Promise<Saved> {
+  const cohorts = new Set((await listCohorts(db, subnetId)).map((c) => c.id));
+  if (!r.audience.every((c) => cohorts.has(c))) return { ok: false, errors: formErrors([{ field: 'audience', message: 'Choose groups of this subnet' }]) };
+  const id = await db.transaction(async (trx) => {
+    const saved = await saveRoom(trx, subnetId, roomId, r);
+    await recordAudit(trx, ctx, { action: roomId ? 'room.edit' : 'room.create', targetType: 'room', targetId: saved, details: { subnet_id: subnetId, kind: r.kind } });
+    return saved;
+  });
+  return { ok: true, id };
+}
+
+/** Creates a staff account and assigns its subnets (clinicians and peer moderators only). */
+export async function createStaff(db: Db, ctx: AuditContext, s: StaffInput): Promise<Saved> {
+  const taken = await findTaken(db, s.username, s.nickname);
+  if (taken.username || taken.nickname) {
+    return {
+      ok: false,
+      errors: formErrors([
+        ...(taken.username ? [{ field: 'username', message: 'That username is taken. Choose another one' }] : []),
+        ...(taken.nickname ? [{ field: 'nickname', message: 'That nickname is taken. Choose another one' }] : []),
+      ]),
+    };
+  }
+  const passwordHash = await hashPassword(s.password);
+  return uniquely('username', 'That username or nickname is taken. Choose another one', () =>
+    db.transaction(async (trx) => {
+      const id = await insertUser(trx, { username: s.username, nickname: s.nickname, displayName: s.displayName, role: s.role, passwordHash });
+      if (isSubnetStaffRole(s.role)) await replaceStaffSubnets(trx, id, s.subnetIds);
+      await recordAudit(trx, ctx, { action: 'staff.create', targetType: 'user', targetId: id, details: { role: s.role } });
+      return id;
+    }),
+  );
+}
+
+/** Replaces the subnets a staff member works in, audited. */
+export async function assignStaffSubnets(db: Db, ctx: AuditContext, userId: string, subnetIds: string[]): Promise<void> {
+  await db.transaction(async (trx) => {
+    await replaceStaffSubnets(trx, userId, subnetIds);
+    await recordAudit(trx, ctx, { action: 'staff.assign_subnets', targetType: 'user', targetId: userId, details: { subnets: subnetIds.length } });
+  });
+}

@@ -1,0 +1,96 @@
+import { Router, type Response } from 'express';
+import type { Db } from '../db/knex.js';
+import { auditContext } from '../audit/audit.service.js';
+import { findRoomDetail, findRoomsOfSubnets, findSubnet, listAllSubnets, listCohorts, type SubnetSummary } from '../building/building.repo.js';
+import { KIND_LABELS } from '../building/building.routes.js';
+import { notFound } from '../http/errors.js';
+import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { idParam } from '../http/params.js';
+import { ROOM_KINDS } from '../policy/index.js';
+import { adminOnly, keptList, keptValues } from './admin.guard.js';
+import { CohortBody, RoomBody, SubnetBody } from './admin.schemas.js';
+import { addCohort, saveRoomFor, saveSubnet } from './admin.service.js';
+
+const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours'] as const;
+const ROOM_FIELDS = ['name', 'description', 'kind'] as const;
+const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours });
+
+/** Admin pages for subnets, their cohorts and rooms. */
+export function adminSubnetRoutes({ db }: { db: Db }): Router {
+  const r = Router();
+  const guard = adminOnly('manage_subnets');
+  const loadSubnet = async (id: unknown) => (await findSubnet(db, idParam(id))) ?? Promise.reject(notFound());
+
+  r.get('/admin', ...adminOnly('read_audit'), (_req, res) => res.render('admin/index', { title: 'Administration' }));
+
+  r.get('/admin/subnets', ...guard, async (_req, res) => {
+    res.render('admin/subnets', { title: 'Subnets', subnets: await listAllSubnets(db) });
+  });
+
+  const renderSubnet = async (res: Response, status: number, subnet: SubnetSummary | null, values: Record<string, string>, errors: FormErrors, cohortErrors = NO_ERRORS, notice?: string) => {
+    const [cohorts, rooms] = subnet ? await Promise.all([listCohorts(db, subnet.id), findRoomsOfSubnets(db, [subnet.id])]) : [[], []];
+    res.status(status).render('admin/subnet', { title: subnet ? subnet.name : 'Create a subnet', subnet, values, errors, cohorts, rooms, cohortErrors, notice, kindLabels: KIND_LABELS });
+  };
+
+  r.get('/admin/subnets/new', ...guard, (_req, res) => renderSubnet(res, 200, null, {}, NO_ERRORS));
+  r.post('/admin/subnets', ...guard, async (req, res) => {
+    const values = keptValues(req.body, SUBNET_FIELDS);
+    const form = parseForm(SubnetBody, req.body);
+    const saved = form.ok ? await saveSubnet(db, auditContext(req), null, form.data) : form;
+    if (!saved.ok) return renderSubnet(res, 400, null, values, saved.errors);
+    res.redirect(303, `/admin/subnets/${saved.id}?done=saved`);
+  });
+
+  r.get('/admin/subnets/:subnetId', ...guard, async (req, res) => {
+    const subnet = await loadSubnet(req.params.subnetId);
+    await renderSubnet(res, 200, subnet, toValues(subnet), NO_ERRORS, NO_ERRORS, req.query.done === 'saved' ? 'Saved.' : undefined);
+  });
+  r.post('/admin/subnets/:subnetId', ...guard, async (req, res) => {
+    const subnet = await loadSubnet(req.params.subnetId);
+    const form = parseForm(SubnetBody, req.body);
+    const saved = form.ok ? await saveSubnet(db, auditContext(req), subnet.id, form.data) : form;
+    if (!saved.ok) return renderSubnet(res, 400, subnet, keptValues(req.body, SUBNET_FIELDS), saved.errors);
+    res.redirect(303, `/admin/subnets/${subnet.id}?done=saved`);
+  });
+  r.post('/admin/subnets/:subnetId/cohorts', ...guard, async (req, res) => {
+    const subnet = await loadSubnet(req.params.subnetId);
+    const form = parseForm(CohortBody, req.body);
+    const saved = form.ok ? await addCohort(db, auditContext(req), subnet.id, form.data.name) : form;
+    if (!saved.ok) return renderSubnet(res, 400, subnet, toValues(subnet), NO_ERRORS, saved.errors);
+    res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#cohorts`);
+  });
+
+  const renderRoom = async (res: Response, status: number, subnet: SubnetSummary, roomId: string | null, values: Record<string, string>, audience: string[], errors: FormErrors) => {
+    res.status(status).render('admin/room', { title: roomId ? `Edit ${values.name}` : 'Add a room', subnet, roomId, values, audience, errors, cohorts: await listCohorts(db, subnet.id), kinds: ROOM_KINDS, kindLabels: KIND_LABELS });
+  };
+
+  r.get('/admin/subnets/:subnetId/rooms/new', ...guard, async (req, res) => {
+    await renderRoom(res, 200, await loadSubnet(req.params.subnetId), null, { kind: 'living_room' }, [], NO_ERRORS);
+  });
+  r.post('/admin/subnets/:subnetId/rooms', ...guard, async (req, res) => {
+    const subnet = await loadSubnet(req.params.subnetId);
+    const form = parseForm(RoomBody, req.body);
+    const saved = form.ok ? await saveRoomFor(db, auditContext(req), subnet.id, null, form.data) : form;
+    if (!saved.ok) return renderRoom(res, 400, subnet, null, keptValues(req.body, ROOM_FIELDS), keptList(req.body, 'audience'), saved.errors);
+    res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#rooms`);
+  });
+
+  const loadRoom = async (id: unknown) => {
+    const room = await findRoomDetail(db, idParam(id));
+    if (!room) throw notFound();
+    return { room, subnet: await loadSubnet(room.subnetId) };
+  };
+  r.get('/admin/rooms/:roomId', ...guard, async (req, res) => {
+    const { room, subnet } = await loadRoom(req.params.roomId);
+    await renderRoom(res, 200, subnet, room.id, { name: room.name, description: room.description, kind: room.kind }, [...room.audienceCohortIds], NO_ERRORS);
+  });
+  r.post('/admin/rooms/:roomId', ...guard, async (req, res) => {
+    const { room, subnet } = await loadRoom(req.params.roomId);
+    const form = parseForm(RoomBody, req.body);
+    const saved = form.ok ? await saveRoomFor(db, auditContext(req), subnet.id, room.id, form.data) : form;
+    if (!saved.ok) return renderRoom(res, 400, subnet, room.id, keptValues(req.body, ROOM_FIELDS), keptList(req.body, 'audience'), saved.errors);
+    res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#rooms`);
+  });
+
+  return r;
+}

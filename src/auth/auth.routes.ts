@@ -1,0 +1,87 @@
+import { Router, type Request, type Response } from 'express';
+import type { PassportStatic } from 'passport';
+import { z } from 'zod';
+import { recordAudit, auditContext } from '../audit/audit.service.js';
+import type { Db } from '../db/knex.js';
+import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import type { SessionUser } from './users.repo.js';
+import type { LoginFailure } from './passport.js';
+import type { LoginThrottle } from './login-throttle.js';
+
+const LoginBody = z.object({
+  username: z.string().trim().min(1, 'Enter your username').max(200, 'Enter your username'),
+  password: z.string().min(1, 'Enter your password').max(1000, 'Enter your password'),
+  _csrf: z.string().optional(),
+});
+
+const LoginQuery = z.object({ expired: z.string().optional(), signedout: z.string().optional() }).loose();
+
+const GENERIC = 'The username or password is not right. Check them and try again.';
+
+interface Deps {
+  db: Db;
+  passport: PassportStatic;
+  throttle: LoginThrottle;
+}
+
+function renderLogin(res: Response, status: number, username: string, errors: FormErrors, notice?: string): void {
+  res.status(status).render('auth/login', { title: 'Sign in', username, errors, notice });
+}
+
+/** GET /login, POST /login, POST /logout. */
+export function authRoutes({ db, passport, throttle }: Deps): Router {
+  const r = Router();
+
+  r.get('/login', (req, res) => {
+    if (req.user) return res.redirect(303, '/');
+    const q = LoginQuery.safeParse(req.query);
+    const notice = q.success && q.data.expired ? 'Your session ended. Sign in again to carry on.'
+      : q.success && q.data.signedout ? 'You have signed out.' : undefined;
+    renderLogin(res, 200, '', NO_ERRORS, notice);
+  });
+
+  r.post('/login', async (req, res, next) => {
+    const form = parseForm(LoginBody, req.body);
+    if (!form.ok) return renderLogin(res, 400, String(req.body?.username ?? '').slice(0, 200), form.errors);
+    const { username } = form.data;
+    const ip = req.ip ?? 'unknown';
+    const wait = await throttle.retryAfter(username, ip);
+    if (wait > 0) {
+      await recordAudit(db, auditContext(req), { action: 'login', outcome: 'throttled', details: { username_length: username.length } });
+      res.set('Retry-After', String(wait));
+      const minutes = Math.ceil(wait / 60);
+      return renderLogin(res, 429, username, formErrors([{ field: 'username', message: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }]));
+    }
+    passport.authenticate('local', (err: unknown, user: SessionUser | false, failure?: LoginFailure) => {
+      if (err) return next(err);
+      if (!user) return onFailure(req, res, username, failure).catch(next);
+      onSuccess(req, res, user).catch(next);
+    })(req, res, next);
+  });
+
+  async function onFailure(req: Request, res: Response, username: string, failure: LoginFailure | undefined): Promise<void> {
+    const reason = failure?.reason ?? 'bad_credentials';
+    await throttle.recordFailure(username, req.ip ?? 'unknown');
+    await recordAudit(db, { actorId: failure?.userId ?? null, ip: req.ip ?? null }, { action: 'login', outcome: 'failed', reason });
+    const message = reason === 'account_inactive' ? 'Your account is suspended. Contact your care team if you think this is wrong.' : GENERIC;
+    renderLogin(res, 401, username, formErrors([{ field: 'username', message }]));
+  }
+
+  async function onSuccess(req: Request, res: Response, user: SessionUser): Promise<void> {
+    const returnTo = req.session.returnTo;
+    // passport regenerates the session here: the id a visitor had before signing in stops working.
+    await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
+    req.session.createdAt = Date.now();
+    await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
+    await recordAudit(db, { actorId: user.id, ip: req.ip ?? null }, { action: 'login' });
+    res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');
+  }
+
+  r.post('/logout', async (req, res) => {
+    if (req.user) await recordAudit(db, auditContext(req), { action: 'logout' });
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.redirect(303, '/login?signedout=1');
+  });
+
+  return r;
+}

@@ -1,0 +1,54 @@
+import passport, { type PassportStatic } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { Db } from '../db/knex.js';
+import { isActive } from '../policy/index.js';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { findLoginByUsername, findSessionUser, touchLastSeen, updatePasswordHash, type SessionUser } from './users.repo.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+  }
+}
+
+/** Why a sign-in failed, for the page (generic) and the audit log (specific). */
+export type LoginFailure = { message: string; reason: 'bad_credentials' | 'account_inactive'; userId: string | null };
+
+/**
+ * A passport instance of our own (no global state shared between apps in one process).
+ * The session holds only the user id; every request reloads the person and their memberships,
+ * so a suspension or a cohort change applies at once to sessions already open.
+ */
+export function createPassport(db: Db): PassportStatic {
+  const p = new passport.Passport() as PassportStatic;
+  p.use(
+    new LocalStrategy({ usernameField: 'username', passwordField: 'password' }, (username, password, done) => {
+      authenticate(db, username, password).then((r) => done(null, r.user ?? false, r.failure), done);
+    }),
+  );
+  p.serializeUser<string>((user, done) => done(null, user.id));
+  p.deserializeUser<string>((id, done) => {
+    findSessionUser(db, id)
+      .then(async (user) => {
+        if (!user || !isActive(user)) return done(null, false);
+        await touchLastSeen(db, user.id);
+        done(null, user);
+      })
+      .catch(done);
+  });
+  return p;
+}
+
+async function authenticate(db: Db, username: string, password: string): Promise<{ user?: SessionUser; failure?: LoginFailure }> {
+  const login = await findLoginByUsername(db, username);
+  const ok = await verifyPassword(login?.passwordHash ?? null, password);
+  if (!login || !ok) return { failure: { message: 'bad_credentials', reason: 'bad_credentials', userId: login?.id ?? null } };
+  if (login.status !== 'active') return { failure: { message: 'account_inactive', reason: 'account_inactive', userId: login.id } };
+  if (login.passwordHash && needsRehash(login.passwordHash)) {
+    await updatePasswordHash(db, login.id, await hashPassword(password));
+  }
+  const user = await findSessionUser(db, login.id);
+  return user ? { user } : { failure: { message: 'bad_credentials', reason: 'bad_credentials', userId: null } };
+}

@@ -1,0 +1,55 @@
+import connectPgSimple from 'connect-pg-simple';
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** When this session signed in (ms since epoch), for the absolute lifetime. */
+    createdAt?: number;
+    /** Where to go after signing in (a local path). */
+    returnTo?: string;
+  }
+}
+
+export interface SessionParts {
+  middleware: RequestHandler;
+  store: session.Store & { close(): void };
+  cookieName: string;
+}
+
+/**
+ * express-session on PostgreSQL. Rolling cookie = idle timeout (the row's expiry moves with
+ * each request; an expired row is refused by the store). The absolute lifetime is enforced by
+ * `enforceAbsoluteLifetime`.
+ */
+export function createSession(config: Config, pool: pg.Pool, secret: string): SessionParts {
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({ pool, tableName: 'session', pruneSessionInterval: 15 * 60 });
+  const cookieName = config.isProduction ? '__Host-sharon' : 'sharon.sid';
+  const middleware = session({
+    name: cookieName,
+    store,
+    secret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    unset: 'destroy',
+    proxy: config.trustProxy !== false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: config.sessionIdleMs },
+  });
+  return { middleware, store, cookieName };
+}
+
+/** Ends a signed-in session that is older than the absolute lifetime, whatever its activity. */
+export function enforceAbsoluteLifetime(maxAgeMs: number): RequestHandler {
+  return (req, res, next) => {
+    const created = req.session?.createdAt;
+    if (created === undefined || Date.now() - created <= maxAgeMs) return next();
+    req.session.destroy(() => {
+      if (req.method === 'GET' && req.accepts('html')) return res.redirect(303, '/login?expired=1');
+      res.status(401).json({ error: 'session_expired' });
+    });
+  };
+}

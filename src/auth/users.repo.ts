@@ -1,0 +1,106 @@
+import type { Db } from '../db/knex.js';
+import type { AccountStatus, Actor, Membership, Role } from '../policy/index.js';
+
+/** The signed-in person: the policy's Actor plus what the header shows. */
+export interface SessionUser extends Actor {
+  username: string;
+  nickname: string;
+  displayName: string | null;
+  lastSeenAt: Date | null;
+}
+
+export interface LoginRow {
+  id: string;
+  passwordHash: string | null;
+  status: AccountStatus;
+}
+
+interface MembershipJson {
+  subnet_id: string;
+  cohort_id: string | null;
+  ends_at: string | null;
+}
+
+/** Loads a user and their memberships in one query; undefined when there is no such user. */
+export async function findSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
+  const row = await db('users as u')
+    .where('u.id', id)
+    .select(
+      'u.id', 'u.username', 'u.nickname', 'u.display_name', 'u.role', 'u.status', 'u.last_seen_at',
+      db.raw(`coalesce((SELECT json_agg(json_build_object('subnet_id', m.subnet_id, 'cohort_id', m.cohort_id, 'ends_at', m.ends_at))
+               FROM memberships m WHERE m.user_id = u.id), '[]'::json) AS memberships`),
+    )
+    .first();
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    username: row.username,
+    nickname: row.nickname,
+    displayName: row.display_name,
+    role: row.role as Role,
+    status: row.status as AccountStatus,
+    lastSeenAt: row.last_seen_at,
+    memberships: (row.memberships as MembershipJson[]).map(toMembership),
+  };
+}
+
+function toMembership(m: MembershipJson): Membership {
+  return { subnetId: m.subnet_id, cohortId: m.cohort_id, endsAt: m.ends_at ? new Date(m.ends_at) : null };
+}
+
+/** The login columns for a username (case-insensitive). */
+export async function findLoginByUsername(db: Db, username: string): Promise<LoginRow | undefined> {
+  const row = await db('users').whereRaw('lower(username) = lower(?)', [username]).first('id', 'password_hash', 'status');
+  return row ? { id: row.id, passwordHash: row.password_hash, status: row.status } : undefined;
+}
+
+export async function updatePasswordHash(db: Db, id: string, hash: string): Promise<void> {
+  await db('users').where({ id }).update({ password_hash: hash });
+}
+
+/** Records activity, at most once every five minutes per person. */
+export async function touchLastSeen(db: Db, id: string): Promise<void> {
+  await db('users')
+    .where({ id })
+    .andWhere((q) => q.whereNull('last_seen_at').orWhere('last_seen_at', '<', db.raw("now() - interval '5 minutes'")))
+    .update({ last_seen_at: db.fn.now() });
+}
+
+export interface NewUser {
+  username: string;
+  nickname: string;
+  displayName?: string | null;
+  role: Role;
+  passwordHash: string;
+}
+
+/** Inserts a user; unique violations (username, nickname) surface as pg error 23505. */
+export async function insertUser(db: Db, u: NewUser): Promise<string> {
+  const [row] = await db('users')
+    .insert({
+      username: u.username,
+      nickname: u.nickname,
+      display_name: u.displayName ?? null,
+      role: u.role,
+      password_hash: u.passwordHash,
+    })
+    .returning('id');
+  return row.id;
+}
+
+/** Which of a username and a nickname are already taken (case-insensitive). */
+export async function findTaken(db: Db, username: string, nickname: string): Promise<{ username: boolean; nickname: boolean }> {
+  const rows = await db('users')
+    .whereRaw('lower(username) = lower(?)', [username])
+    .orWhereRaw('lower(nickname) = lower(?)', [nickname])
+    .select('username', 'nickname');
+  return {
+    username: rows.some((r) => r.username.toLowerCase() === username.toLowerCase()),
+    nickname: rows.some((r) => r.nickname.toLowerCase() === nickname.toLowerCase()),
+  };
+}
+
+/** Sets an account's status (active, suspended). */
+export async function setStatus(db: Db, id: string, status: AccountStatus): Promise<void> {
+  await db('users').where({ id }).update({ status, status_changed_at: db.fn.now() });
+}

@@ -1,0 +1,83 @@
+import type { Db } from '../db/knex.js';
+import type { RoomKind, RoomTarget } from '../policy/index.js';
+
+export interface RoomSummary extends RoomTarget {
+  name: string;
+  description: string;
+}
+
+export interface RoomDetail extends RoomSummary {
+  subnetName: string;
+  audience: { id: string; name: string }[];
+}
+
+export interface SubnetSummary {
+  id: string;
+  name: string;
+  slug: string;
+  description: string;
+  crisisContacts: string;
+  serviceHours: string;
+}
+
+const audienceIds = (db: Db) =>
+  db.raw(`coalesce((SELECT array_agg(ra.cohort_id::text) FROM room_audiences ra WHERE ra.room_id = r.id), '{}') AS audience_ids`);
+
+function toRoom(r: Record<string, unknown>): RoomSummary {
+  return {
+    id: r.id as string,
+    subnetId: r.subnet_id as string,
+    kind: r.kind as RoomKind,
+    name: r.name as string,
+    description: r.description as string,
+    audienceCohortIds: r.audience_ids as string[],
+  };
+}
+
+/** Subnets by id, by name. */
+export async function findSubnets(db: Db, ids: readonly string[]): Promise<SubnetSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await db('subnets').whereIn('id', ids).orderBy('name');
+  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours }));
+}
+
+/** All rooms of the given subnets with their audience, in a stable order. */
+export async function findRoomsOfSubnets(db: Db, subnetIds: readonly string[]): Promise<RoomSummary[]> {
+  if (subnetIds.length === 0) return [];
+  const rows = await db('rooms as r').whereIn('r.subnet_id', subnetIds).select('r.*', audienceIds(db))
+    .orderByRaw("array_position(ARRAY['living_room','library','television','noticeboard']::text[], r.kind::text), r.name");
+  return rows.map(toRoom);
+}
+
+/** One room with its subnet's name and its audience's names; undefined when there is none. */
+export async function findRoomDetail(db: Db, id: string): Promise<RoomDetail | undefined> {
+  const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first('r.*', 's.name as subnet_name', audienceIds(db));
+  if (!row) return undefined;
+  const audience = await db('room_audiences as ra').join('cohorts as c', 'c.id', 'ra.cohort_id').where('ra.room_id', id).orderBy('c.name').select('c.id', 'c.name');
+  return { ...toRoom(row), subnetName: row.subnet_name, audience };
+}
+
+export interface CohortRow {
+  id: string;
+  subnetId: string;
+  name: string;
+  slug: string;
+}
+
+/** One subnet; undefined when there is none. */
+export async function findSubnet(db: Db, id: string): Promise<SubnetSummary | undefined> {
+  const [s] = await findSubnets(db, [id]);
+  return s;
+}
+
+/** Every subnet, by name. */
+export async function listAllSubnets(db: Db): Promise<SubnetSummary[]> {
+  const ids = await db('subnets').pluck('id');
+  return findSubnets(db, ids);
+}
+
+/** The cohorts of a subnet, by name. */
+export async function listCohorts(db: Db, subnetId: string): Promise<CohortRow[]> {
+  const rows = await db('cohorts').where({ subnet_id: subnetId }).orderBy('name');
+  return rows.map((c) => ({ id: c.id, subnetId: c.subnet_id, name: c.name, slug: c.slug }));
+}

@@ -1,0 +1,45 @@
+import type { Db } from '../db/knex.js';
+import type { SessionUser } from '../auth/users.repo.js';
+import { authorize, canSeeRoom, decideRoom, decideSubnet, isActive, isCurrent } from '../policy/index.js';
+import { notFound } from '../http/errors.js';
+import { findRoomDetail, findRoomsOfSubnets, findSubnets, type RoomDetail, type RoomSummary, type SubnetSummary } from './building.repo.js';
+
+export interface LobbySubnet extends SubnetSummary {
+  rooms: RoomSummary[];
+  can: { manageKeys: boolean; listMembers: boolean };
+}
+
+/**
+ * The lobby: the subnets the person currently belongs to and, in each, only the rooms the policy
+ * lets them see. The same rule answers a direct visit to a room, so list and page always agree.
+ */
+export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<LobbySubnet[]> {
+  if (!isActive(actor)) return [];
+  const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
+  const [subnets, rooms] = await Promise.all([findSubnets(db, subnetIds), findRoomsOfSubnets(db, subnetIds)]);
+  return subnets.map((s) => ({
+    ...s,
+    rooms: rooms.filter((r) => r.subnetId === s.id && canSeeRoom(actor, r, now).allowed),
+    can: {
+      manageKeys: decideSubnet(actor, 'issue_key', s, now).allowed,
+      listMembers: decideSubnet(actor, 'list_members', s, now).allowed,
+    },
+  }));
+}
+
+/**
+ * Opens a room for the actor.
+ * @throws HttpError 404 when there is no such room; PolicyDenied when the key does not open it.
+ */
+export async function enterRoom(db: Db, actor: SessionUser, roomId: string, now: Date): Promise<{ room: RoomDetail; can: { moderate: boolean; manageItems: boolean } }> {
+  const room = await findRoomDetail(db, roomId);
+  if (!room) throw notFound();
+  authorize(decideRoom(actor, 'enter', room, now));
+  return {
+    room,
+    can: {
+      moderate: decideRoom(actor, 'moderate', room, now).allowed,
+      manageItems: decideRoom(actor, 'manage_items', room, now).allowed,
+    },
+  };
+}

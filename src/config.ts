@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** Environment variables SHaRON reads. This is the only module that touches process.env. */
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+    DEMO_PASSWORD: z.string().min(10).max(128).default('hope-and-recovery'),
+    KEY_EXPIRY_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(false|\d{1,2})$/, 'TRUST_PROXY is "false" or the number of proxies in front of the app')
+      .default('false'),
+    PUBLIC_ORIGIN: z.url().optional(),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+    }
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly isProduction: boolean;
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly embeddedPgPort: number;
+  readonly sessionSecret: string | undefined;
+  readonly sessionIdleMs: number;
+  readonly sessionAbsoluteMs: number;
+  readonly demoPassword: string;
+  readonly keyExpiryDays: number;
+  /** false, or the number of reverse proxies whose X-Forwarded-For we believe. */
+  readonly trustProxy: false | number;
+  readonly publicOrigin: string | undefined;
+  readonly logLevel: Env['LOG_LEVEL'];
+}
+
+/** A configuration error with one readable line per bad variable. */
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment into a frozen Config.
+ * @throws ConfigError naming every invalid variable.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    sessionSecret: e.SESSION_SECRET,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    demoPassword: e.DEMO_PASSWORD,
+    keyExpiryDays: e.KEY_EXPIRY_DAYS,
+    trustProxy: e.TRUST_PROXY === 'false' ? false : Number(e.TRUST_PROXY),
+    publicOrigin: e.PUBLIC_ORIGIN,
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,16 @@
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+
+// timestamptz columns come back as Date; bigint counts as numbers (counts here never pass 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+export type Db = Knex;
+
+/** Creates the knex instance (and its pg pool) for a connection string. */
+export function createDb(connectionString: string, poolMax = 10): Db {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString, application_name: 'sharon' },
+    pool: { min: 0, max: poolMax },
+  });
+}

@@ -1,0 +1,71 @@
+import type { ErrorRequestHandler, Request } from 'express';
+import type { Db } from '../db/knex.js';
+import type { Logger } from '../log.js';
+import { PolicyDenied } from '../policy/index.js';
+import { recordAudit, auditContext } from '../audit/audit.service.js';
+import { HttpError } from './errors.js';
+
+const TITLES: Record<number, string> = {
+  400: 'There is a problem with the request',
+  401: 'Sign in to continue',
+  403: 'You cannot do that here',
+  404: 'Page not found',
+  413: 'What you sent is too large',
+  429: 'Too many requests',
+  500: 'Sorry, there is a problem with the service',
+  503: 'Sorry, the service is unavailable',
+};
+
+interface Classified {
+  status: number;
+  code: string;
+}
+
+const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003', 'ETIMEDOUT']);
+
+/** Maps anything thrown to a status and a stable code. */
+function classify(err: unknown): Classified {
+  if (err instanceof PolicyDenied) return err.hide ? { status: 404, code: 'not_found' } : { status: 403, code: 'forbidden' };
+  if (err instanceof HttpError) return { status: err.status, code: err.code };
+  const e = (err ?? {}) as { type?: string; code?: string; status?: number; message?: string };
+  if (e.type === 'entity.too.large') return { status: 413, code: 'payload_too_large' };
+  if (e.type === 'entity.parse.failed' || e.type === 'parameters.too.many') return { status: 400, code: 'bad_request' };
+  if (e.code === 'EBADCSRFTOKEN' || e.message === 'invalid csrf token') return { status: 403, code: 'csrf' };
+  if (e.code && DB_DOWN.has(e.code)) return { status: 503, code: 'unavailable' };
+  if (e.message?.includes('Knex: Timeout acquiring a connection')) return { status: 503, code: 'unavailable' };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, code: 'bad_request' };
+  return { status: 500, code: 'internal' };
+}
+
+/**
+ * The one error handler: renders errors/<status> or `{ error: code }`, never a stack trace or
+ * SQL. Policy denials are written to the audit log with their reason (never shown on the page).
+ */
+export function errorHandler(db: Db, logger: Logger): ErrorRequestHandler {
+  return async (err, req, res, _next) => {
+    const { status, code } = classify(err);
+    const requestId = String(res.locals.requestId ?? '');
+    if (err instanceof PolicyDenied) await auditDenial(db, req, err).catch(() => undefined);
+    if (status >= 500) logger.error('request failed', { requestId, status, code, path: req.path, error: err instanceof Error ? err.name : 'unknown', detail: err instanceof Error ? err.message.slice(0, 200) : undefined });
+    else logger.info('request refused', { requestId, status, code, path: req.path, actor: req.user?.id });
+    if (res.headersSent) return;
+    if (status === 503) res.set('Retry-After', '30');
+    res.status(status);
+    if (req.accepts(['html', 'json']) === 'json') return res.json({ error: code });
+    const view = status === 401 || status === 403 || status === 404 || status === 413 || status === 429 || status === 503 ? status : status === 400 ? 400 : 500;
+    res.render(`errors/${view}`, { title: TITLES[status] ?? TITLES[500], requestId }, (renderErr, html) => {
+      res.type('html').send(renderErr ? `<!doctype html><title>${TITLES[status] ?? 'Error'}</title><p>${TITLES[status] ?? 'Error'}</p>` : html);
+    });
+  };
+}
+
+async function auditDenial(db: Db, req: Request, err: PolicyDenied): Promise<void> {
+  await recordAudit(db, auditContext(req), {
+    action: 'access',
+    outcome: 'denied',
+    reason: err.reason,
+    targetType: 'path',
+    targetId: req.path.slice(0, 80),
+    details: { method: req.method },
+  });
+}

@@ -1,0 +1,64 @@
+import { Router, type Request, type Response } from 'express';
+import type { Db } from '../db/knex.js';
+import { auditContext } from '../audit/audit.service.js';
+import { actorOf, requireUser } from '../http/guards.js';
+import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { idParam } from '../http/params.js';
+import { MoveCohortBody, RevealBody, StatusBody } from './members.schemas.js';
+import { memberFor, membersPage, moveMember, revealReference, setAccountStatus, type MemberContext } from './members.service.js';
+
+const NOTICES: Record<string, string> = {
+  moved: 'The member was moved. Their rooms changed straight away.',
+  suspended: 'The account was suspended and signed out everywhere.',
+  reinstated: 'The account was reinstated.',
+};
+
+/** Clinicians' pages for the members of their subnets. */
+export function membersRoutes({ db }: { db: Db }): Router {
+  const r = Router();
+  const base = (m: MemberContext) => `/subnets/${m.subnet.id}/members/${m.member.id}`;
+  const load = (req: Request, action: Parameters<typeof memberFor>[4]) =>
+    memberFor(db, actorOf(req), idParam(req.params.subnetId), idParam(req.params.userId), action, new Date());
+
+  const renderMember = (res: Response, status: number, m: MemberContext, extra: { errors?: FormErrors; reason?: string; reference?: string | null; revealed?: boolean; notice?: string } = {}) =>
+    res.status(status).render('members/member', { title: m.member.nickname, ...m, errors: NO_ERRORS, reason: '', revealed: false, reference: null, ...extra });
+
+  r.get('/subnets/:subnetId/members', requireUser, async (req, res) => {
+    const page = await membersPage(db, actorOf(req), idParam(req.params.subnetId), new Date());
+    res.render('members/index', { title: `Members of ${page.subnet.name}`, ...page });
+  });
+
+  r.get('/subnets/:subnetId/members/:userId', requireUser, async (req, res) => {
+    const m = await load(req, 'move_member');
+    const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
+    renderMember(res, 200, m, { notice });
+  });
+
+  r.post('/subnets/:subnetId/members/:userId/cohort', requireUser, async (req, res) => {
+    const m = await load(req, 'move_member');
+    const form = parseForm(MoveCohortBody, req.body);
+    if (!form.ok || !(await moveMember(db, auditContext(req), m, form.data.cohortId))) {
+      return renderMember(res, 400, m, { errors: form.ok ? formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) : form.errors });
+    }
+    res.redirect(303, `${base(m)}?done=moved`);
+  });
+
+  for (const [path, status, done] of [['suspend', 'suspended', 'suspended'], ['reinstate', 'active', 'reinstated']] as const) {
+    r.post(`/subnets/:subnetId/members/:userId/${path}`, requireUser, async (req, res) => {
+      const m = await load(req, 'suspend_member');
+      parseForm(StatusBody, req.body);
+      await setAccountStatus(db, auditContext(req), m.member.id, status, { subnet_id: m.subnet.id });
+      res.redirect(303, `${base(m)}?done=${done}`);
+    });
+  }
+
+  r.post('/subnets/:subnetId/members/:userId/reveal', requireUser, async (req, res) => {
+    const m = await load(req, 'reveal_reference');
+    const form = parseForm(RevealBody, req.body);
+    if (!form.ok) return renderMember(res, 400, m, { errors: form.errors, reason: String(req.body?.reason ?? '').slice(0, 500) });
+    const reference = await revealReference(db, auditContext(req), m, form.data.reason);
+    renderMember(res, 200, m, { revealed: true, reference });
+  });
+
+  return r;
+}

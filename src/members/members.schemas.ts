@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+export const MoveCohortBody = z.strictObject({
+  cohortId: z.uuid({ error: 'Choose a group' }),
+  _csrf: z.string().optional(),
+});
+
+export const RevealBody = z.strictObject({
+  reason: z.string({ error: 'Say why you need to see this' }).trim().min(10, 'Say why you need to see this, in at least 10 characters').max(500, 'The reason must be 500 characters or fewer'),
+  _csrf: z.string().optional(),
+});
+
+export const StatusBody = z.strictObject({ _csrf: z.string().optional() });

@@ -1,0 +1,85 @@
+import type { Db } from '../db/knex.js';
+import type { AuditContext } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { SessionUser } from '../auth/users.repo.js';
+import { setStatus } from '../auth/users.repo.js';
+import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
+import { authorize, decideMember, decideSubnet, type MemberAction } from '../policy/index.js';
+import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
+import { notFound } from '../http/errors.js';
+import { findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, type MemberListRow, type MemberTargetRow } from './members.repo.js';
+
+export interface MembersPage {
+  subnet: SubnetSummary;
+  cohorts: CohortRow[];
+  members: MemberListRow[];
+}
+
+async function loadSubnet(db: Db, subnetId: string): Promise<SubnetSummary> {
+  const subnet = await findSubnet(db, subnetId);
+  if (!subnet) throw notFound();
+  return subnet;
+}
+
+/**
+ * The subnet's members with cohort and last seen, for its clinicians.
+ * @throws HttpError 404 / PolicyDenied (hidden) for anyone else.
+ */
+export async function membersPage(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<MembersPage> {
+  const subnet = await loadSubnet(db, subnetId);
+  authorize(decideSubnet(actor, 'list_members', subnet, now));
+  const [cohorts, members] = await Promise.all([listCohorts(db, subnetId), listMembersOfSubnet(db, subnetId)]);
+  return { subnet, cohorts, members };
+}
+
+export interface MemberContext {
+  subnet: SubnetSummary;
+  cohorts: CohortRow[];
+  member: MemberTargetRow;
+  cohortId: string | null;
+}
+
+/**
+ * Loads one member of a subnet and checks the actor may do `action` to them there.
+ * @throws HttpError 404 / PolicyDenied.
+ */
+export async function memberFor(db: Db, actor: SessionUser, subnetId: string, userId: string, action: MemberAction, now: Date): Promise<MemberContext> {
+  const subnet = await loadSubnet(db, subnetId);
+  authorize(decideSubnet(actor, 'list_members', subnet, now));
+  const member = await findMemberTarget(db, userId);
+  if (!member) throw notFound();
+  authorize(decideMember(actor, action, member, subnetId, now));
+  const cohorts = await listCohorts(db, subnetId);
+  return { subnet, cohorts, member, cohortId: member.memberships.find((m) => m.subnetId === subnetId)?.cohortId ?? null };
+}
+
+/** Moves a member to another cohort of the same subnet; their rooms change with their next request. */
+export async function moveMember(db: Db, ctx: AuditContext, m: MemberContext, cohortId: string): Promise<boolean> {
+  if (!m.cohorts.some((c) => c.id === cohortId)) return false;
+  await db.transaction(async (trx) => {
+    await updateCohort(trx, m.member.id, m.subnet.id, cohortId);
+    await recordAudit(trx, ctx, { action: 'member.move_cohort', targetType: 'user', targetId: m.member.id, details: { subnet_id: m.subnet.id, from: m.cohortId, to: cohortId } });
+  });
+  return true;
+}
+
+/**
+ * Suspends or reinstates an account. Suspension deletes every session of that person at once,
+ * so nothing already open keeps working.
+ */
+export async function setAccountStatus(db: Db, ctx: AuditContext, userId: string, status: 'active' | 'suspended', details: Record<string, string> = {}): Promise<void> {
+  await db.transaction(async (trx) => {
+    await setStatus(trx, userId, status);
+    if (status === 'suspended') await deleteSessionsOfUser(trx, userId);
+    await recordAudit(trx, ctx, { action: status === 'suspended' ? 'account.suspend' : 'account.reinstate', targetType: 'user', targetId: userId, details });
+  });
+}
+
+/** Reveals a member's private reference, recording who asked and why. */
+export async function revealReference(db: Db, ctx: AuditContext, m: MemberContext, reason: string): Promise<string | null> {
+  return db.transaction(async (trx) => {
+    const ref = await findPrivateReference(trx, m.member.id, m.subnet.id);
+    await recordAudit(trx, ctx, { action: 'member.reveal_reference', targetType: 'user', targetId: m.member.id, details: { subnet_id: m.subnet.id, reason: reason.slice(0, 500) } });
+    return ref;
+  });
+}

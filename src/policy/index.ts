@@ -1,0 +1,30 @@
+/**
+ * The access policy: the only place that decides who may do what (shared/ACCESS.md).
+ * Pure and synchronous: callers load the actor and the target, pass `now`, and act on the answer.
+ */
+import type { Decision, DenyReason } from './types.js';
+
+export * from './types.js';
+export { canSeeRoom, decideRoom } from './rooms.js';
+export { decideSubnet, decideMember } from './people.js';
+export { decideAdmin } from './admin.js';
+export { isActive, isCurrent, isSubnetStaffRole } from './helpers.js';
+
+/** Thrown by `authorize`; the HTTP and socket layers turn it into 404 (hide) or 403 and audit it. */
+export class PolicyDenied extends Error {
+  constructor(
+    readonly reason: DenyReason,
+    readonly hide: boolean,
+  ) {
+    super(`denied: ${reason}`);
+    this.name = 'PolicyDenied';
+  }
+}
+
+/**
+ * Asserts a decision.
+ * @throws PolicyDenied when it is a denial.
+ */
+export function authorize(decision: Decision): void {
+  if (!decision.allowed) throw new PolicyDenied(decision.reason, decision.hide);
+}

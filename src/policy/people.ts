@@ -1,0 +1,38 @@
+import type { Actor, Decision, MemberAction, MemberTarget, SubnetAction, SubnetTarget } from './types.js';
+import { ALLOW, deny } from './types.js';
+import { currentMembership, isActive, isClinicianOf, isMemberRole, assertNever } from './helpers.js';
+
+/**
+ * Subnet-level clinical pages (issuing keys, the member list with cohort and last seen).
+ * ACCESS.md "People and identities": clinician of S only; to everyone else the page does not exist.
+ */
+export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetTarget, now: Date): Decision {
+  if (!isActive(actor)) return deny('account_inactive', true);
+  switch (action) {
+    case 'issue_key':
+    case 'list_members':
+      return isClinicianOf(actor, subnet.id, now) ? ALLOW : deny('role_not_permitted', true);
+    default:
+      return assertNever(action);
+  }
+}
+
+/**
+ * Acting on one member within subnet S: reveal their private reference, move them between
+ * cohorts, suspend or reinstate them. Clinician of S only, and only on a member account that
+ * belongs to S (a clinician cannot reach a member of another service, nor another staff member).
+ */
+export function decideMember(actor: Actor, action: MemberAction, member: MemberTarget, subnetId: string, now: Date): Decision {
+  if (!isActive(actor)) return deny('account_inactive', true);
+  if (!isClinicianOf(actor, subnetId, now)) return deny('role_not_permitted', true);
+  if (!currentMembership(member, subnetId, now)) return deny('not_in_subnet', true);
+  if (!isMemberRole(member.role)) return deny('not_a_member_account', false);
+  switch (action) {
+    case 'reveal_reference':
+    case 'move_member':
+    case 'suspend_member':
+      return ALLOW;
+    default:
+      return assertNever(action);
+  }
+}

@@ -1,0 +1,45 @@
+import type { Actor, Decision, RoomAction, RoomTarget } from './types.js';
+import { ALLOW, deny } from './types.js';
+import { cohortIn, currentMembership, hasEndedMembership, isActive, isMemberRole, isStaffOf, assertNever } from './helpers.js';
+
+/**
+ * May the actor see (be shown in a list) room R? ACCESS.md "Rooms", first row:
+ * staff of S, or a member of S whose cohort is in R's audience. Everyone else: hidden.
+ */
+export function canSeeRoom(actor: Actor, room: RoomTarget, now: Date): Decision {
+  if (!isActive(actor)) return deny('account_inactive', true);
+  if (!currentMembership(actor, room.subnetId, now)) {
+    return deny(hasEndedMembership(actor, room.subnetId, now) ? 'membership_ended' : 'not_in_subnet', true);
+  }
+  if (isStaffOf(actor, room.subnetId, now)) return ALLOW;
+  if (!isMemberRole(actor.role)) return deny('role_not_permitted', true);
+  const cohort = cohortIn(actor, room.subnetId, now);
+  if (cohort === null || cohort === undefined || !room.audienceCohortIds.includes(cohort)) {
+    return deny('not_in_cohort', true);
+  }
+  return ALLOW;
+}
+
+/**
+ * Decides a room action. Everything starts from "can see": what is hidden stays hidden (404).
+ * Staff of S may do everything but adding library items and videos, which is for clinicians;
+ * members in the audience may enter, post and report (mute, cover rules and locks come with chat).
+ */
+export function decideRoom(actor: Actor, action: RoomAction, room: RoomTarget, now: Date): Decision {
+  const seen = canSeeRoom(actor, room, now);
+  if (!seen.allowed) return seen;
+  const staff = isStaffOf(actor, room.subnetId, now);
+  switch (action) {
+    case 'see':
+    case 'enter':
+    case 'post':
+    case 'report':
+      return ALLOW;
+    case 'moderate':
+      return staff ? ALLOW : deny('role_not_permitted', false);
+    case 'manage_items':
+      return staff && actor.role === 'clinician' ? ALLOW : deny('role_not_permitted', false);
+    default:
+      return assertNever(action);
+  }
+}

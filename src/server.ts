@@ -1,0 +1,54 @@
+import http from 'node:http';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { createSessionPool, openDatabase, sessionSecretFor } from './db/open.js';
+import { createApp } from './app.js';
+import { seedDemoIfEmpty } from '../seeds/demo.js';
+
+/** Starts SHaRON: configuration, database, migrations, demo data, HTTP; shuts down cleanly. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  if (!config.isProduction && (await seedDemoIfEmpty(database.db, config.demoPassword))) {
+    logger.info('demo data created', { accounts: 'admin, clinician, peermod, anna, bella, carer' });
+  }
+  const sessionPool = createSessionPool(database.url);
+  const { app, session } = createApp({ config, db: database.db, sessionPool, sessionSecret: await sessionSecretFor(config), logger });
+  const server = http.createServer(app);
+  server.listen(config.port, config.host, () => {
+    logger.info('SHaRON is listening', { url: `http://localhost:${config.port}`, database: database.embedded ? 'embedded' : 'DATABASE_URL' });
+    if (!config.isProduction) {
+      process.stdout.write(`\n  SHaRON is running at http://localhost:${config.port}\n  Demo accounts: admin, clinician, peermod, anna, bella, carer\n  Demo password: ${config.demoPassword}\n\n`);
+    }
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => server.closeAllConnections(), 5000).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    clearTimeout(force);
+    session.store.close();
+    await sessionPool.end();
+    await database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.message}\n`);
+  } else {
+    process.stderr.write(`SHaRON could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+  }
+  process.exit(1);
+});
