@@ -43,7 +43,8 @@ export function csrfProtection(): { protect: RequestHandler; exposeToken: Reques
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
   });
   const exposeToken: RequestHandler = (req, res, next) => {
-    if (req.method === 'GET') res.locals.csrfToken = generateToken(req);
+    // Reuses the session's token (no overwrite), so re-rendered forms carry a valid one.
+    res.locals.csrfToken = generateToken(req);
     next();
   };
   return { protect: csrfSynchronisedProtection, exposeToken };

@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createSessionPool } from '../../src/db/open.js';
+import { createLogger } from '../../src/log.js';
+import type { Db } from '../../src/db/knex.js';
+import { createTestDatabase } from './db.js';
+import { DEMO_PASSWORD } from './constants.js';
+
+export { DEMO_PASSWORD };
+
+export interface TestApp {
+  app: http.RequestListener;
+  db: Db;
+  config: Config;
+  /** A server listening on 127.0.0.1 (for browsers and sockets). */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on its own database, as server.ts builds it. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env });
+  const sessionPool = createSessionPool(database.url);
+  const { app, session } = createApp({ config, db: database.db, sessionPool, sessionSecret: 'test-secret-test-secret-test-secret', logger: createLogger(process.env.TEST_LOG === '1' ? 'error' : 'silent') });
+  let server: http.Server | undefined;
+  return {
+    app,
+    db: database.db,
+    config,
+    async listen() {
+      server = http.createServer(app);
+      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    async close() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server?.close(resolve));
+      }
+      session.store.close();
+      await sessionPool.end();
+      await database.drop();
+    },
+  };
+}
+
+/** The CSRF token of the form on a page. */
+export async function csrfFrom(agent: TestAgent, path: string): Promise<string> {
+  const res = await agent.get(path);
+  const m = /name="_csrf" value="([^"]+)"/.exec(res.text);
+  if (!m?.[1]) throw new Error(`no CSRF token on ${path} (status ${res.status})`);
+  return m[1];
+}
+
+/** A signed-in agent for a username. */
+export async function signIn(app: http.RequestListener, username: string, password = DEMO_PASSWORD): Promise<TestAgent> {
+  const agent = request.agent(app);
+  const _csrf = await csrfFrom(agent, '/login');
+  const res = await agent.post('/login').type('form').send({ _csrf, username, password });
+  if (res.status !== 303 || res.headers.location !== '/') throw new Error(`sign-in as ${username} failed: ${res.status}`);
+  return agent;
+}
+
+/** Posts a form with a fresh CSRF token taken from `tokenPage`. */
+export async function postForm(agent: TestAgent, path: string, body: Record<string, string | string[]>, tokenPage = '/'): Promise<request.Response> {
+  const _csrf = await csrfFrom(agent, tokenPage);
+  return agent.post(path).type('form').send({ ...body, _csrf });
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { decideRoom, ROLES, ROOM_ACTIONS, ROOM_KINDS, type Actor, type DenyReason, type Role, type RoomAction, type RoomTarget } from '../../src/policy/index.js';
+
+/**
+ * shared/ACCESS.md "Rooms", as data a clinician can review. Each situation lists the outcome of
+ * every room action: 'allow', or the denial's status (404 hides the room, 403 acknowledges it)
+ * and reason.
+ */
+type Outcome = 'allow' | `404 ${DenyReason}` | `403 ${DenyReason}`;
+const SITUATIONS = {
+  'clinician of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', manage_items: 'allow' },
+  'peer moderator of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', manage_items: '403 role_not_permitted' },
+  'member of S, cohort in audience': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: '403 role_not_permitted', manage_items: '403 role_not_permitted' },
+  'member of S, cohort not in audience': all('404 not_in_cohort'),
+  'admin with a membership of S (admins are never staff of S)': all('404 role_not_permitted'),
+  'not in S': all('404 not_in_subnet'),
+  'membership of S ended': all('404 membership_ended'),
+  'account suspended': all('404 account_inactive'),
+} as const satisfies Record<string, Record<RoomAction, Outcome>>;
+type Situation = keyof typeof SITUATIONS;
+
+function all(o: Outcome): Record<RoomAction, Outcome> {
+  return Object.fromEntries(ROOM_ACTIONS.map((a) => [a, o])) as Record<RoomAction, Outcome>;
+}
+
+const S = 'subnet-s';
+const OTHER = 'subnet-other';
+const IN_AUDIENCE = 'cohort-anorexia';
+const NOT_IN_AUDIENCE = 'cohort-bulimia';
+const NOW = new Date('2026-11-21T03:00:00Z');
+const PAST = new Date('2026-11-01T00:00:00Z');
+const FUTURE = new Date('2027-01-01T00:00:00Z');
+
+const MEMBERSHIPS = ['none', 'current in S', 'ended in S', 'ending later in S', 'only another subnet'] as const;
+const COHORTS = ['in audience', 'not in audience'] as const;
+const STATUSES = ['active', 'suspended', 'erased'] as const;
+
+/** Which row of the table a combination falls in: the reading of ACCESS.md's column headings. */
+function situationOf(role: Role, membership: (typeof MEMBERSHIPS)[number], cohort: (typeof COHORTS)[number], status: string): Situation {
+  if (status !== 'active') return 'account suspended';
+  if (membership === 'none' || membership === 'only another subnet') return 'not in S';
+  if (membership === 'ended in S') return 'membership of S ended';
+  if (role === 'clinician') return 'clinician of S';
+  if (role === 'peer_moderator') return 'peer moderator of S';
+  if (role === 'admin') return 'admin with a membership of S (admins are never staff of S)';
+  return cohort === 'in audience' ? 'member of S, cohort in audience' : 'member of S, cohort not in audience';
+}
+
+function actorFor(role: Role, membership: (typeof MEMBERSHIPS)[number], cohort: (typeof COHORTS)[number], status: (typeof STATUSES)[number]): Actor {
+  const isMember = role === 'patient' || role === 'carer' || role === 'professional';
+  const cohortId = isMember ? (cohort === 'in audience' ? IN_AUDIENCE : NOT_IN_AUDIENCE) : null;
+  const m = (subnetId: string, endsAt: Date | null) => [{ subnetId, cohortId, endsAt }];
+  const memberships = {
+    none: [],
+    'current in S': m(S, null),
+    'ended in S': m(S, PAST),
+    'ending later in S': m(S, FUTURE),
+    'only another subnet': m(OTHER, null),
+  }[membership];
+  return { id: 'actor', role, status, memberships };
+}
+
+const cases: { name: string; actor: Actor; room: RoomTarget; action: RoomAction; expected: Outcome }[] = [];
+for (const role of ROLES)
+  for (const membership of MEMBERSHIPS)
+    for (const cohort of COHORTS)
+      for (const status of STATUSES)
+        for (const kind of ROOM_KINDS)
+          for (const action of ROOM_ACTIONS) {
+            const situation = situationOf(role, membership, cohort, status);
+            const expected = SITUATIONS[situation][action];
+            cases.push({
+              name: `${role} | ${membership}, cohort ${cohort}, ${status} | ${action} ${kind} -> ${expected}`,
+              actor: actorFor(role, membership, cohort, status),
+              room: { id: 'room', subnetId: S, kind, audienceCohortIds: [IN_AUDIENCE] },
+              action,
+              expected,
+            });
+          }
+
+function outcomeOf(actor: Actor, action: RoomAction, room: RoomTarget): Outcome {
+  const d = decideRoom(actor, action, room, NOW);
+  return d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`;
+}
+
+describe('room policy, every role x membership x cohort x status x kind x action', () => {
+  it.each(cases)('$name', ({ actor, action, room, expected }) => {
+    expect(outcomeOf(actor, action, room)).toBe(expected);
+  });
+});
+
+describe('room policy completeness', () => {
+  it('covers every role, room kind and action in the matrix', () => {
+    for (const role of ROLES) expect(cases.some((c) => c.actor.role === role)).toBe(true);
+    for (const kind of ROOM_KINDS) expect(cases.some((c) => c.room.kind === kind)).toBe(true);
+    for (const action of ROOM_ACTIONS) for (const row of Object.values(SITUATIONS)) expect(row[action]).toBeDefined();
+  });
+
+  it('denies an action it has no rule for', () => {
+    const actor = actorFor('clinician', 'current in S', 'in audience', 'active');
+    expect(() => decideRoom(actor, 'teleport' as RoomAction, { id: 'r', subnetId: S, kind: 'library', audienceCohortIds: [] }, NOW)).toThrow(/No rule/);
+  });
+
+  it('a room for the whole subnet lists every cohort: anorexia and bulimia both enter, carers of another subnet do not', () => {
+    const room: RoomTarget = { id: 'r', subnetId: S, kind: 'library', audienceCohortIds: [IN_AUDIENCE, NOT_IN_AUDIENCE] };
+    expect(outcomeOf(actorFor('patient', 'current in S', 'in audience', 'active'), 'enter', room)).toBe('allow');
+    expect(outcomeOf(actorFor('patient', 'current in S', 'not in audience', 'active'), 'enter', room)).toBe('allow');
+    expect(outcomeOf(actorFor('carer', 'only another subnet', 'in audience', 'active'), 'enter', room)).toBe('404 not_in_subnet');
+  });
+});
