@@ -51,17 +51,18 @@ export function csrfProtection(): { protect: RequestHandler; exposeToken: Reques
 }
 
 /**
- * Same-origin check on every state change, beside the token: a browser's Origin (or
- * Sec-Fetch-Site) must say the request came from our own pages.
+ * Same-origin check on every state change, beside the token. Browsers say where a request came
+ * from in Sec-Fetch-Site; without it, a real Origin must be ours. (Under Referrer-Policy
+ * no-referrer a browser sends "Origin: null" on same-origin form posts, so Sec-Fetch-Site leads.)
  */
 export function sameOrigin(allowed: readonly string[]): RequestHandler {
   return (req, _res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const site = req.get('sec-fetch-site');
+    if (site) return next(site === 'same-origin' || site === 'none' ? undefined : new HttpError(403, 'cross_origin'));
     const origin = req.get('origin');
     const own = `${req.protocol}://${req.get('host')}`;
-    if (origin && origin !== own && !allowed.includes(origin)) return next(new HttpError(403, 'cross_origin'));
-    const site = req.get('sec-fetch-site');
-    if (!origin && site && site !== 'same-origin' && site !== 'none') return next(new HttpError(403, 'cross_origin'));
+    if (origin && origin !== 'null' && origin !== own && !allowed.includes(origin)) return next(new HttpError(403, 'cross_origin'));
     next();
   };
 }

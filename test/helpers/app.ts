@@ -26,7 +26,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const database = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env });
   const sessionPool = createSessionPool(database.url);
-  const { app, session } = createApp({ config, db: database.db, sessionPool, sessionSecret: 'test-secret-test-secret-test-secret', logger: createLogger(process.env.TEST_LOG === '1' ? 'error' : 'silent') });
+  const { app, session } = createApp({ config, db: database.db, sessionPool, sessionSecret: 'test-secret-test-secret-test-secret', logger: createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent') });
   let server: http.Server | undefined;
   return {
     app,

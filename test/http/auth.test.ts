@@ -147,3 +147,15 @@ describe('headers, cookies and limits', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 });
+
+describe('same-origin check', () => {
+  it('a browser post from another site (Sec-Fetch-Site: cross-site) is refused; a same-origin one with Origin null passes', async () => {
+    const agent = request.agent(t.app);
+    const _csrf = await csrfFrom(agent, '/login');
+    const cross = await agent.post('/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
+    expect(cross.status).toBe(403);
+    expect(cross.text).toContain('You cannot do that here');
+    const same = await agent.post('/login').set('Sec-Fetch-Site', 'same-origin').set('Origin', 'null').type('form').send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
+    expect(same.status).toBe(303);
+  });
+});

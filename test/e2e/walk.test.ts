@@ -1,0 +1,114 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import { demoIds } from '../helpers/demo.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  base = await t.listen();
+  ids = await demoIds(t.db);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`).catch(async (e) => { throw new Error(`${e}: at ${page.url()}: ${(await page.content()).slice(0, 3000)}`); });
+}
+
+/** Runs axe-core in the page; returns serious and critical violations. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE); // evaluated over the DevTools protocol, so our CSP need not allow it
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+  });
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('walking the building in a real browser', () => {
+  it("anna signs in, sees her lobby, opens her living room, and bella's living room is not found", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const cspErrors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/.test(m.text()) && !/assets\.nhs\.uk/.test(m.text())) cspErrors.push(m.text()); });
+    await signIn(page, 'anna');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Your rooms');
+    expect(await page.getByRole('link', { name: 'Bulimia living room' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Anorexia living room' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Anorexia living room');
+    const res = await page.goto(`${base}/rooms/${ids.room('Bulimia living room')}`);
+    expect(res?.status()).toBe(404);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+    expect(cspErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('axe-core finds no serious or critical violation on the login, lobby, room and admin pages', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/login`);
+    const found: Record<string, string[]> = { login: await seriousViolations(page) };
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    found['login with errors'] = await seriousViolations(page);
+    await signIn(page, 'clinician');
+    found.lobby = await seriousViolations(page);
+    await page.goto(`${base}/rooms/${ids.room('Anorexia living room')}`);
+    found.room = await seriousViolations(page);
+    await page.goto(`${base}/subnets/${ids.subnet('eating-disorders')}/keys`);
+    found.keys = await seriousViolations(page);
+    await page.goto(`${base}/subnets/${ids.subnet('eating-disorders')}/members`);
+    found.members = await seriousViolations(page);
+    await context.close();
+    const adminContext = await browser.newContext();
+    const admin = await adminContext.newPage();
+    await signIn(admin, 'admin');
+    for (const [name, path] of [['admin', '/admin'], ['admin subnet', `/admin/subnets/${ids.subnet('eating-disorders')}`], ['admin room', `/admin/rooms/${ids.room('Anorexia living room')}`], ['admin staff', '/admin/staff/new'], ['admin accounts', '/admin/accounts'], ['admin audit', '/admin/audit']] as const) {
+      await admin.goto(`${base}${path}`);
+      found[name] = await seriousViolations(admin);
+    }
+    await adminContext.close();
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+  });
+
+  it('a clinician issues a key and a new person uses the link to join', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, 'clinician');
+    await page.getByRole('link', { name: 'Keys for Eating Disorders' }).click();
+    await page.getByLabel('Group').selectOption({ label: 'Bulimia' });
+    await page.getByRole('button', { name: 'Issue key' }).click();
+    const link = await page.locator('#key-link').textContent();
+    await context.close();
+    const visitor = await browser.newContext();
+    const p = await visitor.newPage();
+    await p.goto(String(link));
+    await p.getByLabel('Choose a username').fill('browserjoiner');
+    await p.getByLabel('Choose a nickname').fill('Silver Birch');
+    await p.getByLabel('Choose a password').fill('a long enough passphrase');
+    await p.getByRole('button', { name: 'Create my account' }).click();
+    await p.waitForURL(/\/\?welcome=1$/);
+    expect(await p.getByRole('link', { name: 'Bulimia living room' }).count()).toBe(1);
+    expect(await p.getByRole('link', { name: 'Anorexia living room' }).count()).toBe(0);
+    await visitor.close();
+  });
+});
