@@ -78,3 +78,12 @@ export async function findAccount(db: Db, id: string): Promise<AccountRow | unde
 export async function subnetIdsOf(db: Db, userId: string): Promise<string[]> {
   return db('memberships').where({ user_id: userId }).pluck('subnet_id');
 }
+
+export async function findCohort(db: Db, id: string): Promise<{ id: string; subnetId: string; name: string } | undefined> {
+  const row = await db('cohorts').where({ id }).first('id', 'subnet_id', 'name');
+  return row ? { id: row.id, subnetId: row.subnet_id, name: row.name } : undefined;
+}
+
+export async function renameCohortRow(db: Db, id: string, name: string): Promise<void> {
+  await db('cohorts').where({ id }).update({ name });
+}

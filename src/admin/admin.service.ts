@@ -7,7 +7,7 @@ import { isSubnetStaffRole } from '../policy/index.js';
 import { listCohorts } from '../building/building.repo.js';
 import { replaceStaffSubnets } from '../members/members.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
-import { insertCohort, insertSubnet, saveRoom, updateSubnet } from './admin.repo.js';
+import { insertCohort, insertSubnet, renameCohortRow, saveRoom, updateSubnet } from './admin.repo.js';
 import type { RoomInput, StaffInput, SubnetInput } from './admin.schemas.js';
 
 export type Saved = { ok: true; id: string } | { ok: false; errors: FormErrors };
@@ -47,6 +47,14 @@ export function addCohort(db: Db, ctx: AuditContext, subnetId: string, name: str
       return id;
     }),
   );
+}
+
+/** Renames a cohort (its short name, used in links, stays), audited. */
+export async function renameCohort(db: Db, ctx: AuditContext, cohortId: string, name: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await renameCohortRow(trx, cohortId, name);
+    await recordAudit(trx, ctx, { action: 'cohort.rename', targetType: 'cohort', targetId: cohortId });
+  });
 }
 
 /** Creates or edits a room; its audience must be cohorts of the same subnet. */

@@ -9,7 +9,8 @@ import { idParam } from '../http/params.js';
 import { ROOM_KINDS } from '../policy/index.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { CohortBody, RoomBody, SubnetBody } from './admin.schemas.js';
-import { addCohort, saveRoomFor, saveSubnet } from './admin.service.js';
+import { addCohort, renameCohort, saveRoomFor, saveSubnet } from './admin.service.js';
+import { findCohort } from './admin.repo.js';
 
 const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours'] as const;
 const ROOM_FIELDS = ['name', 'description', 'kind'] as const;
@@ -57,6 +58,23 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
     const form = parseForm(CohortBody, req.body);
     const saved = form.ok ? await addCohort(db, auditContext(req), subnet.id, form.data.name) : form;
     if (!saved.ok) return renderSubnet(res, 400, subnet, toValues(subnet), NO_ERRORS, saved.errors);
+    res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#cohorts`);
+  });
+
+  const loadCohort = async (id: unknown) => {
+    const cohort = await findCohort(db, idParam(id));
+    if (!cohort) throw notFound();
+    return { cohort, subnet: await loadSubnet(cohort.subnetId) };
+  };
+  r.get('/admin/cohorts/:cohortId', ...guard, async (req, res) => {
+    const { cohort, subnet } = await loadCohort(req.params.cohortId);
+    res.render('admin/cohort', { title: `Rename ${cohort.name}`, cohort, subnet, values: { name: cohort.name }, errors: NO_ERRORS });
+  });
+  r.post('/admin/cohorts/:cohortId', ...guard, async (req, res) => {
+    const { cohort, subnet } = await loadCohort(req.params.cohortId);
+    const form = parseForm(CohortBody, req.body);
+    if (!form.ok) return res.status(400).render('admin/cohort', { title: `Rename ${cohort.name}`, cohort, subnet, values: keptValues(req.body, ['name']), errors: form.errors });
+    await renameCohort(db, auditContext(req), cohort.id, form.data.name);
     res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#cohorts`);
   });
 

@@ -31,6 +31,16 @@ describe('admin builds a subnet', () => {
     expect(Number(audit?.n)).toBe(4);
   });
 
+  it('renames a cohort; members keep their place and the new name shows on rooms', async () => {
+    const admin = await signIn(t.app, 'admin');
+    const url = `/admin/cohorts/${ids.cohort('eating-disorders/binge-eating')}`;
+    const bad = await postForm(admin, url, { name: '' }, url);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Enter a name for the group');
+    expect((await postForm(admin, url, { name: 'Binge eating disorder' }, url)).status).toBe(303);
+    expect((await t.db('cohorts').where({ id: ids.cohort('eating-disorders/binge-eating') }).first()).name).toBe('Binge eating disorder');
+  });
+
   it('a duplicate short name re-renders the form with the input kept', async () => {
     const admin = await signIn(t.app, 'admin');
     const res = await postForm(admin, '/admin/subnets', { name: 'Another ED', slug: 'eating-disorders' }, '/admin/subnets/new');

@@ -159,3 +159,30 @@ describe('same-origin check', () => {
     expect(same.status).toBe(303);
   });
 });
+
+describe('fail closed', () => {
+  it('when the database does not answer, /healthz and pages answer 503 and nobody gets in', async () => {
+    const { createApp } = await import('../../src/app.js');
+    const { createDb } = await import('../../src/db/knex.js');
+    const { createSessionPool } = await import('../../src/db/open.js');
+    const { createLogger } = await import('../../src/log.js');
+    const deadUrl = 'postgres://nobody:nothing@127.0.0.1:1/none';
+    const db = createDb(deadUrl, 1);
+    const sessionPool = createSessionPool(deadUrl);
+    const { app, session } = createApp({ config: t.config, db, sessionPool, sessionSecret: 'x'.repeat(40), logger: createLogger('silent') });
+    try {
+      expect((await request(app).get('/healthz')).status).toBe(503);
+      // A signed-in person's cookie makes the store look the session up: that failure is a 503.
+      const { sign } = (await import('cookie-signature')).default;
+      const cookie = `sharon.sid=${encodeURIComponent(`s:${sign('some-session-id', 'x'.repeat(40))}`)}`;
+      const page = await request(app).get('/').set('Cookie', cookie).set('Accept', 'text/html');
+      expect(page.status).toBe(503);
+      expect(page.text).toContain('the service is unavailable');
+      expect(page.text).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+/);
+    } finally {
+      session.store.close();
+      await sessionPool.end();
+      await db.destroy();
+    }
+  });
+});
