@@ -7,6 +7,11 @@ import * as keys from './20261121000500_invitation_keys.js';
 import * as audit from './20261121000600_audit_log.js';
 import * as sessions from './20261121000700_sessions.js';
 import * as rateLimits from './20261121000800_rate_limits.js';
+import * as messages from './20261121000900_messages.js';
+import * as mutesReports from './20261121001000_mutes_and_reports.js';
+import * as watchedWords from './20261121001100_watched_words.js';
+import * as defaultWatchedWords from './20261121001200_default_watched_words.js';
+import * as socketIoAttachments from './20261121001300_socket_io_attachments.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -20,6 +25,11 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121000600_audit_log', audit],
   ['20261121000700_sessions', sessions],
   ['20261121000800_rate_limits', rateLimits],
+  ['20261121000900_messages', messages],
+  ['20261121001000_mutes_and_reports', mutesReports],
+  ['20261121001100_watched_words', watchedWords],
+  ['20261121001200_default_watched_words', defaultWatchedWords],
+  ['20261121001300_socket_io_attachments', socketIoAttachments],
 ];
 
 /** A knex MigrationSource over the list above. */

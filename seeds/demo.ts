@@ -10,6 +10,9 @@ import type { Role, RoomKind } from '../src/policy/index.js';
 const UK_CRISIS = 'If you need help now: call NHS 111 and choose option 2 for mental health crisis support. Call Samaritans free on 116 123, any time. In an emergency, call 999.';
 
 type RoomSpec = [kind: RoomKind, name: string, description: string, audience: string[] | 'all'];
+
+// Alert phrases the demo Eating Disorders service watches for (delivered, staff alerted, sender supported).
+const ED_ALERT_PHRASES = ['end it all', 'kill myself', 'want to die', 'suicide', 'self harm', 'purging again'];
 interface SubnetSpec {
   slug: string;
   name: string;
@@ -119,6 +122,11 @@ async function ensure(trx: Knex.Transaction, table: string, where: Record<string
   return row.id;
 }
 
+async function watch(trx: Knex.Transaction, subnetId: string, roomId: string | null, kind: string, pattern: string, action: string): Promise<void> {
+  const found = await trx('watched_words').where({ subnet_id: subnetId, room_id: roomId, kind, pattern }).first('id');
+  if (!found) await trx('watched_words').insert({ subnet_id: subnetId, room_id: roomId, kind, pattern, action });
+}
+
 /** Creates whatever part of the demo data is missing. */
 export async function seedDemo(db: Knex, demoPassword: string, env = process.env.NODE_ENV): Promise<void> {
   if (env === 'production') throw new Error('The demo seed refuses to run with NODE_ENV=production.');
@@ -136,7 +144,11 @@ export async function seedDemo(db: Knex, demoPassword: string, env = process.env
         const roomId = await ensure(trx, 'rooms', { subnet_id: subnetId, name }, { kind, description });
         const slugs = audience === 'all' ? s.cohorts.map(([c]) => c) : audience;
         await trx('room_audiences').insert(slugs.map((c) => ({ room_id: roomId, subnet_id: subnetId, cohort_id: cohortIds.get(`${s.slug}/${c}`) })));
+        // Eating-disorder living rooms hold numbers about weight, calories, BMI and sizes.
+        if (s.slug === 'eating-disorders' && kind === 'living_room') await watch(trx, subnetId, roomId, 'builtin', 'numbers', 'hold');
       }
+      for (const pattern of ['email', 'phone', 'link']) await watch(trx, subnetId, null, 'builtin', pattern, 'hold');
+      if (s.slug === 'eating-disorders') for (const phrase of ED_ALERT_PHRASES) await watch(trx, subnetId, null, 'phrase', phrase, 'alert');
     }
     for (const u of USERS) {
       const userId = await ensure(trx, 'users', { username: u.username }, { nickname: u.nickname, display_name: u.displayName, role: u.role, password_hash: passwordHash });

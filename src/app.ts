@@ -20,6 +20,16 @@ import { errorHandler } from './http/error-handler.js';
 import { csrfProtection, noStore, sameOrigin, securityHeaders } from './http/security.js';
 import { notFound } from './http/errors.js';
 import { pageLocals } from './http/page-locals.js';
+import { createRateLimiter } from './http/rate-limit.js';
+import { createRealtime, type Realtime } from './chat/realtime.js';
+import type { ChatDeps } from './chat/chat.service.js';
+import { chatRoutes } from './chat/chat.routes.js';
+import { moderationRoutes } from './moderation/moderation.routes.js';
+import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
+import { createSocketServer } from './chat/socket-server.js';
+import { registerChatHandlers } from './chat/chat.socket.js';
+import type http from 'node:http';
+import type { Server as SocketServer } from 'socket.io';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,6 +45,8 @@ export interface AppDeps {
 export interface App {
   app: Express;
   session: SessionParts;
+  realtime: Realtime;
+  chat: ChatDeps;
 }
 
 /** Builds the Express app. It never listens: server.ts and the tests do that. */
@@ -68,13 +80,29 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   const csrf = csrfProtection();
   app.use(csrf.protect, csrf.exposeToken, pageLocals);
 
-  app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db) }));
+  const realtime = createRealtime();
+  const chat: ChatDeps = { db, realtime, config, flood: createRateLimiter(db, 'chat_flood', config.chat.floodMessages, config.chat.floodSeconds) };
+  app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime }));
   app.use(keysRoutes({ db, config }));
   app.use(buildingRoutes({ db }));
-  app.use(membersRoutes({ db }));
+  app.use(chatRoutes(chat));
+  app.use(moderationRoutes(chat));
+  app.use(watchedWordsRoutes({ db }));
+  app.use(membersRoutes({ db, realtime }));
   app.use(adminSubnetRoutes({ db }));
-  app.use(adminAccountRoutes({ db }));
+  app.use(adminAccountRoutes({ db, realtime }));
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(db, logger));
-  return { app, session };
+  return { app, session, realtime, chat };
+}
+
+/**
+ * Attaches Socket.IO (living-room chat) to the HTTP server. With `adapterPool` the Postgres
+ * adapter delivers messages and presence between app processes on one database.
+ */
+export function attachRealtime(server: http.Server, built: App, deps: { config: Config; logger: Logger; adapterPool?: pg.Pool }): SocketServer {
+  const io = createSocketServer(server, { config: deps.config, session: built.session.middleware, adapterPool: deps.adapterPool, logger: deps.logger });
+  registerChatHandlers(io, { ...built.chat, logger: deps.logger, sessionAbsoluteMs: deps.config.sessionAbsoluteMs });
+  built.realtime.attach(io);
+  return io;
 }

@@ -19,6 +19,9 @@ const EnvSchema = z
       .regex(/^(false|\d{1,2})$/, 'TRUST_PROXY is "false" or the number of proxies in front of the app')
       .default('false'),
     PUBLIC_ORIGIN: z.url().optional(),
+    CHAT_MAX_LENGTH: z.coerce.number().int().min(100).max(10_000).default(2000),
+    CHAT_FLOOD_MESSAGES: z.coerce.number().int().min(1).max(1000).default(5),
+    CHAT_FLOOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -50,6 +53,7 @@ export interface Config {
   readonly trustProxy: false | number;
   readonly publicOrigin: string | undefined;
   readonly logLevel: Env['LOG_LEVEL'];
+  readonly chat: { readonly maxLength: number; readonly floodMessages: number; readonly floodSeconds: number };
 }
 
 /** A configuration error with one readable line per bad variable. */
@@ -82,5 +86,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.TRUST_PROXY === 'false' ? false : Number(e.TRUST_PROXY),
     publicOrigin: e.PUBLIC_ORIGIN,
     logLevel: e.LOG_LEVEL,
+    chat: Object.freeze({ maxLength: e.CHAT_MAX_LENGTH, floodMessages: e.CHAT_FLOOD_MESSAGES, floodSeconds: e.CHAT_FLOOD_SECONDS }),
   });
 }

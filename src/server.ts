@@ -2,7 +2,7 @@ import http from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createSessionPool, openDatabase, sessionSecretFor } from './db/open.js';
-import { createApp } from './app.js';
+import { attachRealtime, createApp } from './app.js';
 import { seedDemoIfEmpty } from '../seeds/demo.js';
 
 /** Starts SHaRON: configuration, database, migrations, demo data, HTTP; shuts down cleanly. */
@@ -14,8 +14,12 @@ async function main(): Promise<void> {
     logger.info('demo data created', { accounts: 'admin, clinician, peermod, anna, bella, carer' });
   }
   const sessionPool = createSessionPool(database.url);
-  const { app, session } = createApp({ config, db: database.db, sessionPool, sessionSecret: await sessionSecretFor(config), logger });
+  const built = createApp({ config, db: database.db, sessionPool, sessionSecret: await sessionSecretFor(config), logger });
+  const { app, session } = built;
   const server = http.createServer(app);
+  // The Postgres adapter links every app process on this database (scale-out needs nothing more).
+  const adapterPool = createSessionPool(database.url);
+  const io = attachRealtime(server, built, { config, logger, adapterPool });
   server.listen(config.port, config.host, () => {
     logger.info('SHaRON is listening', { url: `http://localhost:${config.port}`, database: database.embedded ? 'embedded' : 'DATABASE_URL' });
     if (!config.isProduction) {
@@ -29,13 +33,14 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     const force = setTimeout(() => server.closeAllConnections(), 5000).unref();
+    // io.close() disconnects every socket and closes the HTTP server.
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
+      void io.close(() => resolve());
       server.closeIdleConnections();
     });
     clearTimeout(force);
     session.store.close();
-    await sessionPool.end();
+    await Promise.all([sessionPool.end(), adapterPool.end()]);
     await database.close();
     logger.info('stopped');
     process.exit(0);

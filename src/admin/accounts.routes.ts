@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
+import type { Realtime } from '../chat/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { listAudit, listAuditActions } from '../audit/audit.repo.js';
 import { listAllSubnets } from '../building/building.repo.js';
@@ -17,7 +18,7 @@ const PAGE = 50;
 export const ROLE_LABELS = { admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: 'Patient', carer: 'Carer', professional: 'Professional' } as const;
 
 /** Admin pages for staff accounts, every account's status, and the audit log. */
-export function adminAccountRoutes({ db }: { db: Db }): Router {
+export function adminAccountRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Router {
   const r = Router();
   const staffGuard = adminOnly('manage_staff');
   const loadAccount = async (id: unknown) => (await findAccount(db, idParam(id))) ?? Promise.reject(notFound());
@@ -62,7 +63,7 @@ export function adminAccountRoutes({ db }: { db: Db }): Router {
     r.post(`/admin/accounts/:userId/${path}`, ...accountsGuard, async (req, res) => {
       const account = await loadAccount(req.params.userId);
       parseForm(EmptyBody, req.body);
-      if (account.id !== req.user?.id) await setAccountStatus(db, auditContext(req), account.id, status);
+      if (account.id !== req.user?.id) await setAccountStatus(db, realtime, auditContext(req), account.id, status);
       res.redirect(303, `/admin/accounts?q=${encodeURIComponent(account.username)}&done=1`);
     });
   }

@@ -6,6 +6,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { isSubnetStaffRole } from '../policy/index.js';
 import { listCohorts } from '../building/building.repo.js';
 import { replaceStaffSubnets } from '../members/members.repo.js';
+import { insertDefaultWatchedWords } from '../moderation/watched-words.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { insertCohort, insertSubnet, renameCohortRow, saveRoom, updateSubnet } from './admin.repo.js';
 import type { RoomInput, StaffInput, SubnetInput } from './admin.schemas.js';
@@ -30,6 +31,7 @@ export function saveSubnet(db: Db, ctx: AuditContext, id: string | null, s: Subn
     db.transaction(async (trx) => {
       const savedId = id ?? (await insertSubnet(trx, s));
       if (id) await updateSubnet(trx, id, s);
+      else await insertDefaultWatchedWords(trx, savedId);
       await recordAudit(trx, ctx, { action: id ? 'subnet.edit' : 'subnet.create', targetType: 'subnet', targetId: savedId });
       return savedId;
     }),

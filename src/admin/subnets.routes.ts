@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { auditContext } from '../audit/audit.service.js';
 import { findRoomDetail, findRoomsOfSubnets, findSubnet, listAllSubnets, listCohorts, type SubnetSummary } from '../building/building.repo.js';
-import { KIND_LABELS } from '../building/building.routes.js';
+import { KIND_LABELS } from '../building/labels.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';

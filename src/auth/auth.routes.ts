@@ -7,6 +7,7 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import type { SessionUser } from './users.repo.js';
 import type { LoginFailure } from './passport.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { Realtime } from '../chat/realtime.js';
 
 const LoginBody = z.object({
   username: z.string().trim().min(1, 'Enter your username').max(200, 'Enter your username'),
@@ -22,6 +23,7 @@ interface Deps {
   db: Db;
   passport: PassportStatic;
   throttle: LoginThrottle;
+  realtime: Realtime;
 }
 
 function renderLogin(res: Response, status: number, username: string, errors: FormErrors, notice?: string): void {
@@ -29,7 +31,7 @@ function renderLogin(res: Response, status: number, username: string, errors: Fo
 }
 
 /** GET /login, POST /login, POST /logout. */
-export function authRoutes({ db, passport, throttle }: Deps): Router {
+export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
   const r = Router();
 
   r.get('/login', (req, res) => {
@@ -77,9 +79,16 @@ export function authRoutes({ db, passport, throttle }: Deps): Router {
     res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');
   }
 
+  // A signed-in page that is in use (the living room) keeps its session alive.
+  r.post('/session/keepalive', (req, res) => {
+    res.status(req.user ? 204 : 401).end();
+  });
+
   r.post('/logout', async (req, res) => {
     if (req.user) await recordAudit(db, auditContext(req), { action: 'logout' });
+    const sid = req.sessionID;
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    realtime.disconnectSession(sid);
     res.redirect(303, '/login?signedout=1');
   });
 

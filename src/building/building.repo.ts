@@ -8,6 +8,7 @@ export interface RoomSummary extends RoomTarget {
 
 export interface RoomDetail extends RoomSummary {
   subnetName: string;
+  crisisContacts: string;
   audience: { id: string; name: string }[];
 }
 
@@ -51,10 +52,10 @@ export async function findRoomsOfSubnets(db: Db, subnetIds: readonly string[]): 
 
 /** One room with its subnet's name and its audience's names; undefined when there is none. */
 export async function findRoomDetail(db: Db, id: string): Promise<RoomDetail | undefined> {
-  const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first('r.*', 's.name as subnet_name', audienceIds(db));
+  const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first('r.*', 's.name as subnet_name', 's.crisis_contacts', audienceIds(db));
   if (!row) return undefined;
   const audience = await db('room_audiences as ra').join('cohorts as c', 'c.id', 'ra.cohort_id').where('ra.room_id', id).orderBy('c.name').select('c.id', 'c.name');
-  return { ...toRoom(row), subnetName: row.subnet_name, audience };
+  return { ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, audience };
 }
 
 export interface CohortRow {

@@ -3,8 +3,8 @@ import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { idParam } from '../http/params.js';
 import { enterRoom, lobbyFor } from './building.service.js';
+import { KIND_LABELS } from './labels.js';
 
-export const KIND_LABELS = { living_room: 'Living room', library: 'Library', television: 'Television', noticeboard: 'Noticeboard' } as const;
 
 /** GET / (the lobby) and GET /rooms/:roomId. */
 export function buildingRoutes({ db }: { db: Db }): Router {

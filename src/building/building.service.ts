@@ -6,7 +6,7 @@ import { findRoomDetail, findRoomsOfSubnets, findSubnets, type RoomDetail, type 
 
 export interface LobbySubnet extends SubnetSummary {
   rooms: RoomSummary[];
-  can: { manageKeys: boolean; listMembers: boolean };
+  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean };
 }
 
 /**
@@ -23,6 +23,8 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
     can: {
       manageKeys: decideSubnet(actor, 'issue_key', s, now).allowed,
       listMembers: decideSubnet(actor, 'list_members', s, now).allowed,
+      moderate: decideSubnet(actor, 'moderate_subnet', s, now).allowed,
+      watchedWords: decideSubnet(actor, 'manage_watched_words', s, now).allowed,
     },
   }));
 }

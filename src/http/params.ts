@@ -22,3 +22,15 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   if (!parsed.success) throw new HttpError(400, 'bad_query');
   return parsed.data;
 }
+
+const PositiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Reads a numeric id (messages, reports, alerts) from a URL; malformed is 404 like unknown.
+ * @throws HttpError 404
+ */
+export function numericIdParam(value: unknown): number {
+  const parsed = typeof value === 'string' && /^\d{1,16}$/.test(value) ? PositiveId.safeParse(value) : { success: false as const };
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}

@@ -9,19 +9,13 @@ export interface FailureLimiter {
   reset(key: string): Promise<void>;
 }
 
+function postgresLimiter(db: Db, opts: { keyPrefix: string; points: number; duration: number; blockDuration?: number }): RateLimiterPostgres {
+  return new RateLimiterPostgres({ storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, ...opts });
+}
+
 /** `points` failures within `seconds`, then the key waits `seconds`. */
 export function createFailureLimiter(db: Db, prefix: string, points: number, seconds: number): FailureLimiter {
-  const limiter = new RateLimiterPostgres({
-    storeClient: db,
-    storeType: 'knex',
-    tableName: 'rate_limits',
-    tableCreated: true,
-    clearExpiredByTimeout: false,
-    keyPrefix: prefix,
-    points,
-    duration: seconds,
-    blockDuration: seconds,
-  });
+  const limiter = postgresLimiter(db, { keyPrefix: prefix, points, duration: seconds, blockDuration: seconds });
   return {
     async retryAfter(key) {
       const r = await limiter.get(key);
@@ -35,6 +29,28 @@ export function createFailureLimiter(db: Db, prefix: string, points: number, sec
     },
     async reset(key) {
       await limiter.delete(key);
+    },
+  };
+}
+
+/** Counts every use of a key (e.g. messages a member sends), shared by every app process. */
+export interface RateLimiter {
+  /** Takes one point: 0 when allowed, else the seconds to wait. */
+  take(key: string): Promise<number>;
+}
+
+/** At most `points` uses within `seconds` per key. */
+export function createRateLimiter(db: Db, prefix: string, points: number, seconds: number): RateLimiter {
+  const limiter = postgresLimiter(db, { keyPrefix: prefix, points, duration: seconds });
+  return {
+    async take(key) {
+      try {
+        await limiter.consume(key);
+        return 0;
+      } catch (e) {
+        if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
+        throw e;
+      }
     },
   };
 }

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
+import type { Realtime } from '../chat/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
@@ -14,7 +15,7 @@ const NOTICES: Record<string, string> = {
 };
 
 /** Clinicians' pages for the members of their subnets. */
-export function membersRoutes({ db }: { db: Db }): Router {
+export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Router {
   const r = Router();
   const base = (m: MemberContext) => `/subnets/${m.subnet.id}/members/${m.member.id}`;
   const load = (req: Request, action: Parameters<typeof memberFor>[4]) =>
@@ -37,7 +38,7 @@ export function membersRoutes({ db }: { db: Db }): Router {
   r.post('/subnets/:subnetId/members/:userId/cohort', requireUser, async (req, res) => {
     const m = await load(req, 'move_member');
     const form = parseForm(MoveCohortBody, req.body);
-    if (!form.ok || !(await moveMember(db, auditContext(req), m, form.data.cohortId))) {
+    if (!form.ok || !(await moveMember(db, realtime, auditContext(req), m, form.data.cohortId))) {
       return renderMember(res, 400, m, { errors: form.ok ? formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) : form.errors });
     }
     res.redirect(303, `${base(m)}?done=moved`);
@@ -47,7 +48,7 @@ export function membersRoutes({ db }: { db: Db }): Router {
     r.post(`/subnets/:subnetId/members/:userId/${path}`, requireUser, async (req, res) => {
       const m = await load(req, 'suspend_member');
       parseForm(StatusBody, req.body);
-      await setAccountStatus(db, auditContext(req), m.member.id, status, { subnet_id: m.subnet.id });
+      await setAccountStatus(db, realtime, auditContext(req), m.member.id, status, { subnet_id: m.subnet.id });
       res.redirect(303, `${base(m)}?done=${done}`);
     });
   }

@@ -7,6 +7,7 @@ import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import { authorize, decideMember, decideSubnet, type MemberAction } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
+import type { Realtime } from '../chat/realtime.js';
 import { findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, type MemberListRow, type MemberTargetRow } from './members.repo.js';
 
 export interface MembersPage {
@@ -54,12 +55,14 @@ export async function memberFor(db: Db, actor: SessionUser, subnetId: string, us
 }
 
 /** Moves a member to another cohort of the same subnet; their rooms change with their next request. */
-export async function moveMember(db: Db, ctx: AuditContext, m: MemberContext, cohortId: string): Promise<boolean> {
+export async function moveMember(db: Db, realtime: Realtime, ctx: AuditContext, m: MemberContext, cohortId: string): Promise<boolean> {
   if (!m.cohorts.some((c) => c.id === cohortId)) return false;
   await db.transaction(async (trx) => {
     await updateCohort(trx, m.member.id, m.subnet.id, cohortId);
     await recordAudit(trx, ctx, { action: 'member.move_cohort', targetType: 'user', targetId: m.member.id, details: { subnet_id: m.subnet.id, from: m.cohortId, to: cohortId } });
   });
+  // Open sockets leave every room at once; the client reconnects and joins only what the policy allows now.
+  realtime.disconnectUser(m.member.id);
   return true;
 }
 
@@ -67,12 +70,13 @@ export async function moveMember(db: Db, ctx: AuditContext, m: MemberContext, co
  * Suspends or reinstates an account. Suspension deletes every session of that person at once,
  * so nothing already open keeps working.
  */
-export async function setAccountStatus(db: Db, ctx: AuditContext, userId: string, status: 'active' | 'suspended', details: Record<string, string> = {}): Promise<void> {
+export async function setAccountStatus(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, status: 'active' | 'suspended', details: Record<string, string> = {}): Promise<void> {
   await db.transaction(async (trx) => {
     await setStatus(trx, userId, status);
     if (status === 'suspended') await deleteSessionsOfUser(trx, userId);
     await recordAudit(trx, ctx, { action: status === 'suspended' ? 'account.suspend' : 'account.reinstate', targetType: 'user', targetId: userId, details });
   });
+  if (status === 'suspended') realtime.disconnectUser(userId);
 }
 
 /** Reveals a member's private reference, recording who asked and why. */

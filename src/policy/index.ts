@@ -5,7 +5,7 @@
 import type { Decision, DenyReason } from './types.js';
 
 export * from './types.js';
-export { canSeeRoom, decideRoom } from './rooms.js';
+export { canPostMessage, canSeeRoom, decideRoom } from './rooms.js';
 export { decideSubnet, decideMember } from './people.js';
 export { decideAdmin } from './admin.js';
 export { isActive, isCurrent, isSubnetStaffRole } from './helpers.js';

@@ -1,17 +1,25 @@
 import type { Actor, Decision, MemberAction, MemberTarget, SubnetAction, SubnetTarget } from './types.js';
 import { ALLOW, deny } from './types.js';
-import { currentMembership, isActive, isClinicianOf, isMemberRole, assertNever } from './helpers.js';
+import { currentMembership, isActive, isClinicianOf, isMemberRole, isStaffOf, assertNever } from './helpers.js';
 
 /**
- * Subnet-level clinical pages (issuing keys, the member list with cohort and last seen).
- * ACCESS.md "People and identities": clinician of S only; to everyone else the page does not exist.
+ * Subnet-level staff pages. ACCESS.md "People and identities" and "Staff pages":
+ * - issuing keys, the member list (cohort, last seen), suspending members: clinician of S only;
+ * - the moderation queue and alerts: staff of S (clinician or peer moderator);
+ * - watched words: clinician of S, or an admin.
+ * To everyone else the page does not exist.
  */
 export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetTarget, now: Date): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   switch (action) {
     case 'issue_key':
     case 'list_members':
+    case 'suspend_members':
       return isClinicianOf(actor, subnet.id, now) ? ALLOW : deny('role_not_permitted', true);
+    case 'moderate_subnet':
+      return isStaffOf(actor, subnet.id, now) ? ALLOW : deny('role_not_permitted', true);
+    case 'manage_watched_words':
+      return isClinicianOf(actor, subnet.id, now) || actor.role === 'admin' ? ALLOW : deny('role_not_permitted', true);
     default:
       return assertNever(action);
   }

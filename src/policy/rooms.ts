@@ -43,3 +43,14 @@ export function decideRoom(actor: Actor, action: RoomAction, room: RoomTarget, n
       return assertNever(action);
   }
 }
+
+/**
+ * May the actor post a message in R now? "post" in ACCESS.md, plus: a member muted in R may not
+ * (until the mute ends). Staff are never muted.
+ */
+export function canPostMessage(actor: Actor, room: RoomTarget, mutedUntil: Date | null, now: Date): Decision {
+  const base = decideRoom(actor, 'post', room, now);
+  if (!base.allowed) return base;
+  if (!isStaffOf(actor, room.subnetId, now) && mutedUntil !== null && mutedUntil.getTime() > now.getTime()) return deny('muted', false);
+  return ALLOW;
+}

@@ -21,7 +21,7 @@ export type RoomKind = (typeof ROOM_KINDS)[number];
 export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'manage_items'] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
-export const SUBNET_ACTIONS = ['issue_key', 'list_members'] as const;
+export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'moderate_subnet', 'manage_watched_words'] as const;
 export type SubnetAction = (typeof SUBNET_ACTIONS)[number];
 
 export const MEMBER_ACTIONS = ['reveal_reference', 'move_member', 'suspend_member'] as const;
@@ -37,6 +37,7 @@ export const DENY_REASONS = [
   'not_in_cohort',
   'role_not_permitted',
   'not_a_member_account',
+  'muted',
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 

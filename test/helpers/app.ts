@@ -2,12 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { createApp } from '../../src/app.js';
+import { attachRealtime, createApp } from '../../src/app.js';
+import type { Server as SocketServer } from 'socket.io';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createSessionPool } from '../../src/db/open.js';
 import { createLogger } from '../../src/log.js';
 import type { Db } from '../../src/db/knex.js';
-import { createTestDatabase } from './db.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
 import { DEMO_PASSWORD } from './constants.js';
 
 export { DEMO_PASSWORD };
@@ -16,35 +17,47 @@ export interface TestApp {
   app: http.RequestListener;
   db: Db;
   config: Config;
-  /** A server listening on 127.0.0.1 (for browsers and sockets). */
-  listen(): Promise<string>;
+  database: TestDatabase;
+  /** A server listening on 127.0.0.1 with Socket.IO attached (for browsers and sockets). */
+  listen(opts?: { adapter?: boolean }): Promise<string>;
+  io(): SocketServer | undefined;
   close(): Promise<void>;
 }
 
 /** The real app on its own database, as server.ts builds it. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+  const database = shared ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env });
   const sessionPool = createSessionPool(database.url);
-  const { app, session } = createApp({ config, db: database.db, sessionPool, sessionSecret: 'test-secret-test-secret-test-secret', logger: createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent') });
+  const logger = createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent');
+  const built = createApp({ config, db: database.db, sessionPool, sessionSecret: 'test-secret-test-secret-test-secret', logger });
+  const { app, session } = built;
   let server: http.Server | undefined;
+  let io: SocketServer | undefined;
+  let adapterPool: ReturnType<typeof createSessionPool> | undefined;
   return {
     app,
     db: database.db,
+    database,
     config,
-    async listen() {
+    io: () => io,
+    async listen(opts = {}) {
       server = http.createServer(app);
+      adapterPool = opts.adapter ? createSessionPool(database.url) : undefined;
+      io = attachRealtime(server, built, { config, logger, adapterPool });
       await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
     async close() {
-      if (server) {
+      if (io) await new Promise<void>((resolve) => io?.close(() => resolve()));
+      if (server?.listening) {
         server.closeAllConnections();
         await new Promise((resolve) => server?.close(resolve));
       }
       session.store.close();
       await sessionPool.end();
-      await database.drop();
+      await adapterPool?.end();
+      if (!shared) await database.drop();
     },
   };
 }

@@ -21,9 +21,33 @@ const SUBNET_TABLE: [string, Actor, string][] = [
   ['suspended clinician of S', actor('clinician', [S], 'suspended'), '404 account_inactive'],
 ];
 
-describe('subnet clinical pages (issue keys, member list)', () => {
+const MODERATION_TABLE: [string, Actor, string][] = [
+  ['clinician of S', actor('clinician', [S]), 'allow'],
+  ['peer moderator of S', actor('peer_moderator', [S]), 'allow'],
+  ['peer moderator of another subnet', actor('peer_moderator', [OTHER]), '404 role_not_permitted'],
+  ['member of S', actor('patient', [S]), '404 role_not_permitted'],
+  ['admin', actor('admin', []), '404 role_not_permitted'],
+  ['suspended peer moderator of S', actor('peer_moderator', [S], 'suspended'), '404 account_inactive'],
+];
+const WATCHED_WORDS_TABLE: [string, Actor, string][] = [
+  ['clinician of S', actor('clinician', [S]), 'allow'],
+  ['admin', actor('admin', []), 'allow'],
+  ['peer moderator of S', actor('peer_moderator', [S]), '404 role_not_permitted'],
+  ['clinician of another subnet', actor('clinician', [OTHER]), '404 role_not_permitted'],
+  ['member of S', actor('carer', [S]), '404 role_not_permitted'],
+  ['suspended admin', actor('admin', [], 'suspended'), '404 account_inactive'],
+];
+const SUBNET_TABLES: Record<(typeof SUBNET_ACTIONS)[number], [string, Actor, string][]> = {
+  issue_key: SUBNET_TABLE,
+  list_members: SUBNET_TABLE,
+  suspend_members: SUBNET_TABLE,
+  moderate_subnet: MODERATION_TABLE,
+  manage_watched_words: WATCHED_WORDS_TABLE,
+};
+
+describe('subnet staff pages (keys, members, moderation queue, watched words)', () => {
   for (const action of SUBNET_ACTIONS) {
-    it.each(SUBNET_TABLE)(`${action}: %s -> %s`, (_name, a, expected) => {
+    it.each(SUBNET_TABLES[action])(`${action}: %s -> %s`, (_name, a, expected) => {
       expect(outcome(decideSubnet(a, action, { id: S }, NOW))).toBe(expected);
     });
   }

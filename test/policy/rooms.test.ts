@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRoom, ROLES, ROOM_ACTIONS, ROOM_KINDS, type Actor, type DenyReason, type Role, type RoomAction, type RoomTarget } from '../../src/policy/index.js';
+import { canPostMessage, decideRoom, ROLES, ROOM_ACTIONS, ROOM_KINDS, type Actor, type DenyReason, type Role, type RoomAction, type RoomTarget } from '../../src/policy/index.js';
 
 /**
  * shared/ACCESS.md "Rooms", as data a clinician can review. Each situation lists the outcome of
@@ -106,5 +106,24 @@ describe('room policy completeness', () => {
     expect(outcomeOf(actorFor('patient', 'current in S', 'in audience', 'active'), 'enter', room)).toBe('allow');
     expect(outcomeOf(actorFor('patient', 'current in S', 'not in audience', 'active'), 'enter', room)).toBe('allow');
     expect(outcomeOf(actorFor('carer', 'only another subnet', 'in audience', 'active'), 'enter', room)).toBe('404 not_in_subnet');
+  });
+});
+
+describe('posting while muted', () => {
+  const room: RoomTarget = { id: 'r', subnetId: S, kind: 'living_room', audienceCohortIds: [IN_AUDIENCE] };
+  const later = new Date(NOW.getTime() + 60_000);
+  const earlier = new Date(NOW.getTime() - 60_000);
+  it.each([
+    ['patient in the audience, muted until later', 'patient', later, '403 muted'],
+    ['patient in the audience, mute over', 'patient', earlier, 'allow'],
+    ['patient in the audience, never muted', 'patient', null, 'allow'],
+    ['peer moderator of S, "muted" (staff are never muted)', 'peer_moderator', later, 'allow'],
+  ] as const)('%s -> %s', (_n, role, until, expected) => {
+    const d = canPostMessage(actorFor(role, 'current in S', 'in audience', 'active'), room, until, NOW);
+    expect(d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`).toBe(expected);
+  });
+  it('a muted patient of another cohort still gets 404, not 403', () => {
+    const d = canPostMessage(actorFor('patient', 'current in S', 'not in audience', 'active'), room, later, NOW);
+    expect(d).toEqual({ allowed: false, reason: 'not_in_cohort', hide: true });
   });
 });

@@ -1,0 +1,222 @@
+// The living room, live: Socket.IO on top of the server-rendered page (which works without this).
+// Messages are inserted with textContent only; focus is never moved; new messages are announced by
+// the role="log" list (aria-live polite).
+import { io } from '/socket.io/socket.io.esm.min.js';
+
+const root = document.getElementById('living-room');
+const roomId = root.dataset.roomId;
+const maxLength = Number(root.dataset.maxLength);
+const canModerate = root.dataset.canModerate === '1';
+const canReport = root.dataset.canReport === '1';
+const list = document.getElementById('messages');
+const form = document.getElementById('message-form');
+const textarea = document.getElementById('body');
+const status = document.getElementById('send-status');
+const template = document.getElementById('message-template');
+const csrf = form.querySelector('input[name="_csrf"]').value;
+
+let lastSeenId = Math.max(0, ...[...list.querySelectorAll('[data-id]')].map((li) => Number(li.dataset.id)).filter((n) => n > 0));
+const pending = new Map(); // clientId -> { body, li }
+let activeSinceKeepalive = false;
+
+const ERRORS = {
+  empty: 'Write a message before you send it.',
+  too_long: `Your message is too long. Keep it to ${maxLength} characters.`,
+  rate_limited: 'You are sending messages very quickly. Wait a few seconds and try again.',
+  muted: 'A moderator has paused your messages in this room for a while.',
+  not_found: 'You can no longer post in this room.',
+  forbidden: 'You cannot do that here.',
+  unauthenticated: 'You have been signed out. Sign in again to carry on.',
+  invalid: 'That message could not be sent.',
+  internal: 'Something went wrong. Try again.',
+  timeout: 'No answer from SHaRON. Check your connection; your message will be sent again when you reconnect.',
+};
+
+const socket = io({ withCredentials: true });
+
+function timeText(iso) {
+  return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+function actionButton(label, hiddenLabel, onClick) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = 'sharon-link-button';
+  b.textContent = label;
+  const span = document.createElement('span');
+  span.className = 'nhsuk-u-visually-hidden';
+  span.textContent = ` ${hiddenLabel}`;
+  b.append(span);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function renderMessage(m, statusText) {
+  const li = template.content.firstElementChild.cloneNode(true);
+  const field = (name) => li.querySelector(`[data-field="${name}"]`);
+  field('nickname').textContent = m.nickname;
+  if (m.badge) {
+    field('badge').textContent = m.badge;
+    field('badge').hidden = false;
+  }
+  const time = field('time');
+  time.dateTime = m.createdAt;
+  time.textContent = timeText(m.createdAt);
+  field('body').textContent = m.body;
+  setStatus(li, statusText);
+  if (m.id) {
+    li.dataset.id = String(m.id);
+    li.id = `message-${m.id}`;
+    addActions(li, m);
+  }
+  return li;
+}
+
+function setStatus(li, text) {
+  const s = li.querySelector('[data-field="status"]');
+  s.textContent = text || '';
+  s.hidden = !text;
+}
+
+function addActions(li, m) {
+  const actions = li.querySelector('[data-field="actions"]');
+  actions.replaceChildren();
+  if (m.status === 'held') return;
+  if (canReport) {
+    const a = document.createElement('a');
+    a.href = `/messages/${m.id}/report`;
+    a.textContent = 'Report';
+    const span = document.createElement('span');
+    span.className = 'nhsuk-u-visually-hidden';
+    span.textContent = ` message from ${m.nickname}`;
+    a.append(span);
+    actions.append(a);
+  }
+  if (canModerate) {
+    actions.append(actionButton('Remove', `message from ${m.nickname}`, () => moderate('message:remove', { messageId: m.id, reason: '' })));
+    actions.append(actionButton('Mute for 1 hour', m.nickname, () => moderate('member:mute', { messageId: m.id, minutes: 60, reason: '' })));
+  }
+}
+
+function moderate(event, payload) {
+  socket.timeout(10000).emit(event, payload, (err, reply) => {
+    status.textContent = err || !reply.ok ? ERRORS[reply?.error] || ERRORS.internal : event === 'member:mute' ? 'The member was muted in this room for 1 hour.' : 'The message was removed.';
+  });
+}
+
+function appendMessage(m) {
+  if (list.querySelector(`[data-id="${m.id}"]`)) return;
+  document.getElementById('empty-room')?.remove();
+  const li = renderMessage(m, m.status === 'held' ? 'Waiting for a moderator' : '');
+  const later = [...list.querySelectorAll('[data-id]')].find((el) => Number(el.dataset.id) > m.id && !el.classList.contains('sharon-message--pending'));
+  list.insertBefore(li, later || firstPending());
+  if (m.status !== 'held') lastSeenId = Math.max(lastSeenId, m.id);
+}
+
+function firstPending() {
+  return list.querySelector('.sharon-message--pending');
+}
+
+function showPresence(p) {
+  const ul = document.getElementById('presence');
+  ul.replaceChildren(...p.people.map((person) => {
+    const li = document.createElement('li');
+    li.textContent = person.nickname;
+    if (person.badge) {
+      const tag = document.createElement('span');
+      tag.className = 'nhsuk-tag nhsuk-tag--blue sharon-badge';
+      tag.textContent = person.badge;
+      li.append(' ', tag);
+    }
+    return li;
+  }));
+  document.getElementById('staff-status').textContent = p.staffOnline ? 'A clinician or peer moderator is here now.' : 'No clinician or peer moderator is online right now.';
+  document.getElementById('crisis').hidden = p.staffOnline;
+}
+
+function send(clientId) {
+  const item = pending.get(clientId);
+  if (!item) return;
+  setStatus(item.li, 'Sending…');
+  item.li.querySelector('[data-field="actions"]').replaceChildren();
+  socket.timeout(10000).emit('message:send', { roomId, clientId, body: item.body }, (err, reply) => {
+    if (err || !reply.ok) {
+      const code = err ? 'timeout' : reply.error;
+      if (code === 'timeout' && !socket.connected) return setStatus(item.li, 'Waiting to reconnect…');
+      setStatus(item.li, 'Not sent');
+      status.textContent = ERRORS[code] || ERRORS.internal;
+      item.li.querySelector('[data-field="actions"]').append(actionButton('Try again', 'to send this message', () => send(clientId)));
+      return;
+    }
+    pending.delete(clientId);
+    const m = reply.data.message;
+    item.li.remove();
+    appendMessage(m);
+    const li = list.querySelector(`[data-id="${m.id}"]`);
+    setStatus(li, reply.data.held ? 'Waiting for a moderator' : 'Sent');
+    status.textContent = reply.data.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.' : 'Message sent.';
+    if (reply.data.support) {
+      document.getElementById('live-support-text').textContent = reply.data.support;
+      document.getElementById('live-support').hidden = false;
+    }
+  });
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const body = textarea.value.trim();
+  if (!body) return void (status.textContent = ERRORS.empty);
+  if (body.length > maxLength) return void (status.textContent = ERRORS.too_long);
+  const clientId = crypto.randomUUID();
+  const li = renderMessage({ nickname: 'You', badge: null, createdAt: new Date().toISOString(), body }, 'Sending…');
+  li.classList.add('sharon-message--pending');
+  list.append(li);
+  pending.set(clientId, { body, li });
+  textarea.value = '';
+  activeSinceKeepalive = true;
+  send(clientId);
+});
+textarea.addEventListener('input', () => { activeSinceKeepalive = true; });
+
+// "Show earlier messages" loads the previous page in place.
+const older = document.getElementById('older-link');
+older?.addEventListener('click', (event) => {
+  event.preventDefault();
+  const first = list.querySelector('[data-id]');
+  socket.timeout(10000).emit('message:history', { roomId, beforeId: Number(first?.dataset.id || lastSeenId + 1) }, (err, reply) => {
+    if (err || !reply.ok) return void (status.textContent = ERRORS.internal);
+    for (const m of reply.data.messages.reverse()) list.insertBefore(renderMessage(m, ''), list.firstElementChild);
+    if (!reply.data.hasOlder) older.parentElement.remove();
+  });
+});
+
+socket.on('connect', () => {
+  socket.timeout(10000).emit('room:join', { roomId, ...(lastSeenId ? { afterId: lastSeenId } : {}) }, (err, reply) => {
+    if (err || !reply.ok) return void (status.textContent = ERRORS[reply?.error] || 'Could not join the room live. The page still works: refresh to see new messages.');
+    for (const m of reply.data.messages) appendMessage(m);
+    showPresence(reply.data.presence);
+    for (const clientId of pending.keys()) send(clientId); // retries keep their client id: never a duplicate
+  });
+});
+socket.on('disconnect', (reason) => {
+  status.textContent = 'Connection lost. Reconnecting…';
+  if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000);
+});
+socket.on('connect_error', () => { status.textContent = 'Cannot reach SHaRON right now. Retrying…'; });
+socket.on('message:new', (m) => { if (m.roomId === roomId) appendMessage(m); });
+socket.on('message:removed', ({ id }) => list.querySelector(`[data-id="${id}"]`)?.remove());
+socket.on('presence', (p) => { if (p.roomId === roomId) showPresence(p); });
+socket.on('mute', ({ roomId: r, until }) => {
+  if (r === roomId) status.textContent = `A moderator has paused your messages in this room until ${timeText(until)}.`;
+});
+socket.on('alert:new', (a) => {
+  document.getElementById('staff-alert-text').textContent = `A watched word was used by ${a.nickname} in ${a.roomName}.`;
+  document.getElementById('staff-alert').hidden = false;
+});
+
+// Chatting counts as activity: keep the session alive while the person is here and active.
+setInterval(() => {
+  if (!activeSinceKeepalive) return;
+  activeSinceKeepalive = false;
+  fetch('/session/keepalive', { method: 'POST', headers: { 'x-csrf-token': csrf }, credentials: 'same-origin' }).catch(() => undefined);
+}, 4 * 60 * 1000);

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { auditContext } from '../audit/audit.service.js';
+import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import { KIND_LABELS } from '../building/labels.js';
+import { actorOf, requireUser } from '../http/guards.js';
+import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { idParam, numericIdParam, parseQuery } from '../http/params.js';
+import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
+import { notFound } from '../http/errors.js';
+import { findMessage, listOwnHeld } from './chat.repo.js';
+import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
+import { ChatRefusal, enterLivingRoom, reportMessage, roomHistory, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
+
+const RoomQuery = z.strictObject({
+  before: z.coerce.number().int().positive().optional(),
+  sent: z.literal('1').optional(),
+  held: z.literal('1').optional(),
+  support: z.literal('1').optional(),
+  reported: z.literal('1').optional(),
+});
+
+const REFUSALS: Record<ChatRefusal['code'], string> = {
+  empty: 'Write a message before you send it',
+  too_long: 'Your message is too long. Make it shorter and send it again',
+  rate_limited: 'You are sending messages very quickly. Wait a few seconds and send it again',
+  muted: 'A moderator has paused your messages in this room for a while',
+  not_available: 'This room is not taking messages at the moment',
+};
+
+/** The living room page (server-rendered history, a plain form that works without JavaScript). */
+export function chatRoutes(deps: ChatDeps): Router {
+  const r = Router();
+  const { db } = deps;
+
+  async function renderRoom(req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors } = {}) {
+    const actor = actorOf(req);
+    const now = new Date();
+    const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
+    const [history, held, presence] = await Promise.all([
+      roomHistory(db, room.id, { beforeId: q.before }),
+      listOwnHeld(db, room.id, actor.id),
+      deps.realtime.presence(room.id, room.subnetId),
+    ]);
+    const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
+      : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
+    res.status(status).render('chat/living-room', {
+      title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held: held.map(toPublic), presence, olderPage: q.before !== undefined,
+      can: { moderate: decideRoom(actor, 'moderate', room, now).allowed, report: decideRoom(actor, 'report', room, now).allowed },
+      clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ? room.crisisContacts : null,
+      maxLength: deps.config.chat.maxLength,
+    });
+  }
+
+  r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
+    const room = await findRoomDetail(db, idParam(req.params.roomId));
+    if (!room || room.kind !== 'living_room') return next();
+    await enterLivingRoom(db, actorOf(req), room.id, new Date());
+    await renderRoom(req, res, room);
+  });
+
+  r.post('/rooms/:roomId/messages', requireUser, async (req, res) => {
+    const actor = actorOf(req);
+    const room = await enterLivingRoom(db, actor, idParam(req.params.roomId), new Date());
+    const form = parseForm(PostMessageBody, req.body);
+    const body = String(req.body?.body ?? '').slice(0, 20_000);
+    if (!form.ok) return renderRoom(req, res, room, 400, { body, errors: formErrors([{ field: 'body', message: form.errors.list[0]?.message ?? 'Write a message' }]) });
+    try {
+      const sent = await sendMessage(deps, actor, { roomId: room.id, clientId: form.data.clientId, body: form.data.body }, new Date());
+      const flag = sent.support ? 'support=1' : sent.held ? 'held=1' : 'sent=1';
+      res.redirect(303, `/rooms/${room.id}?${flag}#latest`);
+    } catch (e) {
+      if (!(e instanceof ChatRefusal) && !(e instanceof PolicyDenied && e.reason === 'muted')) throw e;
+      const code = e instanceof ChatRefusal ? e.code : 'muted';
+      if (e instanceof ChatRefusal && e.retryAfter) res.set('Retry-After', String(e.retryAfter));
+      await renderRoom(req, res, room, code === 'rate_limited' ? 429 : code === 'muted' ? 403 : 400, { body, errors: formErrors([{ field: 'body', message: REFUSALS[code] }]) });
+    }
+  });
+
+  const loadReportable = async (req: Request) => {
+    const message = await findMessage(db, numericIdParam(req.params.messageId));
+    const room = message ? await findRoomDetail(db, message.roomId) : undefined;
+    if (!message || !room || message.status !== 'visible') throw notFound();
+    authorize(decideRoom(actorOf(req), 'report', room, new Date()));
+    return { message: toPublic(message), room };
+  };
+
+  r.get('/messages/:messageId/report', requireUser, async (req, res) => {
+    const { message, room } = await loadReportable(req);
+    res.render('chat/report', { title: 'Report a message', message, room, reason: '', errors: NO_ERRORS });
+  });
+
+  r.post('/messages/:messageId/report', requireUser, async (req, res) => {
+    const { message, room } = await loadReportable(req);
+    const form = parseForm(ReportMessageBody, req.body);
+    if (!form.ok) return res.status(400).render('chat/report', { title: 'Report a message', message, room, reason: String(req.body?.reason ?? '').slice(0, 500), errors: form.errors });
+    await reportMessage(deps, actorOf(req), auditContext(req), message.id, form.data.reason, new Date());
+    res.redirect(303, `/rooms/${room.id}?reported=1`);
+  });
+
+  return r;
+}

@@ -1,0 +1,196 @@
+import type { Db } from '../db/knex.js';
+import type { Config } from '../config.js';
+import type { AuditContext } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { SessionUser } from '../auth/users.repo.js';
+import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import { badgeFor } from '../http/page-locals.js';
+import { HttpError, notFound } from '../http/errors.js';
+import type { RateLimiter } from '../http/rate-limit.js';
+import { authorize, canPostMessage, decideRoom, PolicyDenied, type Role } from '../policy/index.js';
+import { findMessage, findMuteUntil, findRulesForRoom, insertAlert, insertMessageOnce, insertMute, insertReport, listMessages, setMessageStatus, type MessageRow } from './chat.repo.js';
+import { evaluateWatchedWords } from './watched-words.js';
+import type { Realtime } from './realtime.js';
+
+export interface ChatDeps {
+  db: Db;
+  realtime: Realtime;
+  flood: RateLimiter;
+  config: Config;
+}
+
+/** A message as every reader sees it: nickname and staff badge only, never an account id. */
+export interface PublicMessage {
+  id: number;
+  roomId: string;
+  nickname: string;
+  badge: string | null;
+  body: string;
+  createdAt: string;
+  status: 'visible' | 'held';
+}
+
+export function toPublic(m: MessageRow): PublicMessage {
+  return {
+    id: m.id,
+    roomId: m.roomId,
+    nickname: m.authorNickname,
+    badge: badgeFor(m.authorRole as Role),
+    body: m.body,
+    createdAt: m.createdAt.toISOString(),
+    status: m.status === 'held' ? 'held' : 'visible',
+  };
+}
+
+/** A refusal a person can act on: its code goes into a socket ack or a form error. */
+export class ChatRefusal extends Error {
+  constructor(
+    readonly code: 'empty' | 'too_long' | 'rate_limited' | 'muted' | 'not_available',
+    readonly retryAfter = 0,
+  ) {
+    super(code);
+    this.name = 'ChatRefusal';
+  }
+}
+
+/**
+ * Loads a living room the actor may enter.
+ * @throws HttpError 404 (no such living room) or PolicyDenied.
+ */
+export async function enterLivingRoom(db: Db, actor: SessionUser, roomId: string, now: Date): Promise<RoomDetail> {
+  const room = await findRoomDetail(db, roomId);
+  if (!room || room.kind !== 'living_room') throw notFound();
+  authorize(decideRoom(actor, 'enter', room, now));
+  return room;
+}
+
+/** The latest messages of a room, or those after a message id (catch-up after a reconnect). */
+export async function roomHistory(db: Db, roomId: string, opts: { afterId?: number; beforeId?: number }): Promise<{ messages: PublicMessage[]; hasOlder: boolean }> {
+  const limit = opts.afterId !== undefined ? 500 : 50;
+  const rows = await listMessages(db, roomId, { ...opts, limit: limit + 1 });
+  const hasMore = rows.length > limit;
+  const page = opts.afterId !== undefined ? rows.slice(0, limit) : rows.slice(hasMore ? 1 : 0);
+  return { messages: page.map(toPublic), hasOlder: opts.afterId === undefined ? hasMore : false };
+}
+
+export interface SendOutcome {
+  message: PublicMessage;
+  /** The message waits for a moderator (a hold rule matched). */
+  held: boolean;
+  /** An alert rule matched: the sender is shown supportive words and the crisis contacts. */
+  support: string | null;
+}
+
+/**
+ * Sends a message: checks the policy, mute and flood limit, applies watched words, and writes it
+ * (with any alerts) in one transaction BEFORE anyone is told. Only then is it broadcast (visible)
+ * or put in the moderation queue (held). A retry with the same client id returns the stored
+ * message and sends nothing twice.
+ * @throws HttpError 404 / PolicyDenied / ChatRefusal.
+ */
+export async function sendMessage(deps: ChatDeps, actor: SessionUser, input: { roomId: string; clientId: string; body: string }, now: Date): Promise<SendOutcome> {
+  const { db } = deps;
+  const room = await enterLivingRoom(db, actor, input.roomId, now);
+  const body = input.body.replace(/\r\n?/g, '\n').trim();
+  if (body.length === 0) throw new ChatRefusal('empty');
+  if (body.length > deps.config.chat.maxLength) throw new ChatRefusal('too_long');
+  authorize(canPostMessage(actor, room, await findMuteUntil(db, room.id, actor.id), now));
+  const retry = await db('messages').where({ author_id: actor.id, client_id: input.clientId }).first('id');
+  if (!retry) {
+    const wait = await deps.flood.take(actor.id);
+    if (wait > 0) throw new ChatRefusal('rate_limited', wait);
+  }
+  const verdict = evaluateWatchedWords(body, await findRulesForRoom(db, room.subnetId, room.id));
+  const { message, created } = await db.transaction(async (trx) => {
+    const saved = await insertMessageOnce(trx, { roomId: room.id, authorId: actor.id, clientId: input.clientId, body, status: verdict.hold ? 'held' : 'visible', heldReason: verdict.hold ? verdict.hold.pattern : null });
+    if (saved.created) for (const a of verdict.alerts) await insertAlert(trx, room.subnetId, saved.message.id, a.pattern);
+    return saved;
+  });
+  const pub = toPublic(message);
+  if (created) announce(deps, room, pub, verdict.alerts.length > 0);
+  const support = verdict.alerts.length > 0 && message.status !== 'removed' ? supportText(room) : null;
+  return { message: pub, held: message.status === 'held', support };
+}
+
+function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, alerted: boolean): void {
+  if (message.status === 'visible') deps.realtime.emitToRoom(room.id, 'message:new', message);
+  else deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+  if (alerted) deps.realtime.emitToStaff(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, messageId: message.id, nickname: message.nickname });
+}
+
+function supportText(room: RoomDetail): string {
+  return `It sounds like things are really hard right now. You are not alone: the team has been told and someone will look at your message. ${room.crisisContacts}`.trim();
+}
+
+interface Moderated {
+  message: MessageRow;
+  room: RoomDetail;
+}
+
+/**
+ * Loads a message for a moderation action in its room.
+ * @throws HttpError 404 / PolicyDenied (404 when the room is hidden, 403 for members).
+ */
+export async function messageForModeration(db: Db, actor: SessionUser, messageId: number, now: Date): Promise<Moderated> {
+  const message = await findMessage(db, messageId);
+  const room = message ? await findRoomDetail(db, message.roomId) : undefined;
+  if (!message || !room) throw notFound();
+  authorize(decideRoom(actor, 'moderate', room, now));
+  return { message, room };
+}
+
+/** Removes a message for everyone, live; it is kept with who removed it and why. */
+export async function removeMessage(deps: ChatDeps, ctx: AuditContext, m: Moderated, reason: string): Promise<boolean> {
+  const done = await deps.db.transaction(async (trx) => {
+    const changed = await setMessageStatus(trx, m.message.id, ['visible', 'held'], 'removed', ctx.actorId ?? '', reason || null);
+    if (changed) await recordAudit(trx, ctx, { action: 'message.remove', targetType: 'message', targetId: String(m.message.id), details: { room_id: m.room.id } });
+    return changed;
+  });
+  if (done) deps.realtime.emitToRoom(m.room.id, 'message:removed', { id: m.message.id, roomId: m.room.id });
+  return done;
+}
+
+/** Mutes the author of a message in its room for some minutes (staff are never muted). */
+export async function muteAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated, minutes: number, reason: string, now: Date): Promise<Date> {
+  const until = new Date(now.getTime() + minutes * 60_000);
+  await deps.db.transaction(async (trx) => {
+    await insertMute(trx, m.room.id, m.message.authorId, ctx.actorId ?? '', until, reason || null);
+    await recordAudit(trx, ctx, { action: 'member.mute', targetType: 'user', targetId: m.message.authorId, details: { room_id: m.room.id, minutes } });
+  });
+  deps.realtime.emitToUser(m.message.authorId, 'mute', { roomId: m.room.id, until: until.toISOString() });
+  return until;
+}
+
+/** Approves (delivers) or declines a held message. */
+export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated, approve: boolean): Promise<boolean> {
+  const done = await deps.db.transaction(async (trx) => {
+    const changed = await setMessageStatus(trx, m.message.id, ['held'], approve ? 'visible' : 'declined', ctx.actorId ?? '', null);
+    if (changed) await recordAudit(trx, ctx, { action: approve ? 'message.approve' : 'message.decline', targetType: 'message', targetId: String(m.message.id), details: { room_id: m.room.id } });
+    return changed;
+  });
+  if (done && approve) deps.realtime.emitToRoom(m.room.id, 'message:new', { ...toPublic(m.message), status: 'visible' });
+  return done;
+}
+
+/**
+ * Reports a message the actor can see, with a reason, into the subnet's moderation queue.
+ * @throws HttpError 404 when the message is not visible to them.
+ */
+export async function reportMessage(deps: ChatDeps, actor: SessionUser, ctx: AuditContext, messageId: number, reason: string, now: Date): Promise<void> {
+  const message = await findMessage(deps.db, messageId);
+  const room = message ? await findRoomDetail(deps.db, message.roomId) : undefined;
+  if (!message || !room || message.status !== 'visible') throw notFound();
+  authorize(decideRoom(actor, 'report', room, now));
+  const id = await insertReport(deps.db, messageId, actor.id, reason);
+  if (id === null) return;
+  await recordAudit(deps.db, ctx, { action: 'message.report', targetType: 'message', targetId: String(messageId), details: { report_id: id } });
+  deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+}
+
+/** Maps what a chat call threw to a socket error code (never a message or a stack). */
+export function errorCode(e: unknown): string {
+  if (e instanceof ChatRefusal) return e.code;
+  if (e instanceof HttpError) return e.code;
+  if (e instanceof PolicyDenied) return e.hide ? 'not_found' : e.reason === 'muted' ? 'muted' : 'forbidden';
+  return 'internal';
+}

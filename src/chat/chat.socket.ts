@@ -1,0 +1,139 @@
+import type { Server, Socket } from 'socket.io';
+import type { z } from 'zod';
+import type { Logger } from '../log.js';
+import { findSessionUser, type SessionUser } from '../auth/users.repo.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { badgeFor } from '../http/page-locals.js';
+import { decideSubnet, isActive, PolicyDenied } from '../policy/index.js';
+import { listOwnHeld } from './chat.repo.js';
+import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
+import { ChatRefusal, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
+import { sessionOf } from './socket-server.js';
+import { socketRooms, type SocketData } from './realtime.js';
+
+const EVENT_CAP = 100;
+const EVENT_WINDOW_MS = 10_000;
+
+type Ack = (reply: { ok: true; data: unknown } | { ok: false; error: string; retryAfter?: number }) => void;
+
+/**
+ * The living room's socket events. Every event is validated (zod) and answered through its ack;
+ * every event reloads the person (and checks their session still exists), so a suspension, a
+ * cohort change or a logout applies to the very next event.
+ */
+export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logger; sessionAbsoluteMs: number }): void {
+  const { db } = deps;
+
+  async function currentActor(socket: Socket): Promise<SessionUser | null> {
+    const data = socket.data as SocketData & { createdAt: number };
+    if (Date.now() - data.createdAt > deps.sessionAbsoluteMs) return null;
+    const [user, live] = await Promise.all([
+      findSessionUser(db, data.userId),
+      db('session').where({ sid: data.sid }).where('expire', '>', db.fn.now()).first('sid'),
+    ]);
+    return user && live && isActive(user) ? user : null;
+  }
+
+  io.use((socket, next) => {
+    const s = sessionOf(socket.request);
+    if (!s) return next(new Error('unauthenticated'));
+    findSessionUser(db, s.userId)
+      .then((user) => {
+        if (!user || !isActive(user)) return next(new Error('unauthenticated'));
+        const now = new Date();
+        const staffOf = user.memberships.map((m) => m.subnetId).filter((id) => decideSubnet(user, 'moderate_subnet', { id }, now).allowed);
+        socket.data = { userId: user.id, sid: s.sid, createdAt: s.createdAt, nickname: user.nickname, badge: badgeFor(user.role), staffOf } satisfies SocketData & { createdAt: number };
+        void socket.join([socketRooms.user(user.id), socketRooms.session(s.sid), ...staffOf.map(socketRooms.staff)]);
+        next();
+      })
+      .catch(next);
+  });
+
+  io.on('connection', (socket) => {
+    const joined = new Map<string, string>(); // roomId -> subnetId
+    let events: number[] = [];
+    socket.use((_packet, next) => {
+      const now = Date.now();
+      events = events.filter((t) => now - t < EVENT_WINDOW_MS);
+      events.push(now);
+      if (events.length > EVENT_CAP) {
+        void recordAudit(db, { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address }, { action: 'socket.flood', outcome: 'throttled' }).catch(() => undefined);
+        socket.disconnect(true);
+        return;
+      }
+      next();
+    });
+
+    const refreshPresence = async (roomId: string, subnetId: string) => deps.realtime.emitToRoom(roomId, 'presence', await deps.realtime.presence(roomId, subnetId));
+
+    function on<S extends z.ZodType>(event: string, schema: S, handler: (actor: SessionUser, data: z.infer<S>) => Promise<unknown>): void {
+      socket.on(event, async (payload: unknown, ack?: unknown) => {
+        const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) return reply({ ok: false, error: 'invalid' });
+        try {
+          const actor = await currentActor(socket);
+          if (!actor) {
+            reply({ ok: false, error: 'unauthenticated' });
+            socket.disconnect(true);
+            return;
+          }
+          reply({ ok: true, data: await handler(actor, parsed.data) });
+        } catch (e) {
+          const error = errorCode(e);
+          if (e instanceof PolicyDenied) {
+            await recordAudit(db, { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address }, { action: `socket.${event}`, outcome: 'denied', reason: e.reason }).catch(() => undefined);
+          } else if (error === 'internal') {
+            deps.logger.error('socket event failed', { event, error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
+          }
+          reply({ ok: false, error, ...(e instanceof ChatRefusal && e.retryAfter ? { retryAfter: e.retryAfter } : {}) });
+        }
+      });
+    }
+
+    on('room:join', JoinRoom, async (actor, { roomId, afterId }) => {
+      const room = await enterLivingRoom(db, actor, roomId, new Date());
+      await socket.join(socketRooms.room(room.id));
+      joined.set(room.id, room.subnetId);
+      const [history, held] = await Promise.all([roomHistory(db, room.id, { afterId }), listOwnHeld(db, room.id, actor.id)]);
+      const presence = await deps.realtime.presence(room.id, room.subnetId);
+      deps.realtime.emitToRoom(room.id, 'presence', presence);
+      return { roomId: room.id, ...history, held: held.map(toPublic), presence, crisisContacts: room.crisisContacts };
+    });
+
+    on('room:leave', LeaveRoom, async (_actor, { roomId }) => {
+      const subnetId = joined.get(roomId);
+      await socket.leave(socketRooms.room(roomId));
+      joined.delete(roomId);
+      if (subnetId) await refreshPresence(roomId, subnetId);
+      return null;
+    });
+
+    on('message:history', LoadHistory, async (actor, { roomId, beforeId }) => {
+      const room = await enterLivingRoom(db, actor, roomId, new Date());
+      return roomHistory(db, room.id, { beforeId });
+    });
+
+    on('message:send', SendMessage, async (actor, input) => sendMessage(deps, actor, input, new Date()));
+
+    on('message:remove', RemoveMessage, async (actor, { messageId, reason }) => {
+      const m = await messageForModeration(db, actor, messageId, new Date());
+      return { removed: await removeMessage(deps, { actorId: actor.id, ip: socket.handshake.address }, m, reason) };
+    });
+
+    on('member:mute', MuteAuthor, async (actor, { messageId, minutes, reason }) => {
+      const now = new Date();
+      const m = await messageForModeration(db, actor, messageId, now);
+      return { until: (await muteAuthor(deps, { actorId: actor.id, ip: socket.handshake.address }, m, minutes, reason, now)).toISOString() };
+    });
+
+    on('message:report', ReportMessage, async (actor, { messageId, reason }) => {
+      await reportMessage(deps, actor, { actorId: actor.id, ip: socket.handshake.address }, messageId, reason, new Date());
+      return null;
+    });
+
+    socket.on('disconnect', () => {
+      for (const [roomId, subnetId] of joined) void refreshPresence(roomId, subnetId).catch(() => undefined);
+    });
+  });
+}

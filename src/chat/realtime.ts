@@ -1,0 +1,77 @@
+import type { Server } from 'socket.io';
+
+/** Socket.IO room names: the server chooses them, clients only ever ask by id. */
+export const socketRooms = {
+  room: (roomId: string) => `room:${roomId}`,
+  staff: (subnetId: string) => `staff:${subnetId}`,
+  user: (userId: string) => `user:${userId}`,
+  session: (sid: string) => `session:${sid}`,
+};
+
+/** What each socket carries (read across nodes by fetchSockets for presence). */
+export interface SocketData {
+  userId: string;
+  sid: string;
+  nickname: string;
+  badge: string | null;
+  /** Subnets in which this person is staff (for the "staff online" line). */
+  staffOf: string[];
+}
+
+export interface Presence {
+  roomId: string;
+  people: { nickname: string; badge: string | null }[];
+  staffOnline: boolean;
+}
+
+/**
+ * The bridge from services and HTTP routes to live sockets. Until Socket.IO is attached (tests of
+ * HTTP alone) every call is a no-op. With the Postgres adapter each call reaches every node.
+ */
+export interface Realtime {
+  attach(io: Server): void;
+  emitToRoom(roomId: string, event: string, payload: unknown): void;
+  emitToStaff(subnetId: string, event: string, payload: unknown): void;
+  emitToUser(userId: string, event: string, payload: unknown): void;
+  /** Disconnects every socket of a person (suspension, cohort change) on every node. */
+  disconnectUser(userId: string): void;
+  /** Disconnects every socket opened with one session (logout, session ended). */
+  disconnectSession(sid: string): void;
+  /** Who is in a room now, across nodes. */
+  presence(roomId: string, subnetId: string): Promise<Presence>;
+}
+
+export function createRealtime(): Realtime {
+  let io: Server | undefined;
+  return {
+    attach(server) {
+      io = server;
+    },
+    emitToRoom(roomId, event, payload) {
+      io?.to(socketRooms.room(roomId)).emit(event, payload);
+    },
+    emitToStaff(subnetId, event, payload) {
+      io?.to(socketRooms.staff(subnetId)).emit(event, payload);
+    },
+    emitToUser(userId, event, payload) {
+      io?.to(socketRooms.user(userId)).emit(event, payload);
+    },
+    disconnectUser(userId) {
+      io?.in(socketRooms.user(userId)).disconnectSockets(true);
+    },
+    disconnectSession(sid) {
+      io?.in(socketRooms.session(sid)).disconnectSockets(true);
+    },
+    async presence(roomId, subnetId) {
+      if (!io) return { roomId, people: [], staffOnline: false };
+      const sockets = await io.in(socketRooms.room(roomId)).fetchSockets();
+      const byUser = new Map<string, SocketData>();
+      for (const s of sockets) {
+        const data = s.data as SocketData | undefined;
+        if (data?.userId) byUser.set(data.userId, data);
+      }
+      const people = [...byUser.values()].map((d) => ({ nickname: d.nickname, badge: d.badge })).sort((a, b) => a.nickname.localeCompare(b.nickname));
+      return { roomId, people, staffOnline: [...byUser.values()].some((d) => d.staffOf.includes(subnetId)) };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type http from 'node:http';
+import type { RequestHandler } from 'express';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+
+interface SessionRequest extends http.IncomingMessage {
+  session?: { passport?: { user?: string }; createdAt?: number };
+  sessionID?: string;
+  _query?: Record<string, string>;
+}
+
+/** Allowed browser origins for the handshake: PUBLIC_ORIGIN, or the host the page came from. */
+function originAllowed(req: http.IncomingMessage, config: Config): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  if (config.publicOrigin) return origin === new URL(config.publicOrigin).origin;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Socket.IO on the app's HTTP server. The handshake must come from our own origin and carry a
+ * signed-in session cookie (else 401); the express-session middleware is shared, so there is no
+ * token in a URL and no second login. With a pg pool, the Postgres adapter links app processes.
+ */
+export function createSocketServer(httpServer: http.Server, opts: { config: Config; session: RequestHandler; adapterPool?: pg.Pool; logger: Logger }): Server {
+  const { config } = opts;
+  const io = new Server(httpServer, {
+    serveClient: true,
+    maxHttpBufferSize: Math.max(8 * 1024, config.chat.maxLength * 4 + 1024),
+    allowRequest: (req, callback) => callback(null, originAllowed(req, config)),
+    cors: undefined,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+  });
+  io.engine.use(opts.session);
+  io.engine.use((req: SessionRequest, res: http.ServerResponse, next: (err?: unknown) => void) => {
+    const isHandshake = req._query?.sid === undefined;
+    if (!isHandshake || req.session?.passport?.user) return next();
+    res.writeHead(401, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ error: 'unauthenticated' }));
+  });
+  if (opts.adapterPool) {
+    io.adapter(createAdapter(opts.adapterPool, { errorHandler: (e) => opts.logger.error('socket adapter error', { error: e.message }) }));
+  }
+  return io;
+}
+
+/** The signed-in session behind a socket's handshake. */
+export function sessionOf(req: http.IncomingMessage): { userId: string; sid: string; createdAt: number } | null {
+  const r = req as SessionRequest;
+  const userId = r.session?.passport?.user;
+  if (!userId || !r.sessionID) return null;
+  return { userId, sid: r.sessionID, createdAt: r.session?.createdAt ?? Date.now() };
+}

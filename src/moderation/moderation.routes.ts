@@ -1,0 +1,100 @@
+import { Router, type Request } from 'express';
+import { auditContext } from '../audit/audit.service.js';
+import { setAccountStatus } from '../members/members.service.js';
+import { findMemberTarget } from '../members/members.repo.js';
+import { badRequest, notFound } from '../http/errors.js';
+import { actorOf, requireUser } from '../http/guards.js';
+import { parseForm } from '../http/forms.js';
+import { idParam, numericIdParam } from '../http/params.js';
+import { authorize, decideMember, decideRoom, decideSubnet } from '../policy/index.js';
+import { decideHeld, messageForModeration, muteAuthor, removeMessage, type ChatDeps } from '../chat/chat.service.js';
+import { acknowledgeAlertRow, closeReports, findAlert, findReport } from './moderation.repo.js';
+import { ActionBody, MUTE_CHOICES, MuteBody, RemoveBody } from './moderation.schemas.js';
+import { auditQueueAction, moderationQueue } from './moderation.service.js';
+
+const DONE: Record<string, string> = {
+  dismissed: 'The report was dismissed.',
+  removed: 'The message was removed for everyone.',
+  muted: 'The member was muted in that room.',
+  approved: 'The message was approved and delivered.',
+  declined: 'The message was declined. Its author has been told it was not posted.',
+  suspended: 'The account was suspended and signed out everywhere.',
+  acknowledged: 'The alert was acknowledged.',
+};
+
+/** The moderation queue of a subnet and the actions taken from it. Every action is audited. */
+export function moderationRoutes(deps: ChatDeps): Router {
+  const r = Router();
+  const { db } = deps;
+  const back = (subnetId: string, done: string) => `/subnets/${subnetId}/moderation?done=${done}`;
+  const loadMessage = (req: Request, id: number) => messageForModeration(db, actorOf(req), id, new Date());
+  const form = <T>(parsed: { ok: true; data: T } | { ok: false }) => {
+    if (!parsed.ok) throw badRequest();
+    return parsed.data;
+  };
+
+  r.get('/subnets/:subnetId/moderation', requireUser, async (req, res) => {
+    const actor = actorOf(req);
+    const queue = await moderationQueue(db, actor, idParam(req.params.subnetId), new Date());
+    const notice = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
+    res.render('moderation/queue', { title: `Moderation: ${queue.subnet.name}`, ...queue, notice, muteChoices: MUTE_CHOICES, can: { suspend: decideSubnet(actor, 'suspend_members', queue.subnet, new Date()).allowed } });
+  });
+
+  r.post('/moderation/reports/:reportId/dismiss', requireUser, async (req, res) => {
+    form(parseForm(ActionBody, req.body));
+    const report = await findReport(db, numericIdParam(req.params.reportId));
+    if (!report) throw notFound();
+    const m = await loadMessage(req, report.messageId);
+    if (await closeReports(db, { id: report.id }, actorOf(req).id, 'dismissed')) await auditQueueAction(db, auditContext(req), 'report.dismiss', 'report', report.id);
+    res.redirect(303, back(m.room.subnetId, 'dismissed'));
+  });
+
+  r.post('/moderation/messages/:messageId/remove', requireUser, async (req, res) => {
+    const { reason } = form(parseForm(RemoveBody, req.body));
+    const m = await loadMessage(req, numericIdParam(req.params.messageId));
+    await removeMessage(deps, auditContext(req), m, reason);
+    await closeReports(db, { messageId: m.message.id }, actorOf(req).id, 'removed');
+    res.redirect(303, back(m.room.subnetId, 'removed'));
+  });
+
+  r.post('/moderation/messages/:messageId/mute', requireUser, async (req, res) => {
+    const { minutes } = form(parseForm(MuteBody, req.body));
+    const m = await loadMessage(req, numericIdParam(req.params.messageId));
+    await muteAuthor(deps, auditContext(req), m, minutes, '', new Date());
+    await closeReports(db, { messageId: m.message.id }, actorOf(req).id, 'muted');
+    res.redirect(303, back(m.room.subnetId, 'muted'));
+  });
+
+  for (const [path, approve, done] of [['approve', true, 'approved'], ['decline', false, 'declined']] as const) {
+    r.post(`/moderation/messages/:messageId/${path}`, requireUser, async (req, res) => {
+      form(parseForm(ActionBody, req.body));
+      const m = await loadMessage(req, numericIdParam(req.params.messageId));
+      await decideHeld(deps, auditContext(req), m, approve);
+      res.redirect(303, back(m.room.subnetId, done));
+    });
+  }
+
+  r.post('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
+    form(parseForm(ActionBody, req.body));
+    const actor = actorOf(req);
+    const m = await loadMessage(req, numericIdParam(req.params.messageId));
+    const author = await findMemberTarget(db, m.message.authorId);
+    if (!author) throw notFound();
+    authorize(decideMember(actor, 'suspend_member', author, m.room.subnetId, new Date()));
+    await setAccountStatus(db, deps.realtime, auditContext(req), author.id, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id) });
+    await closeReports(db, { messageId: m.message.id }, actor.id, 'suspended');
+    res.redirect(303, back(m.room.subnetId, 'suspended'));
+  });
+
+  r.post('/moderation/alerts/:alertId/acknowledge', requireUser, async (req, res) => {
+    form(parseForm(ActionBody, req.body));
+    const alert = await findAlert(db, numericIdParam(req.params.alertId));
+    if (!alert) throw notFound();
+    const m = await loadMessage(req, alert.messageId);
+    authorize(decideRoom(actorOf(req), 'moderate', m.room, new Date()));
+    if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id)) await auditQueueAction(db, auditContext(req), 'alert.acknowledge', 'alert', alert.id);
+    res.redirect(303, back(m.room.subnetId, 'acknowledged'));
+  });
+
+  return r;
+}
