@@ -84,8 +84,8 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   const chat: ChatDeps = { db, realtime, config, flood: createRateLimiter(db, 'chat_flood', config.chat.floodMessages, config.chat.floodSeconds) };
   app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime }));
   app.use(keysRoutes({ db, config }));
+  app.use(chatRoutes(chat)); // before the building: it serves living rooms at /rooms/:id
   app.use(buildingRoutes({ db }));
-  app.use(chatRoutes(chat));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));
   app.use(membersRoutes({ db, realtime }));

@@ -84,8 +84,14 @@ describe('a room page', () => {
   it("shows anna her living room's name, kind and who it is for", async () => {
     const res = await as('anna').get(`/rooms/${ids.room('Anorexia living room')}`);
     expect(res.text).toContain('<h1>Anorexia living room</h1>');
-    expect(res.text).toContain('Living room');
-    expect(res.text).toMatch(/Who it is for<\/dt>\s*<dd[^>]*>Anorexia<\/dd>/);
+    expect(res.text).toContain('Eating Disorders · Living room');
+    expect(res.text).toContain('Who it is for: Anorexia');
+  });
+
+  it("shows the library's name, kind and who it is for", async () => {
+    const res = await as('bella').get(`/rooms/${ids.room('Eating disorders library')}`);
+    expect(res.text).toContain('<h1>Eating disorders library</h1>');
+    expect(res.text).toMatch(/Who it is for<\/dt>\s*<dd[^>]*>Anorexia, Binge eating, Bulimia<\/dd>/);
   });
 });
 
