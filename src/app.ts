@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -66,7 +67,11 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   const staticOpts = { index: false, maxAge: config.isProduction ? '1d' : 0 };
   const nhsuk = path.join(ROOT, 'node_modules', 'nhsuk-frontend', 'dist', 'nhsuk');
   app.use('/assets', express.static(path.join(nhsuk, 'assets'), staticOpts));
-  app.get(['/nhsuk/nhsuk-frontend.min.css', '/nhsuk/nhsuk-frontend.min.js'], (req, res) => res.sendFile(path.join(nhsuk, path.basename(req.path)), staticOpts));
+  // The design system's CSS without its @font-face rules, which load fonts from assets.nhs.uk:
+  // SHaRON makes no third-party requests and must run on a closed network (Arial is the fallback).
+  const nhsukCss = readFileSync(path.join(nhsuk, 'nhsuk-frontend.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, '');
+  app.get('/nhsuk/nhsuk-frontend.min.css', (_req, res) => res.type('css').set('Cache-Control', config.isProduction ? 'public, max-age=86400' : 'no-cache').send(nhsukCss));
+  app.get('/nhsuk/nhsuk-frontend.min.js', (_req, res) => res.sendFile(path.join(nhsuk, 'nhsuk-frontend.min.js'), staticOpts));
   app.use('/public', express.static(path.join(ROOT, 'public'), staticOpts));
   app.use(healthRoutes({ db }));
 

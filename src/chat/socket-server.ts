@@ -12,10 +12,14 @@ interface SessionRequest extends http.IncomingMessage {
   _query?: Record<string, string>;
 }
 
-/** Allowed browser origins for the handshake: PUBLIC_ORIGIN, or the host the page came from. */
+/**
+ * Allowed browser origins for the handshake: PUBLIC_ORIGIN, or the host the page came from.
+ * Browsers send no Origin on same-origin polling GETs; there Sec-Fetch-Site must say same-origin.
+ * WebSocket upgrades always carry an Origin.
+ */
 function originAllowed(req: http.IncomingMessage, config: Config): boolean {
   const origin = req.headers.origin;
-  if (!origin) return false;
+  if (!origin) return req.headers['sec-fetch-site'] === 'same-origin';
   if (config.publicOrigin) return origin === new URL(config.publicOrigin).origin;
   try {
     return new URL(origin).host === req.headers.host;

@@ -1,0 +1,104 @@
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import { demoIds } from '../helpers/demo.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  base = await t.listen();
+  ids = await demoIds(t.db);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function signedIn(username: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...opts });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+  return { context, page };
+}
+
+async function serious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const r = await page.evaluate(async () => (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+}
+
+describe('the living room in a real browser', () => {
+  it('anna and the clinician chat live; the clinician shows as online with a badge and the crisis card goes away', async () => {
+    const anna = await signedIn('anna');
+    const room = `${base}/rooms/${ids.room('Anorexia living room')}`;
+    await anna.page.goto(room);
+    await expect.poll(() => anna.page.locator('#staff-status').textContent()).toBe('No clinician or peer moderator is online right now.');
+    expect(await anna.page.locator('#crisis').isVisible()).toBe(true);
+    const clinician = await signedIn('clinician');
+    await clinician.page.goto(room);
+    await expect.poll(() => anna.page.locator('#staff-status').textContent()).toBe('A clinician or peer moderator is here now.');
+    expect(await anna.page.locator('#crisis').isVisible()).toBe(false);
+    expect(await anna.page.locator('#presence').textContent()).toContain('Clinician');
+
+    await anna.page.getByLabel('Your message').fill('Hello, is anyone there?\nIt is late.');
+    await anna.page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => clinician.page.locator('#messages').textContent()).toContain('Hello, is anyone there?');
+    await expect.poll(() => anna.page.locator('#send-status').textContent()).toBe('Message sent.');
+
+    // Anna starts typing; the clinician's reply arrives without taking her focus or her draft.
+    await anna.page.getByLabel('Your message').fill('I am half way through wri');
+    await clinician.page.getByLabel('Your message').fill('I am here, Willow.');
+    await clinician.page.getByRole('button', { name: 'Send' }).click();
+    const reply = anna.page.locator('#messages li', { hasText: 'I am here, Willow.' });
+    await expect.poll(() => reply.count()).toBe(1);
+    expect(await reply.locator('.sharon-badge').textContent()).toBe('Clinician');
+    expect(await anna.page.evaluate(() => document.activeElement?.id)).toBe('body');
+    expect(await anna.page.getByLabel('Your message').inputValue()).toBe('I am half way through wri');
+    expect(await anna.page.locator('#message-log').getAttribute('role')).toBe('log');
+
+    // Live removal by staff.
+    const annaMessage = clinician.page.locator('#messages li', { hasText: 'Hello, is anyone there?' });
+    await annaMessage.getByRole('button', { name: /Remove/ }).click();
+    await expect.poll(() => anna.page.locator('#messages li', { hasText: 'Hello, is anyone there?' }).count()).toBe(0);
+
+    expect(await serious(anna.page)).toEqual([]);
+    expect(await serious(clinician.page)).toEqual([]);
+    await anna.context.close();
+    await clinician.context.close();
+  });
+
+  it('without JavaScript, the form posts a message and the page shows it', async () => {
+    const bella = await signedIn('bella', { javaScriptEnabled: false });
+    await bella.page.goto(`${base}/rooms/${ids.room('Bulimia living room')}`);
+    await bella.page.getByLabel('Your message').fill('Posting without JavaScript');
+    await bella.page.getByRole('button', { name: 'Send' }).click();
+    await bella.page.waitForURL(/sent=1/);
+    expect(await bella.page.locator('#messages').textContent()).toContain('Posting without JavaScript');
+    expect(await bella.page.getByText('Message sent.').count()).toBe(1);
+    await bella.context.close();
+  });
+
+  it('axe-core finds no serious violation on the moderation queue and watched-words pages', async () => {
+    const clinician = await signedIn('clinician');
+    await clinician.page.goto(`${base}/subnets/${ids.subnet('eating-disorders')}/moderation`);
+    expect(await serious(clinician.page)).toEqual([]);
+    await clinician.page.goto(`${base}/subnets/${ids.subnet('eating-disorders')}/watched-words`);
+    expect(await serious(clinician.page)).toEqual([]);
+    await clinician.context.close();
+  });
+});
