@@ -105,9 +105,9 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
  * Attaches Socket.IO (living-room chat) to the HTTP server. With `adapterPool` the Postgres
  * adapter delivers messages and presence between app processes on one database.
  */
-export function attachRealtime(server: http.Server, built: App, deps: { config: Config; logger: Logger; adapterPool?: pg.Pool }): SocketServer {
+export function attachRealtime(server: http.Server, built: App, deps: { config: Config; logger: Logger; adapterPool?: pg.Pool; sweepMs?: number }): SocketServer {
   const io = createSocketServer(server, { config: deps.config, session: built.session.middleware, adapterPool: deps.adapterPool, logger: deps.logger });
-  registerChatHandlers(io, { ...built.chat, logger: deps.logger, sessionAbsoluteMs: deps.config.sessionAbsoluteMs });
+  registerChatHandlers(io, { ...built.chat, logger: deps.logger, sessionAbsoluteMs: deps.config.sessionAbsoluteMs, sweepMs: deps.sweepMs });
   built.realtime.attach(io);
   return io;
 }

@@ -105,7 +105,12 @@ function moderate(event, payload) {
 }
 
 function appendMessage(m) {
-  if (list.querySelector(`[data-id="${m.id}"]`)) return;
+  const existing = list.querySelector(`[data-id="${m.id}"]`);
+  if (existing) {
+    // My held message was approved: it is now posted for everyone.
+    if (m.status === 'visible') setStatus(existing, '');
+    return;
+  }
   document.getElementById('empty-room')?.remove();
   const li = renderMessage(m, m.status === 'held' ? 'Waiting for a moderator' : '');
   const later = [...list.querySelectorAll('[data-id]')].find((el) => Number(el.dataset.id) > m.id && !el.classList.contains('sharon-message--pending'));
@@ -205,6 +210,10 @@ socket.on('disconnect', (reason) => {
 socket.on('connect_error', () => { status.textContent = 'Cannot reach SHaRON right now. Retrying…'; });
 socket.on('message:new', (m) => { if (m.roomId === roomId) appendMessage(m); });
 socket.on('message:removed', ({ id }) => list.querySelector(`[data-id="${id}"]`)?.remove());
+socket.on('message:declined', ({ id }) => {
+  const li = list.querySelector(`[data-id="${id}"]`);
+  if (li) setStatus(li, 'Not posted: a moderator declined it');
+});
 socket.on('presence', (p) => { if (p.roomId === roomId) showPresence(p); });
 socket.on('mute', ({ roomId: r, until }) => {
   if (r === roomId) status.textContent = `A moderator has paused your messages in this room until ${timeText(until)}.`;

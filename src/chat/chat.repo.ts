@@ -72,10 +72,11 @@ export async function listMessages(db: Db, roomId: string, opts: { beforeId?: nu
   return rows.map(toMessage).reverse();
 }
 
-/** The held messages of an author in a room (they see their own as waiting). */
+/** An author's own messages in a room that are waiting (held) or were declined this week. */
 export async function listOwnHeld(db: Db, roomId: string, authorId: string, limit = 20): Promise<MessageRow[]> {
   const rows = await db('messages as m').join('users as u', 'u.id', 'm.author_id')
-    .where({ 'm.room_id': roomId, 'm.author_id': authorId, 'm.status': 'held' })
+    .where({ 'm.room_id': roomId, 'm.author_id': authorId })
+    .where((q) => q.where('m.status', 'held').orWhere((d) => d.where('m.status', 'declined').where('m.moderated_at', '>', db.raw("now() - interval '7 days'"))))
     .orderBy('m.id', 'desc').limit(limit).select(SELECT);
   return rows.map(toMessage).reverse();
 }

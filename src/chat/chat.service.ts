@@ -27,7 +27,7 @@ export interface PublicMessage {
   badge: string | null;
   body: string;
   createdAt: string;
-  status: 'visible' | 'held';
+  status: 'visible' | 'held' | 'declined';
 }
 
 export function toPublic(m: MessageRow): PublicMessage {
@@ -38,7 +38,7 @@ export function toPublic(m: MessageRow): PublicMessage {
     badge: badgeFor(m.authorRole as Role),
     body: m.body,
     createdAt: m.createdAt.toISOString(),
-    status: m.status === 'held' ? 'held' : 'visible',
+    status: m.status === 'held' || m.status === 'declined' ? m.status : 'visible',
   };
 }
 
@@ -169,6 +169,7 @@ export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated
     return changed;
   });
   if (done && approve) deps.realtime.emitToRoom(m.room.id, 'message:new', { ...toPublic(m.message), status: 'visible' });
+  if (done && !approve) deps.realtime.emitToUser(m.message.authorId, 'message:declined', { id: m.message.id, roomId: m.room.id });
   return done;
 }
 

@@ -21,7 +21,7 @@ type Ack = (reply: { ok: true; data: unknown } | { ok: false; error: string; ret
  * every event reloads the person (and checks their session still exists), so a suspension, a
  * cohort change or a logout applies to the very next event.
  */
-export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logger; sessionAbsoluteMs: number }): void {
+export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logger; sessionAbsoluteMs: number; sweepMs?: number }): void {
   const { db } = deps;
 
   async function currentActor(socket: Socket): Promise<SessionUser | null> {
@@ -48,6 +48,25 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
       })
       .catch(next);
   });
+
+  // Idle and absolute timeouts for open sockets: a socket whose session has ended (idle expiry,
+  // logout elsewhere, absolute lifetime) is disconnected even if it sends nothing.
+  const sweep = setInterval(() => {
+    const sockets = [...io.of('/').sockets.values()];
+    if (sockets.length === 0) return;
+    const sids = [...new Set(sockets.map((s) => (s.data as SocketData).sid))];
+    db('session').whereIn('sid', sids).where('expire', '>', db.fn.now()).pluck('sid')
+      .then((live: string[]) => {
+        const alive = new Set(live);
+        for (const s of sockets) {
+          const data = s.data as SocketData & { createdAt: number };
+          if (!alive.has(data.sid) || Date.now() - data.createdAt > deps.sessionAbsoluteMs) s.disconnect(true);
+        }
+      })
+      .catch(() => undefined);
+  }, deps.sweepMs ?? 60_000);
+  sweep.unref();
+  io.engine.on('close', () => clearInterval(sweep));
 
   io.on('connection', (socket) => {
     const joined = new Map<string, string>(); // roomId -> subnetId

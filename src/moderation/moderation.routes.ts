@@ -17,7 +17,7 @@ const DONE: Record<string, string> = {
   removed: 'The message was removed for everyone.',
   muted: 'The member was muted in that room.',
   approved: 'The message was approved and delivered.',
-  declined: 'The message was declined. Its author has been told it was not posted.',
+  declined: 'The message was declined. Its author sees that it was not posted.',
   suspended: 'The account was suspended and signed out everywhere.',
   acknowledged: 'The alert was acknowledged.',
 };

@@ -257,6 +257,22 @@ describe('watched words', () => {
     await eventually(() => heard.some((m) => m.body === 'email me at me@example.com'));
   });
 
+  it('a declined message is never delivered, and its author is told live and on the page', async () => {
+    await fresh('declined1', 'eating-disorders/bulimia');
+    const listener = await joined('bella', ids.room('Bulimia living room'));
+    const heard = collect<{ body: string }>(listener, 'message:new');
+    const s = await joined('declined1', ids.room('Bulimia living room'));
+    const declined = collect<{ id: number }>(s, 'message:declined');
+    const reply = await send(s, 'see www.example.com', randomUUID(), ids.room('Bulimia living room'));
+    if (!reply.ok) throw new Error(reply.error);
+    const peermod = await signIn(t.app, 'peermod');
+    await postForm(peermod, `/moderation/messages/${reply.data.message.id}/decline`, {}, `/subnets/${ids.subnet('eating-disorders')}/moderation`);
+    await eventually(() => declined.some((d) => d.id === reply.data.message.id));
+    expect(heard).toEqual([]);
+    const page = await fetch(`${base}/rooms/${ids.room('Bulimia living room')}`, { headers: { Cookie: cookies.get('declined1') ?? '' } });
+    expect(await page.text()).toContain('Not posted: a moderator declined it');
+  });
+
   it('the eating-disorder "no numbers" rule holds weights in the living rooms', async () => {
     await fresh('numbers1');
     const reply = await send(await joined('numbers1'), 'I am 44kg today');
@@ -302,6 +318,14 @@ describe('access changes apply to open sockets at once', () => {
     const again = await socketAs('moveme');
     expect(await ask(again, 'room:join', { roomId: anorexia() })).toEqual({ ok: false, error: 'not_found' });
     expect((await ask(again, 'room:join', { roomId: ids.room('Bulimia living room') })).ok).toBe(true);
+  });
+
+  it('a socket whose session has ended (idle expiry) is disconnected even if it stays silent', async () => {
+    await fresh('idleone');
+    const s = await joined('idleone');
+    const gone = disconnected(s);
+    await t.db('session').whereRaw("sess->'passport'->>'user' = (SELECT id::text FROM users WHERE username = 'idleone')").update({ expire: new Date(Date.now() - 1000) });
+    await gone;
   });
 
   it('logging out disconnects the sockets of that session', async () => {

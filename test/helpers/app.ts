@@ -44,7 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     async listen(opts = {}) {
       server = http.createServer(app);
       adapterPool = opts.adapter ? createSessionPool(database.url) : undefined;
-      io = attachRealtime(server, built, { config, logger, adapterPool });
+      io = attachRealtime(server, built, { config, logger, adapterPool, sweepMs: 300 });
       await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
