@@ -17,6 +17,6 @@ export default tseslint.config(
   },
   {
     files: ['public/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', crypto: 'readonly', fetch: 'readonly', setTimeout: 'readonly', setInterval: 'readonly' } },
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', crypto: 'readonly', fetch: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', XMLHttpRequest: 'readonly', FormData: 'readonly' } },
   },
 );

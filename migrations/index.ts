@@ -12,6 +12,9 @@ import * as mutesReports from './20261121001000_mutes_and_reports.js';
 import * as watchedWords from './20261121001100_watched_words.js';
 import * as defaultWatchedWords from './20261121001200_default_watched_words.js';
 import * as socketIoAttachments from './20261121001300_socket_io_attachments.js';
+import * as files from './20261121001400_files.js';
+import * as libraryItems from './20261121001500_library_items.js';
+import * as videos from './20261121001600_videos.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -30,6 +33,9 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121001100_watched_words', watchedWords],
   ['20261121001200_default_watched_words', defaultWatchedWords],
   ['20261121001300_socket_io_attachments', socketIoAttachments],
+  ['20261121001400_files', files],
+  ['20261121001500_library_items', libraryItems],
+  ['20261121001600_videos', videos],
 ];
 
 /** A knex MigrationSource over the list above. */

@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../src/auth/passwords.js';
+import { markdownText } from '../src/library/markdown.js';
+import { DEMO_ITEMS, DEMO_VIDEO } from './library-content.js';
 import type { Role, RoomKind } from '../src/policy/index.js';
 
 /**
@@ -108,7 +113,7 @@ interface UserSpec {
 
 const USERS: UserSpec[] = [
   { username: 'admin', nickname: 'Site keeper', displayName: 'Alex Admin', role: 'admin', memberships: [] },
-  { username: 'clinician', nickname: 'Dr Rowan', displayName: 'Dr Rowan Price', role: 'clinician', memberships: [['eating-disorders', null, null]] },
+  { username: 'clinician', nickname: 'Dr Rowan', displayName: 'Dr Rowan Price', role: 'clinician', memberships: [['eating-disorders', null, null], ['first-step', null, null]] },
   { username: 'peermod', nickname: 'Sam', displayName: 'Sam (peer support)', role: 'peer_moderator', memberships: [['eating-disorders', null, null]] },
   { username: 'anna', nickname: 'Willow', displayName: null, role: 'patient', memberships: [['eating-disorders', 'anorexia', 'Demo record ED-0001']] },
   { username: 'bella', nickname: 'Juniper', displayName: null, role: 'patient', memberships: [['eating-disorders', 'bulimia', 'Demo record ED-0002']] },
@@ -127,8 +132,40 @@ async function watch(trx: Knex.Transaction, subnetId: string, roomId: string | n
   if (!found) await trx('watched_words').insert({ subnet_id: subnetId, room_id: roomId, kind, pattern, action });
 }
 
-/** Creates whatever part of the demo data is missing. */
-export async function seedDemo(db: Knex, demoPassword: string, env = process.env.NODE_ENV): Promise<void> {
+const MEDIA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'media');
+const dateOffset = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+async function seedLibrary(trx: Knex.Transaction, clinicianId: string): Promise<void> {
+  for (const item of DEMO_ITEMS) {
+    const room = await trx('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where({ 's.slug': item.subnet, 'r.name': item.room }).first('r.id');
+    if (!room || (await trx('library_items').where({ room_id: room.id, title: item.title }).first('id'))) continue;
+    await trx('library_items').insert({
+      room_id: room.id, title: item.title, summary: item.summary, body_md: item.body, body_text: markdownText(item.body), source: item.source,
+      reviewed_by: clinicianId, reviewed_on: dateOffset(-item.reviewedDaysAgo), next_review_on: dateOffset(item.nextReviewInDays),
+      status: 'published', published_at: trx.fn.now(), created_by: clinicianId,
+    });
+  }
+}
+
+async function seedVideo(trx: Knex.Transaction, clinicianId: string, uploadDir: string): Promise<void> {
+  const room = await trx('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where({ 's.slug': DEMO_VIDEO.subnet, 'r.name': DEMO_VIDEO.room }).first('r.id');
+  if (!room || (await trx('videos').where({ room_id: room.id, title: DEMO_VIDEO.title }).first('id'))) return;
+  await mkdir(uploadDir, { recursive: true, mode: 0o700 });
+  const ids: Record<string, string> = {};
+  for (const [field, f] of Object.entries(DEMO_VIDEO.files)) {
+    const target = path.join(uploadDir, f.storage);
+    await copyFile(path.join(MEDIA_DIR, f.file), target);
+    const { size } = await stat(target);
+    ids[field] = await ensure(trx, 'files', { storage_name: f.storage }, { original_name: f.file, mime: f.mime, size, created_by: clinicianId });
+  }
+  await trx('videos').insert({
+    room_id: room.id, title: DEMO_VIDEO.title, description: DEMO_VIDEO.description, transcript: DEMO_VIDEO.transcript,
+    video_file_id: ids.video, poster_file_id: ids.poster, captions_file_id: ids.captions, status: 'published', published_at: trx.fn.now(), created_by: clinicianId,
+  });
+}
+
+/** Creates whatever part of the demo data is missing (demo media is copied into uploadDir). */
+export async function seedDemo(db: Knex, demoPassword: string, env = process.env.NODE_ENV, uploadDir = '.data/uploads'): Promise<void> {
   if (env === 'production') throw new Error('The demo seed refuses to run with NODE_ENV=production.');
   const passwordHash = await hashPassword(demoPassword);
   await db.transaction(async (trx) => {
@@ -160,13 +197,16 @@ export async function seedDemo(db: Knex, demoPassword: string, env = process.env
           .ignore();
       }
     }
+    const clinician = await trx('users').where({ username: 'clinician' }).first('id');
+    await seedLibrary(trx, clinician.id);
+    await seedVideo(trx, clinician.id, uploadDir);
   });
 }
 
 /** Seeds the demo data when the database has no accounts yet. Returns whether it did. */
-export async function seedDemoIfEmpty(db: Knex, demoPassword: string): Promise<boolean> {
+export async function seedDemoIfEmpty(db: Knex, demoPassword: string, uploadDir: string): Promise<boolean> {
   const row = await db('users').count<{ count: number }[]>('* as count').first();
   if (Number(row?.count ?? 0) > 0) return false;
-  await seedDemo(db, demoPassword);
+  await seedDemo(db, demoPassword, process.env.NODE_ENV, uploadDir);
   return true;
 }

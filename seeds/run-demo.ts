@@ -11,7 +11,7 @@ if (config.isProduction) {
 }
 const database = await openDatabase(config, createLogger(config.logLevel));
 try {
-  await seedDemo(database.db, config.demoPassword, config.env);
+  await seedDemo(database.db, config.demoPassword, config.env, config.uploads.dir);
   process.stdout.write(`Demo data is in place. Accounts: admin, clinician, peermod, anna, bella, carer. Password: ${config.demoPassword}\n`);
 } finally {
   await database.close();

@@ -25,6 +25,9 @@ import { createRateLimiter } from './http/rate-limit.js';
 import { createRealtime, type Realtime } from './chat/realtime.js';
 import type { ChatDeps } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
+import { libraryEditorRoutes, libraryRoutes } from './library/library.routes.js';
+import { televisionEditorRoutes, televisionRoutes } from './television/television.routes.js';
+import { filesRoutes } from './files/files.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
 import { createSocketServer } from './chat/socket-server.js';
@@ -84,12 +87,17 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(sameOrigin(config.publicOrigin ? [config.publicOrigin] : []));
   const csrf = csrfProtection();
   app.use(csrf.protect, csrf.exposeToken, pageLocals);
+  const mediaDeps = { db, config, verifyCsrf: csrf.verify };
 
   const realtime = createRealtime();
   const chat: ChatDeps = { db, realtime, config, flood: createRateLimiter(db, 'chat_flood', config.chat.floodMessages, config.chat.floodSeconds) };
   app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime }));
   app.use(keysRoutes({ db, config }));
-  app.use(chatRoutes(chat)); // before the building: it serves living rooms at /rooms/:id
+  // Each room kind's feature serves its own rooms at /rooms/:id; the building's page is the fallback.
+  app.use(chatRoutes(chat));
+  app.use(libraryRoutes(mediaDeps), libraryEditorRoutes(mediaDeps, 'staff'), libraryEditorRoutes(mediaDeps, 'admin'));
+  app.use(televisionRoutes(mediaDeps), televisionEditorRoutes(mediaDeps, 'staff'), televisionEditorRoutes(mediaDeps, 'admin'));
+  app.use(filesRoutes({ db, config }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));

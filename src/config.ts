@@ -22,6 +22,8 @@ const EnvSchema = z
     CHAT_MAX_LENGTH: z.coerce.number().int().min(100).max(10_000).default(2000),
     CHAT_FLOOD_MESSAGES: z.coerce.number().int().min(1).max(1000).default(5),
     CHAT_FLOOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+    UPLOAD_DIR: z.string().min(1).optional(),
+    UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -54,6 +56,8 @@ export interface Config {
   readonly publicOrigin: string | undefined;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly chat: { readonly maxLength: number; readonly floodMessages: number; readonly floodSeconds: number };
+  /** Where uploaded files live (never served directly), and the largest video accepted. */
+  readonly uploads: { readonly dir: string; readonly maxVideoBytes: number };
 }
 
 /** A configuration error with one readable line per bad variable. */
@@ -86,6 +90,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.TRUST_PROXY === 'false' ? false : Number(e.TRUST_PROXY),
     publicOrigin: e.PUBLIC_ORIGIN,
     logLevel: e.LOG_LEVEL,
+    uploads: Object.freeze({ dir: e.UPLOAD_DIR ?? `${e.DATA_DIR}/uploads`, maxVideoBytes: e.UPLOAD_MAX_MB * 1024 * 1024 }),
     chat: Object.freeze({ maxLength: e.CHAT_MAX_LENGTH, floodMessages: e.CHAT_FLOOD_MESSAGES, floodSeconds: e.CHAT_FLOOD_SECONDS }),
   });
 }

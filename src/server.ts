@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
-  if (!config.isProduction && (await seedDemoIfEmpty(database.db, config.demoPassword))) {
+  if (!config.isProduction && (await seedDemoIfEmpty(database.db, config.demoPassword, config.uploads.dir))) {
     logger.info('demo data created', { accounts: 'admin, clinician, peermod, anna, bella, carer' });
   }
   const sessionPool = createSessionPool(database.url);

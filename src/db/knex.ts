@@ -3,6 +3,8 @@ import pg from 'pg';
 
 // timestamptz columns come back as Date; bigint counts as numbers (counts here never pass 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+// A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' (no time-zone shifts).
+pg.types.setTypeParser(pg.types.builtins.DATE, (v: string) => v);
 
 export type Db = Knex;
 

@@ -1,6 +1,7 @@
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
-import type { RequestHandler } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
 import { HttpError } from './errors.js';
 
 /** helmet with our CSP: no inline script or style, nothing from elsewhere. */
@@ -36,18 +37,31 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** CSRF synchroniser tokens (csrf-sync) kept in the session; forms send `_csrf`. */
-export function csrfProtection(): { protect: RequestHandler; exposeToken: RequestHandler } {
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+/** Checks a token sent inside a multipart body against the session's. */
+export type CsrfVerifier = (req: Request, token: string | undefined) => boolean;
+
+/**
+ * CSRF synchroniser tokens (csrf-sync) kept in the session; forms send `_csrf`, scripts the
+ * `x-csrf-token` header. Multipart uploads are not parsed up front (they stream to disk), so their
+ * token is checked by `verify` as the first field of the body, before any file is accepted.
+ */
+export function csrfProtection(): { protect: RequestHandler; exposeToken: RequestHandler; verify: CsrfVerifier } {
+  const { csrfSynchronisedProtection, generateToken, getTokenFromState } = csrfSync({
     getTokenFromRequest: (req) => (typeof req.body?._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token')),
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
+    skipCsrfProtection: (req) => req.is('multipart/form-data') === 'multipart/form-data',
   });
+  const verify: CsrfVerifier = (req, token) => {
+    const expected = getTokenFromState(req);
+    if (!token || !expected || token.length !== expected.length) return false;
+    return timingSafeEqual(Buffer.from(token), Buffer.from(expected));
+  };
   const exposeToken: RequestHandler = (req, res, next) => {
     // Reuses the session's token (no overwrite), so re-rendered forms carry a valid one.
     res.locals.csrfToken = generateToken(req);
     next();
   };
-  return { protect: csrfSynchronisedProtection, exposeToken };
+  return { protect: csrfSynchronisedProtection, exposeToken, verify };
 }
 
 /**

@@ -23,7 +23,8 @@ export function canSeeRoom(actor: Actor, room: RoomTarget, now: Date): Decision 
 /**
  * Decides a room action. Everything starts from "can see": what is hidden stays hidden (404).
  * Staff of S may do everything but adding library items and videos, which is for clinicians;
- * members in the audience may enter, post and report (mute, cover rules and locks come with chat).
+ * members in the audience may enter, post and report. Drafts (unpublished items and videos) are
+ * for staff of S only.
  */
 export function decideRoom(actor: Actor, action: RoomAction, room: RoomTarget, now: Date): Decision {
   const seen = canSeeRoom(actor, room, now);
@@ -36,6 +37,7 @@ export function decideRoom(actor: Actor, action: RoomAction, room: RoomTarget, n
     case 'report':
       return ALLOW;
     case 'moderate':
+    case 'see_drafts':
       return staff ? ALLOW : deny('role_not_permitted', false);
     case 'manage_items':
       return staff && actor.role === 'clinician' ? ALLOW : deny('role_not_permitted', false);

@@ -18,7 +18,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export const ROOM_KINDS = ['living_room', 'library', 'television', 'noticeboard'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
 
-export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'manage_items'] as const;
+export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'see_drafts', 'manage_items'] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
 export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'moderate_subnet', 'manage_watched_words'] as const;

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { inject } from 'vitest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { attachRealtime, createApp } from '../../src/app.js';
 import type { Server as SocketServer } from 'socket.io';
@@ -27,7 +28,7 @@ export interface TestApp {
 /** The real app on its own database, as server.ts builds it. */
 export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
   const database = shared ?? (await createTestDatabase());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, UPLOAD_DIR: inject('uploadDir'), ...env });
   const sessionPool = createSessionPool(database.url);
   const logger = createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent');
   const built = createApp({ config, db: database.db, sessionPool, sessionSecret: 'test-secret-test-secret-test-secret', logger });

@@ -11,6 +11,7 @@ import { DEMO_PASSWORD, TEMPLATE_DB } from './constants.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
+    uploadDir: string;
   }
 }
 
@@ -35,12 +36,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await admin.raw(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
   await admin.raw(`CREATE DATABASE ${TEMPLATE_DB}`);
   await admin.destroy();
+  const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'sharon-uploads-'));
   const template = createDb(withDatabase(adminUrl, TEMPLATE_DB), 2);
   await migrateLatest(template);
-  await seedDemo(template, DEMO_PASSWORD, 'test');
+  await seedDemo(template, DEMO_PASSWORD, 'test', uploadDir);
   await template.destroy();
   project.provide('pgAdminUrl', adminUrl);
-  return stop;
+  project.provide('uploadDir', uploadDir);
+  return async () => {
+    await stop();
+    await rm(uploadDir, { recursive: true, force: true });
+  };
 }
 
 export function withDatabase(url: string, database: string): string {

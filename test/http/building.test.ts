@@ -21,7 +21,7 @@ const as = (u: string) => agents.get(u) as TestAgent;
 const ED_ROOMS = ['Anorexia living room', 'Bulimia living room', 'Binge eating living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard'];
 const OPENS: Record<(typeof USERS)[number], string[]> = {
   admin: [],
-  clinician: ED_ROOMS,
+  clinician: [...ED_ROOMS, 'First Step library', 'First Step television', 'First Step noticeboard'],
   peermod: ED_ROOMS,
   anna: ['Anorexia living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard'],
   bella: ['Bulimia living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard'],
@@ -91,6 +91,13 @@ describe('a room page', () => {
   it("shows the library's name, kind and who it is for", async () => {
     const res = await as('bella').get(`/rooms/${ids.room('Eating disorders library')}`);
     expect(res.text).toContain('<h1>Eating disorders library</h1>');
+    expect(res.text).toContain('Eating Disorders · Library');
+    expect(res.text).toContain('Who it is for: Anorexia, Binge eating, Bulimia');
+  });
+
+  it("shows the noticeboard's name, kind and who it is for", async () => {
+    const res = await as('bella').get(`/rooms/${ids.room('Eating disorders noticeboard')}`);
+    expect(res.text).toContain('<h1>Eating disorders noticeboard</h1>');
     expect(res.text).toMatch(/Who it is for<\/dt>\s*<dd[^>]*>Anorexia, Binge eating, Bulimia<\/dd>/);
   });
 });

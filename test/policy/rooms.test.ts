@@ -8,9 +8,9 @@ import { canPostMessage, decideRoom, ROLES, ROOM_ACTIONS, ROOM_KINDS, type Actor
  */
 type Outcome = 'allow' | `404 ${DenyReason}` | `403 ${DenyReason}`;
 const SITUATIONS = {
-  'clinician of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', manage_items: 'allow' },
-  'peer moderator of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', manage_items: '403 role_not_permitted' },
-  'member of S, cohort in audience': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: '403 role_not_permitted', manage_items: '403 role_not_permitted' },
+  'clinician of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', see_drafts: 'allow', manage_items: 'allow' },
+  'peer moderator of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', see_drafts: 'allow', manage_items: '403 role_not_permitted' },
+  'member of S, cohort in audience': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: '403 role_not_permitted', see_drafts: '403 role_not_permitted', manage_items: '403 role_not_permitted' },
   'member of S, cohort not in audience': all('404 not_in_cohort'),
   'admin with a membership of S (admins are never staff of S)': all('404 role_not_permitted'),
   'not in S': all('404 not_in_subnet'),

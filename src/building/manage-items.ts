@@ -1,0 +1,18 @@
+import type { Request } from 'express';
+import { actorOf } from '../http/guards.js';
+import { authorize, decideAdmin, decideRoom, type RoomTarget } from '../policy/index.js';
+
+/** Who is adding or editing library items and videos: a clinician in the room, or an admin from the admin pages. */
+export type ManageMode = 'staff' | 'admin';
+
+/**
+ * ACCESS.md "add or edit library items and videos": clinician of S from the room; admins only
+ * through the admin pages (they may not read the room itself).
+ * @throws PolicyDenied
+ */
+export function authorizeItemManagement(req: Request, room: RoomTarget, mode: ManageMode): void {
+  authorize(mode === 'admin' ? decideAdmin(actorOf(req), 'manage_subnets') : decideRoom(actorOf(req), 'manage_items', room, new Date()));
+}
+
+/** The URL prefix of each mode's editing pages. */
+export const managePrefix = (mode: ManageMode): string => (mode === 'admin' ? '/admin' : '');

@@ -1,0 +1,143 @@
+import { Router, type Request, type Response } from 'express';
+import type { Db } from '../db/knex.js';
+import type { Config } from '../config.js';
+import { auditContext, recordAudit } from '../audit/audit.service.js';
+import { findRoomDetail, findSubnet, type RoomDetail } from '../building/building.repo.js';
+import { KIND_LABELS } from '../building/labels.js';
+import { HttpError, notFound } from '../http/errors.js';
+import { actorOf, requireUser } from '../http/guards.js';
+import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { idParam, parseQuery } from '../http/params.js';
+import type { CsrfVerifier } from '../http/security.js';
+import { authorize, decideRoom, decideSubnet } from '../policy/index.js';
+import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
+import { receiveUpload } from '../files/uploads.js';
+import { findItem, listItems, listNeedingReview, setItemStatus, type LibraryItemRow } from './library.repo.js';
+import { PublishBody, SearchQuery } from './library.schemas.js';
+import { isDueForReview, listClinicians, loadLibraryRoom, PDF_RULE, readItem, saveItem, searchLibraries, ukToday } from './library.service.js';
+import { renderMarkdown } from './markdown.js';
+
+interface Deps {
+  db: Db;
+  config: Config;
+  verifyCsrf: CsrfVerifier;
+}
+
+/** Reading: the library room, an item, search across the person's libraries, "needs review". */
+export function libraryRoutes({ db }: Deps): Router {
+  const r = Router();
+
+  r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
+    const room = await findRoomDetail(db, idParam(req.params.roomId));
+    if (!room || room.kind !== 'library') return next();
+    const actor = actorOf(req);
+    const now = new Date();
+    authorize(decideRoom(actor, 'enter', room, now));
+    const can = { seeDrafts: decideRoom(actor, 'see_drafts', room, now).allowed, manage: decideRoom(actor, 'manage_items', room, now).allowed };
+    const items = await listItems(db, room.id, can.seeDrafts);
+    res.render('library/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], items, can, today: ukToday(now), isDue: isDueForReview, notice: req.query.done ? 'Saved.' : undefined });
+  });
+
+  r.get('/library/items/:itemId', requireUser, async (req, res) => {
+    const actor = actorOf(req);
+    const now = new Date();
+    const { item, room } = await readItem(db, actor, idParam(req.params.itemId), now);
+    const can = { seeDrafts: decideRoom(actor, 'see_drafts', room, now).allowed, manage: decideRoom(actor, 'manage_items', room, now).allowed };
+    res.render('library/item', { title: item.title, item, room, bodyHtml: renderMarkdown(item.bodyMd), can, due: isDueForReview(item, ukToday(now)), notice: req.query.done ? 'Saved.' : undefined });
+  });
+
+  r.get('/library/search', requireUser, async (req, res) => {
+    const q = parseQuery(SearchQuery, req.query);
+    const { hits, rooms } = await searchLibraries(db, actorOf(req), q.q, q.room, new Date());
+    res.render('library/search', { title: q.q ? `Search results for ${q.q}` : 'Search the library', query: q, hits, rooms });
+  });
+
+  r.get('/subnets/:subnetId/needs-review', requireUser, async (req, res) => {
+    const now = new Date();
+    const subnet = await findSubnet(db, idParam(req.params.subnetId));
+    if (!subnet) throw notFound();
+    authorize(decideSubnet(actorOf(req), 'moderate_subnet', subnet, now));
+    res.render('library/needs-review', { title: `Needs review: ${subnet.name}`, subnet, items: await listNeedingReview(db, subnet.id, ukToday(now)) });
+  });
+
+  return r;
+}
+
+/**
+ * Adding and editing items. Clinicians of the subnet do it from the room (prefix ''); admins, who
+ * may not read rooms, do it from the admin pages (prefix '/admin'). Same forms, same service.
+ */
+export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: ManageMode): Router {
+  const r = Router();
+  const prefix = managePrefix(mode);
+  const mayManage = (req: Request, room: RoomDetail) => authorizeItemManagement(req, room, mode);
+  const itemUrl = (id: string) => (mode === 'admin' ? `/admin/library/items/${id}/edit?done=1` : `/library/items/${id}?done=1`);
+
+  async function renderForm(req: Request, res: Response, status: number, room: RoomDetail, item: LibraryItemRow | null, values: Record<string, string>, errors: FormErrors) {
+    const reviewers = await listClinicians(db, room.subnetId);
+    res.status(status).render('library/form', {
+      title: item ? `Edit ${item.title}` : `Add to ${room.name}`, room, item, values, errors, reviewers, prefix,
+      action: item ? `${prefix}/library/items/${item.id}` : `${prefix}/rooms/${room.id}/items`,
+      backHref: mode === 'admin' ? `/admin/rooms/${room.id}` : item ? `/library/items/${item.id}` : `/rooms/${room.id}`,
+    });
+  }
+
+  const defaults = (req: Request): Record<string, string> => {
+    const today = ukToday(new Date());
+    const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+    return { reviewedOn: today, nextReviewOn: nextYear, status: 'draft', reviewedBy: actorOf(req).id };
+  };
+  const valuesOf = (item: LibraryItemRow): Record<string, string> => ({
+    title: item.title, summary: item.summary, body: item.bodyMd, source: item.source, reviewedBy: item.reviewedBy ?? '',
+    reviewedOn: item.reviewedOn, nextReviewOn: item.nextReviewOn, status: item.status,
+  });
+  const loadForEdit = async (req: Request) => {
+    const item = await findItem(db, idParam(req.params.itemId));
+    const room = item ? await findRoomDetail(db, item.roomId) : undefined;
+    if (!item || !room) throw notFound();
+    mayManage(req, room);
+    return { item, room };
+  };
+
+  r.get(`${prefix}/rooms/:roomId/items/new`, requireUser, async (req, res) => {
+    const room = await loadLibraryRoom(db, idParam(req.params.roomId));
+    mayManage(req, room);
+    await renderForm(req, res, 200, room, null, defaults(req), NO_ERRORS);
+  });
+
+  r.post(`${prefix}/rooms/:roomId/items`, requireUser, async (req, res) => {
+    const room = await loadLibraryRoom(db, idParam(req.params.roomId));
+    mayManage(req, room);
+    const received = await receiveUpload(req, { attachment: PDF_RULE }, config.uploads.dir, verifyCsrf);
+    if (!received.csrfOk) throw new HttpError(403, 'csrf');
+    const saved = await saveItem({ db, config }, auditContext(req), room, null, received);
+    if (!saved.ok) return renderForm(req, res, saved.status, room, null, received.fields, saved.errors);
+    res.redirect(303, itemUrl(saved.id));
+  });
+
+  r.get(`${prefix}/library/items/:itemId/edit`, requireUser, async (req, res) => {
+    const { item, room } = await loadForEdit(req);
+    await renderForm(req, res, 200, room, item, valuesOf(item), NO_ERRORS);
+  });
+
+  r.post(`${prefix}/library/items/:itemId`, requireUser, async (req, res) => {
+    const { item, room } = await loadForEdit(req);
+    const received = await receiveUpload(req, { attachment: PDF_RULE }, config.uploads.dir, verifyCsrf);
+    if (!received.csrfOk) throw new HttpError(403, 'csrf');
+    const saved = await saveItem({ db, config }, auditContext(req), room, item, received);
+    if (!saved.ok) return renderForm(req, res, saved.status, room, item, received.fields, saved.errors);
+    res.redirect(303, itemUrl(saved.id));
+  });
+
+  for (const [path, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
+    r.post(`${prefix}/library/items/:itemId/${path}`, requireUser, async (req, res) => {
+      const { item } = await loadForEdit(req);
+      parseForm(PublishBody, req.body);
+      await setItemStatus(db, item.id, status);
+      await recordAudit(db, auditContext(req), { action: `library.item.${path}`, targetType: 'library_item', targetId: item.id });
+      res.redirect(303, itemUrl(item.id));
+    });
+  }
+
+  return r;
+}

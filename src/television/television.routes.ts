@@ -1,0 +1,115 @@
+import { Router, type Request, type Response } from 'express';
+import type { Db } from '../db/knex.js';
+import type { Config } from '../config.js';
+import { auditContext, recordAudit } from '../audit/audit.service.js';
+import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import { KIND_LABELS } from '../building/labels.js';
+import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
+import { HttpError, notFound } from '../http/errors.js';
+import { actorOf, requireUser } from '../http/guards.js';
+import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { idParam } from '../http/params.js';
+import type { CsrfVerifier } from '../http/security.js';
+import { authorize, decideRoom } from '../policy/index.js';
+import { receiveUpload } from '../files/uploads.js';
+import { PublishBody } from '../library/library.schemas.js';
+import { findVideo, listVideos, setVideoStatus, type VideoRow } from './television.repo.js';
+import { loadTelevisionRoom, saveVideo, videoRules, watchVideo } from './television.service.js';
+
+interface Deps {
+  db: Db;
+  config: Config;
+  verifyCsrf: CsrfVerifier;
+}
+
+/** Watching: the television room and a video page (player with captions, transcript). */
+export function televisionRoutes({ db }: Deps): Router {
+  const r = Router();
+
+  r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
+    const room = await findRoomDetail(db, idParam(req.params.roomId));
+    if (!room || room.kind !== 'television') return next();
+    const actor = actorOf(req);
+    const now = new Date();
+    authorize(decideRoom(actor, 'enter', room, now));
+    const can = { seeDrafts: decideRoom(actor, 'see_drafts', room, now).allowed, manage: decideRoom(actor, 'manage_items', room, now).allowed };
+    res.render('television/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], videos: await listVideos(db, room.id, can.seeDrafts), can });
+  });
+
+  r.get('/videos/:videoId', requireUser, async (req, res) => {
+    const actor = actorOf(req);
+    const now = new Date();
+    const { video, room } = await watchVideo(db, actor, idParam(req.params.videoId), now);
+    res.render('television/video', { title: video.title, video, room, can: { manage: decideRoom(actor, 'manage_items', room, now).allowed }, notice: req.query.done ? 'Saved.' : undefined });
+  });
+
+  return r;
+}
+
+/** Uploading and editing videos (clinicians from the room, admins from the admin pages). */
+export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: ManageMode): Router {
+  const r = Router();
+  const prefix = managePrefix(mode);
+  const videoUrl = (id: string) => (mode === 'admin' ? `/admin/videos/${id}/edit?done=1` : `/videos/${id}?done=1`);
+
+  const renderForm = (res: Response, status: number, room: RoomDetail, video: VideoRow | null, values: Record<string, string>, errors: FormErrors) =>
+    res.status(status).render('television/form', {
+      title: video ? `Edit ${video.title}` : `Upload a video to ${room.name}`, room, video, values, errors,
+      maxMb: Math.round(config.uploads.maxVideoBytes / (1024 * 1024)), maxBytes: config.uploads.maxVideoBytes,
+      action: video ? `${prefix}/videos/${video.id}` : `${prefix}/rooms/${room.id}/videos`,
+      backHref: mode === 'admin' ? `/admin/rooms/${room.id}` : video ? `/videos/${video.id}` : `/rooms/${room.id}`,
+    });
+
+  const loadForEdit = async (req: Request) => {
+    const video = await findVideo(db, idParam(req.params.videoId));
+    const room = video ? await findRoomDetail(db, video.roomId) : undefined;
+    if (!video || !room) throw notFound();
+    authorizeItemManagement(req, room, mode);
+    return { video, room };
+  };
+  const receive = async (req: Request) => {
+    const received = await receiveUpload(req, videoRules(config), config.uploads.dir, verifyCsrf);
+    if (!received.csrfOk) throw new HttpError(403, 'csrf');
+    return received;
+  };
+
+  r.get(`${prefix}/rooms/:roomId/videos/new`, requireUser, async (req, res) => {
+    const room = await loadTelevisionRoom(db, idParam(req.params.roomId));
+    authorizeItemManagement(req, room, mode);
+    renderForm(res, 200, room, null, { status: 'draft' }, NO_ERRORS);
+  });
+
+  r.post(`${prefix}/rooms/:roomId/videos`, requireUser, async (req, res) => {
+    const room = await loadTelevisionRoom(db, idParam(req.params.roomId));
+    authorizeItemManagement(req, room, mode);
+    const received = await receive(req);
+    const saved = await saveVideo({ db, config }, auditContext(req), room, null, received);
+    if (!saved.ok) return renderForm(res, saved.status, room, null, received.fields, saved.errors);
+    res.redirect(303, videoUrl(saved.id));
+  });
+
+  r.get(`${prefix}/videos/:videoId/edit`, requireUser, async (req, res) => {
+    const { video, room } = await loadForEdit(req);
+    renderForm(res, 200, room, video, { title: video.title, description: video.description, transcript: video.transcript, status: video.status }, NO_ERRORS);
+  });
+
+  r.post(`${prefix}/videos/:videoId`, requireUser, async (req, res) => {
+    const { video, room } = await loadForEdit(req);
+    const received = await receive(req);
+    const saved = await saveVideo({ db, config }, auditContext(req), room, video, received);
+    if (!saved.ok) return renderForm(res, saved.status, room, video, received.fields, saved.errors);
+    res.redirect(303, videoUrl(saved.id));
+  });
+
+  for (const [path, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
+    r.post(`${prefix}/videos/:videoId/${path}`, requireUser, async (req, res) => {
+      const { video } = await loadForEdit(req);
+      parseForm(PublishBody, req.body);
+      await setVideoStatus(db, video.id, status);
+      await recordAudit(db, auditContext(req), { action: `television.video.${path}`, targetType: 'video', targetId: video.id });
+      res.redirect(303, videoUrl(video.id));
+    });
+  }
+
+  return r;
+}
