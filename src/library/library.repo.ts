@@ -115,7 +115,7 @@ export async function searchItems(db: Db, roomIds: readonly string[], query: str
   const rows = await db.raw(
     `SELECT i.id, i.room_id, r.name AS room_name, i.title,
             ts_rank(i.search, q) AS rank,
-            ts_headline('english', i.summary || ' ' || i.body_text, q, ?) AS snippet
+            ts_headline('english', i.title || '. ' || i.summary || ' ' || i.body_text, q, ?) AS snippet
        FROM library_items i JOIN rooms r ON r.id = i.room_id, websearch_to_tsquery('english', ?) q
       WHERE i.room_id = ANY(?::uuid[]) AND i.status = 'published' AND i.search @@ q
       ORDER BY rank DESC, i.title
