@@ -15,6 +15,7 @@ COPY views ./views
 COPY public ./public
 COPY migrations ./migrations
 COPY seeds ./seeds
+RUN mkdir -p /var/lib/sharon/uploads && chown node:node /var/lib/sharon/uploads
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \

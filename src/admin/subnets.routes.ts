@@ -11,6 +11,8 @@ import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { CohortBody, RoomBody, SubnetBody } from './admin.schemas.js';
 import { addCohort, renameCohort, saveRoomFor, saveSubnet } from './admin.service.js';
 import { findCohort } from './admin.repo.js';
+import { listItems } from '../library/library.repo.js';
+import { listVideos } from '../television/television.repo.js';
 
 const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours'] as const;
 const ROOM_FIELDS = ['name', 'description', 'kind'] as const;
@@ -79,7 +81,9 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
   });
 
   const renderRoom = async (res: Response, status: number, subnet: SubnetSummary, roomId: string | null, values: Record<string, string>, audience: string[], errors: FormErrors) => {
-    res.status(status).render('admin/room', { title: roomId ? `Edit ${values.name}` : 'Add a room', subnet, roomId, values, audience, errors, cohorts: await listCohorts(db, subnet.id), kinds: ROOM_KINDS, kindLabels: KIND_LABELS });
+    // Admins add library items and videos from here (they may not read the rooms themselves).
+    const [items, videos] = roomId ? await Promise.all([listItems(db, roomId, true), listVideos(db, roomId, true)]) : [[], []];
+    res.status(status).render('admin/room', { title: roomId ? `Edit ${values.name}` : 'Add a room', subnet, roomId, values, audience, errors, cohorts: await listCohorts(db, subnet.id), kinds: ROOM_KINDS, kindLabels: KIND_LABELS, items, videos });
   };
 
   r.get('/admin/subnets/:subnetId/rooms/new', ...guard, async (req, res) => {

@@ -71,8 +71,7 @@ export async function receiveUpload(req: Request, rules: Record<string, FileRule
   await mkdir(uploadDir, { recursive: true, mode: 0o700 });
   const out: Received = { fields: {}, files: {}, errors: [], tooLarge: false, csrfOk: false };
   const writes: Promise<void>[] = [];
-  const largest = Math.max(...Object.values(rules).map((r) => r.maxBytes), 1);
-  const bb = busboy({ headers: req.headers, limits: { fileSize: largest + 1, files: Object.keys(rules).length, fields: 40, fieldSize: MAX_FIELD_BYTES, parts: 60 } });
+  const bb = busboy({ headers: req.headers, limits: { files: Object.keys(rules).length, fields: 40, fieldSize: MAX_FIELD_BYTES, parts: 60 } });
 
   bb.on('field', (name, value) => {
     if (name === '_csrf') out.csrfOk = verifyCsrf(req, value);
@@ -88,31 +87,38 @@ export async function receiveUpload(req: Request, rules: Record<string, FileRule
     const storageName = randomBytes(24).toString('hex');
     const tmp = path.join(uploadDir, `${storageName}.part`);
     let size = 0;
+    let tooLarge = false;
+    // Over the limit, the rest of the file is read and dropped (never written, never buffered),
+    // so the request finishes and the person gets a clear answer rather than a broken connection.
     const counter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > rule.maxBytes) return done(new Error('too_large'));
-        done(null, chunk);
+        if (size > rule.maxBytes) tooLarge = true;
+        done(null, tooLarge ? undefined : chunk);
       },
     });
     writes.push(
       pipeline(stream, counter, createWriteStream(tmp, { mode: 0o600 }))
         .then(async () => {
-          const mime = await detectType(tmp, rule);
+          const mime = tooLarge ? null : await detectType(tmp, rule);
           if (!mime) {
             await unlink(tmp);
-            out.errors.push({ field, message: `The ${rule.label} must be ${rule.types.map((t) => t.split('/')[1]?.toUpperCase()).join(' or ')}. The file you chose is not` });
+            out.tooLarge ||= tooLarge;
+            out.errors.push({
+              field,
+              message: tooLarge
+                ? `The ${rule.label} must be smaller than ${formatBytes(rule.maxBytes)}`
+                : `The ${rule.label} must be ${rule.types.map((t) => t.split('/')[1]?.toUpperCase()).join(' or ')}. The file you chose is not`,
+            });
             return;
           }
           await rename(tmp, path.join(uploadDir, storageName));
           out.files[field] = { field, originalName: (info.filename ?? 'file').slice(0, 200), mime, size, storageName };
         })
-        .catch(async (e: unknown) => {
-          stream.resume(); // drain the rest so the response can still be sent
+        .catch(async () => {
+          stream.resume();
           await unlink(tmp).catch(() => undefined);
-          const tooLarge = e instanceof Error && e.message === 'too_large';
-          out.tooLarge ||= tooLarge;
-          out.errors.push({ field, message: tooLarge ? `The ${rule.label} must be smaller than ${formatBytes(rule.maxBytes)}` : `The ${rule.label} could not be saved. Try again` });
+          out.errors.push({ field, message: `The ${rule.label} could not be saved. Try again` });
         }),
     );
   });

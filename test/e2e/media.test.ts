@@ -1,0 +1,102 @@
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import { demoIds } from '../helpers/demo.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let t: TestApp;
+let base: string;
+let browser: Browser;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  base = await t.listen();
+  ids = await demoIds(t.db);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+async function signedIn(username: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+  return page;
+}
+
+async function serious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const r = await page.evaluate(async () => (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+}
+
+describe('library and television in a real browser', () => {
+  it('plays the First Step video with its captions showing', async () => {
+    const page = await signedIn('clinician');
+    await page.goto(`${base}/rooms/${ids.room('First Step television')}`);
+    await page.getByRole('link', { name: 'Welcome to First Step' }).click();
+    const video = page.locator('#player');
+    await video.evaluate((v: HTMLVideoElement) => { v.muted = true; return v.play(); });
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.5);
+    const cue = await video.evaluate((v: HTMLVideoElement) => {
+      const track = v.textTracks[0];
+      return track ? { mode: track.mode, cues: track.cues?.length ?? 0, first: (track.cues?.[0] as VTTCue | undefined)?.text } : null;
+    });
+    expect(cue).toEqual({ mode: 'showing', cues: 3, first: 'Welcome to First Step.' });
+    expect(await serious(page)).toEqual([]);
+  });
+
+  it('uploads a video with visible progress', async () => {
+    const page = await signedIn('clinician');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sharon-e2e-'));
+    const file = path.join(dir, 'calm.webm');
+    writeFileSync(file, Buffer.concat([readFileSync(new URL('../../seeds/media/first-step-welcome.webm', import.meta.url)), Buffer.alloc(6 * 1024 * 1024)]));
+    await page.goto(`${base}/rooms/${ids.room('First Step television')}/videos/new`);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 5, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
+    await page.getByLabel('Title').fill('A calm minute');
+    await page.getByLabel('Video', { exact: true }).setInputFiles(file);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const progress = page.locator('#upload-progress');
+    await expect.poll(() => progress.isVisible()).toBe(true);
+    await expect.poll(() => progress.evaluate((p: HTMLProgressElement) => p.value), { timeout: 10_000 }).toBeGreaterThan(0);
+    const midway = await progress.evaluate((p: HTMLProgressElement) => p.value);
+    expect(midway).toBeLessThan(100);
+    expect(await page.locator('[data-upload-status]').textContent()).toMatch(/Uploaded \d+%|Starting upload/);
+    await page.waitForURL(/\/videos\/[0-9a-f-]{36}\?done=1$/, { timeout: 30_000 });
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('A calm minute');
+  });
+
+  it('axe-core finds no serious violation on the library, an item, search, the television and the forms', async () => {
+    const page = await signedIn('clinician');
+    const found: Record<string, string[]> = {};
+    await page.goto(`${base}/rooms/${ids.room('First Step library')}`);
+    found.library = await serious(page);
+    await page.getByRole('link', { name: 'What to expect from your first appointment' }).click();
+    found.item = await serious(page);
+    await page.goto(`${base}/library/search?q=appointment`);
+    found.search = await serious(page);
+    await page.goto(`${base}/rooms/${ids.room('First Step television')}`);
+    found.television = await serious(page);
+    await page.goto(`${base}/rooms/${ids.room('First Step library')}/items/new`);
+    found['item form'] = await serious(page);
+    await page.goto(`${base}/rooms/${ids.room('First Step television')}/videos/new`);
+    found['video form'] = await serious(page);
+    await page.goto(`${base}/subnets/${ids.subnet('first-step')}/needs-review`);
+    found['needs review'] = await serious(page);
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+  });
+});
