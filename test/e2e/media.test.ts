@@ -1,13 +1,12 @@
-import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, seriousViolations as serious, signedInPage } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let t: TestApp;
 let base: string;
 let browser: Browser;
@@ -17,31 +16,14 @@ beforeAll(async () => {
   t = await startTestApp();
   base = await t.listen();
   ids = await demoIds(t.db);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
 afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
 
-async function signedIn(username: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/`);
-  return page;
-}
-
-async function serious(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const r = await page.evaluate(async () => (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
-}
+const signedIn = (username: string): Promise<Page> => signedInPage(browser, base, username);
 
 describe('library and television in a real browser', () => {
   it('plays the First Step video with its captions showing', async () => {
