@@ -15,6 +15,10 @@ import * as socketIoAttachments from './20261121001300_socket_io_attachments.js'
 import * as files from './20261121001400_files.js';
 import * as libraryItems from './20261121001500_library_items.js';
 import * as videos from './20261121001600_videos.js';
+import * as noticeboard from './20261121001700_noticeboard.js';
+import * as postTargets from './20261121001800_reports_and_alerts_on_posts.js';
+import * as careTeam from './20261121001900_care_team.js';
+import * as notifications from './20261121002000_notifications.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -36,6 +40,10 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121001400_files', files],
   ['20261121001500_library_items', libraryItems],
   ['20261121001600_videos', videos],
+  ['20261121001700_noticeboard', noticeboard],
+  ['20261121001800_reports_and_alerts_on_posts', postTargets],
+  ['20261121001900_care_team', careTeam],
+  ['20261121002000_notifications', notifications],
 ];
 
 /** A knex MigrationSource over the list above. */

@@ -28,6 +28,9 @@ import { chatRoutes } from './chat/chat.routes.js';
 import { libraryEditorRoutes, libraryRoutes } from './library/library.routes.js';
 import { televisionEditorRoutes, televisionRoutes } from './television/television.routes.js';
 import { filesRoutes } from './files/files.routes.js';
+import { noticeboardRoutes } from './noticeboard/noticeboard.routes.js';
+import { careTeamRoutes } from './care-team/care-team.routes.js';
+import { notificationsRoutes, unreadCountLocals } from './notifications/notifications.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
 import { createSocketServer } from './chat/socket-server.js';
@@ -86,7 +89,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(noStore);
   app.use(sameOrigin(config.publicOrigin ? [config.publicOrigin] : []));
   const csrf = csrfProtection();
-  app.use(csrf.protect, csrf.exposeToken, pageLocals);
+  app.use(csrf.protect, csrf.exposeToken, pageLocals, unreadCountLocals(db));
   const mediaDeps = { db, config, verifyCsrf: csrf.verify };
 
   const realtime = createRealtime();
@@ -97,7 +100,10 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(chatRoutes(chat));
   app.use(libraryRoutes(mediaDeps), libraryEditorRoutes(mediaDeps, 'staff'), libraryEditorRoutes(mediaDeps, 'admin'));
   app.use(televisionRoutes(mediaDeps), televisionEditorRoutes(mediaDeps, 'staff'), televisionEditorRoutes(mediaDeps, 'admin'));
+  app.use(noticeboardRoutes({ db, realtime }));
   app.use(filesRoutes({ db, config }));
+  app.use(careTeamRoutes({ db, realtime }));
+  app.use(notificationsRoutes({ db }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));

@@ -1,7 +1,7 @@
 // The living room, live: Socket.IO on top of the server-rendered page (which works without this).
 // Messages are inserted with textContent only; focus is never moved; new messages are announced by
 // the role="log" list (aria-live polite).
-import { io } from '/socket.io/socket.io.esm.min.js';
+import { socket } from '/public/js/socket.js';
 
 const root = document.getElementById('living-room');
 const roomId = root.dataset.roomId;
@@ -32,7 +32,6 @@ const ERRORS = {
   timeout: 'No answer from SHaRON. Check your connection; your message will be sent again when you reconnect.',
 };
 
-const socket = io({ withCredentials: true });
 
 function timeText(iso) {
   return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });

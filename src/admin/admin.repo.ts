@@ -4,6 +4,7 @@ import type { SubnetInput } from './admin.schemas.js';
 
 const subnetColumns = (s: SubnetInput) => ({
   name: s.name, slug: s.slug, description: s.description, crisis_contacts: s.crisisContacts, service_hours: s.serviceHours,
+  care_team_includes_peer_moderators: s.careTeamIncludesPeerModerators === 'yes',
 });
 
 export async function insertSubnet(db: Db, s: SubnetInput): Promise<string> {

@@ -15,6 +15,7 @@ export const SubnetBody = z.strictObject({
   description: text(2000, 'The description'),
   crisisContacts: text(2000, 'The crisis contacts'),
   serviceHours: text(200, 'The service hours'),
+  careTeamIncludesPeerModerators: z.literal('yes').optional(),
   ...csrf,
 });
 export type SubnetInput = z.infer<typeof SubnetBody>;

@@ -14,9 +14,9 @@ import { findCohort } from './admin.repo.js';
 import { listItems } from '../library/library.repo.js';
 import { listVideos } from '../television/television.repo.js';
 
-const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours'] as const;
+const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours', 'careTeamIncludesPeerModerators'] as const;
 const ROOM_FIELDS = ['name', 'description', 'kind'] as const;
-const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours });
+const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours, careTeamIncludesPeerModerators: s.careTeamIncludesPeerModerators ? 'yes' : '' });
 
 /** Admin pages for subnets, their cohorts and rooms. */
 export function adminSubnetRoutes({ db }: { db: Db }): Router {

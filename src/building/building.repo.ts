@@ -9,6 +9,7 @@ export interface RoomSummary extends RoomTarget {
 export interface RoomDetail extends RoomSummary {
   subnetName: string;
   crisisContacts: string;
+  preModerated: boolean;
   audience: { id: string; name: string }[];
 }
 
@@ -19,6 +20,8 @@ export interface SubnetSummary {
   description: string;
   crisisContacts: string;
   serviceHours: string;
+  /** Do the subnet's peer moderators share its care-team conversations? */
+  careTeamIncludesPeerModerators: boolean;
 }
 
 const audienceIds = (db: Db) =>
@@ -39,7 +42,7 @@ function toRoom(r: Record<string, unknown>): RoomSummary {
 export async function findSubnets(db: Db, ids: readonly string[]): Promise<SubnetSummary[]> {
   if (ids.length === 0) return [];
   const rows = await db('subnets').whereIn('id', ids).orderBy('name');
-  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours }));
+  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours, careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators) }));
 }
 
 /** All rooms of the given subnets with their audience, in a stable order. */
@@ -55,7 +58,7 @@ export async function findRoomDetail(db: Db, id: string): Promise<RoomDetail | u
   const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first('r.*', 's.name as subnet_name', 's.crisis_contacts', audienceIds(db));
   if (!row) return undefined;
   const audience = await db('room_audiences as ra').join('cohorts as c', 'c.id', 'ra.cohort_id').where('ra.room_id', id).orderBy('c.name').select('c.id', 'c.name');
-  return { ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, audience };
+  return { ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, preModerated: Boolean(row.pre_moderated), audience };
 }
 
 export interface CohortRow {

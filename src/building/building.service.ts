@@ -1,12 +1,11 @@
 import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../auth/users.repo.js';
-import { authorize, canSeeRoom, decideRoom, decideSubnet, isActive, isCurrent } from '../policy/index.js';
-import { notFound } from '../http/errors.js';
-import { findRoomDetail, findRoomsOfSubnets, findSubnets, type RoomDetail, type RoomSummary, type SubnetSummary } from './building.repo.js';
+import { canListCareConversations, canSeeRoom, canWriteToCareTeam, decideSubnet, isActive, isCurrent } from '../policy/index.js';
+import { findRoomsOfSubnets, findSubnets, type RoomSummary, type SubnetSummary } from './building.repo.js';
 
 export interface LobbySubnet extends SubnetSummary {
   rooms: RoomSummary[];
-  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean };
+  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean; writeToCareTeam: boolean; careTeamInbox: boolean };
 }
 
 /**
@@ -25,23 +24,8 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
       listMembers: decideSubnet(actor, 'list_members', s, now).allowed,
       moderate: decideSubnet(actor, 'moderate_subnet', s, now).allowed,
       watchedWords: decideSubnet(actor, 'manage_watched_words', s, now).allowed,
+      writeToCareTeam: canWriteToCareTeam(actor, s.id, now).allowed,
+      careTeamInbox: canListCareConversations(actor, { id: s.id, peerModeratorsAllowed: s.careTeamIncludesPeerModerators }, now).allowed,
     },
   }));
-}
-
-/**
- * Opens a room for the actor.
- * @throws HttpError 404 when there is no such room; PolicyDenied when the key does not open it.
- */
-export async function enterRoom(db: Db, actor: SessionUser, roomId: string, now: Date): Promise<{ room: RoomDetail; can: { moderate: boolean; manageItems: boolean } }> {
-  const room = await findRoomDetail(db, roomId);
-  if (!room) throw notFound();
-  authorize(decideRoom(actor, 'enter', room, now));
-  return {
-    room,
-    can: {
-      moderate: decideRoom(actor, 'moderate', room, now).allowed,
-      manageItems: decideRoom(actor, 'manage_items', room, now).allowed,
-    },
-  };
 }

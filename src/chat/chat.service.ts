@@ -11,6 +11,7 @@ import { authorize, canPostMessage, decideRoom, PolicyDenied, type Role } from '
 import { findMessage, findMuteUntil, findRulesForRoom, insertAlert, insertMessageOnce, insertMute, insertReport, listMessages, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
+import { notify } from '../notifications/notifications.service.js';
 
 export interface ChatDeps {
   db: Db;
@@ -170,6 +171,7 @@ export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated
   });
   if (done && approve) deps.realtime.emitToRoom(m.room.id, 'message:new', { ...toPublic(m.message), status: 'visible' });
   if (done && !approve) deps.realtime.emitToUser(m.message.authorId, 'message:declined', { id: m.message.id, roomId: m.room.id });
+  if (done) await notify(deps.db, deps.realtime, { userId: m.message.authorId, kind: approve ? 'post_approved' : 'post_declined', link: `/rooms/${m.room.id}`, roomId: m.room.id });
   return done;
 }
 

@@ -78,22 +78,82 @@ export async function messagesAround(db: Db, roomId: string, messageId: number, 
 }
 
 /** A report with its message's room and subnet, for authorising an action on it. */
-export async function findReport(db: Db, id: number): Promise<{ id: number; messageId: number; status: string } | undefined> {
-  const r = await db('reports').where({ id }).first('id', 'message_id', 'status');
-  return r ? { id: Number(r.id), messageId: Number(r.message_id), status: r.status } : undefined;
+export interface TargetRef {
+  id: number;
+  messageId: number | null;
+  threadId: string | null;
+  replyId: string | null;
 }
 
-export async function findAlert(db: Db, id: number): Promise<{ id: number; messageId: number } | undefined> {
-  const r = await db('alerts').where({ id }).first('id', 'message_id');
-  return r ? { id: Number(r.id), messageId: Number(r.message_id) } : undefined;
+const toRef = (r: Record<string, unknown>): TargetRef => ({
+  id: Number(r.id), messageId: r.message_id === null ? null : Number(r.message_id), threadId: r.thread_id as string | null, replyId: r.reply_id as string | null,
+});
+
+export async function findReport(db: Db, id: number): Promise<TargetRef | undefined> {
+  const r = await db('reports').where({ id }).first('id', 'message_id', 'thread_id', 'reply_id');
+  return r ? toRef(r) : undefined;
 }
 
-/** Closes one report, or every open report of a message, with an outcome. */
-export async function closeReports(db: Db, where: { id?: number; messageId?: number }, by: string, outcome: string): Promise<number> {
+export async function findAlert(db: Db, id: number): Promise<TargetRef | undefined> {
+  const r = await db('alerts').where({ id }).first('id', 'message_id', 'thread_id', 'reply_id');
+  return r ? toRef(r) : undefined;
+}
+
+export interface QueuePost {
+  kind: 'thread' | 'reply';
+  id: string;
+  threadId: string;
+  threadTitle: string;
+  roomName: string;
+  nickname: string;
+  body: string;
+  createdAt: Date;
+}
+
+const postsOfSubnet = (db: Db, subnetId: string, kind: 'thread' | 'reply') =>
+  kind === 'thread'
+    ? db('threads as t').join('rooms as r', 'r.id', 't.room_id').join('users as a', 'a.id', 't.author_id').where('r.subnet_id', subnetId)
+        .select(db.raw("'thread' as kind"), 't.id', 't.id as thread_id', 't.title as thread_title', 'r.name as room_name', 'a.nickname', db.raw("t.title || E'\\n' || t.body as body"), 't.created_at')
+    : db('replies as p').join('threads as t', 't.id', 'p.thread_id').join('rooms as r', 'r.id', 't.room_id').join('users as a', 'a.id', 'p.author_id').where('r.subnet_id', subnetId)
+        .select(db.raw("'reply' as kind"), 'p.id', 't.id as thread_id', 't.title as thread_title', 'r.name as room_name', 'a.nickname', 'p.body', 'p.created_at');
+
+function toQueuePost(r: Record<string, unknown>): QueuePost {
+  return { kind: r.kind as 'thread' | 'reply', id: r.id as string, threadId: r.thread_id as string, threadTitle: r.thread_title as string, roomName: r.room_name as string, nickname: r.nickname as string, body: r.body as string, createdAt: r.created_at as Date };
+}
+
+/** Held noticeboard posts of a subnet, oldest first. */
+export async function listHeldPosts(db: Db, subnetId: string): Promise<QueuePost[]> {
+  const [threads, replies] = await Promise.all([
+    postsOfSubnet(db, subnetId, 'thread').where('t.status', 'held'),
+    postsOfSubnet(db, subnetId, 'reply').where('p.status', 'held'),
+  ]);
+  return [...threads, ...replies].map(toQueuePost).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+/** Open reports and open alerts on noticeboard posts of a subnet. */
+export async function listPostFlags(db: Db, subnetId: string, table: 'reports' | 'alerts'): Promise<{ id: number; reason: string; createdAt: Date; post: QueuePost }[]> {
+  const open = (q: ReturnType<typeof db>) => (table === 'reports' ? q.where('x.status', 'open') : q.whereNull('x.acknowledged_at'));
+  const reasonCol = table === 'reports' ? 'x.reason' : 'x.matched';
+  const [threads, replies] = await Promise.all([
+    open(postsOfSubnet(db, subnetId, 'thread').join(`${table} as x`, 'x.thread_id', 't.id')).select('x.id as flag_id', `${reasonCol} as flag_reason`, 'x.created_at as flag_at'),
+    open(postsOfSubnet(db, subnetId, 'reply').join(`${table} as x`, 'x.reply_id', 'p.id')).select('x.id as flag_id', `${reasonCol} as flag_reason`, 'x.created_at as flag_at'),
+  ]);
+  return [...threads, ...replies]
+    .map((r: Record<string, unknown>) => ({ id: Number(r.flag_id), reason: r.flag_reason as string, createdAt: r.flag_at as Date, post: toQueuePost(r) }))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+
+export type ReportTarget = { id?: number; messageId?: number; threadId?: string; replyId?: string };
+
+/** Closes one report, or every open report of a message or post, with an outcome; returns the reporters. */
+export async function closeReports(db: Db, where: ReportTarget, by: string, outcome: string): Promise<string[]> {
   const q = db('reports').where('status', 'open');
   if (where.id !== undefined) q.where('id', where.id);
   if (where.messageId !== undefined) q.where('message_id', where.messageId);
-  return q.update({ status: 'closed', handled_by: by, handled_at: db.fn.now(), outcome });
+  if (where.threadId !== undefined) q.where('thread_id', where.threadId);
+  if (where.replyId !== undefined) q.where('reply_id', where.replyId);
+  const rows: { reporter_id: string }[] = await q.update({ status: 'closed', handled_by: by, handled_at: db.fn.now(), outcome }).returning('reporter_id');
+  return rows.map((r) => r.reporter_id);
 }
 
 export async function acknowledgeAlertRow(db: Db, id: number, by: string): Promise<boolean> {

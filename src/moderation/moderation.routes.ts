@@ -6,11 +6,12 @@ import { badRequest, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { parseForm } from '../http/forms.js';
 import { idParam, numericIdParam } from '../http/params.js';
-import { authorize, decideMember, decideRoom, decideSubnet } from '../policy/index.js';
+import { authorize, decideMember, decideSubnet } from '../policy/index.js';
 import { decideHeld, messageForModeration, muteAuthor, removeMessage, type ChatDeps } from '../chat/chat.service.js';
-import { acknowledgeAlertRow, closeReports, findAlert, findReport } from './moderation.repo.js';
+import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
+import { postForModeration } from '../noticeboard/noticeboard.service.js';
 import { ActionBody, MUTE_CHOICES, MuteBody, RemoveBody } from './moderation.schemas.js';
-import { auditQueueAction, moderationQueue } from './moderation.service.js';
+import { auditQueueAction, closeReportsAndNotify, moderationQueue } from './moderation.service.js';
 
 const DONE: Record<string, string> = {
   dismissed: 'The report was dismissed.',
@@ -28,6 +29,17 @@ export function moderationRoutes(deps: ChatDeps): Router {
   const { db } = deps;
   const back = (subnetId: string, done: string) => `/subnets/${subnetId}/moderation?done=${done}`;
   const loadMessage = (req: Request, id: number) => messageForModeration(db, actorOf(req), id, new Date());
+  /** The room (and a link back) of whatever a report or alert points at, checked for moderation. */
+  const loadTarget = async (req: Request, ref: TargetRef): Promise<{ roomId: string; subnetId: string; link: string }> => {
+    if (ref.messageId !== null) {
+      const m = await loadMessage(req, ref.messageId);
+      return { roomId: m.room.id, subnetId: m.room.subnetId, link: `/rooms/${m.room.id}` };
+    }
+    const p = await postForModeration(db, actorOf(req), { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined }, new Date());
+    return { roomId: p.room.id, subnetId: p.room.subnetId, link: `/threads/${p.thread.id}` };
+  };
+  const closeMessageReports = (req: Request, m: Awaited<ReturnType<typeof loadMessage>>, outcome: string) =>
+    closeReportsAndNotify(db, deps.realtime, { messageId: m.message.id }, actorOf(req).id, outcome, `/rooms/${m.room.id}`, m.room.id);
   const form = <T>(parsed: { ok: true; data: T } | { ok: false }) => {
     if (!parsed.ok) throw badRequest();
     return parsed.data;
@@ -44,16 +56,17 @@ export function moderationRoutes(deps: ChatDeps): Router {
     form(parseForm(ActionBody, req.body));
     const report = await findReport(db, numericIdParam(req.params.reportId));
     if (!report) throw notFound();
-    const m = await loadMessage(req, report.messageId);
-    if (await closeReports(db, { id: report.id }, actorOf(req).id, 'dismissed')) await auditQueueAction(db, auditContext(req), 'report.dismiss', 'report', report.id);
-    res.redirect(303, back(m.room.subnetId, 'dismissed'));
+    const target = await loadTarget(req, report);
+    await closeReportsAndNotify(db, deps.realtime, { id: report.id }, actorOf(req).id, 'dismissed', target.link, target.roomId);
+    await auditQueueAction(db, auditContext(req), 'report.dismiss', 'report', report.id);
+    res.redirect(303, back(target.subnetId, 'dismissed'));
   });
 
   r.post('/moderation/messages/:messageId/remove', requireUser, async (req, res) => {
     const { reason } = form(parseForm(RemoveBody, req.body));
     const m = await loadMessage(req, numericIdParam(req.params.messageId));
     await removeMessage(deps, auditContext(req), m, reason);
-    await closeReports(db, { messageId: m.message.id }, actorOf(req).id, 'removed');
+    await closeMessageReports(req, m, 'removed');
     res.redirect(303, back(m.room.subnetId, 'removed'));
   });
 
@@ -61,7 +74,7 @@ export function moderationRoutes(deps: ChatDeps): Router {
     const { minutes } = form(parseForm(MuteBody, req.body));
     const m = await loadMessage(req, numericIdParam(req.params.messageId));
     await muteAuthor(deps, auditContext(req), m, minutes, '', new Date());
-    await closeReports(db, { messageId: m.message.id }, actorOf(req).id, 'muted');
+    await closeMessageReports(req, m, 'muted');
     res.redirect(303, back(m.room.subnetId, 'muted'));
   });
 
@@ -82,7 +95,7 @@ export function moderationRoutes(deps: ChatDeps): Router {
     if (!author) throw notFound();
     authorize(decideMember(actor, 'suspend_member', author, m.room.subnetId, new Date()));
     await setAccountStatus(db, deps.realtime, auditContext(req), author.id, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id) });
-    await closeReports(db, { messageId: m.message.id }, actor.id, 'suspended');
+    await closeMessageReports(req, m, 'suspended');
     res.redirect(303, back(m.room.subnetId, 'suspended'));
   });
 
@@ -90,10 +103,9 @@ export function moderationRoutes(deps: ChatDeps): Router {
     form(parseForm(ActionBody, req.body));
     const alert = await findAlert(db, numericIdParam(req.params.alertId));
     if (!alert) throw notFound();
-    const m = await loadMessage(req, alert.messageId);
-    authorize(decideRoom(actorOf(req), 'moderate', m.room, new Date()));
+    const target = await loadTarget(req, alert);
     if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id)) await auditQueueAction(db, auditContext(req), 'alert.acknowledge', 'alert', alert.id);
-    res.redirect(303, back(m.room.subnetId, 'acknowledged'));
+    res.redirect(303, back(target.subnetId, 'acknowledged'));
   });
 
   return r;

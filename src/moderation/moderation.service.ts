@@ -5,13 +5,18 @@ import { recordAudit } from '../audit/audit.service.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { authorize, decideSubnet } from '../policy/index.js';
-import { listOpenAlerts, listHeldMessages, listOpenReports, messagesAround, type QueueAlert, type QueueMessage, type QueueReport } from './moderation.repo.js';
+import type { Realtime } from '../chat/realtime.js';
+import { notify } from '../notifications/notifications.service.js';
+import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportTarget } from './moderation.repo.js';
 
 export interface ModerationQueue {
   subnet: SubnetSummary;
   reports: (QueueReport & { context: QueueMessage[] })[];
   held: QueueMessage[];
   alerts: QueueAlert[];
+  heldPosts: QueuePost[];
+  postReports: Awaited<ReturnType<typeof listPostFlags>>;
+  postAlerts: Awaited<ReturnType<typeof listPostFlags>>;
 }
 
 /**
@@ -23,12 +28,21 @@ export async function moderationQueue(db: Db, actor: SessionUser, subnetId: stri
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
   authorize(decideSubnet(actor, 'moderate_subnet', subnet, now));
-  const [reports, held, alerts] = await Promise.all([listOpenReports(db, subnet.id), listHeldMessages(db, subnet.id), listOpenAlerts(db, subnet.id)]);
+  const [reports, held, alerts, heldPosts, postReports, postAlerts] = await Promise.all([
+    listOpenReports(db, subnet.id), listHeldMessages(db, subnet.id), listOpenAlerts(db, subnet.id),
+    listHeldPosts(db, subnet.id), listPostFlags(db, subnet.id, 'reports'), listPostFlags(db, subnet.id, 'alerts'),
+  ]);
   const withContext = await Promise.all(reports.map(async (r) => ({ ...r, context: await messagesAround(db, r.message.roomId, r.message.id) })));
-  return { subnet, reports: withContext, held, alerts };
+  return { subnet, reports: withContext, held, alerts, heldPosts, postReports, postAlerts };
 }
 
 /** Audits a queue action that changes no message (dismiss a report, acknowledge an alert). */
 export function auditQueueAction(db: Db, ctx: AuditContext, action: string, targetType: string, targetId: number): Promise<void> {
   return recordAudit(db, ctx, { action, targetType, targetId: String(targetId) });
+}
+
+/** Closes reports with an outcome and tells each reporter that the moderators have dealt with it. */
+export async function closeReportsAndNotify(db: Db, realtime: Realtime, where: ReportTarget, by: string, outcome: string, link: string, roomId: string): Promise<void> {
+  const reporters = await closeReports(db, where, by, outcome);
+  for (const userId of new Set(reporters)) await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId });
 }

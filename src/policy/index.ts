@@ -5,7 +5,8 @@
 import type { Decision, DenyReason } from './types.js';
 
 export * from './types.js';
-export { canPostMessage, canSeeRoom, decideRoom } from './rooms.js';
+export { canPostMessage, canReplyToThread, canSeeRoom, decideRoom } from './rooms.js';
+export { canListCareConversations, canWriteToCareTeam, decideCareConversation, decideNotification } from './care-team.js';
 export { decideSubnet, decideMember } from './people.js';
 export { decideAdmin } from './admin.js';
 export { isActive, isCurrent, isSubnetStaffRole } from './helpers.js';

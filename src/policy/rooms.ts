@@ -56,3 +56,14 @@ export function canPostMessage(actor: Actor, room: RoomTarget, mutedUntil: Date 
   if (!isStaffOf(actor, room.subnetId, now) && mutedUntil !== null && mutedUntil.getTime() > now.getTime()) return deny('muted', false);
   return ALLOW;
 }
+
+/**
+ * May the actor add to a noticeboard thread (reply)? As "post", and a locked thread takes no more
+ * replies from members (staff of S may still answer).
+ */
+export function canReplyToThread(actor: Actor, room: RoomTarget, thread: { locked: boolean }, mutedUntil: Date | null, now: Date): Decision {
+  const base = canPostMessage(actor, room, mutedUntil, now);
+  if (!base.allowed) return base;
+  if (thread.locked && !isStaffOf(actor, room.subnetId, now)) return deny('thread_locked', false);
+  return ALLOW;
+}

@@ -38,6 +38,8 @@ export const DENY_REASONS = [
   'role_not_permitted',
   'not_a_member_account',
   'muted',
+  'thread_locked',
+  'not_owner',
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -86,4 +88,16 @@ export const ALLOW: Decision = { allowed: true };
 /** Builds a denial. */
 export function deny(reason: DenyReason, hide: boolean): Decision {
   return { allowed: false, reason, hide };
+}
+
+/** A member's care-team conversation in one subnet. */
+export interface CareConversationTarget {
+  subnetId: string;
+  memberId: string;
+  /** The subnet's setting: do its peer moderators share the care team's conversations? */
+  peerModeratorsAllowed: boolean;
+}
+
+export interface NotificationTarget {
+  userId: string;
 }

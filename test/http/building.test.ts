@@ -98,7 +98,7 @@ describe('a room page', () => {
   it("shows the noticeboard's name, kind and who it is for", async () => {
     const res = await as('bella').get(`/rooms/${ids.room('Eating disorders noticeboard')}`);
     expect(res.text).toContain('<h1>Eating disorders noticeboard</h1>');
-    expect(res.text).toMatch(/Who it is for<\/dt>\s*<dd[^>]*>Anorexia, Binge eating, Bulimia<\/dd>/);
+    expect(res.text).toContain('Who it is for: Anorexia, Binge eating, Bulimia');
   });
 });
 

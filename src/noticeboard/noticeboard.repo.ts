@@ -1,0 +1,118 @@
+import type { Db } from '../db/knex.js';
+import type { Role } from '../policy/index.js';
+
+export type PostStatus = 'visible' | 'held' | 'removed' | 'declined';
+
+export interface ThreadRow {
+  id: string;
+  roomId: string;
+  authorId: string;
+  authorNickname: string;
+  authorRole: Role;
+  title: string;
+  body: string;
+  status: PostStatus;
+  pinned: boolean;
+  locked: boolean;
+  answeredByStaff: boolean;
+  replyCount: number;
+  createdAt: Date;
+  lastActivityAt: Date;
+}
+
+export interface ReplyRow {
+  id: string;
+  threadId: string;
+  authorId: string;
+  authorNickname: string;
+  authorRole: Role;
+  body: string;
+  status: PostStatus;
+  createdAt: Date;
+}
+
+function toThread(r: Record<string, unknown>): ThreadRow {
+  return {
+    id: r.id as string, roomId: r.room_id as string, authorId: r.author_id as string, authorNickname: r.nickname as string, authorRole: r.role as Role,
+    title: r.title as string, body: r.body as string, status: r.status as PostStatus, pinned: Boolean(r.pinned), locked: Boolean(r.locked),
+    answeredByStaff: Boolean(r.answered_by_staff), replyCount: Number(r.reply_count), createdAt: r.created_at as Date, lastActivityAt: r.last_activity_at as Date,
+  };
+}
+
+function toReply(r: Record<string, unknown>): ReplyRow {
+  return {
+    id: r.id as string, threadId: r.thread_id as string, authorId: r.author_id as string, authorNickname: r.nickname as string,
+    authorRole: r.role as Role, body: r.body as string, status: r.status as PostStatus, createdAt: r.created_at as Date,
+  };
+}
+
+const threads = (db: Db) => db('threads as t').join('users as u', 'u.id', 't.author_id').select('t.*', 'u.nickname', 'u.role');
+const replies = (db: Db) => db('replies as p').join('users as u', 'u.id', 'p.author_id').select('p.*', 'u.nickname', 'u.role');
+
+/**
+ * A page of a noticeboard's threads: pinned first, then the most recently active. Visible threads,
+ * plus (for `viewerId`) their own held or declined ones; `allStatuses` for staff lists.
+ */
+export async function listThreads(db: Db, roomId: string, opts: { viewerId: string; allStatuses: boolean; limit: number; offset: number }): Promise<ThreadRow[]> {
+  const q = threads(db).where('t.room_id', roomId);
+  if (opts.allStatuses) q.whereIn('t.status', ['visible', 'held']);
+  else q.where((w) => w.where('t.status', 'visible').orWhere((o) => o.where('t.author_id', opts.viewerId).whereIn('t.status', ['held', 'declined'])));
+  const rows = await q.orderBy([{ column: 't.pinned', order: 'desc' }, { column: 't.last_activity_at', order: 'desc' }]).limit(opts.limit).offset(opts.offset);
+  return rows.map(toThread);
+}
+
+export async function findThread(db: Db, id: string): Promise<ThreadRow | undefined> {
+  const r = await threads(db).where('t.id', id).first();
+  return r ? toThread(r) : undefined;
+}
+
+export async function findReply(db: Db, id: string): Promise<ReplyRow | undefined> {
+  const r = await replies(db).where('p.id', id).first();
+  return r ? toReply(r) : undefined;
+}
+
+/** A thread's replies, oldest first: visible ones, plus the viewer's own held/declined, or all but removed for staff. */
+export async function listReplies(db: Db, threadId: string, opts: { viewerId: string; allStatuses: boolean }): Promise<ReplyRow[]> {
+  const q = replies(db).where('p.thread_id', threadId);
+  if (opts.allStatuses) q.whereIn('p.status', ['visible', 'held']);
+  else q.where((w) => w.where('p.status', 'visible').orWhere((o) => o.where('p.author_id', opts.viewerId).whereIn('p.status', ['held', 'declined'])));
+  return (await q.orderBy('p.created_at', 'asc')).map(toReply);
+}
+
+export async function insertThread(db: Db, t: { roomId: string; authorId: string; title: string; body: string; status: 'visible' | 'held' }): Promise<string> {
+  const [row] = await db('threads').insert({ room_id: t.roomId, author_id: t.authorId, title: t.title, body: t.body, status: t.status }).returning('id');
+  return row.id;
+}
+
+export async function insertReply(db: Db, r: { threadId: string; authorId: string; body: string; status: 'visible' | 'held' }): Promise<string> {
+  const [row] = await db('replies').insert({ thread_id: r.threadId, author_id: r.authorId, body: r.body, status: r.status }).returning('id');
+  return row.id;
+}
+
+/** Counts a now-visible reply on its thread (activity, count, "answered by staff"). */
+export async function touchThreadForReply(db: Db, threadId: string, byStaff: boolean): Promise<void> {
+  await db('threads').where({ id: threadId }).update({
+    reply_count: db.raw('reply_count + 1'),
+    last_activity_at: db.fn.now(),
+    ...(byStaff ? { answered_by_staff: true } : {}),
+  });
+}
+
+export async function setPostStatus(db: Db, table: 'threads' | 'replies', id: string, from: PostStatus[], to: PostStatus, by: string, reason: string | null): Promise<boolean> {
+  return (await db(table).where({ id }).whereIn('status', from).update({ status: to, moderated_by: by, moderated_at: db.fn.now(), moderation_reason: reason })) > 0;
+}
+
+export async function updateThreadFlags(db: Db, id: string, flags: Partial<{ pinned: boolean; locked: boolean; room_id: string; last_activity_at: unknown }>): Promise<void> {
+  await db('threads').where({ id }).update(flags);
+}
+
+export async function insertPostReport(db: Db, target: { threadId?: string; replyId?: string }, reporterId: string, reason: string): Promise<number | null> {
+  const existing = await db('reports').where({ reporter_id: reporterId, thread_id: target.threadId ?? null, reply_id: target.replyId ?? null }).first('id');
+  if (existing) return null;
+  const [row] = await db('reports').insert({ thread_id: target.threadId ?? null, reply_id: target.replyId ?? null, reporter_id: reporterId, reason }).returning('id');
+  return Number(row.id);
+}
+
+export async function insertPostAlert(db: Db, subnetId: string, target: { threadId?: string; replyId?: string }, matched: string): Promise<void> {
+  await db('alerts').insert({ subnet_id: subnetId, thread_id: target.threadId ?? null, reply_id: target.replyId ?? null, matched });
+}

@@ -1,0 +1,184 @@
+import type { Db } from '../db/knex.js';
+import type { AuditContext } from '../audit/audit.service.js';
+import { recordAudit } from '../audit/audit.service.js';
+import type { SessionUser } from '../auth/users.repo.js';
+import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
+import type { Realtime } from '../chat/realtime.js';
+import { findMuteUntil, findRulesForRoom } from '../chat/chat.repo.js';
+import { evaluateWatchedWords } from '../chat/watched-words.js';
+import { notFound } from '../http/errors.js';
+import { notify } from '../notifications/notifications.service.js';
+import { authorize, canPostMessage, canReplyToThread, decideRoom } from '../policy/index.js';
+import { findReply, findThread, insertPostAlert, insertPostReport, insertReply, insertThread, setPostStatus, touchThreadForReply, updateThreadFlags, type ReplyRow, type ThreadRow } from './noticeboard.repo.js';
+
+export interface NoticeboardDeps {
+  db: Db;
+  realtime: Realtime;
+}
+
+/** @throws HttpError 404 unless the room is a noticeboard. */
+export async function loadNoticeboard(db: Db, roomId: string): Promise<RoomDetail> {
+  const room = await findRoomDetail(db, roomId);
+  if (!room || room.kind !== 'noticeboard') throw notFound();
+  return room;
+}
+
+/** Whether the actor is staff of the room's subnet (sees held posts, moderates, never held). */
+export const isRoomStaff = (actor: SessionUser, room: RoomDetail, now: Date): boolean => decideRoom(actor, 'moderate', room, now).allowed;
+
+/**
+ * A thread the actor may read: visible ones to anyone who may enter the room; held or declined
+ * ones to their author and staff; removed ones to nobody (kept for audit only).
+ * @throws HttpError 404 / PolicyDenied.
+ */
+export async function readThread(db: Db, actor: SessionUser, threadId: string, now: Date): Promise<{ thread: ThreadRow; room: RoomDetail }> {
+  const thread = await findThread(db, threadId);
+  const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
+  if (!thread || !room) throw notFound();
+  authorize(decideRoom(actor, 'enter', room, now));
+  const mayRead = thread.status === 'visible' || (thread.status !== 'removed' && (thread.authorId === actor.id || isRoomStaff(actor, room, now)));
+  if (!mayRead) throw notFound();
+  return { thread, room };
+}
+
+interface Verdict {
+  status: 'visible' | 'held';
+  alerts: string[];
+}
+
+/** Pre-moderation and watched words, exactly as in chat: staff are never held. */
+async function verdictFor(db: Db, actor: SessionUser, room: RoomDetail, text: string, now: Date): Promise<Verdict> {
+  const staff = isRoomStaff(actor, room, now);
+  const result = evaluateWatchedWords(text, await findRulesForRoom(db, room.subnetId, room.id));
+  const held = !staff && (room.preModerated || result.hold !== null);
+  return { status: held ? 'held' : 'visible', alerts: result.alerts.map((a) => a.pattern) };
+}
+
+function afterPost(deps: NoticeboardDeps, room: RoomDetail, verdict: Verdict): void {
+  if (verdict.status === 'held') deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+  if (verdict.alerts.length) deps.realtime.emitToStaff(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, nickname: 'a member' });
+}
+
+/** Starts a thread. Returns its id and whether it waits for a moderator. */
+export async function startThread(deps: NoticeboardDeps, actor: SessionUser, room: RoomDetail, input: { title: string; body: string }, now: Date): Promise<{ id: string; held: boolean }> {
+  const { db } = deps;
+  authorize(canPostMessage(actor, room, await findMuteUntil(db, room.id, actor.id), now));
+  const verdict = await verdictFor(db, actor, room, `${input.title}\n${input.body}`, now);
+  const id = await db.transaction(async (trx) => {
+    const threadId = await insertThread(trx, { roomId: room.id, authorId: actor.id, title: input.title, body: input.body, status: verdict.status });
+    for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { threadId }, matched);
+    return threadId;
+  });
+  afterPost(deps, room, verdict);
+  return { id, held: verdict.status === 'held' };
+}
+
+/** Replies to a thread; a visible reply counts on the thread and tells its author. */
+export async function replyToThread(deps: NoticeboardDeps, actor: SessionUser, thread: ThreadRow, room: RoomDetail, body: string, now: Date): Promise<{ id: string; held: boolean }> {
+  const { db } = deps;
+  if (thread.status !== 'visible') throw notFound();
+  authorize(canReplyToThread(actor, room, thread, await findMuteUntil(db, room.id, actor.id), now));
+  const verdict = await verdictFor(db, actor, room, body, now);
+  const staff = isRoomStaff(actor, room, now);
+  const id = await db.transaction(async (trx) => {
+    const replyId = await insertReply(trx, { threadId: thread.id, authorId: actor.id, body, status: verdict.status });
+    for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { replyId }, matched);
+    if (verdict.status === 'visible') await publishReply(trx, deps.realtime, thread, actor.id, staff);
+    return replyId;
+  });
+  afterPost(deps, room, verdict);
+  return { id, held: verdict.status === 'held' };
+}
+
+/** A reply becomes visible: activity, count, "answered by staff", and the thread's author told. */
+async function publishReply(db: Db, realtime: Realtime, thread: ThreadRow, authorId: string, byStaff: boolean): Promise<void> {
+  await touchThreadForReply(db, thread.id, byStaff);
+  if (authorId !== thread.authorId) await notify(db, realtime, { userId: thread.authorId, kind: 'thread_reply', link: `/threads/${thread.id}#latest`, roomId: thread.roomId });
+}
+
+export type PostTarget = { kind: 'thread'; thread: ThreadRow; room: RoomDetail } | { kind: 'reply'; reply: ReplyRow; thread: ThreadRow; room: RoomDetail };
+
+/**
+ * Loads a thread or reply for a staff action in its room.
+ * @throws HttpError 404 / PolicyDenied (403 for members who can see the room).
+ */
+export async function postForModeration(db: Db, actor: SessionUser, target: { threadId?: string; replyId?: string }, now: Date): Promise<PostTarget> {
+  const reply = target.replyId ? await findReply(db, target.replyId) : undefined;
+  const thread = await findThread(db, reply?.threadId ?? target.threadId ?? '00000000-0000-0000-0000-000000000000');
+  const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
+  if (!thread || !room || (target.replyId && !reply)) throw notFound();
+  authorize(decideRoom(actor, 'moderate', room, now));
+  return reply ? { kind: 'reply', reply, thread, room } : { kind: 'thread', thread, room };
+}
+
+const idOf = (p: PostTarget) => (p.kind === 'thread' ? p.thread.id : p.reply.id);
+const tableOf = (p: PostTarget) => (p.kind === 'thread' ? 'threads' : 'replies');
+const authorOf = (p: PostTarget) => (p.kind === 'thread' ? p.thread.authorId : p.reply.authorId);
+
+/** Removes a thread or reply (kept, with who and why). Audited. */
+export async function removePost(deps: NoticeboardDeps, ctx: AuditContext, p: PostTarget, reason: string): Promise<boolean> {
+  return deps.db.transaction(async (trx) => {
+    const done = await setPostStatus(trx, tableOf(p), idOf(p), ['visible', 'held'], 'removed', ctx.actorId ?? '', reason || null);
+    if (done) await recordAudit(trx, ctx, { action: `noticeboard.${p.kind}.remove`, targetType: p.kind, targetId: idOf(p), details: { room_id: p.room.id } });
+    return done;
+  });
+}
+
+/** Approves or declines a held thread or reply; its author is told either way. Audited. */
+export async function decideHeldPost(deps: NoticeboardDeps, ctx: AuditContext, p: PostTarget, approve: boolean): Promise<boolean> {
+  return deps.db.transaction(async (trx) => {
+    const done = await setPostStatus(trx, tableOf(p), idOf(p), ['held'], approve ? 'visible' : 'declined', ctx.actorId ?? '', null);
+    if (!done) return false;
+    // Staff posts are never held, so an approved post is always a member's.
+    if (approve && p.kind === 'reply') await publishReply(trx, deps.realtime, p.thread, p.reply.authorId, false);
+    if (approve && p.kind === 'thread') await updateThreadFlags(trx, p.thread.id, { last_activity_at: trx.fn.now() });
+    const link = p.kind === 'thread' ? `/threads/${p.thread.id}` : `/threads/${p.thread.id}#reply-${p.reply.id}`;
+    await notify(trx, deps.realtime, { userId: authorOf(p), kind: approve ? 'post_approved' : 'post_declined', link, roomId: p.room.id });
+    await recordAudit(trx, ctx, { action: `noticeboard.${p.kind}.${approve ? 'approve' : 'decline'}`, targetType: p.kind, targetId: idOf(p), details: { room_id: p.room.id } });
+    return true;
+  });
+}
+
+/** Pin, lock, or move a thread to another noticeboard of the same subnet. Audited. */
+export async function changeThread(deps: NoticeboardDeps, ctx: AuditContext, actor: SessionUser, p: PostTarget & { kind: 'thread' }, change: { pinned?: boolean; locked?: boolean; roomId?: string }, now: Date): Promise<boolean> {
+  if (change.roomId) {
+    const target = await findRoomDetail(deps.db, change.roomId);
+    if (!target || target.kind !== 'noticeboard' || target.subnetId !== p.room.subnetId || target.id === p.room.id) return false;
+    authorize(decideRoom(actor, 'moderate', target, now));
+  }
+  await deps.db.transaction(async (trx) => {
+    await updateThreadFlags(trx, p.thread.id, { ...(change.pinned !== undefined ? { pinned: change.pinned } : {}), ...(change.locked !== undefined ? { locked: change.locked } : {}), ...(change.roomId ? { room_id: change.roomId } : {}) });
+    const action = change.roomId ? 'move' : change.pinned !== undefined ? (change.pinned ? 'pin' : 'unpin') : change.locked ? 'lock' : 'unlock';
+    await recordAudit(trx, ctx, { action: `noticeboard.thread.${action}`, targetType: 'thread', targetId: p.thread.id, details: { room_id: p.room.id, ...(change.roomId ? { to_room_id: change.roomId } : {}) } });
+  });
+  return true;
+}
+
+/**
+ * A visible thread or reply the actor may report.
+ * @throws HttpError 404 / PolicyDenied.
+ */
+export async function reportable(db: Db, actor: SessionUser, target: { threadId?: string; replyId?: string }, now: Date): Promise<{ thread: ThreadRow; room: RoomDetail }> {
+  const reply = target.replyId ? await findReply(db, target.replyId) : undefined;
+  if (target.replyId && !reply) throw notFound();
+  const { thread, room } = await readThread(db, actor, reply?.threadId ?? target.threadId ?? '', now);
+  if (thread.status !== 'visible' || (target.replyId && reply?.status !== 'visible')) throw notFound();
+  authorize(decideRoom(actor, 'report', room, now));
+  return { thread, room };
+}
+
+/** Reports a visible thread or reply into the subnet's moderation queue. */
+export async function reportPost(deps: NoticeboardDeps, actor: SessionUser, ctx: AuditContext, target: { threadId?: string; replyId?: string }, reason: string, now: Date): Promise<{ threadId: string }> {
+  const { thread, room } = await reportable(deps.db, actor, target, now);
+  const id = await insertPostReport(deps.db, target.replyId ? { replyId: target.replyId } : { threadId: thread.id }, actor.id, reason);
+  if (id !== null) {
+    await recordAudit(deps.db, ctx, { action: 'noticeboard.report', targetType: target.replyId ? 'reply' : 'thread', targetId: target.replyId ?? thread.id, details: { report_id: id } });
+    deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+  }
+  return { threadId: thread.id };
+}
+
+/** The other noticeboards of a subnet a thread may move to. */
+export async function otherNoticeboards(db: Db, room: RoomDetail): Promise<{ id: string; name: string }[]> {
+  return (await findRoomsOfSubnets(db, [room.subnetId])).filter((r) => r.kind === 'noticeboard' && r.id !== room.id).map((r) => ({ id: r.id, name: r.name }));
+}

@@ -1,0 +1,53 @@
+import type { Db } from '../db/knex.js';
+
+export const NOTIFICATION_KINDS = ['thread_reply', 'care_reply', 'report_outcome', 'post_approved', 'post_declined'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export interface NewNotification {
+  userId: string;
+  kind: NotificationKind;
+  link: string;
+  roomId?: string | null;
+  subnetId?: string | null;
+}
+
+export interface NotificationRow {
+  id: number;
+  userId: string;
+  kind: NotificationKind;
+  link: string;
+  roomId: string | null;
+  subnetId: string | null;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+export async function insertNotification(db: Db, n: NewNotification): Promise<number> {
+  const [row] = await db('notifications').insert({ user_id: n.userId, kind: n.kind, link: n.link, room_id: n.roomId ?? null, subnet_id: n.subnetId ?? null }).returning('id');
+  return Number(row.id);
+}
+
+function toRow(r: Record<string, unknown>): NotificationRow {
+  return {
+    id: Number(r.id), userId: r.user_id as string, kind: r.kind as NotificationKind, link: r.link as string,
+    roomId: r.room_id as string | null, subnetId: r.subnet_id as string | null, createdAt: r.created_at as Date, readAt: r.read_at as Date | null,
+  };
+}
+
+/** A person's notifications, newest first (unread only when asked). */
+export async function listNotifications(db: Db, userId: string, opts: { unreadOnly?: boolean; limit: number; offset?: number }): Promise<NotificationRow[]> {
+  const q = db('notifications').where({ user_id: userId }).orderBy('id', 'desc').limit(opts.limit).offset(opts.offset ?? 0);
+  if (opts.unreadOnly) q.whereNull('read_at');
+  return (await q).map(toRow);
+}
+
+export async function findNotification(db: Db, id: number): Promise<NotificationRow | undefined> {
+  const r = await db('notifications').where({ id }).first();
+  return r ? toRow(r) : undefined;
+}
+
+export async function markRead(db: Db, userId: string, ids: number[] | 'all'): Promise<void> {
+  const q = db('notifications').where({ user_id: userId }).whereNull('read_at');
+  if (ids !== 'all') q.whereIn('id', ids);
+  await q.update({ read_at: db.fn.now() });
+}

@@ -1,0 +1,55 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import { actorOf, requireUser } from '../http/guards.js';
+import { numericIdParam, parseQuery } from '../http/params.js';
+import { parseForm } from '../http/forms.js';
+import { notFound } from '../http/errors.js';
+import { authorize, decideNotification } from '../policy/index.js';
+import { findNotification, markRead } from './notifications.repo.js';
+import { NOTIFICATION_TEXT, unreadCount, visibleNotifications } from './notifications.service.js';
+
+const PAGE = 30;
+const ListQuery = z.strictObject({ page: z.coerce.number().int().min(1).max(1000).default(1) });
+const Empty = z.strictObject({ _csrf: z.string().optional() });
+
+/** The unread count for the header of every signed-in page. */
+export function unreadCountLocals(db: Db): RequestHandler {
+  return (req, res, next) => {
+    if (!req.user || req.method !== 'GET') return next();
+    unreadCount(db, req.user, new Date())
+      .then((n) => {
+        res.locals.unreadCount = n;
+        next();
+      })
+      .catch(next);
+  };
+}
+
+/** The notifications page; opening one marks it read; "mark all as read". */
+export function notificationsRoutes({ db }: { db: Db }): Router {
+  const r = Router();
+
+  r.get('/notifications', requireUser, async (req, res) => {
+    const q = parseQuery(ListQuery, req.query);
+    const rows = await visibleNotifications(db, actorOf(req), { limit: PAGE + 1, offset: (q.page - 1) * PAGE }, new Date());
+    res.render('notifications/index', { title: 'Notifications', notifications: rows.slice(0, PAGE), hasNext: rows.length > PAGE, page: q.page, text: NOTIFICATION_TEXT });
+  });
+
+  r.post('/notifications/:id/open', requireUser, async (req, res) => {
+    parseForm(Empty, req.body);
+    const n = await findNotification(db, numericIdParam(req.params.id));
+    if (!n) throw notFound();
+    authorize(decideNotification(actorOf(req), n));
+    await markRead(db, n.userId, [n.id]);
+    res.redirect(303, n.link);
+  });
+
+  r.post('/notifications/read-all', requireUser, async (req, res) => {
+    parseForm(Empty, req.body);
+    await markRead(db, actorOf(req).id, 'all');
+    res.redirect(303, '/notifications');
+  });
+
+  return r;
+}

@@ -1,0 +1,42 @@
+import type { Db } from '../db/knex.js';
+import type { SessionUser } from '../auth/users.repo.js';
+import type { Realtime } from '../chat/realtime.js';
+import { findRoomsOfSubnets } from '../building/building.repo.js';
+import { canSeeRoom, isCurrent } from '../policy/index.js';
+import { insertNotification, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';
+
+/** What each notification says: no message text ever, so nothing private travels in it. */
+export const NOTIFICATION_TEXT: Record<NotificationRow['kind'], string> = {
+  thread_reply: 'Someone replied to your thread',
+  care_reply: 'Your care team answered your message',
+  report_outcome: 'The moderators have dealt with a message you reported',
+  post_approved: 'A moderator approved your post: everyone can see it now',
+  post_declined: 'A moderator declined your post: it was not posted',
+};
+
+/**
+ * Records a notification (inside the caller's transaction when given one) and, once it is
+ * committed, tells the person's open pages to update their unread count.
+ */
+export async function notify(db: Db, realtime: Realtime, n: NewNotification): Promise<void> {
+  await insertNotification(db, n);
+  realtime.emitToUser(n.userId, 'notification:new', { kind: n.kind });
+}
+
+/**
+ * The person's notifications that they may still follow: one pointing into a room their key no
+ * longer opens is not shown (lists agree with the single-object check).
+ */
+export async function visibleNotifications(db: Db, actor: SessionUser, opts: { unreadOnly?: boolean; limit: number; offset?: number }, now: Date): Promise<NotificationRow[]> {
+  const rows = await listNotifications(db, actor.id, opts);
+  const roomIds = new Set(rows.map((r) => r.roomId).filter((x): x is string => x !== null));
+  if (roomIds.size === 0) return rows;
+  const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
+  const visible = new Set((await findRoomsOfSubnets(db, subnetIds)).filter((r) => canSeeRoom(actor, r, now).allowed).map((r) => r.id));
+  return rows.filter((r) => r.roomId === null || visible.has(r.roomId));
+}
+
+/** The unread count shown in the header (the same filter as the list). */
+export async function unreadCount(db: Db, actor: SessionUser, now: Date): Promise<number> {
+  return (await visibleNotifications(db, actor, { unreadOnly: true, limit: 100 }, now)).length;
+}
