@@ -39,6 +39,7 @@ const SUBNETS: SubnetSpec[] = [
       ['library', 'Eating disorders library', 'Accredited reading about eating disorders and recovery.', 'all'],
       ['television', 'Eating disorders television', 'Self-help videos chosen by the team.', 'all'],
       ['noticeboard', 'Eating disorders noticeboard', 'Ask a question; peer moderators and clinicians reply.', 'all'],
+      ['noticeboard', 'Anorexia noticeboard', 'Questions and support for people in treatment for anorexia.', ['anorexia']],
     ],
   },
   {

@@ -18,12 +18,12 @@ afterAll(async () => { await t.close(); });
 const as = (u: string) => agents.get(u) as TestAgent;
 
 /** Which demo rooms each demo user's key opens (everything else must be a 404). */
-const ED_ROOMS = ['Anorexia living room', 'Bulimia living room', 'Binge eating living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard'];
+const ED_ROOMS = ['Anorexia living room', 'Bulimia living room', 'Binge eating living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard', 'Anorexia noticeboard'];
 const OPENS: Record<(typeof USERS)[number], string[]> = {
   admin: [],
   clinician: [...ED_ROOMS, 'First Step library', 'First Step television', 'First Step noticeboard'],
   peermod: ED_ROOMS,
-  anna: ['Anorexia living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard'],
+  anna: ['Anorexia living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard', 'Anorexia noticeboard'],
   bella: ['Bulimia living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard'],
   carer: ['Carers living room', 'Carers library', 'Carers noticeboard'],
 };
