@@ -26,11 +26,12 @@ export interface RoomWrite {
   description: string;
   kind: RoomKind;
   audience: string[];
+  preModerated?: 'yes';
 }
 
 /** Inserts or updates a room and replaces its audience. Cohorts of another subnet fail the foreign key. */
 export async function saveRoom(db: Db, subnetId: string, roomId: string | null, r: RoomWrite): Promise<string> {
-  const cols = { name: r.name, description: r.description, kind: r.kind };
+  const cols = { name: r.name, description: r.description, kind: r.kind, pre_moderated: r.preModerated === 'yes' };
   let id = roomId;
   if (id) await db('rooms').where({ id, subnet_id: subnetId }).update(cols);
   else [{ id }] = await db('rooms').insert({ ...cols, subnet_id: subnetId }).returning('id');

@@ -30,6 +30,7 @@ export const RoomBody = z.strictObject({
   description: text(2000, 'The description'),
   kind: z.enum(ROOM_KINDS, { error: 'Choose what kind of room this is' }),
   audience: idList('Choose who the room is for').refine((a) => a.length > 0, 'Choose at least one group the room is for'),
+  preModerated: z.literal('yes').optional(),
   ...csrf,
 });
 export type RoomInput = z.infer<typeof RoomBody>;

@@ -15,7 +15,7 @@ import { listItems } from '../library/library.repo.js';
 import { listVideos } from '../television/television.repo.js';
 
 const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours', 'careTeamIncludesPeerModerators'] as const;
-const ROOM_FIELDS = ['name', 'description', 'kind'] as const;
+const ROOM_FIELDS = ['name', 'description', 'kind', 'preModerated'] as const;
 const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours, careTeamIncludesPeerModerators: s.careTeamIncludesPeerModerators ? 'yes' : '' });
 
 /** Admin pages for subnets, their cohorts and rooms. */
@@ -104,7 +104,7 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
   };
   r.get('/admin/rooms/:roomId', ...guard, async (req, res) => {
     const { room, subnet } = await loadRoom(req.params.roomId);
-    await renderRoom(res, 200, subnet, room.id, { name: room.name, description: room.description, kind: room.kind }, [...room.audienceCohortIds], NO_ERRORS);
+    await renderRoom(res, 200, subnet, room.id, { name: room.name, description: room.description, kind: room.kind, preModerated: room.preModerated ? 'yes' : '' }, [...room.audienceCohortIds], NO_ERRORS);
   });
   r.post('/admin/rooms/:roomId', ...guard, async (req, res) => {
     const { room, subnet } = await loadRoom(req.params.roomId);

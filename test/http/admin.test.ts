@@ -41,6 +41,15 @@ describe('admin builds a subnet', () => {
     expect((await t.db('cohorts').where({ id: ids.cohort('eating-disorders/binge-eating') }).first()).name).toBe('Binge eating disorder');
   });
 
+  it('sets a noticeboard to pre-moderated from the room page', async () => {
+    const admin = await signIn(t.app, 'admin');
+    const url = `/admin/rooms/${ids.room('Carers noticeboard')}`;
+    const res = await postForm(admin, url, { name: 'Carers noticeboard', description: 'Q and A', kind: 'noticeboard', audience: [ids.cohort('ed-carers/carers')], preModerated: 'yes' }, url);
+    expect(res.status).toBe(303);
+    expect((await t.db('rooms').where({ id: ids.room('Carers noticeboard') }).first()).pre_moderated).toBe(true);
+    expect((await admin.get(url)).text).toMatch(/name="preModerated" type="checkbox" value="yes" checked/);
+  });
+
   it('a duplicate short name re-renders the form with the input kept', async () => {
     const admin = await signIn(t.app, 'admin');
     const res = await postForm(admin, '/admin/subnets', { name: 'Another ED', slug: 'eating-disorders' }, '/admin/subnets/new');
