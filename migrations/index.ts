@@ -19,6 +19,7 @@ import * as noticeboard from './20261121001700_noticeboard.js';
 import * as postTargets from './20261121001800_reports_and_alerts_on_posts.js';
 import * as careTeam from './20261121001900_care_team.js';
 import * as notifications from './20261121002000_notifications.js';
+import * as dutyAndCover from './20261121002100_duty_and_cover.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -44,6 +45,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121001800_reports_and_alerts_on_posts', postTargets],
   ['20261121001900_care_team', careTeam],
   ['20261121002000_notifications', notifications],
+  ['20261121002100_duty_and_cover', dutyAndCover],
 ];
 
 /** A knex MigrationSource over the list above. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGLAND_BANK_HOLIDAYS } from './safety/service-hours.js';
 
 /** Environment variables SHaRON reads. This is the only module that touches process.env. */
 const EnvSchema = z
@@ -24,6 +25,16 @@ const EnvSchema = z
     CHAT_FLOOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     UPLOAD_DIR: z.string().min(1).optional(),
     UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
+    SERVICE_TIMEZONE: z.string().min(1).default('Europe/London').refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'SERVICE_TIMEZONE must be an IANA time zone such as Europe/London'),
+    BANK_HOLIDAYS: z.string().regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, 'BANK_HOLIDAYS is a comma-separated list of dates like 2026-12-25').optional(),
+    ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -58,6 +69,8 @@ export interface Config {
   readonly chat: { readonly maxLength: number; readonly floodMessages: number; readonly floodSeconds: number };
   /** Where uploaded files live (never served directly), and the largest video accepted. */
   readonly uploads: { readonly dir: string; readonly maxVideoBytes: number };
+  /** The out-of-hours safety net: the service's clock, its bank holidays, and when alerts escalate. */
+  readonly safety: { readonly timeZone: string; readonly bankHolidays: readonly string[]; readonly escalationMs: number };
 }
 
 /** A configuration error with one readable line per bad variable. */
@@ -90,6 +103,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.TRUST_PROXY === 'false' ? false : Number(e.TRUST_PROXY),
     publicOrigin: e.PUBLIC_ORIGIN,
     logLevel: e.LOG_LEVEL,
+    safety: Object.freeze({
+      timeZone: e.SERVICE_TIMEZONE,
+      bankHolidays: Object.freeze(e.BANK_HOLIDAYS ? e.BANK_HOLIDAYS.split(',') : [...ENGLAND_BANK_HOLIDAYS]),
+      escalationMs: e.ALERT_ESCALATION_MINUTES * 60_000,
+    }),
     uploads: Object.freeze({ dir: e.UPLOAD_DIR ?? `${e.DATA_DIR}/uploads`, maxVideoBytes: e.UPLOAD_MAX_MB * 1024 * 1024 }),
     chat: Object.freeze({ maxLength: e.CHAT_MAX_LENGTH, floodMessages: e.CHAT_FLOOD_MESSAGES, floodSeconds: e.CHAT_FLOOD_SECONDS }),
   });

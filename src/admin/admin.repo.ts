@@ -5,6 +5,9 @@ import type { SubnetInput } from './admin.schemas.js';
 const subnetColumns = (s: SubnetInput) => ({
   name: s.name, slug: s.slug, description: s.description, crisis_contacts: s.crisisContacts, service_hours: s.serviceHours,
   care_team_includes_peer_moderators: s.careTeamIncludesPeerModerators === 'yes',
+  hours_start: s.hoursStart,
+  hours_end: s.hoursEnd,
+  hours_days: [...new Set(s.hoursDays)].sort(),
 });
 
 export async function insertSubnet(db: Db, s: SubnetInput): Promise<string> {
@@ -27,11 +30,12 @@ export interface RoomWrite {
   kind: RoomKind;
   audience: string[];
   preModerated?: 'yes';
+  cover: 'open' | 'pre_moderated' | 'read_only';
 }
 
 /** Inserts or updates a room and replaces its audience. Cohorts of another subnet fail the foreign key. */
 export async function saveRoom(db: Db, subnetId: string, roomId: string | null, r: RoomWrite): Promise<string> {
-  const cols = { name: r.name, description: r.description, kind: r.kind, pre_moderated: r.preModerated === 'yes' };
+  const cols = { name: r.name, description: r.description, kind: r.kind, pre_moderated: r.preModerated === 'yes', cover: r.cover };
   let id = roomId;
   if (id) await db('rooms').where({ id, subnet_id: subnetId }).update(cols);
   else [{ id }] = await db('rooms').insert({ ...cols, subnet_id: subnetId }).returning('id');

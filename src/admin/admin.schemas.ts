@@ -16,8 +16,11 @@ export const SubnetBody = z.strictObject({
   crisisContacts: text(2000, 'The crisis contacts'),
   serviceHours: text(200, 'The service hours'),
   careTeamIncludesPeerModerators: z.literal('yes').optional(),
+  hoursStart: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter the opening time as HH:MM, for example 09:00').default('09:00'),
+  hoursEnd: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter the closing time as HH:MM, for example 17:00').default('17:00'),
+  hoursDays: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().min(1).max(7)).max(7)),
   ...csrf,
-});
+}).refine((s) => s.hoursStart < s.hoursEnd, { path: ['hoursEnd'], message: 'The closing time must be after the opening time' });
 export type SubnetInput = z.infer<typeof SubnetBody>;
 
 export const CohortBody = z.strictObject({
@@ -31,6 +34,7 @@ export const RoomBody = z.strictObject({
   kind: z.enum(ROOM_KINDS, { error: 'Choose what kind of room this is' }),
   audience: idList('Choose who the room is for').refine((a) => a.length > 0, 'Choose at least one group the room is for'),
   preModerated: z.literal('yes').optional(),
+  cover: z.enum(['open', 'pre_moderated', 'read_only'], { error: 'Choose what happens when nobody is on duty' }).default('open'),
   ...csrf,
 });
 export type RoomInput = z.infer<typeof RoomBody>;

@@ -14,9 +14,9 @@ import { findCohort } from './admin.repo.js';
 import { listItems } from '../library/library.repo.js';
 import { listVideos } from '../television/television.repo.js';
 
-const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours', 'careTeamIncludesPeerModerators'] as const;
-const ROOM_FIELDS = ['name', 'description', 'kind', 'preModerated'] as const;
-const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours, careTeamIncludesPeerModerators: s.careTeamIncludesPeerModerators ? 'yes' : '' });
+const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours', 'careTeamIncludesPeerModerators', 'hoursStart', 'hoursEnd'] as const;
+const ROOM_FIELDS = ['name', 'description', 'kind', 'preModerated', 'cover'] as const;
+const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours, careTeamIncludesPeerModerators: s.careTeamIncludesPeerModerators ? 'yes' : '', hoursStart: s.hours.start, hoursEnd: s.hours.end, hoursDays: s.hours.days.join(',') });
 
 /** Admin pages for subnets, their cohorts and rooms. */
 export function adminSubnetRoutes({ db }: { db: Db }): Router {
@@ -35,12 +35,12 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
     res.status(status).render('admin/subnet', { title: subnet ? subnet.name : 'Create a subnet', subnet, values, errors, cohorts, rooms, cohortErrors, notice, kindLabels: KIND_LABELS });
   };
 
-  r.get('/admin/subnets/new', ...guard, (_req, res) => renderSubnet(res, 200, null, {}, NO_ERRORS));
+  r.get('/admin/subnets/new', ...guard, (_req, res) => renderSubnet(res, 200, null, { hoursStart: '09:00', hoursEnd: '17:00', hoursDays: '1,2,3,4,5' }, NO_ERRORS));
   r.post('/admin/subnets', ...guard, async (req, res) => {
     const values = keptValues(req.body, SUBNET_FIELDS);
     const form = parseForm(SubnetBody, req.body);
     const saved = form.ok ? await saveSubnet(db, auditContext(req), null, form.data) : form;
-    if (!saved.ok) return renderSubnet(res, 400, null, values, saved.errors);
+    if (!saved.ok) return renderSubnet(res, 400, null, { ...values, hoursDays: keptList(req.body, 'hoursDays').join(',') }, saved.errors);
     res.redirect(303, `/admin/subnets/${saved.id}?done=saved`);
   });
 
@@ -52,7 +52,7 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
     const subnet = await loadSubnet(req.params.subnetId);
     const form = parseForm(SubnetBody, req.body);
     const saved = form.ok ? await saveSubnet(db, auditContext(req), subnet.id, form.data) : form;
-    if (!saved.ok) return renderSubnet(res, 400, subnet, keptValues(req.body, SUBNET_FIELDS), saved.errors);
+    if (!saved.ok) return renderSubnet(res, 400, subnet, { ...keptValues(req.body, SUBNET_FIELDS), hoursDays: keptList(req.body, 'hoursDays').join(',') }, saved.errors);
     res.redirect(303, `/admin/subnets/${subnet.id}?done=saved`);
   });
   r.post('/admin/subnets/:subnetId/cohorts', ...guard, async (req, res) => {
@@ -87,7 +87,7 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
   };
 
   r.get('/admin/subnets/:subnetId/rooms/new', ...guard, async (req, res) => {
-    await renderRoom(res, 200, await loadSubnet(req.params.subnetId), null, { kind: 'living_room' }, [], NO_ERRORS);
+    await renderRoom(res, 200, await loadSubnet(req.params.subnetId), null, { kind: 'living_room', cover: 'open' }, [], NO_ERRORS);
   });
   r.post('/admin/subnets/:subnetId/rooms', ...guard, async (req, res) => {
     const subnet = await loadSubnet(req.params.subnetId);
@@ -104,7 +104,7 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
   };
   r.get('/admin/rooms/:roomId', ...guard, async (req, res) => {
     const { room, subnet } = await loadRoom(req.params.roomId);
-    await renderRoom(res, 200, subnet, room.id, { name: room.name, description: room.description, kind: room.kind, preModerated: room.preModerated ? 'yes' : '' }, [...room.audienceCohortIds], NO_ERRORS);
+    await renderRoom(res, 200, subnet, room.id, { name: room.name, description: room.description, kind: room.kind, preModerated: room.preModerated ? 'yes' : '', cover: room.cover }, [...room.audienceCohortIds], NO_ERRORS);
   });
   r.post('/admin/rooms/:roomId', ...guard, async (req, res) => {
     const { room, subnet } = await loadRoom(req.params.roomId);

@@ -10,6 +10,7 @@ export interface RoomDetail extends RoomSummary {
   subnetName: string;
   crisisContacts: string;
   preModerated: boolean;
+  cover: 'open' | 'pre_moderated' | 'read_only';
   audience: { id: string; name: string }[];
 }
 
@@ -22,6 +23,7 @@ export interface SubnetSummary {
   serviceHours: string;
   /** Do the subnet's peer moderators share its care-team conversations? */
   careTeamIncludesPeerModerators: boolean;
+  hours: { start: string; end: string; days: number[] };
 }
 
 const audienceIds = (db: Db) =>
@@ -42,7 +44,7 @@ function toRoom(r: Record<string, unknown>): RoomSummary {
 export async function findSubnets(db: Db, ids: readonly string[]): Promise<SubnetSummary[]> {
   if (ids.length === 0) return [];
   const rows = await db('subnets').whereIn('id', ids).orderBy('name');
-  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours, careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators) }));
+  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours, careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators), hours: { start: s.hours_start, end: s.hours_end, days: s.hours_days } }));
 }
 
 /** All rooms of the given subnets with their audience, in a stable order. */
@@ -58,7 +60,7 @@ export async function findRoomDetail(db: Db, id: string): Promise<RoomDetail | u
   const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first('r.*', 's.name as subnet_name', 's.crisis_contacts', audienceIds(db));
   if (!row) return undefined;
   const audience = await db('room_audiences as ra').join('cohorts as c', 'c.id', 'ra.cohort_id').where('ra.room_id', id).orderBy('c.name').select('c.id', 'c.name');
-  return { ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, preModerated: Boolean(row.pre_moderated), audience };
+  return { ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, preModerated: Boolean(row.pre_moderated), cover: row.cover, audience };
 }
 
 export interface CohortRow {

@@ -2,10 +2,12 @@ import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { canListCareConversations, canSeeRoom, canWriteToCareTeam, decideSubnet, isActive, isCurrent } from '../policy/index.js';
 import { findRoomsOfSubnets, findSubnets, type RoomSummary, type SubnetSummary } from './building.repo.js';
+import { dutySubnetsOf } from '../safety/duty.repo.js';
 
 export interface LobbySubnet extends SubnetSummary {
   rooms: RoomSummary[];
-  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean; writeToCareTeam: boolean; careTeamInbox: boolean };
+  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean; writeToCareTeam: boolean; careTeamInbox: boolean; goOnDuty: boolean; superviseDuty: boolean };
+  onDuty: boolean;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface LobbySubnet extends SubnetSummary {
 export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<LobbySubnet[]> {
   if (!isActive(actor)) return [];
   const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
-  const [subnets, rooms] = await Promise.all([findSubnets(db, subnetIds), findRoomsOfSubnets(db, subnetIds)]);
+  const [subnets, rooms, duty] = await Promise.all([findSubnets(db, subnetIds), findRoomsOfSubnets(db, subnetIds), dutySubnetsOf(db, actor.id)]);
   return subnets.map((s) => ({
     ...s,
     rooms: rooms.filter((r) => r.subnetId === s.id && canSeeRoom(actor, r, now).allowed),
@@ -26,6 +28,9 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
       watchedWords: decideSubnet(actor, 'manage_watched_words', s, now).allowed,
       writeToCareTeam: canWriteToCareTeam(actor, s.id, now).allowed,
       careTeamInbox: canListCareConversations(actor, { id: s.id, peerModeratorsAllowed: s.careTeamIncludesPeerModerators }, now).allowed,
+      goOnDuty: decideSubnet(actor, 'go_on_duty', s, now).allowed,
+      superviseDuty: decideSubnet(actor, 'supervise_duty', s, now).allowed,
     },
+    onDuty: duty.includes(s.id),
   }));
 }

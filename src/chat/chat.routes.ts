@@ -10,6 +10,7 @@ import { idParam, numericIdParam, parseQuery } from '../http/params.js';
 import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
 import { findMessage, listOwnHeld } from './chat.repo.js';
+import { roomCover } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
 import { ChatRefusal, enterLivingRoom, reportMessage, roomHistory, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
 
@@ -21,11 +22,12 @@ const RoomQuery = z.strictObject({
   reported: z.literal('1').optional(),
 });
 
-const REFUSALS: Record<ChatRefusal['code'], string> = {
+const REFUSALS: Record<ChatRefusal['code'] | 'read_only', string> = {
   empty: 'Write a message before you send it',
   too_long: 'Your message is too long. Make it shorter and send it again',
   rate_limited: 'You are sending messages very quickly. Wait a few seconds and send it again',
   muted: 'A moderator has paused your messages in this room for a while',
+  read_only: 'While no clinician or peer moderator is on duty this room is read-only. If you need help now, use the crisis contacts on this page',
   not_available: 'This room is not taking messages at the moment',
 };
 
@@ -38,10 +40,11 @@ export function chatRoutes(deps: ChatDeps): Router {
     const actor = actorOf(req);
     const now = new Date();
     const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
-    const [history, held, presence] = await Promise.all([
+    const [history, held, presence, cover] = await Promise.all([
       roomHistory(db, room.id, { beforeId: q.before }),
       listOwnHeld(db, room.id, actor.id),
       deps.realtime.presence(room.id, room.subnetId),
+      roomCover(db, deps.config, room, now),
     ]);
     const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
       : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
@@ -49,7 +52,7 @@ export function chatRoutes(deps: ChatDeps): Router {
       title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held: held.map(toPublic), presence, olderPage: q.before !== undefined,
       can: { moderate: decideRoom(actor, 'moderate', room, now).allowed, report: decideRoom(actor, 'report', room, now).allowed },
       clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ? room.crisisContacts : null,
-      maxLength: deps.config.chat.maxLength,
+      maxLength: deps.config.chat.maxLength, cover,
     });
   }
 
@@ -71,10 +74,10 @@ export function chatRoutes(deps: ChatDeps): Router {
       const flag = sent.support ? 'support=1' : sent.held ? 'held=1' : 'sent=1';
       res.redirect(303, `/rooms/${room.id}?${flag}#latest`);
     } catch (e) {
-      if (!(e instanceof ChatRefusal) && !(e instanceof PolicyDenied && e.reason === 'muted')) throw e;
-      const code = e instanceof ChatRefusal ? e.code : 'muted';
+      if (!(e instanceof ChatRefusal) && !(e instanceof PolicyDenied && (e.reason === 'muted' || e.reason === 'read_only_now'))) throw e;
+      const code = e instanceof ChatRefusal ? e.code : e.reason === 'muted' ? 'muted' : 'read_only';
       if (e instanceof ChatRefusal && e.retryAfter) res.set('Retry-After', String(e.retryAfter));
-      await renderRoom(req, res, room, code === 'rate_limited' ? 429 : code === 'muted' ? 403 : 400, { body, errors: formErrors([{ field: 'body', message: REFUSALS[code] }]) });
+      await renderRoom(req, res, room, code === 'rate_limited' ? 429 : code === 'muted' || code === 'read_only' ? 403 : 400, { body, errors: formErrors([{ field: 'body', message: REFUSALS[code] }]) });
     }
   });
 

@@ -8,10 +8,11 @@ import { badgeFor } from '../http/page-locals.js';
 import { HttpError, notFound } from '../http/errors.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { authorize, canPostMessage, decideRoom, PolicyDenied, type Role } from '../policy/index.js';
-import { findMessage, findMuteUntil, findRulesForRoom, insertAlert, insertMessageOnce, insertMute, insertReport, listMessages, setMessageStatus, type MessageRow } from './chat.repo.js';
+import { findMessage, findRulesForRoom, insertAlert, insertMessageOnce, insertMute, insertReport, listMessages, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
 import { notify } from '../notifications/notifications.service.js';
+import { coverHoldsPosts, postingState, roomCover } from '../safety/duty.service.js';
 
 export interface ChatDeps {
   db: Db;
@@ -95,15 +96,18 @@ export async function sendMessage(deps: ChatDeps, actor: SessionUser, input: { r
   const body = input.body.replace(/\r\n?/g, '\n').trim();
   if (body.length === 0) throw new ChatRefusal('empty');
   if (body.length > deps.config.chat.maxLength) throw new ChatRefusal('too_long');
-  authorize(canPostMessage(actor, room, await findMuteUntil(db, room.id, actor.id), now));
+  const cover = await roomCover(db, deps.config, room, now);
+  authorize(canPostMessage(actor, room, await postingState(db, actor.id, cover, room.id), now));
+  const coverHolds = coverHoldsPosts(cover) && !decideRoom(actor, 'moderate', room, now).allowed;
   const retry = await db('messages').where({ author_id: actor.id, client_id: input.clientId }).first('id');
   if (!retry) {
     const wait = await deps.flood.take(actor.id);
     if (wait > 0) throw new ChatRefusal('rate_limited', wait);
   }
   const verdict = evaluateWatchedWords(body, await findRulesForRoom(db, room.subnetId, room.id));
+  const heldReason = verdict.hold ? verdict.hold.pattern : coverHolds ? 'cover' : null;
   const { message, created } = await db.transaction(async (trx) => {
-    const saved = await insertMessageOnce(trx, { roomId: room.id, authorId: actor.id, clientId: input.clientId, body, status: verdict.hold ? 'held' : 'visible', heldReason: verdict.hold ? verdict.hold.pattern : null });
+    const saved = await insertMessageOnce(trx, { roomId: room.id, authorId: actor.id, clientId: input.clientId, body, status: heldReason ? 'held' : 'visible', heldReason });
     if (saved.created) for (const a of verdict.alerts) await insertAlert(trx, room.subnetId, saved.message.id, a.pattern);
     return saved;
   });
@@ -116,7 +120,7 @@ export async function sendMessage(deps: ChatDeps, actor: SessionUser, input: { r
 function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, alerted: boolean): void {
   if (message.status === 'visible') deps.realtime.emitToRoom(room.id, 'message:new', message);
   else deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
-  if (alerted) deps.realtime.emitToStaff(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, messageId: message.id, nickname: message.nickname });
+  if (alerted) deps.realtime.emitToDuty(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, messageId: message.id, nickname: message.nickname });
 }
 
 function supportText(room: RoomDetail): string {
@@ -194,6 +198,6 @@ export async function reportMessage(deps: ChatDeps, actor: SessionUser, ctx: Aud
 export function errorCode(e: unknown): string {
   if (e instanceof ChatRefusal) return e.code;
   if (e instanceof HttpError) return e.code;
-  if (e instanceof PolicyDenied) return e.hide ? 'not_found' : e.reason === 'muted' ? 'muted' : 'forbidden';
+  if (e instanceof PolicyDenied) return e.hide ? 'not_found' : e.reason === 'muted' ? 'muted' : e.reason === 'read_only_now' ? 'read_only' : 'forbidden';
   return 'internal';
 }

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../http/page-locals.js';
 import { decideSubnet, isActive, PolicyDenied } from '../policy/index.js';
 import { listOwnHeld } from './chat.repo.js';
+import { dutySubnetsOf } from '../safety/duty.repo.js';
 import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
 import { ChatRefusal, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
 import { sessionOf } from './socket-server.js';
@@ -37,13 +38,14 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
   io.use((socket, next) => {
     const s = sessionOf(socket.request);
     if (!s) return next(new Error('unauthenticated'));
-    findSessionUser(db, s.userId)
-      .then((user) => {
+    Promise.all([findSessionUser(db, s.userId), dutySubnetsOf(db, s.userId)])
+      .then(([user, onDuty]) => {
         if (!user || !isActive(user)) return next(new Error('unauthenticated'));
         const now = new Date();
         const staffOf = user.memberships.map((m) => m.subnetId).filter((id) => decideSubnet(user, 'moderate_subnet', { id }, now).allowed);
         socket.data = { userId: user.id, sid: s.sid, createdAt: s.createdAt, nickname: user.nickname, badge: badgeFor(user.role), staffOf } satisfies SocketData & { createdAt: number };
-        void socket.join([socketRooms.user(user.id), socketRooms.session(s.sid), ...staffOf.map(socketRooms.staff)]);
+        const duty = onDuty.filter((id) => staffOf.includes(id));
+        void socket.join([socketRooms.user(user.id), socketRooms.session(s.sid), ...staffOf.map(socketRooms.staff), ...duty.map(socketRooms.duty)]);
         next();
       })
       .catch(next);

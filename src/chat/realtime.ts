@@ -4,6 +4,7 @@ import type { Server } from 'socket.io';
 export const socketRooms = {
   room: (roomId: string) => `room:${roomId}`,
   staff: (subnetId: string) => `staff:${subnetId}`,
+  duty: (subnetId: string) => `duty:${subnetId}`,
   user: (userId: string) => `user:${userId}`,
   session: (sid: string) => `session:${sid}`,
 };
@@ -32,6 +33,11 @@ export interface Realtime {
   attach(io: Server): void;
   emitToRoom(roomId: string, event: string, payload: unknown): void;
   emitToStaff(subnetId: string, event: string, payload: unknown): void;
+  /** To the subnet's staff who are on duty now. */
+  emitToDuty(subnetId: string, event: string, payload: unknown): void;
+  /** Puts a person's open sockets into (or out of) the subnet's on-duty room, on every node. */
+  joinDuty(userId: string, subnetId: string): void;
+  leaveDuty(userId: string, subnetId: string): void;
   emitToUser(userId: string, event: string, payload: unknown): void;
   /** Disconnects every socket of a person (suspension, cohort change) on every node. */
   disconnectUser(userId: string): void;
@@ -52,6 +58,15 @@ export function createRealtime(): Realtime {
     },
     emitToStaff(subnetId, event, payload) {
       io?.to(socketRooms.staff(subnetId)).emit(event, payload);
+    },
+    emitToDuty(subnetId, event, payload) {
+      io?.to(socketRooms.duty(subnetId)).emit(event, payload);
+    },
+    joinDuty(userId, subnetId) {
+      io?.in(socketRooms.user(userId)).socketsJoin(socketRooms.duty(subnetId));
+    },
+    leaveDuty(userId, subnetId) {
+      io?.in(socketRooms.user(userId)).socketsLeave(socketRooms.duty(subnetId));
     },
     emitToUser(userId, event, payload) {
       io?.to(socketRooms.user(userId)).emit(event, payload);

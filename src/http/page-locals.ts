@@ -12,7 +12,7 @@ export const pageLocals: RequestHandler = (req, res, next) => {
   const user = req.user;
   res.locals.currentUser = user ? { nickname: user.nickname, badge: badgeFor(user.role) } : null;
   res.locals.nav = user
-    ? [{ href: '/', text: 'Your rooms' }, ...(decideAdmin(user, 'read_audit').allowed ? [{ href: '/admin', text: 'Admin' }] : [])]
+    ? [{ href: '/', text: 'Your rooms' }, ...(decideAdmin(user, 'read_audit').allowed ? [{ href: '/admin', text: 'Admin' }] : []), { href: '/help', text: 'Need help now?' }]
     : [];
   res.locals.path = req.path;
   next();

@@ -47,7 +47,7 @@ export function moderationRoutes(deps: ChatDeps): Router {
 
   r.get('/subnets/:subnetId/moderation', requireUser, async (req, res) => {
     const actor = actorOf(req);
-    const queue = await moderationQueue(db, actor, idParam(req.params.subnetId), new Date());
+    const queue = await moderationQueue(db, actor, idParam(req.params.subnetId), new Date(), deps.config.safety.escalationMs);
     const notice = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
     res.render('moderation/queue', { title: `Moderation: ${queue.subnet.name}`, ...queue, notice, muteChoices: MUTE_CHOICES, can: { suspend: decideSubnet(actor, 'suspend_members', queue.subnet, new Date()).allowed } });
   });

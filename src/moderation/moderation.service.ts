@@ -24,7 +24,7 @@ export interface ModerationQueue {
  * it), held messages and unacknowledged alerts, oldest first.
  * @throws HttpError 404 / PolicyDenied (hidden) for anyone but the subnet's staff.
  */
-export async function moderationQueue(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<ModerationQueue> {
+export async function moderationQueue(db: Db, actor: SessionUser, subnetId: string, now: Date, escalationMs: number): Promise<ModerationQueue & { overdueBefore: Date }> {
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
   authorize(decideSubnet(actor, 'moderate_subnet', subnet, now));
@@ -33,7 +33,8 @@ export async function moderationQueue(db: Db, actor: SessionUser, subnetId: stri
     listHeldPosts(db, subnet.id), listPostFlags(db, subnet.id, 'reports'), listPostFlags(db, subnet.id, 'alerts'),
   ]);
   const withContext = await Promise.all(reports.map(async (r) => ({ ...r, context: await messagesAround(db, r.message.roomId, r.message.id) })));
-  return { subnet, reports: withContext, held, alerts, heldPosts, postReports, postAlerts };
+  // An alert older than this, still unacknowledged, is overdue (and has been escalated).
+  return { subnet, reports: withContext, held, alerts, heldPosts, postReports, postAlerts, overdueBefore: new Date(now.getTime() - escalationMs) };
 }
 
 /** Audits a queue action that changes no message (dismiss a report, acknowledge an alert). */

@@ -10,7 +10,8 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { idParam, parseQuery } from '../http/params.js';
 import { badgeFor } from '../http/page-locals.js';
 import { authorize, canReplyToThread, decideRoom, PolicyDenied } from '../policy/index.js';
-import { findMuteUntil } from '../chat/chat.repo.js';
+import type { Config } from '../config.js';
+import { postingState, roomCover } from '../safety/duty.service.js';
 import { closeReportsAndNotify } from '../moderation/moderation.service.js';
 import { listReplies, listThreads, type ThreadRow } from './noticeboard.repo.js';
 import { EmptyBody, MoveBody, PageQuery, ReasonBody, ReplyBody, ReportBody, ThreadBody } from './noticeboard.schemas.js';
@@ -25,9 +26,9 @@ const NOTICES: Record<string, string> = {
 };
 
 /** The noticeboard: threads, replies, staff tools and reports. */
-export function noticeboardRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Router {
+export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: Realtime; config: Config }): Router {
   const r = Router();
-  const deps = { db, realtime };
+  const deps = { db, realtime, config };
   const notice = (done: unknown) => (typeof done === 'string' ? NOTICES[done] : undefined);
   const badge = (t: { authorRole: Parameters<typeof badgeFor>[0] }) => badgeFor(t.authorRole);
 
@@ -39,7 +40,7 @@ export function noticeboardRoutes({ db, realtime }: { db: Db; realtime: Realtime
     const threads = await listThreads(db, room.id, { viewerId: actor.id, allStatuses: staff, limit: PAGE + 1, offset: (q.page - 1) * PAGE });
     res.status(status).render('noticeboard/board', {
       title: room.name, room, kindLabel: KIND_LABELS[room.kind], threads: threads.slice(0, PAGE), hasNext: threads.length > PAGE, page: q.page,
-      values, errors, notice: notice(q.done), badge, can: { post: decideRoom(actor, 'post', room, now).allowed },
+      values, errors, notice: notice(q.done), badge, can: { post: decideRoom(actor, 'post', room, now).allowed }, cover: await roomCover(db, config, room, now),
     });
   }
 
@@ -61,8 +62,9 @@ export function noticeboardRoutes({ db, realtime }: { db: Db; realtime: Realtime
       const { id, held } = await startThread(deps, actorOf(req), room, form.data, new Date());
       res.redirect(303, `/threads/${id}?done=${held ? 'held' : 'posted'}`);
     } catch (e) {
-      if (!(e instanceof PolicyDenied && e.reason === 'muted')) throw e;
-      await renderBoard(req, res, room, 403, values, formErrors([{ field: 'body', message: 'A moderator has paused your posts in this room for a while' }]));
+      if (!(e instanceof PolicyDenied) || e.hide) throw e;
+      const message = e.reason === 'read_only_now' ? 'While no clinician or peer moderator is on duty this noticeboard is read-only' : 'A moderator has paused your posts in this room for a while';
+      await renderBoard(req, res, room, 403, values, formErrors([{ field: 'body', message }]));
     }
   });
 
@@ -71,7 +73,8 @@ export function noticeboardRoutes({ db, realtime }: { db: Db; realtime: Realtime
     const now = new Date();
     const staff = isRoomStaff(actor, room, now);
     const replies = await listReplies(db, thread.id, { viewerId: actor.id, allStatuses: staff });
-    const canReply = thread.status === 'visible' && canReplyToThread(actor, room, thread, await findMuteUntil(db, room.id, actor.id), now).allowed;
+    const cover = await roomCover(db, config, room, now);
+    const canReply = thread.status === 'visible' && canReplyToThread(actor, room, thread, await postingState(db, actor.id, cover, room.id), now).allowed;
     res.status(status).render('noticeboard/thread', {
       title: thread.title, thread, room, replies, badge, body, errors, notice: notice(req.query.done),
       can: { reply: canReply, moderate: staff, report: decideRoom(actor, 'report', room, now).allowed },
@@ -95,7 +98,8 @@ export function noticeboardRoutes({ db, realtime }: { db: Db; realtime: Realtime
       res.redirect(303, `/threads/${thread.id}?done=${held ? 'held' : 'posted'}#reply-${id}`);
     } catch (e) {
       if (!(e instanceof PolicyDenied) || e.hide) throw e;
-      const message = e.reason === 'thread_locked' ? 'This thread is locked: it takes no more replies' : 'A moderator has paused your posts in this room for a while';
+      const message = e.reason === 'thread_locked' ? 'This thread is locked: it takes no more replies'
+        : e.reason === 'read_only_now' ? 'While no clinician or peer moderator is on duty this noticeboard is read-only' : 'A moderator has paused your posts in this room for a while';
       await renderThread(req, res, thread, room, 403, body, formErrors([{ field: 'body', message }]));
     }
   });

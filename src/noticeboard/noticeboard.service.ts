@@ -4,7 +4,9 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
 import type { Realtime } from '../chat/realtime.js';
-import { findMuteUntil, findRulesForRoom } from '../chat/chat.repo.js';
+import { findRulesForRoom } from '../chat/chat.repo.js';
+import type { Config } from '../config.js';
+import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';
 import { evaluateWatchedWords } from '../chat/watched-words.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
@@ -14,6 +16,7 @@ import { findReply, findThread, insertPostAlert, insertPostReport, insertReply, 
 export interface NoticeboardDeps {
   db: Db;
   realtime: Realtime;
+  config: Config;
 }
 
 /** @throws HttpError 404 unless the room is a noticeboard. */
@@ -46,24 +49,25 @@ interface Verdict {
   alerts: string[];
 }
 
-/** Pre-moderation and watched words, exactly as in chat: staff are never held. */
-async function verdictFor(db: Db, actor: SessionUser, room: RoomDetail, text: string, now: Date): Promise<Verdict> {
+/** Pre-moderation (the room's setting or its cover rule now) and watched words, exactly as in chat: staff are never held. */
+async function verdictFor(db: Db, actor: SessionUser, room: RoomDetail, cover: RoomCover, text: string, now: Date): Promise<Verdict> {
   const staff = isRoomStaff(actor, room, now);
   const result = evaluateWatchedWords(text, await findRulesForRoom(db, room.subnetId, room.id));
-  const held = !staff && (room.preModerated || result.hold !== null);
+  const held = !staff && (room.preModerated || coverHoldsPosts(cover) || result.hold !== null);
   return { status: held ? 'held' : 'visible', alerts: result.alerts.map((a) => a.pattern) };
 }
 
 function afterPost(deps: NoticeboardDeps, room: RoomDetail, verdict: Verdict): void {
   if (verdict.status === 'held') deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
-  if (verdict.alerts.length) deps.realtime.emitToStaff(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, nickname: 'a member' });
+  if (verdict.alerts.length) deps.realtime.emitToDuty(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, nickname: 'a member' });
 }
 
 /** Starts a thread. Returns its id and whether it waits for a moderator. */
 export async function startThread(deps: NoticeboardDeps, actor: SessionUser, room: RoomDetail, input: { title: string; body: string }, now: Date): Promise<{ id: string; held: boolean }> {
   const { db } = deps;
-  authorize(canPostMessage(actor, room, await findMuteUntil(db, room.id, actor.id), now));
-  const verdict = await verdictFor(db, actor, room, `${input.title}\n${input.body}`, now);
+  const cover = await roomCover(db, deps.config, room, now);
+  authorize(canPostMessage(actor, room, await postingState(db, actor.id, cover, room.id), now));
+  const verdict = await verdictFor(db, actor, room, cover, `${input.title}\n${input.body}`, now);
   const id = await db.transaction(async (trx) => {
     const threadId = await insertThread(trx, { roomId: room.id, authorId: actor.id, title: input.title, body: input.body, status: verdict.status });
     for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { threadId }, matched);
@@ -77,8 +81,9 @@ export async function startThread(deps: NoticeboardDeps, actor: SessionUser, roo
 export async function replyToThread(deps: NoticeboardDeps, actor: SessionUser, thread: ThreadRow, room: RoomDetail, body: string, now: Date): Promise<{ id: string; held: boolean }> {
   const { db } = deps;
   if (thread.status !== 'visible') throw notFound();
-  authorize(canReplyToThread(actor, room, thread, await findMuteUntil(db, room.id, actor.id), now));
-  const verdict = await verdictFor(db, actor, room, body, now);
+  const cover = await roomCover(db, deps.config, room, now);
+  authorize(canReplyToThread(actor, room, thread, await postingState(db, actor.id, cover, room.id), now));
+  const verdict = await verdictFor(db, actor, room, cover, body, now);
   const staff = isRoomStaff(actor, room, now);
   const id = await db.transaction(async (trx) => {
     const replyId = await insertReply(trx, { threadId: thread.id, authorId: actor.id, body, status: verdict.status });

@@ -4,8 +4,9 @@ import { currentMembership, isActive, isClinicianOf, isMemberRole, isStaffOf, as
 
 /**
  * Subnet-level staff pages. ACCESS.md "People and identities" and "Staff pages":
- * - issuing keys, the member list (cohort, last seen), suspending members: clinician of S only;
- * - the moderation queue and alerts: staff of S (clinician or peer moderator);
+ * - issuing keys, the member list (cohort, last seen), suspending members, supervising duties
+ *   (handover notes and peer moderators' actions): clinician of S only;
+ * - the moderation queue and alerts, going on and off duty: staff of S (clinician or peer moderator);
  * - watched words: clinician of S, or an admin.
  * To everyone else the page does not exist.
  */
@@ -15,8 +16,10 @@ export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetT
     case 'issue_key':
     case 'list_members':
     case 'suspend_members':
+    case 'supervise_duty':
       return isClinicianOf(actor, subnet.id, now) ? ALLOW : deny('role_not_permitted', true);
     case 'moderate_subnet':
+    case 'go_on_duty':
       return isStaffOf(actor, subnet.id, now) ? ALLOW : deny('role_not_permitted', true);
     case 'manage_watched_words':
       return isClinicianOf(actor, subnet.id, now) || actor.role === 'admin' ? ALLOW : deny('role_not_permitted', true);

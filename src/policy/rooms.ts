@@ -1,4 +1,4 @@
-import type { Actor, Decision, RoomAction, RoomTarget } from './types.js';
+import type { Actor, Decision, PostingState, RoomAction, RoomTarget } from './types.js';
 import { ALLOW, deny } from './types.js';
 import { cohortIn, currentMembership, hasEndedMembership, isActive, isMemberRole, isStaffOf, assertNever } from './helpers.js';
 
@@ -47,13 +47,14 @@ export function decideRoom(actor: Actor, action: RoomAction, room: RoomTarget, n
 }
 
 /**
- * May the actor post a message in R now? "post" in ACCESS.md, plus: a member muted in R may not
- * (until the mute ends). Staff are never muted.
+ * May the actor post in R now? ACCESS.md "post": yes, unless muted in R (until the mute ends) or R
+ * is read-only now (its cover rule while no staff of S is on duty). Staff are never held back.
  */
-export function canPostMessage(actor: Actor, room: RoomTarget, mutedUntil: Date | null, now: Date): Decision {
+export function canPostMessage(actor: Actor, room: RoomTarget, state: PostingState, now: Date): Decision {
   const base = decideRoom(actor, 'post', room, now);
-  if (!base.allowed) return base;
-  if (!isStaffOf(actor, room.subnetId, now) && mutedUntil !== null && mutedUntil.getTime() > now.getTime()) return deny('muted', false);
+  if (!base.allowed || isStaffOf(actor, room.subnetId, now)) return base;
+  if (state.mutedUntil !== null && state.mutedUntil.getTime() > now.getTime()) return deny('muted', false);
+  if (state.readOnlyNow) return deny('read_only_now', false);
   return ALLOW;
 }
 
@@ -61,8 +62,8 @@ export function canPostMessage(actor: Actor, room: RoomTarget, mutedUntil: Date 
  * May the actor add to a noticeboard thread (reply)? As "post", and a locked thread takes no more
  * replies from members (staff of S may still answer).
  */
-export function canReplyToThread(actor: Actor, room: RoomTarget, thread: { locked: boolean }, mutedUntil: Date | null, now: Date): Decision {
-  const base = canPostMessage(actor, room, mutedUntil, now);
+export function canReplyToThread(actor: Actor, room: RoomTarget, thread: { locked: boolean }, state: PostingState, now: Date): Decision {
+  const base = canPostMessage(actor, room, state, now);
   if (!base.allowed) return base;
   if (thread.locked && !isStaffOf(actor, room.subnetId, now)) return deny('thread_locked', false);
   return ALLOW;

@@ -21,7 +21,7 @@ export type RoomKind = (typeof ROOM_KINDS)[number];
 export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'see_drafts', 'manage_items'] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
-export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'moderate_subnet', 'manage_watched_words'] as const;
+export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'supervise_duty', 'moderate_subnet', 'go_on_duty', 'manage_watched_words'] as const;
 export type SubnetAction = (typeof SUBNET_ACTIONS)[number];
 
 export const MEMBER_ACTIONS = ['reveal_reference', 'move_member', 'suspend_member'] as const;
@@ -39,6 +39,7 @@ export const DENY_REASONS = [
   'not_a_member_account',
   'muted',
   'thread_locked',
+  'read_only_now',
   'not_owner',
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
@@ -100,4 +101,12 @@ export interface CareConversationTarget {
 
 export interface NotificationTarget {
   userId: string;
+}
+
+/** What holds a room back from taking posts right now (preloaded by the caller). */
+export interface PostingState {
+  /** When the actor's mute in this room ends, or null. */
+  mutedUntil: Date | null;
+  /** The room's cover rule is "read-only" and no staff of the subnet is on duty. */
+  readOnlyNow: boolean;
 }

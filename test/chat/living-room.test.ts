@@ -279,17 +279,31 @@ describe('watched words', () => {
     expect(reply.ok && reply.data.held).toBe(true);
   });
 
-  it('alert: delivered, staff alerted live, the sender privately supported with crisis contacts', async () => {
+  it('alert: delivered, staff on duty alerted live (off duty: not yet), the sender privately supported with crisis contacts', async () => {
     await fresh('alerter1');
+    const clinician = await signIn(t.app, 'clinician');
+    await postForm(clinician, `/subnets/${ids.subnet('eating-disorders')}/duty/start`, {});
     const staff = await socketAs('clinician');
+    const offDuty = await socketAs('peermod');
     const alerts = collect<{ nickname: string }>(staff, 'alert:new');
+    const offDutyAlerts = collect(offDuty, 'alert:new');
+    const escalated = collect<{ alertId: number }>(offDuty, 'alert:escalated');
     const s = await joined('alerter1');
     const reply = await send(s, 'I want to end it all');
     if (!reply.ok) throw new Error(reply.error);
     expect(reply.data.held).toBe(false);
     expect(reply.data.support).toContain('116 123');
     await eventually(() => alerts.some((a) => a.nickname === 'Nick alerter1'));
-    expect(await t.db('alerts').where({ message_id: reply.data.message.id }).first()).toMatchObject({ matched: 'end it all' });
+    expect(offDutyAlerts).toEqual([]);
+    const alert = await t.db('alerts').where({ message_id: reply.data.message.id }).first();
+    expect(alert).toMatchObject({ matched: 'end it all' });
+    // Nobody acknowledges it: ten minutes later (a controlled clock) it escalates to every staff member online.
+    const { escalateOverdueAlerts } = await import('../../src/safety/escalation.js');
+    expect(await escalateOverdueAlerts(t.db, t.realtime, new Date(Date.now() + 9 * 60_000), 10 * 60_000)).toBe(0);
+    expect(await escalateOverdueAlerts(t.db, t.realtime, new Date(Date.now() + 11 * 60_000), 10 * 60_000)).toBeGreaterThan(0);
+    await eventually(() => escalated.some((e) => e.alertId === Number(alert.id)));
+    expect(await escalateOverdueAlerts(t.db, t.realtime, new Date(Date.now() + 12 * 60_000), 10 * 60_000)).toBe(0);
+    await postForm(clinician, `/subnets/${ids.subnet('eating-disorders')}/duty/end`, { note: 'Quiet night' });
   });
 });
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { inject } from 'vitest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { attachRealtime, createApp } from '../../src/app.js';
+import { attachRealtime, createApp, type App } from '../../src/app.js';
 import type { Server as SocketServer } from 'socket.io';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createSessionPool } from '../../src/db/open.js';
@@ -22,6 +22,7 @@ export interface TestApp {
   /** A server listening on 127.0.0.1 with Socket.IO attached (for browsers and sockets). */
   listen(opts?: { adapter?: boolean }): Promise<string>;
   io(): SocketServer | undefined;
+  realtime: App['realtime'];
   close(): Promise<void>;
 }
 
@@ -42,6 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     database,
     config,
     io: () => io,
+    realtime: built.realtime,
     async listen(opts = {}) {
       server = http.createServer(app);
       adapterPool = opts.adapter ? createSessionPool(database.url) : undefined;

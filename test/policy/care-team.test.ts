@@ -60,6 +60,6 @@ describe('notifications and locked threads', () => {
     ['peer moderator of S, locked thread', person('p', 'peer_moderator', [S]), true, 'allow'],
     ['member of another cohort, open thread', { ...member, memberships: [{ subnetId: S, cohortId: 'c2', endsAt: null }] }, false, '404 not_in_cohort'],
   ] as const)('replying: %s -> %s', (_n, actor, locked, expected) => {
-    expect(outcome(canReplyToThread(actor, room, { locked }, null, NOW))).toBe(expected);
+    expect(outcome(canReplyToThread(actor, room, { locked }, { mutedUntil: null, readOnlyNow: false }, NOW))).toBe(expected);
   });
 });

@@ -41,7 +41,9 @@ const SUBNET_TABLES: Record<(typeof SUBNET_ACTIONS)[number], [string, Actor, str
   issue_key: SUBNET_TABLE,
   list_members: SUBNET_TABLE,
   suspend_members: SUBNET_TABLE,
+  supervise_duty: SUBNET_TABLE,
   moderate_subnet: MODERATION_TABLE,
+  go_on_duty: MODERATION_TABLE,
   manage_watched_words: WATCHED_WORDS_TABLE,
 };
 

@@ -109,6 +109,17 @@ describe('room policy completeness', () => {
   });
 });
 
+describe('posting while the room is read-only (cover rule, nobody on duty)', () => {
+  const room: RoomTarget = { id: 'r', subnetId: S, kind: 'living_room', audienceCohortIds: [IN_AUDIENCE] };
+  it.each([
+    ['patient in the audience', 'patient', '403 read_only_now'],
+    ['clinician of S (staff post whatever the cover)', 'clinician', 'allow'],
+  ] as const)('%s -> %s', (_n, role, expected) => {
+    const d = canPostMessage(actorFor(role, 'current in S', 'in audience', 'active'), room, { mutedUntil: null, readOnlyNow: true }, NOW);
+    expect(d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`).toBe(expected);
+  });
+});
+
 describe('posting while muted', () => {
   const room: RoomTarget = { id: 'r', subnetId: S, kind: 'living_room', audienceCohortIds: [IN_AUDIENCE] };
   const later = new Date(NOW.getTime() + 60_000);
@@ -119,11 +130,11 @@ describe('posting while muted', () => {
     ['patient in the audience, never muted', 'patient', null, 'allow'],
     ['peer moderator of S, "muted" (staff are never muted)', 'peer_moderator', later, 'allow'],
   ] as const)('%s -> %s', (_n, role, until, expected) => {
-    const d = canPostMessage(actorFor(role, 'current in S', 'in audience', 'active'), room, until, NOW);
+    const d = canPostMessage(actorFor(role, 'current in S', 'in audience', 'active'), room, { mutedUntil: until, readOnlyNow: false }, NOW);
     expect(d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`).toBe(expected);
   });
   it('a muted patient of another cohort still gets 404, not 403', () => {
-    const d = canPostMessage(actorFor('patient', 'current in S', 'not in audience', 'active'), room, later, NOW);
+    const d = canPostMessage(actorFor('patient', 'current in S', 'not in audience', 'active'), room, { mutedUntil: later, readOnlyNow: false }, NOW);
     expect(d).toEqual({ allowed: false, reason: 'not_in_cohort', hide: true });
   });
 });
