@@ -121,6 +121,15 @@ describe('entering with a key', () => {
     expect(res.text).toContain('There is a problem');
   });
 
+  it('a member cannot take a nickname that looks like a staff title, however it is disguised', async () => {
+    for (const nickname of ['Clinician Jo', 'NHS helper', 'M0der4tor', 'A d m i n']) {
+      const { code } = await issue();
+      const { res } = await redeem({ key: String(code), username: `staffish${Math.random().toString(36).slice(2, 8)}`, nickname, password: 'a long enough passphrase' });
+      expect(`${nickname}: ${res.status}`).toBe(`${nickname}: 400`);
+      expect(res.text).toContain('must not look like a staff title');
+    }
+  });
+
   it('nicknames are unique whatever their case', async () => {
     const { code } = await issue();
     const { res } = await redeem({ key: String(code), username: 'copycat', nickname: 'WILLOW', password: 'a long enough passphrase' });
