@@ -31,11 +31,12 @@ const SUBNETS: SubnetSpec[] = [
   {
     slug: 'eating-disorders', name: 'Eating Disorders', hours: 'Monday to Friday, 9am to 5pm',
     description: 'Support for people in treatment for an eating disorder, and for people who have recovered.',
-    cohorts: [['anorexia', 'Anorexia'], ['bulimia', 'Bulimia'], ['binge-eating', 'Binge eating']],
+    cohorts: [['anorexia', 'Anorexia'], ['bulimia', 'Bulimia'], ['binge-eating', 'Binge eating'], ['recovered', 'Recovered']],
     rooms: [
       ['living_room', 'Anorexia living room', 'Talk live with others in treatment for anorexia, people who have recovered and the team.', ['anorexia']],
       ['living_room', 'Bulimia living room', 'Talk live with others in treatment for bulimia, people who have recovered and the team.', ['bulimia']],
       ['living_room', 'Binge eating living room', 'Talk live with others in treatment for binge eating disorder and the team.', ['binge-eating']],
+      ['living_room', 'Recovered members room', 'For people who have recovered: stay in touch, and help others later as a peer.', ['recovered']],
       ['library', 'Eating disorders library', 'Accredited reading about eating disorders and recovery.', 'all'],
       ['television', 'Eating disorders television', 'Self-help videos chosen by the team.', 'all'],
       ['noticeboard', 'Eating disorders noticeboard', 'Ask a question; peer moderators and clinicians reply.', 'all'],

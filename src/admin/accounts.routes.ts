@@ -8,11 +8,11 @@ import { setAccountStatus } from '../members/members.service.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
-import { isSubnetStaffRole, STAFF_ROLES } from '../policy/index.js';
+import { isMemberRole, isSubnetStaffRole, STAFF_ROLES } from '../policy/index.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { findAccount, listAccounts, subnetIdsOf } from './admin.repo.js';
 import { AccountsQuery, AuditQuery, EmptyBody, StaffBody, StaffSubnetsBody } from './admin.schemas.js';
-import { assignStaffSubnets, createStaff } from './admin.service.js';
+import { assignStaffSubnets, createStaff, makePeerModerator } from './admin.service.js';
 
 const PAGE = 50;
 export const ROLE_LABELS = { admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: 'Patient', carer: 'Carer', professional: 'Professional' } as const;
@@ -57,7 +57,7 @@ export function adminAccountRoutes({ db, realtime }: { db: Db; realtime: Realtim
   r.get('/admin/accounts', ...accountsGuard, async (req, res) => {
     const q = parseQuery(AccountsQuery, req.query);
     const accounts = await listAccounts(db, { q: q.q, limit: PAGE + 1, offset: (q.page - 1) * PAGE });
-    res.render('admin/accounts', { title: 'Accounts', currentUserId: req.user?.id, accounts: accounts.slice(0, PAGE), hasNext: accounts.length > PAGE, query: q, roleLabels: ROLE_LABELS, notice: req.query.done ? 'Saved.' : undefined });
+    res.render('admin/accounts', { title: 'Accounts', currentUserId: req.user?.id, isMemberRole, accounts: accounts.slice(0, PAGE), hasNext: accounts.length > PAGE, query: q, roleLabels: ROLE_LABELS, notice: req.query.done ? 'Saved.' : undefined });
   });
   for (const [path, status] of [['suspend', 'suspended'], ['reinstate', 'active']] as const) {
     r.post(`/admin/accounts/:userId/${path}`, ...accountsGuard, async (req, res) => {
@@ -67,6 +67,14 @@ export function adminAccountRoutes({ db, realtime }: { db: Db; realtime: Realtim
       res.redirect(303, `/admin/accounts?q=${encodeURIComponent(account.username)}&done=1`);
     });
   }
+
+  r.post('/admin/accounts/:userId/make-peer-moderator', ...staffGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    parseForm(EmptyBody, req.body);
+    if (!isMemberRole(account.role)) throw notFound();
+    await makePeerModerator(db, realtime, auditContext(req), account.id);
+    res.redirect(303, `/admin/staff/${account.id}?done=1`);
+  });
 
   r.get('/admin/audit', ...adminOnly('read_audit'), async (req, res) => {
     const q = parseQuery(AuditQuery, req.query);

@@ -4,6 +4,8 @@ import { recordAudit } from '../audit/audit.service.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
 import { hashPassword } from '../auth/passwords.js';
 import { isSubnetStaffRole } from '../policy/index.js';
+import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
+import type { Realtime } from '../chat/realtime.js';
 import { listCohorts } from '../building/building.repo.js';
 import { replaceStaffSubnets } from '../members/members.repo.js';
 import { insertDefaultWatchedWords } from '../moderation/watched-words.repo.js';
@@ -100,4 +102,19 @@ export async function assignStaffSubnets(db: Db, ctx: AuditContext, userId: stri
     await replaceStaffSubnets(trx, userId, subnetIds);
     await recordAudit(trx, ctx, { action: 'staff.assign_subnets', targetType: 'user', targetId: userId, details: { subnets: subnetIds.length } });
   });
+}
+
+/**
+ * The last step of a pathway: a recovered member becomes a peer moderator of the subnets they
+ * belong to (staff have no cohort). Their sessions end (a role change gets a new session) and
+ * their sockets close. Audited.
+ */
+export async function makePeerModerator(db: Db, realtime: Realtime, ctx: AuditContext, userId: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('users').where({ id: userId }).update({ role: 'peer_moderator' });
+    await trx('memberships').where({ user_id: userId }).update({ cohort_id: null });
+    await deleteSessionsOfUser(trx, userId);
+    await recordAudit(trx, ctx, { action: 'account.role_change', targetType: 'user', targetId: userId, details: { to: 'peer_moderator' } });
+  });
+  realtime.disconnectUser(userId);
 }

@@ -77,3 +77,14 @@ export async function replaceStaffSubnets(db: Db, userId: string, subnetIds: rea
     .onConflict(['user_id', 'subnet_id'])
     .ignore();
 }
+
+/** Ends a membership at a date (now or later); the person keeps it until then. */
+export async function endMembership(db: Db, userId: string, subnetId: string, endsAt: Date): Promise<void> {
+  await db('memberships').where({ user_id: userId, subnet_id: subnetId }).update({ ends_at: endsAt });
+}
+
+/** Puts a member into a subnet and cohort (or moves them within it), with no end date. */
+export async function upsertMemberMembership(db: Db, userId: string, subnetId: string, cohortId: string): Promise<void> {
+  await db('memberships').insert({ user_id: userId, subnet_id: subnetId, cohort_id: cohortId, ends_at: null })
+    .onConflict(['user_id', 'subnet_id']).merge({ cohort_id: cohortId, ends_at: null });
+}

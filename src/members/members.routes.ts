@@ -5,8 +5,8 @@ import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
-import { MoveCohortBody, RevealBody, StatusBody } from './members.schemas.js';
-import { memberFor, membersPage, moveMember, revealReference, setAccountStatus, type MemberContext } from './members.service.js';
+import { MoveCohortBody, PathwayBody, RevealBody, StatusBody } from './members.schemas.js';
+import { memberFor, membersPage, moveAlongPathway, moveMember, pathwayDestinations, revealReference, setAccountStatus, type MemberContext } from './members.service.js';
 
 const NOTICES: Record<string, string> = {
   moved: 'The member was moved. Their rooms changed straight away.',
@@ -21,8 +21,11 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
   const load = (req: Request, action: Parameters<typeof memberFor>[4]) =>
     memberFor(db, actorOf(req), idParam(req.params.subnetId), idParam(req.params.userId), action, new Date());
 
-  const renderMember = (res: Response, status: number, m: MemberContext, extra: { errors?: FormErrors; reason?: string; reference?: string | null; revealed?: boolean; notice?: string } = {}) =>
-    res.status(status).render('members/member', { title: m.member.nickname, ...m, errors: NO_ERRORS, reason: '', revealed: false, reference: null, ...extra });
+  const renderMember = async (req: Request, res: Response, status: number, m: MemberContext, extra: { errors?: FormErrors; reason?: string; reference?: string | null; revealed?: boolean; notice?: string } = {}) =>
+    res.status(status).render('members/member', {
+      title: m.member.nickname, ...m, errors: NO_ERRORS, reason: '', revealed: false, reference: null,
+      destinations: await pathwayDestinations(db, actorOf(req), new Date()), ...extra,
+    });
 
   r.get('/subnets/:subnetId/members', requireUser, async (req, res) => {
     const page = await membersPage(db, actorOf(req), idParam(req.params.subnetId), new Date());
@@ -32,14 +35,14 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
   r.get('/subnets/:subnetId/members/:userId', requireUser, async (req, res) => {
     const m = await load(req, 'move_member');
     const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-    renderMember(res, 200, m, { notice });
+    await renderMember(req, res, 200, m, { notice });
   });
 
   r.post('/subnets/:subnetId/members/:userId/cohort', requireUser, async (req, res) => {
     const m = await load(req, 'move_member');
     const form = parseForm(MoveCohortBody, req.body);
     if (!form.ok || !(await moveMember(db, realtime, auditContext(req), m, form.data.cohortId))) {
-      return renderMember(res, 400, m, { errors: form.ok ? formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) : form.errors });
+      return renderMember(req, res, 400, m, { errors: form.ok ? formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) : form.errors });
     }
     res.redirect(303, `${base(m)}?done=moved`);
   });
@@ -56,9 +59,19 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
   r.post('/subnets/:subnetId/members/:userId/reveal', requireUser, async (req, res) => {
     const m = await load(req, 'reveal_reference');
     const form = parseForm(RevealBody, req.body);
-    if (!form.ok) return renderMember(res, 400, m, { errors: form.errors, reason: String(req.body?.reason ?? '').slice(0, 500) });
+    if (!form.ok) return renderMember(req, res, 400, m, { errors: form.errors, reason: String(req.body?.reason ?? '').slice(0, 500) });
     const reference = await revealReference(db, auditContext(req), m, form.data.reason);
-    renderMember(res, 200, m, { revealed: true, reference });
+    await renderMember(req, res, 200, m, { revealed: true, reference });
+  });
+
+  r.post('/subnets/:subnetId/members/:userId/pathway', requireUser, async (req, res) => {
+    const m = await load(req, 'move_member');
+    const form = parseForm(PathwayBody, req.body);
+    const [subnetId = '', cohortId = ''] = form.ok ? form.data.destination.split(':') : [];
+    const leaveOn = form.ok && form.data.leaveOn ? new Date(`${form.data.leaveOn}T23:59:59Z`) : null;
+    const moved = form.ok && (await moveAlongPathway(db, realtime, auditContext(req), actorOf(req), m, { subnetId, cohortId, leaveOn }, new Date()));
+    if (!moved) return renderMember(req, res, 400, m, { errors: form.ok ? formErrors([{ field: 'destination', message: 'Choose a group of a service you work in' }]) : form.errors });
+    res.redirect(303, subnetId === m.subnet.id ? `${base(m)}?done=moved` : `/subnets/${subnetId}/members/${m.member.id}?done=moved`);
   });
 
   return r;

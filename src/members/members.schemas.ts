@@ -11,3 +11,9 @@ export const RevealBody = z.strictObject({
 });
 
 export const StatusBody = z.strictObject({ _csrf: z.string().optional() });
+
+export const PathwayBody = z.strictObject({
+  destination: z.string({ error: 'Choose where the member moves to' }).regex(/^[0-9a-f-]{36}:[0-9a-f-]{36}$/i, 'Choose where the member moves to'),
+  leaveOn: z.union([z.literal(''), z.iso.date({ error: 'Enter the date as YYYY-MM-DD' })]).default(''),
+  _csrf: z.string().optional(),
+});

@@ -4,11 +4,11 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { setStatus } from '../auth/users.repo.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
-import { authorize, decideMember, decideSubnet, type MemberAction } from '../policy/index.js';
+import { authorize, canMoveAlongPathway, decideMember, decideSubnet, type MemberAction } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import type { Realtime } from '../chat/realtime.js';
-import { findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, type MemberListRow, type MemberTargetRow } from './members.repo.js';
+import { endMembership, findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, upsertMemberMembership, type MemberListRow, type MemberTargetRow } from './members.repo.js';
 
 export interface MembersPage {
   subnet: SubnetSummary;
@@ -86,4 +86,40 @@ export async function revealReference(db: Db, ctx: AuditContext, m: MemberContex
     await recordAudit(trx, ctx, { action: 'member.reveal_reference', targetType: 'user', targetId: m.member.id, details: { subnet_id: m.subnet.id, reason: reason.slice(0, 500) } });
     return ref;
   });
+}
+
+export interface PathwayDestination {
+  subnetId: string;
+  subnetName: string;
+  cohorts: CohortRow[];
+}
+
+/** Where this clinician may move a member: the subnets they are a clinician of, with their cohorts. */
+export async function pathwayDestinations(db: Db, actor: SessionUser, now: Date): Promise<PathwayDestination[]> {
+  const subnetIds = actor.memberships.filter((m) => decideSubnet(actor, 'list_members', { id: m.subnetId }, now).allowed).map((m) => m.subnetId);
+  return Promise.all(subnetIds.map(async (id) => {
+    const subnet = await loadSubnet(db, id);
+    return { subnetId: id, subnetName: subnet.name, cohorts: await listCohorts(db, id) };
+  }));
+}
+
+/**
+ * Moves a member along their pathway in one step: into cohort C of subnet S2 at once, and out of
+ * their current subnet now or at a chosen date (kept until then). Audited; open sockets reconnect
+ * into what the policy allows now.
+ * @throws PolicyDenied unless the actor is a clinician of both subnets.
+ */
+export async function moveAlongPathway(db: Db, realtime: Realtime, ctx: AuditContext, actor: SessionUser, m: MemberContext, to: { subnetId: string; cohortId: string; leaveOn: Date | null }, now: Date): Promise<boolean> {
+  authorize(canMoveAlongPathway(actor, m.member, m.subnet.id, to.subnetId, now));
+  if (!(await listCohorts(db, to.subnetId)).some((c) => c.id === to.cohortId)) return false;
+  await db.transaction(async (trx) => {
+    await upsertMemberMembership(trx, m.member.id, to.subnetId, to.cohortId);
+    if (to.subnetId !== m.subnet.id) await endMembership(trx, m.member.id, m.subnet.id, to.leaveOn ?? now);
+    await recordAudit(trx, ctx, {
+      action: 'member.pathway_move', targetType: 'user', targetId: m.member.id,
+      details: { from_subnet: m.subnet.id, from_cohort: m.cohortId, to_subnet: to.subnetId, to_cohort: to.cohortId, leave_on: (to.leaveOn ?? now).toISOString() },
+    });
+  });
+  realtime.disconnectUser(m.member.id);
+  return true;
 }

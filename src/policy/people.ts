@@ -47,3 +47,13 @@ export function decideMember(actor: Actor, action: MemberAction, member: MemberT
       return assertNever(action);
   }
 }
+
+/**
+ * Moving a member along their care pathway from subnet S1 into subnet S2 (which may be S1): the
+ * actor must be a clinician of both, and the member a member account of S1.
+ */
+export function canMoveAlongPathway(actor: Actor, member: MemberTarget, fromSubnetId: string, toSubnetId: string, now: Date): Decision {
+  const here = decideMember(actor, 'move_member', member, fromSubnetId, now);
+  if (!here.allowed) return here;
+  return isClinicianOf(actor, toSubnetId, now) ? ALLOW : deny('role_not_permitted', false);
+}

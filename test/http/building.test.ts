@@ -18,7 +18,7 @@ afterAll(async () => { await t.close(); });
 const as = (u: string) => agents.get(u) as TestAgent;
 
 /** Which demo rooms each demo user's key opens (everything else must be a 404). */
-const ED_ROOMS = ['Anorexia living room', 'Bulimia living room', 'Binge eating living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard', 'Anorexia noticeboard'];
+const ED_ROOMS = ['Anorexia living room', 'Bulimia living room', 'Binge eating living room', 'Recovered members room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard', 'Anorexia noticeboard'];
 const OPENS: Record<(typeof USERS)[number], string[]> = {
   admin: [],
   clinician: [...ED_ROOMS, 'First Step library', 'First Step television', 'First Step noticeboard'],
