@@ -20,6 +20,8 @@ import * as postTargets from './20261121001800_reports_and_alerts_on_posts.js';
 import * as careTeam from './20261121001900_care_team.js';
 import * as notifications from './20261121002000_notifications.js';
 import * as dutyAndCover from './20261121002100_duty_and_cover.js';
+import * as surveys from './20261121002200_surveys.js';
+import * as helpfulnessSurvey from './20261121002300_helpfulness_survey.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -46,6 +48,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121001900_care_team', careTeam],
   ['20261121002000_notifications', notifications],
   ['20261121002100_duty_and_cover', dutyAndCover],
+  ['20261121002200_surveys', surveys],
+  ['20261121002300_helpfulness_survey', helpfulnessSurvey],
 ];
 
 /** A knex MigrationSource over the list above. */

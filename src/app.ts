@@ -32,6 +32,7 @@ import { noticeboardRoutes } from './noticeboard/noticeboard.routes.js';
 import { careTeamRoutes } from './care-team/care-team.routes.js';
 import { notificationsRoutes, unreadCountLocals } from './notifications/notifications.routes.js';
 import { dutyRoutes } from './safety/duty.routes.js';
+import { surveysRoutes } from './surveys/surveys.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
 import { createSocketServer } from './chat/socket-server.js';
@@ -106,6 +107,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(careTeamRoutes({ db, realtime }));
   app.use(notificationsRoutes({ db }));
   app.use(dutyRoutes({ db, realtime }));
+  app.use(surveysRoutes({ db }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { lobbyFor } from './building.service.js';
+import { dueSurveys } from '../surveys/surveys.service.js';
 import { KIND_LABELS } from './labels.js';
 
 
@@ -10,8 +11,10 @@ export function buildingRoutes({ db }: { db: Db }): Router {
   const r = Router();
 
   r.get('/', requireUser, async (req, res) => {
-    const subnets = await lobbyFor(db, actorOf(req), new Date());
-    res.render('building/lobby', { title: 'Your rooms', subnets, kindLabels: KIND_LABELS });
+    const now = new Date();
+    const [subnets, surveys] = await Promise.all([lobbyFor(db, actorOf(req), now), dueSurveys(db, actorOf(req), now)]);
+    const notice = req.query.survey === 'thanks' ? 'Thank you for your answers.' : req.query.survey === 'later' ? 'We will ask you again in a few days.' : req.query.survey === 'decline' ? 'No problem. We will not ask you this time.' : undefined;
+    res.render('building/lobby', { title: 'Your rooms', subnets, surveys, kindLabels: KIND_LABELS, notice });
   });
 
   return r;

@@ -6,7 +6,7 @@ import { dutySubnetsOf } from '../safety/duty.repo.js';
 
 export interface LobbySubnet extends SubnetSummary {
   rooms: RoomSummary[];
-  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean; writeToCareTeam: boolean; careTeamInbox: boolean; goOnDuty: boolean; superviseDuty: boolean };
+  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean; writeToCareTeam: boolean; careTeamInbox: boolean; goOnDuty: boolean; superviseDuty: boolean; questionnaires: boolean; evaluation: boolean };
   onDuty: boolean;
 }
 
@@ -30,6 +30,8 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
       careTeamInbox: canListCareConversations(actor, { id: s.id, peerModeratorsAllowed: s.careTeamIncludesPeerModerators }, now).allowed,
       goOnDuty: decideSubnet(actor, 'go_on_duty', s, now).allowed,
       superviseDuty: decideSubnet(actor, 'supervise_duty', s, now).allowed,
+      questionnaires: decideSubnet(actor, 'manage_questionnaires', s, now).allowed,
+      evaluation: decideSubnet(actor, 'view_evaluation', s, now).allowed,
     },
     onDuty: duty.includes(s.id),
   }));

@@ -7,7 +7,8 @@ import { currentMembership, isActive, isClinicianOf, isMemberRole, isStaffOf, as
  * - issuing keys, the member list (cohort, last seen), suspending members, supervising duties
  *   (handover notes and peer moderators' actions): clinician of S only;
  * - the moderation queue and alerts, going on and off duty: staff of S (clinician or peer moderator);
- * - watched words: clinician of S, or an admin.
+ * - watched words, questionnaires and their answers, the evaluation dashboard and its exports:
+ *   clinician of S, or an admin (all subnets).
  * To everyone else the page does not exist.
  */
 export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetTarget, now: Date): Decision {
@@ -22,6 +23,8 @@ export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetT
     case 'go_on_duty':
       return isStaffOf(actor, subnet.id, now) ? ALLOW : deny('role_not_permitted', true);
     case 'manage_watched_words':
+    case 'manage_questionnaires':
+    case 'view_evaluation':
       return isClinicianOf(actor, subnet.id, now) || actor.role === 'admin' ? ALLOW : deny('role_not_permitted', true);
     default:
       return assertNever(action);

@@ -21,7 +21,7 @@ export type RoomKind = (typeof ROOM_KINDS)[number];
 export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'see_drafts', 'manage_items'] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
-export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'supervise_duty', 'moderate_subnet', 'go_on_duty', 'manage_watched_words'] as const;
+export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'supervise_duty', 'moderate_subnet', 'go_on_duty', 'manage_watched_words', 'manage_questionnaires', 'view_evaluation'] as const;
 export type SubnetAction = (typeof SUBNET_ACTIONS)[number];
 
 export const MEMBER_ACTIONS = ['reveal_reference', 'move_member', 'suspend_member'] as const;

@@ -45,6 +45,8 @@ const SUBNET_TABLES: Record<(typeof SUBNET_ACTIONS)[number], [string, Actor, str
   moderate_subnet: MODERATION_TABLE,
   go_on_duty: MODERATION_TABLE,
   manage_watched_words: WATCHED_WORDS_TABLE,
+  manage_questionnaires: WATCHED_WORDS_TABLE,
+  view_evaluation: WATCHED_WORDS_TABLE,
 };
 
 describe('subnet staff pages (keys, members, moderation queue, watched words)', () => {

@@ -1,0 +1,89 @@
+import type { Db } from '../db/knex.js';
+import type { SessionUser } from '../auth/users.repo.js';
+import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
+import { notFound } from '../http/errors.js';
+import { formErrors, type FormErrors } from '../http/forms.js';
+import { authorize, decideSubnet, isCurrent, isMemberRole } from '../policy/index.js';
+import { handledState, insertResponse, questionnairesFor, snooze, type NewAnswer, type Questionnaire } from './surveys.repo.js';
+import { dueOccurrence } from './schedule.js';
+
+export interface DueSurvey {
+  questionnaire: Questionnaire;
+  subnetId: string;
+  dueAt: Date;
+}
+
+/** The questionnaires a member is due to answer now, in each subnet they belong to. */
+export async function dueSurveys(db: Db, actor: SessionUser, now: Date): Promise<DueSurvey[]> {
+  if (!isMemberRole(actor.role)) return [];
+  const memberships = await db('memberships').where({ user_id: actor.id }).select('subnet_id', 'started_at', 'ends_at');
+  const current = memberships.filter((m) => isCurrent({ subnetId: m.subnet_id, cohortId: null, endsAt: m.ends_at }, now));
+  const due: DueSurvey[] = [];
+  for (const m of current) {
+    for (const q of await questionnairesFor(db, [m.subnet_id])) {
+      const state = await handledState(db, q.id, actor.id, m.subnet_id);
+      const dueAt = dueOccurrence(m.started_at, q, state.lastDueAt, state.snoozedUntil, now);
+      if (dueAt) due.push({ questionnaire: q, subnetId: m.subnet_id, dueAt });
+    }
+  }
+  return due;
+}
+
+/**
+ * A questionnaire the member is due to answer in a subnet.
+ * @throws HttpError 404 when it is not theirs to answer now.
+ */
+export async function dueSurvey(db: Db, actor: SessionUser, questionnaireId: string, subnetId: string, now: Date): Promise<DueSurvey> {
+  const found = (await dueSurveys(db, actor, now)).find((d) => d.questionnaire.id === questionnaireId && d.subnetId === subnetId);
+  if (!found) throw notFound();
+  return found;
+}
+
+/** Reads answers from a form; each question's own rule (1 to 5, one of its options, bounded text). */
+export function readAnswers(q: Questionnaire, body: Record<string, unknown>): { ok: true; answers: NewAnswer[] } | { ok: false; errors: FormErrors } {
+  const answers: NewAnswer[] = [];
+  const errors: { field: string; message: string }[] = [];
+  for (const question of q.questions) {
+    const field = `q-${question.position}`;
+    const raw = typeof body[field] === 'string' ? (body[field] as string).trim() : '';
+    if (!raw) {
+      if (question.required) errors.push({ field, message: `Answer “${question.text}”` });
+      continue;
+    }
+    if (question.kind === 'likert') {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 1 || n > 5) errors.push({ field, message: `Choose an answer to “${question.text}”` });
+      else answers.push({ questionId: question.id, likert: n });
+    } else if (question.kind === 'single_choice') {
+      if (!question.options?.includes(raw)) errors.push({ field, message: `Choose one of the answers to “${question.text}”` });
+      else answers.push({ questionId: question.id, choice: raw });
+    } else if (raw.length > 2000) errors.push({ field, message: 'Your answer must be 2000 characters or fewer' });
+    else answers.push({ questionId: question.id, text: raw });
+  }
+  return errors.length ? { ok: false, errors: formErrors(errors) } : { ok: true, answers };
+}
+
+export async function answerSurvey(db: Db, actor: SessionUser, due: DueSurvey, answers: NewAnswer[]): Promise<void> {
+  await insertResponse(db, { questionnaireId: due.questionnaire.id, userId: actor.id, subnetId: due.subnetId, dueAt: due.dueAt, status: 'answered', answers });
+}
+
+export async function declineSurvey(db: Db, actor: SessionUser, due: DueSurvey): Promise<void> {
+  await insertResponse(db, { questionnaireId: due.questionnaire.id, userId: actor.id, subnetId: due.subnetId, dueAt: due.dueAt, status: 'declined', answers: [] });
+}
+
+/** "Answer later": asked again in three days. */
+export async function answerLater(db: Db, actor: SessionUser, due: DueSurvey, now: Date): Promise<void> {
+  await snooze(db, due.questionnaire.id, actor.id, new Date(now.getTime() + 3 * 86_400_000));
+}
+
+/**
+ * A subnet for its questionnaire pages: clinicians of S and admins.
+ * @throws HttpError 404 / PolicyDenied (hidden).
+ */
+export async function questionnaireSubnet(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<SubnetSummary> {
+  const subnet = await findSubnet(db, subnetId);
+  if (!subnet) throw notFound();
+  authorize(decideSubnet(actor, 'manage_questionnaires', subnet, now));
+  return subnet;
+}
+
