@@ -22,6 +22,7 @@ import * as notifications from './20261121002000_notifications.js';
 import * as dutyAndCover from './20261121002100_duty_and_cover.js';
 import * as surveys from './20261121002200_surveys.js';
 import * as helpfulnessSurvey from './20261121002300_helpfulness_survey.js';
+import * as careEvents from './20261121002400_care_events.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -50,6 +51,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121002100_duty_and_cover', dutyAndCover],
   ['20261121002200_surveys', surveys],
   ['20261121002300_helpfulness_survey', helpfulnessSurvey],
+  ['20261121002400_care_events', careEvents],
 ];
 
 /** A knex MigrationSource over the list above. */

@@ -5,13 +5,15 @@ import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
-import { MoveCohortBody, PathwayBody, RevealBody, StatusBody } from './members.schemas.js';
+import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, StatusBody } from './members.schemas.js';
+import { CARE_EVENT_LABELS, listCareEvents, recordCareEvent } from './care-events.js';
 import { memberFor, membersPage, moveAlongPathway, moveMember, pathwayDestinations, revealReference, setAccountStatus, type MemberContext } from './members.service.js';
 
 const NOTICES: Record<string, string> = {
   moved: 'The member was moved. Their rooms changed straight away.',
   suspended: 'The account was suspended and signed out everywhere.',
   reinstated: 'The account was reinstated.',
+  recorded: 'The care event was recorded.',
 };
 
 /** Clinicians' pages for the members of their subnets. */
@@ -24,7 +26,8 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
   const renderMember = async (req: Request, res: Response, status: number, m: MemberContext, extra: { errors?: FormErrors; reason?: string; reference?: string | null; revealed?: boolean; notice?: string } = {}) =>
     res.status(status).render('members/member', {
       title: m.member.nickname, ...m, errors: NO_ERRORS, reason: '', revealed: false, reference: null,
-      destinations: await pathwayDestinations(db, actorOf(req), new Date()), ...extra,
+      destinations: await pathwayDestinations(db, actorOf(req), new Date()),
+      careEvents: await listCareEvents(db, m.member.id, m.subnet.id), careEventLabels: CARE_EVENT_LABELS, today: new Date().toISOString().slice(0, 10), ...extra,
     });
 
   r.get('/subnets/:subnetId/members', requireUser, async (req, res) => {
@@ -62,6 +65,16 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
     if (!form.ok) return renderMember(req, res, 400, m, { errors: form.errors, reason: String(req.body?.reason ?? '').slice(0, 500) });
     const reference = await revealReference(db, auditContext(req), m, form.data.reason);
     await renderMember(req, res, 200, m, { revealed: true, reference });
+  });
+
+  r.post('/subnets/:subnetId/members/:userId/care-events', requireUser, async (req, res) => {
+    const m = await load(req, 'record_care_event');
+    const form = parseForm(CareEventBody, req.body);
+    if (!form.ok || form.data.occurredOn > new Date().toISOString().slice(0, 10)) {
+      return renderMember(req, res, 400, m, { errors: form.ok ? formErrors([{ field: 'occurredOn', message: 'The date cannot be in the future' }]) : form.errors });
+    }
+    await recordCareEvent(db, auditContext(req), { userId: m.member.id, subnetId: m.subnet.id, kind: form.data.kind, occurredOn: form.data.occurredOn });
+    res.redirect(303, `${base(m)}?done=recorded#care-events`);
   });
 
   r.post('/subnets/:subnetId/members/:userId/pathway', requireUser, async (req, res) => {

@@ -17,3 +17,9 @@ export const PathwayBody = z.strictObject({
   leaveOn: z.union([z.literal(''), z.iso.date({ error: 'Enter the date as YYYY-MM-DD' })]).default(''),
   _csrf: z.string().optional(),
 });
+
+export const CareEventBody = z.strictObject({
+  kind: z.enum(['admission', 'discharge', 'relapse', 'service_discharge'], { error: 'Choose what happened' }),
+  occurredOn: z.iso.date({ error: 'Enter the date as YYYY-MM-DD' }),
+  _csrf: z.string().optional(),
+});

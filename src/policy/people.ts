@@ -33,7 +33,7 @@ export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetT
 
 /**
  * Acting on one member within subnet S: reveal their private reference, move them between
- * cohorts, suspend or reinstate them. Clinician of S only, and only on a member account that
+ * cohorts, suspend or reinstate them, record and read their care events. Clinician of S only, and only on a member account that
  * belongs to S (a clinician cannot reach a member of another service, nor another staff member).
  */
 export function decideMember(actor: Actor, action: MemberAction, member: MemberTarget, subnetId: string, now: Date): Decision {
@@ -45,6 +45,7 @@ export function decideMember(actor: Actor, action: MemberAction, member: MemberT
     case 'reveal_reference':
     case 'move_member':
     case 'suspend_member':
+    case 'record_care_event':
       return ALLOW;
     default:
       return assertNever(action);

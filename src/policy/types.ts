@@ -24,7 +24,7 @@ export type RoomAction = (typeof ROOM_ACTIONS)[number];
 export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'supervise_duty', 'moderate_subnet', 'go_on_duty', 'manage_watched_words', 'manage_questionnaires', 'view_evaluation'] as const;
 export type SubnetAction = (typeof SUBNET_ACTIONS)[number];
 
-export const MEMBER_ACTIONS = ['reveal_reference', 'move_member', 'suspend_member'] as const;
+export const MEMBER_ACTIONS = ['reveal_reference', 'move_member', 'suspend_member', 'record_care_event'] as const;
 export type MemberAction = (typeof MEMBER_ACTIONS)[number];
 
 export const ADMIN_ACTIONS = ['manage_subnets', 'manage_staff', 'suspend_any_account', 'read_audit'] as const;
