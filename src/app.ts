@@ -33,6 +33,7 @@ import { careTeamRoutes } from './care-team/care-team.routes.js';
 import { notificationsRoutes, unreadCountLocals } from './notifications/notifications.routes.js';
 import { dutyRoutes } from './safety/duty.routes.js';
 import { surveysRoutes } from './surveys/surveys.routes.js';
+import { evaluationRoutes } from './evaluation/evaluation.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
 import { createSocketServer } from './chat/socket-server.js';
@@ -108,6 +109,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(notificationsRoutes({ db }));
   app.use(dutyRoutes({ db, realtime }));
   app.use(surveysRoutes({ db }));
+  app.use(evaluationRoutes({ db, config }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));
