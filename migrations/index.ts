@@ -23,6 +23,7 @@ import * as dutyAndCover from './20261121002100_duty_and_cover.js';
 import * as surveys from './20261121002200_surveys.js';
 import * as helpfulnessSurvey from './20261121002300_helpfulness_survey.js';
 import * as careEvents from './20261121002400_care_events.js';
+import * as retention from './20261121002500_retention.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -52,6 +53,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121002200_surveys', surveys],
   ['20261121002300_helpfulness_survey', helpfulnessSurvey],
   ['20261121002400_care_events', careEvents],
+  ['20261121002500_retention', retention],
 ];
 
 /** A knex MigrationSource over the list above. */

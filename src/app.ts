@@ -34,6 +34,7 @@ import { notificationsRoutes, unreadCountLocals } from './notifications/notifica
 import { dutyRoutes } from './safety/duty.routes.js';
 import { surveysRoutes } from './surveys/surveys.routes.js';
 import { evaluationRoutes } from './evaluation/evaluation.routes.js';
+import { accountRoutes } from './account/account.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
 import { createSocketServer } from './chat/socket-server.js';
@@ -110,12 +111,13 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(dutyRoutes({ db, realtime }));
   app.use(surveysRoutes({ db }));
   app.use(evaluationRoutes({ db, config }));
+  app.use(accountRoutes({ db, config, realtime }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));
   app.use(membersRoutes({ db, realtime }));
   app.use(adminSubnetRoutes({ db }));
-  app.use(adminAccountRoutes({ db, realtime }));
+  app.use(adminAccountRoutes({ db, realtime, config }));
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(db, logger));
   return { app, session, realtime, chat };

@@ -35,6 +35,7 @@ const EnvSchema = z
     }, 'SERVICE_TIMEZONE must be an IANA time zone such as Europe/London'),
     BANK_HOLIDAYS: z.string().regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, 'BANK_HOLIDAYS is a comma-separated list of dates like 2026-12-25').optional(),
     ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+    ERASURE_CONTENT: z.enum(['keep', 'remove']).default('keep'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -70,6 +71,8 @@ export interface Config {
   /** Where uploaded files live (never served directly), and the largest video accepted. */
   readonly uploads: { readonly dir: string; readonly maxVideoBytes: number };
   /** The out-of-hours safety net: the service's clock, its bank holidays, and when alerts escalate. */
+  /** On erasure, keep what the member wrote (shown as "Former member") or remove it. */
+  readonly erasureContent: 'keep' | 'remove';
   readonly safety: { readonly timeZone: string; readonly bankHolidays: readonly string[]; readonly escalationMs: number };
 }
 
@@ -103,6 +106,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.TRUST_PROXY === 'false' ? false : Number(e.TRUST_PROXY),
     publicOrigin: e.PUBLIC_ORIGIN,
     logLevel: e.LOG_LEVEL,
+    erasureContent: e.ERASURE_CONTENT,
     safety: Object.freeze({
       timeZone: e.SERVICE_TIMEZONE,
       bankHolidays: Object.freeze(e.BANK_HOLIDAYS ? e.BANK_HOLIDAYS.split(',') : [...ENGLAND_BANK_HOLIDAYS]),

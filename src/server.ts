@@ -5,6 +5,7 @@ import { createSessionPool, openDatabase, sessionSecretFor } from './db/open.js'
 import { attachRealtime, createApp } from './app.js';
 import { seedDemoIfEmpty } from '../seeds/demo.js';
 import { startEscalationJob } from './safety/escalation.js';
+import { startRetentionJob } from './admin/data-rights.js';
 
 /** Starts SHaRON: configuration, database, migrations, demo data, HTTP; shuts down cleanly. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   // The Postgres adapter links every app process on this database (scale-out needs nothing more).
   const adapterPool = createSessionPool(database.url);
   const io = attachRealtime(server, built, { config, logger, adapterPool });
+  const stopRetention = startRetentionJob(database.db, (e) => logger.error('retention job failed', { error: e instanceof Error ? e.message : 'unknown' }));
   const stopEscalation = startEscalationJob(database.db, built.realtime, config.safety.escalationMs, (e) => logger.error('alert escalation failed', { error: e instanceof Error ? e.message : 'unknown' }));
   server.listen(config.port, config.host, () => {
     logger.info('SHaRON is listening', { url: `http://localhost:${config.port}`, database: database.embedded ? 'embedded' : 'DATABASE_URL' });
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('shutting down', { signal });
     stopEscalation();
+    stopRetention();
     const force = setTimeout(() => server.closeAllConnections(), 5000).unref();
     // io.close() disconnects every socket and closes the HTTP server.
     await new Promise<void>((resolve) => {

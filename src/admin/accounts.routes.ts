@@ -1,5 +1,9 @@
 import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
+import type { Config } from '../config.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
+import { eraseMember } from './data-rights.js';
 import type { Realtime } from '../chat/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { listAudit, listAuditActions } from '../audit/audit.repo.js';
@@ -15,10 +19,18 @@ import { AccountsQuery, AuditQuery, EmptyBody, StaffBody, StaffSubnetsBody } fro
 import { assignStaffSubnets, createStaff, makePeerModerator } from './admin.service.js';
 
 const PAGE = 50;
+
+function auditFilter(q: { actor: string; action: string; target: string; from: string; to: string }) {
+  return {
+    actor: q.actor || undefined, action: q.action || undefined, targetId: q.target || undefined,
+    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
+    to: q.to ? new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
+  };
+}
 export const ROLE_LABELS = { admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: 'Patient', carer: 'Carer', professional: 'Professional' } as const;
 
 /** Admin pages for staff accounts, every account's status, and the audit log. */
-export function adminAccountRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Router {
+export function adminAccountRoutes({ db, realtime, config }: { db: Db; realtime: Realtime; config: Config }): Router {
   const r = Router();
   const staffGuard = adminOnly('manage_staff');
   const loadAccount = async (id: unknown) => (await findAccount(db, idParam(id))) ?? Promise.reject(notFound());
@@ -76,14 +88,46 @@ export function adminAccountRoutes({ db, realtime }: { db: Db; realtime: Realtim
     res.redirect(303, `/admin/staff/${account.id}?done=1`);
   });
 
+  r.post('/admin/accounts/:userId/end-sessions', ...accountsGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    parseForm(EmptyBody, req.body);
+    const ended = await deleteSessionsOfUser(db, account.id);
+    realtime.disconnectUser(account.id);
+    await recordAudit(db, auditContext(req), { action: 'session.end_all', targetType: 'user', targetId: account.id, details: { ended } });
+    res.redirect(303, `/admin/accounts?q=${encodeURIComponent(account.username)}&done=1`);
+  });
+
+  r.get('/admin/accounts/:userId/erase', ...accountsGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    if (!isMemberRole(account.role)) throw notFound();
+    res.render('admin/erase', { title: `Erase ${account.username}`, account, content: config.erasureContent });
+  });
+
+  r.post('/admin/accounts/:userId/erase', ...accountsGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    parseForm(EmptyBody, req.body);
+    if (!isMemberRole(account.role) || account.id === req.user?.id) throw notFound();
+    await eraseMember(db, realtime, auditContext(req), account.id, config.erasureContent);
+    res.redirect(303, '/admin/accounts?done=1');
+  });
+
+  r.get('/admin/audit.csv', ...adminOnly('read_audit'), async (req, res) => {
+    const q = parseQuery(AuditQuery, req.query);
+    const rows = await listAudit(db, auditFilter(q), 100_000, 0);
+    const cell = (v: unknown) => {
+      let s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (/^[=+\-@]/.test(s)) s = `'${s}`;
+      return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const header = ['id', 'at', 'actor', 'action', 'target_type', 'target_id', 'outcome', 'reason', 'ip', 'details'];
+    const body = rows.map((r) => [r.id, r.at, r.actorUsername, r.action, r.targetType, r.targetId, r.outcome, r.reason, r.ip, r.details].map(cell).join(','));
+    await recordAudit(db, auditContext(req), { action: 'audit.export', details: { rows: rows.length } });
+    res.set('Content-Type', 'text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="sharon-audit.csv"').send(`${[header.join(','), ...body].join('\n')}\n`);
+  });
+
   r.get('/admin/audit', ...adminOnly('read_audit'), async (req, res) => {
     const q = parseQuery(AuditQuery, req.query);
-    const filter = {
-      actor: q.actor || undefined, action: q.action || undefined, targetId: q.target || undefined,
-      from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
-      to: q.to ? new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
-    };
-    const rows = await listAudit(db, filter, PAGE + 1, (q.page - 1) * PAGE);
+    const rows = await listAudit(db, auditFilter(q), PAGE + 1, (q.page - 1) * PAGE);
     res.render('admin/audit', { title: 'Audit log', rows: rows.slice(0, PAGE), hasNext: rows.length > PAGE, query: q, actions: await listAuditActions(db) });
   });
 

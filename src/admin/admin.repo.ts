@@ -8,6 +8,7 @@ const subnetColumns = (s: SubnetInput) => ({
   hours_start: s.hoursStart,
   hours_end: s.hoursEnd,
   hours_days: [...new Set(s.hoursDays)].sort(),
+  chat_retention_days: s.chatRetentionDays === '' ? null : s.chatRetentionDays,
 });
 
 export async function insertSubnet(db: Db, s: SubnetInput): Promise<string> {

@@ -18,6 +18,7 @@ export const SubnetBody = z.strictObject({
   careTeamIncludesPeerModerators: z.literal('yes').optional(),
   hoursStart: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter the opening time as HH:MM, for example 09:00').default('09:00'),
   hoursEnd: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter the closing time as HH:MM, for example 17:00').default('17:00'),
+  chatRetentionDays: z.union([z.literal(''), z.coerce.number().int('Enter a whole number of days').min(30, 'Keep messages for at least 30 days').max(36_500, 'Enter at most 36500 days')]).default(''),
   hoursDays: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number().int().min(1).max(7)).max(7)),
   ...csrf,
 }).refine((s) => s.hoursStart < s.hoursEnd, { path: ['hoursEnd'], message: 'The closing time must be after the opening time' });

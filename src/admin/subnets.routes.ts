@@ -14,9 +14,9 @@ import { findCohort } from './admin.repo.js';
 import { listItems } from '../library/library.repo.js';
 import { listVideos } from '../television/television.repo.js';
 
-const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours', 'careTeamIncludesPeerModerators', 'hoursStart', 'hoursEnd'] as const;
+const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours', 'careTeamIncludesPeerModerators', 'hoursStart', 'hoursEnd', 'chatRetentionDays'] as const;
 const ROOM_FIELDS = ['name', 'description', 'kind', 'preModerated', 'cover'] as const;
-const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours, careTeamIncludesPeerModerators: s.careTeamIncludesPeerModerators ? 'yes' : '', hoursStart: s.hours.start, hoursEnd: s.hours.end, hoursDays: s.hours.days.join(',') });
+const toValues = (s: SubnetSummary): Record<string, string> => ({ name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisisContacts, serviceHours: s.serviceHours, careTeamIncludesPeerModerators: s.careTeamIncludesPeerModerators ? 'yes' : '', hoursStart: s.hours.start, hoursEnd: s.hours.end, hoursDays: s.hours.days.join(','), chatRetentionDays: s.chatRetentionDays === null ? '' : String(s.chatRetentionDays) });
 
 /** Admin pages for subnets, their cohorts and rooms. */
 export function adminSubnetRoutes({ db }: { db: Db }): Router {

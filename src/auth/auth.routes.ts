@@ -8,6 +8,7 @@ import type { SessionUser } from './users.repo.js';
 import type { LoginFailure } from './passport.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Realtime } from '../chat/realtime.js';
+import { describeDevice } from '../account/device.js';
 
 const LoginBody = z.object({
   username: z.string().trim().min(1, 'Enter your username').max(200, 'Enter your username'),
@@ -74,6 +75,7 @@ export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
     // passport regenerates the session here: the id a visitor had before signing in stops working.
     await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
     req.session.createdAt = Date.now();
+    req.session.device = describeDevice(req.get('user-agent'));
     await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
     await recordAudit(db, { actorId: user.id, ip: req.ip ?? null }, { action: 'login' });
     res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');

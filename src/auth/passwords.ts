@@ -1,14 +1,19 @@
 import argon2 from 'argon2';
 import { z } from 'zod';
+import commonPasswords from 'fxa-common-password-list';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. */
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-/** Password rules (SECURITY.md): 10 to 128 characters, no composition rules, paste allowed. */
+/**
+ * Password rules (SECURITY.md): 10 to 128 characters, no composition rules, paste allowed, and not
+ * on the common-password list shipped with the app (Mozilla's, checked offline).
+ */
 export const NewPassword = z
   .string({ error: 'Enter a password' })
   .min(10, 'Your password must be at least 10 characters')
-  .max(128, 'Your password must be 128 characters or fewer');
+  .max(128, 'Your password must be 128 characters or fewer')
+  .refine((p) => !commonPasswords.test(p), 'That password is too common and easy to guess. Try three or four random words');
 
 /** Hashes a password with argon2id. */
 export function hashPassword(password: string): Promise<string> {

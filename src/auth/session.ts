@@ -10,6 +10,8 @@ declare module 'express-session' {
     createdAt?: number;
     /** Where to go after signing in (a local path). */
     returnTo?: string;
+    /** A coarse description of the browser, for "your sessions". */
+    device?: string;
   }
 }
 

@@ -24,6 +24,7 @@ export interface SubnetSummary {
   /** Do the subnet's peer moderators share its care-team conversations? */
   careTeamIncludesPeerModerators: boolean;
   hours: { start: string; end: string; days: number[] };
+  chatRetentionDays: number | null;
 }
 
 const audienceIds = (db: Db) =>
@@ -44,7 +45,7 @@ function toRoom(r: Record<string, unknown>): RoomSummary {
 export async function findSubnets(db: Db, ids: readonly string[]): Promise<SubnetSummary[]> {
   if (ids.length === 0) return [];
   const rows = await db('subnets').whereIn('id', ids).orderBy('name');
-  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours, careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators), hours: { start: s.hours_start, end: s.hours_end, days: s.hours_days } }));
+  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours, careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators), hours: { start: s.hours_start, end: s.hours_end, days: s.hours_days }, chatRetentionDays: s.chat_retention_days }));
 }
 
 /** All rooms of the given subnets with their audience, in a stable order. */

@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/knex.js';
+import type { Config } from '../config.js';
+import type { Realtime } from '../chat/realtime.js';
+import { auditContext, recordAudit } from '../audit/audit.service.js';
+import { hashPassword, NewPassword, verifyPassword } from '../auth/passwords.js';
+import { findLoginByUsername, updatePasswordHash } from '../auth/users.repo.js';
+import { actorOf, requireUser } from '../http/guards.js';
+import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { notFound } from '../http/errors.js';
+import { endSessions, listSessionsOf } from './sessions.repo.js';
+import { exportMemberData } from './data-export.js';
+
+const ChangePassword = z.strictObject({
+  current: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(1000),
+  password: NewPassword,
+  _csrf: z.string().optional(),
+});
+const Empty = z.strictObject({ _csrf: z.string().optional() });
+const Handle = z.string().regex(/^[0-9a-f]{16}$/);
+
+/** A session's public handle: never the session id itself (that is a secret). */
+export const sessionHandle = (sid: string): string => createHash('sha256').update(sid).digest('hex').slice(0, 16);
+
+/** Your account: change password (re-authenticating), your sessions, your data. */
+export function accountRoutes({ db, config, realtime }: { db: Db; config: Config; realtime: Realtime }): Router {
+  const r = Router();
+
+  r.get('/account', requireUser, (_req, res) => res.render('account/index', { title: 'Your account' }));
+
+  const renderPassword = (res: Response, status: number, errors: FormErrors, notice?: string) => res.status(status).render('account/password', { title: 'Change your password', errors, notice });
+  r.get('/account/password', requireUser, (_req, res) => renderPassword(res, 200, NO_ERRORS));
+  r.post('/account/password', requireUser, async (req, res) => {
+    const actor = actorOf(req);
+    const form = parseForm(ChangePassword, req.body);
+    if (!form.ok) return renderPassword(res, 400, form.errors);
+    const login = await findLoginByUsername(db, actor.username);
+    if (!(await verifyPassword(login?.passwordHash ?? null, form.data.current))) {
+      await recordAudit(db, auditContext(req), { action: 'password.change', outcome: 'failed', reason: 'bad_current_password' });
+      return renderPassword(res, 400, formErrors([{ field: 'current', message: 'Your current password is not right' }]));
+    }
+    if (form.data.password.toLowerCase().includes(actor.username.toLowerCase())) return renderPassword(res, 400, formErrors([{ field: 'password', message: 'Your password must not contain your username' }]));
+    await updatePasswordHash(db, actor.id, await hashPassword(form.data.password));
+    // Every other session ends; this one gets a new id.
+    const ended = await endSessions(db, actor.id, { allBut: req.sessionID });
+    ended.forEach((sid) => realtime.disconnectSession(sid));
+    const createdAt = req.session.createdAt;
+    const device = req.session.device;
+    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) => req.login(actor, (e) => (e ? reject(e) : resolve())));
+    req.session.createdAt = createdAt;
+    req.session.device = device;
+    await recordAudit(db, auditContext(req), { action: 'password.change', details: { other_sessions_ended: ended.length } });
+    renderPassword(res, 200, NO_ERRORS, 'Your password has been changed. You have been signed out everywhere else.');
+  });
+
+  const renderSessions = async (req: Request, res: Response, notice?: string) => {
+    const sessions = (await listSessionsOf(db, actorOf(req).id, config.sessionIdleMs)).map((s) => ({ ...s, handle: sessionHandle(s.sid), current: s.sid === req.sessionID }));
+    res.render('account/sessions', { title: 'Your sessions', sessions, notice });
+  };
+  r.get('/account/sessions', requireUser, (req, res) => renderSessions(req, res, req.query.done ? 'Done.' : undefined));
+
+  r.post('/account/sessions/:handle/end', requireUser, async (req, res) => {
+    parseForm(Empty, req.body);
+    const handle = Handle.safeParse(req.params.handle);
+    const actor = actorOf(req);
+    const target = handle.success ? (await listSessionsOf(db, actor.id, config.sessionIdleMs)).find((s) => sessionHandle(s.sid) === handle.data && s.sid !== req.sessionID) : undefined;
+    if (!target) throw notFound();
+    await endSessions(db, actor.id, { sid: target.sid });
+    realtime.disconnectSession(target.sid);
+    await recordAudit(db, auditContext(req), { action: 'session.end', details: { handle: sessionHandle(target.sid) } });
+    res.redirect(303, '/account/sessions?done=1');
+  });
+
+  r.post('/account/sessions/end-others', requireUser, async (req, res) => {
+    parseForm(Empty, req.body);
+    const ended = await endSessions(db, actorOf(req).id, { allBut: req.sessionID });
+    ended.forEach((sid) => realtime.disconnectSession(sid));
+    await recordAudit(db, auditContext(req), { action: 'session.end_others', details: { ended: ended.length } });
+    res.redirect(303, '/account/sessions?done=1');
+  });
+
+  r.get('/account/data.json', requireUser, async (req, res) => {
+    const data = await exportMemberData(db, actorOf(req).id);
+    await recordAudit(db, auditContext(req), { action: 'data.export' });
+    res.set('Content-Disposition', 'attachment; filename="my-sharon-data.json"');
+    res.type('application/json').send(JSON.stringify(data, null, 2));
+  });
+
+  return r;
+}
