@@ -24,6 +24,7 @@ import * as surveys from './20261121002200_surveys.js';
 import * as helpfulnessSurvey from './20261121002300_helpfulness_survey.js';
 import * as careEvents from './20261121002400_care_events.js';
 import * as retention from './20261121002500_retention.js';
+import * as twoFactor from './20261121002600_two_factor.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -54,6 +55,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121002300_helpfulness_survey', helpfulnessSurvey],
   ['20261121002400_care_events', careEvents],
   ['20261121002500_retention', retention],
+  ['20261121002600_two_factor', twoFactor],
 ];
 
 /** A knex MigrationSource over the list above. */

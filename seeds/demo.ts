@@ -12,6 +12,9 @@ import type { Role, RoomKind } from '../src/policy/index.js';
  * Idempotent (finds before it inserts). Refuses to run in production.
  */
 
+/** The demo staff's TOTP key (README): add it to an authenticator app to sign in as admin, clinician or peermod. */
+export const DEMO_TOTP_SECRET = 'SHARONDEMOSTAFFTWOFACTORKEYABCDE';
+
 const UK_CRISIS = 'If you need help now: call NHS 111 and choose option 2 for mental health crisis support. Call Samaritans free on 116 123, any time. In an emergency, call 999.';
 
 type RoomSpec = [kind: RoomKind, name: string, description: string, audience: string[] | 'all'];
@@ -190,7 +193,11 @@ export async function seedDemo(db: Knex, demoPassword: string, env = process.env
       if (s.slug === 'eating-disorders') for (const phrase of ED_ALERT_PHRASES) await watch(trx, subnetId, null, 'phrase', phrase, 'alert');
     }
     for (const u of USERS) {
-      const userId = await ensure(trx, 'users', { username: u.username }, { nickname: u.nickname, display_name: u.displayName, role: u.role, password_hash: passwordHash });
+      const staff = u.role === 'admin' || u.role === 'clinician' || u.role === 'peer_moderator';
+      const userId = await ensure(trx, 'users', { username: u.username }, {
+        nickname: u.nickname, display_name: u.displayName, role: u.role, password_hash: passwordHash,
+        ...(staff ? { totp_secret: DEMO_TOTP_SECRET, totp_enabled_at: trx.fn.now() } : {}),
+      });
       for (const [subnetSlug, cohortSlug, reference] of u.memberships) {
         const subnetId = subnetIds.get(subnetSlug);
         await trx('memberships')

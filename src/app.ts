@@ -35,6 +35,7 @@ import { dutyRoutes } from './safety/duty.routes.js';
 import { surveysRoutes } from './surveys/surveys.routes.js';
 import { evaluationRoutes } from './evaluation/evaluation.routes.js';
 import { accountRoutes } from './account/account.routes.js';
+import { requireTwoFactorForStaff, twoFactorRoutes } from './account/two-factor.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
 import { createSocketServer } from './chat/socket-server.js';
@@ -93,7 +94,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(noStore);
   app.use(sameOrigin(config.publicOrigin ? [config.publicOrigin] : []));
   const csrf = csrfProtection();
-  app.use(csrf.protect, csrf.exposeToken, pageLocals, unreadCountLocals(db));
+  app.use(csrf.protect, csrf.exposeToken, pageLocals, requireTwoFactorForStaff, unreadCountLocals(db));
   const mediaDeps = { db, config, verifyCsrf: csrf.verify };
 
   const realtime = createRealtime();
@@ -112,6 +113,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(surveysRoutes({ db }));
   app.use(evaluationRoutes({ db, config }));
   app.use(accountRoutes({ db, config, realtime }));
+  app.use(twoFactorRoutes({ db }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));

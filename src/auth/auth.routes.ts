@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { recordAudit, auditContext } from '../audit/audit.service.js';
 import type { Db } from '../db/knex.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
-import type { SessionUser } from './users.repo.js';
+import { findSessionUser, type SessionUser } from './users.repo.js';
+import { checkTotp, recordTotpStep, twoFactorState, useRecoveryCode } from './two-factor.js';
+import { isActive } from '../policy/index.js';
 import type { LoginFailure } from './passport.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Realtime } from '../chat/realtime.js';
@@ -19,6 +21,7 @@ const LoginBody = z.object({
 const LoginQuery = z.object({ expired: z.string().optional(), signedout: z.string().optional() }).loose();
 
 const GENERIC = 'The username or password is not right. Check them and try again.';
+const CodeBody = z.object({ code: z.string().trim().min(1, 'Enter the code from your authenticator app, or a recovery code').max(20, 'Enter the 6-digit code from your app'), _csrf: z.string().optional() });
 
 interface Deps {
   db: Db;
@@ -72,14 +75,54 @@ export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
 
   async function onSuccess(req: Request, res: Response, user: SessionUser): Promise<void> {
     const returnTo = req.session.returnTo;
+    if (user.twoFactorEnabled) {
+      // The password was right; the second factor decides. A new session id either way.
+      await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+      req.session.pendingTwoFactor = { userId: user.id, returnTo, at: Date.now() };
+      return res.redirect(303, '/login/two-factor');
+    }
+    await completeLogin(req, res, user, returnTo, false);
+  }
+
+  async function completeLogin(req: Request, res: Response, user: SessionUser, returnTo: string | undefined, twoFactor: boolean): Promise<void> {
     // passport regenerates the session here: the id a visitor had before signing in stops working.
     await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
     req.session.createdAt = Date.now();
     req.session.device = describeDevice(req.get('user-agent'));
     await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
-    await recordAudit(db, { actorId: user.id, ip: req.ip ?? null }, { action: 'login' });
+    await recordAudit(db, { actorId: user.id, ip: req.ip ?? null }, { action: 'login', details: { two_factor: twoFactor } });
     res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');
   }
+
+  const renderCode = (res: Response, status: number, errors: FormErrors) => res.status(status).render('auth/two-factor', { title: 'Enter your code', errors });
+  const pending = (req: Request) => {
+    const p = req.session.pendingTwoFactor;
+    return p && Date.now() - p.at < 5 * 60_000 ? p : undefined;
+  };
+
+  r.get('/login/two-factor', (req, res) => (pending(req) ? renderCode(res, 200, NO_ERRORS) : res.redirect(303, '/login')));
+
+  r.post('/login/two-factor', async (req, res) => {
+    const p = pending(req);
+    if (!p) return res.redirect(303, '/login?expired=1');
+    const user = await findSessionUser(db, p.userId);
+    const form = parseForm(CodeBody, req.body);
+    if (!user || !isActive(user)) return res.redirect(303, '/login');
+    const ip = req.ip ?? 'unknown';
+    if ((await throttle.retryAfter(user.username, ip)) > 0) return renderCode(res, 429, formErrors([{ field: 'code', message: 'Too many attempts. Wait 15 minutes and try again.' }]));
+    if (!form.ok) return renderCode(res, 400, form.errors);
+    const code = form.data.code.replace(/\s+/g, '');
+    const state = await twoFactorState(db, user.id);
+    const step = state.secret ? await checkTotp(state.secret, code, state.lastStep, new Date()) : null;
+    const ok = step !== null ? await recordTotpStep(db, user.id, step) : await useRecoveryCode(db, user.id, code);
+    if (!ok) {
+      await throttle.recordFailure(user.username, ip);
+      await recordAudit(db, { actorId: user.id, ip }, { action: 'login', outcome: 'failed', reason: 'bad_second_factor' });
+      return renderCode(res, 401, formErrors([{ field: 'code', message: 'That code is not right, or it has been used already. Enter the newest code from your app.' }]));
+    }
+    delete req.session.pendingTwoFactor;
+    await completeLogin(req, res, user, p.returnTo, true);
+  });
 
   // A signed-in page that is in use (the living room) keeps its session alive.
   r.post('/session/keepalive', (req, res) => {

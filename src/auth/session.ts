@@ -12,6 +12,10 @@ declare module 'express-session' {
     returnTo?: string;
     /** A coarse description of the browser, for "your sessions". */
     device?: string;
+    /** Password accepted, second factor awaited: who, where to go next, and since when. */
+    pendingTwoFactor?: { userId: string; returnTo?: string; at: number };
+    /** A TOTP secret being enrolled (shown as a QR code until confirmed). */
+    pendingTotpSecret?: string;
   }
 }
 

@@ -7,6 +7,7 @@ export interface SessionUser extends Actor {
   nickname: string;
   displayName: string | null;
   lastSeenAt: Date | null;
+  twoFactorEnabled: boolean;
 }
 
 export interface LoginRow {
@@ -26,7 +27,7 @@ export async function findSessionUser(db: Db, id: string): Promise<SessionUser |
   const row = await db('users as u')
     .where('u.id', id)
     .select(
-      'u.id', 'u.username', 'u.nickname', 'u.display_name', 'u.role', 'u.status', 'u.last_seen_at',
+      'u.id', 'u.username', 'u.nickname', 'u.display_name', 'u.role', 'u.status', 'u.last_seen_at', 'u.totp_enabled_at',
       db.raw(`coalesce((SELECT json_agg(json_build_object('subnet_id', m.subnet_id, 'cohort_id', m.cohort_id, 'ends_at', m.ends_at))
                FROM memberships m WHERE m.user_id = u.id), '[]'::json) AS memberships`),
     )
@@ -40,6 +41,7 @@ export async function findSessionUser(db: Db, id: string): Promise<SessionUser |
     role: row.role as Role,
     status: row.status as AccountStatus,
     lastSeenAt: row.last_seen_at,
+    twoFactorEnabled: row.totp_enabled_at !== null,
     memberships: (row.memberships as MembershipJson[]).map(toMembership),
   };
 }

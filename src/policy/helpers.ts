@@ -48,3 +48,8 @@ export function cohortIn(actor: Actor, subnetId: string, now: Date): string | nu
 export function assertNever(x: never): never {
   throw new Error(`No rule for ${String(x)}`);
 }
+
+/** SECURITY.md: two-factor sign-in is required for staff (clinicians, peer moderators, admins). */
+export function mustUseTwoFactor(actor: Pick<Actor, 'role'>): boolean {
+  return actor.role === 'admin' || isSubnetStaffRole(actor.role);
+}

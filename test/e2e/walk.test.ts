@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
-import { launchChromium, seriousViolations } from '../helpers/browser.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { launchChromium, seriousViolations, signInOn } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
 
 let t: TestApp;
@@ -20,13 +20,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/`).catch(async (e) => { throw new Error(`${e}: at ${page.url()}: ${(await page.content()).slice(0, 3000)}`); });
-}
+const signIn = (page: Page, username: string): Promise<void> => signInOn(page, base, username);
 
 describe('walking the building in a real browser', () => {
   it("anna signs in, sees her lobby, opens her living room, and bella's living room is not found", async () => {

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/log.js';
 import type { Db } from '../../src/db/knex.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { DEMO_PASSWORD } from './constants.js';
+import { nextStep, STAFF, totpCode } from './totp.js';
 
 export { DEMO_PASSWORD };
 
@@ -73,13 +74,35 @@ export async function csrfFrom(agent: TestAgent, path: string): Promise<string> 
   return m[1];
 }
 
-/** A signed-in agent for a username. */
+// Staff sign in with a TOTP code, and a code works once: a staff sign-in is kept per app and
+// reused (as a fresh agent carrying the same cookie) while its session is alive.
+const staffCookies = new WeakMap<http.RequestListener, Map<string, string>>();
+
+/** A signed-in agent for a username (staff pass the second factor with the demo TOTP key). */
 export async function signIn(app: http.RequestListener, username: string, password = DEMO_PASSWORD): Promise<TestAgent> {
-  const agent = request.agent(app);
-  const _csrf = await csrfFrom(agent, '/login');
-  const res = await agent.post('/login').type('form').send({ _csrf, username, password });
-  if (res.status !== 303 || res.headers.location !== '/') throw new Error(`sign-in as ${username} failed: ${res.status}`);
-  return agent;
+  const cached = STAFF.has(username) && password === DEMO_PASSWORD ? staffCookies.get(app)?.get(username) : undefined;
+  if (cached) {
+    const agent = request.agent(app);
+    agent.jar.setCookies([cached]);
+    if ((await agent.get('/account')).status === 200) return agent;
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const agent = request.agent(app);
+    const _csrf = await csrfFrom(agent, '/login');
+    const res = await agent.post('/login').type('form').send({ _csrf, username, password });
+    if (res.status === 303 && res.headers.location === '/') return agent;
+    if (res.status !== 303 || res.headers.location !== '/login/two-factor') throw new Error(`sign-in as ${username} failed: ${res.status}`);
+    const tok = await csrfFrom(agent, '/login/two-factor');
+    const second = await agent.post('/login/two-factor').type('form').send({ _csrf: tok, code: await totpCode() });
+    if (second.status === 303) {
+      const cookie = String(second.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+      if (!staffCookies.has(app)) staffCookies.set(app, new Map());
+      if (password === DEMO_PASSWORD) staffCookies.get(app)?.set(username, cookie);
+      return agent;
+    }
+    await nextStep(); // this step's code was used by an earlier sign-in
+  }
+  throw new Error(`two-factor sign-in as ${username} failed`);
 }
 
 /** Posts a form with a fresh CSRF token taken from `tokenPage`. */

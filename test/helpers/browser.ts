@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from './constants.js';
+import { nextStep, STAFF, totpCode } from './totp.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -13,15 +14,42 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
-/** A new browser context signed in through the real login form. */
+// A staff member's TOTP code works once, so a staff sign-in is kept per browser and reused.
+const staffStates = new WeakMap<Browser, Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>>();
+
+/** A new browser context signed in through the real login form (staff: reused while alive). */
 export async function signedInPage(browser: Browser, base: string, username: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const saved = STAFF.has(username) ? staffStates.get(browser)?.get(username) : undefined;
+  if (saved) {
+    const page = await (await browser.newContext({ ...options, storageState: saved })).newPage();
+    await page.goto(`${base}/`);
+    if (page.url() === `${base}/`) return page;
+    await page.context().close();
+  }
   const page = await (await browser.newContext(options)).newPage();
+  await signInOn(page, base, username);
+  if (STAFF.has(username)) {
+    if (!staffStates.has(browser)) staffStates.set(browser, new Map());
+    staffStates.get(browser)?.set(username, await page.context().storageState());
+  }
+  return page;
+}
+
+/** Signs in through the real login form on this page, passing the second factor for staff. */
+export async function signInOn(page: Page, base: string, username: string): Promise<void> {
   await page.goto(`${base}/login`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/`);
-  return page;
+  await page.waitForURL(/\/(login\/two-factor)?$/);
+  for (let attempt = 0; page.url().endsWith('/login/two-factor') && attempt < 3; attempt++) {
+    if (attempt > 0) await nextStep();
+    await page.getByLabel('Code').fill(await totpCode());
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()]);
+  }
+  await page.waitForURL(`${base}/`, { timeout: 10_000 }).catch(async (e: unknown) => {
+    throw new Error(`sign-in as ${username} stopped at ${page.url()}: ${(await page.locator('main').textContent().catch(() => ''))?.replace(/\s+/g, ' ').slice(0, 300)} (${String(e).slice(0, 80)})`);
+  });
 }
 
 /**

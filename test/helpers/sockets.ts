@@ -1,15 +1,25 @@
 import request from 'supertest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { DEMO_PASSWORD } from './constants.js';
+import { nextStep, totpCode } from './totp.js';
 
-/** Signs in over real HTTP and returns the session cookie ("sharon.sid=..."). */
+/** Signs in over real HTTP (with the second factor for staff) and returns the session cookie. */
 export async function sessionCookie(base: string, username: string, password = DEMO_PASSWORD): Promise<string> {
-  const page = await request(base).get('/login');
-  const first = String(page.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
-  const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-  const res = await request(base).post('/login').set('Cookie', first).type('form').send({ _csrf, username, password });
-  if (res.status !== 303) throw new Error(`sign-in as ${username} failed: ${res.status}`);
-  return String(res.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const page = await request(base).get('/login');
+    const first = String(page.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    const res = await request(base).post('/login').set('Cookie', first).type('form').send({ _csrf, username, password });
+    if (res.status !== 303) throw new Error(`sign-in as ${username} failed: ${res.status}`);
+    const cookie = String(res.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    if (res.headers.location !== '/login/two-factor') return cookie;
+    const form = await request(base).get('/login/two-factor').set('Cookie', cookie);
+    const tok = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+    const second = await request(base).post('/login/two-factor').set('Cookie', cookie).type('form').send({ _csrf: tok, code: await totpCode() });
+    if (second.status === 303) return String(second.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    await nextStep();
+  }
+  throw new Error(`two-factor sign-in as ${username} failed`);
 }
 
 /** A real socket.io-client connection from our own origin with a session cookie. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { enrolTwoFactor } from '../helpers/totp.js';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -24,6 +25,12 @@ describe('admin builds a subnet', () => {
     const staff = await postForm(admin, '/admin/staff', { username: 'drnew', displayName: 'Dr New', nickname: 'Kestrel', role: 'clinician', password: 'a long enough passphrase', subnetIds: [subnetId] }, '/admin/staff/new');
     expect(staff.status).toBe(303);
     const drnew = await signIn(t.app, 'drnew', 'a long enough passphrase');
+    // New staff must set up two-factor sign-in before anything else.
+    const forced = await drnew.get('/');
+    expect(forced.status).toBe(303);
+    expect(forced.headers.location).toBe('/account/two-factor');
+    expect((await drnew.get(`/rooms/${ids.room('Anorexia living room')}`)).headers.location).toBe('/account/two-factor');
+    expect(await enrolTwoFactor(drnew, 'a long enough passphrase')).toHaveLength(10);
     const lobby = await drnew.get('/');
     expect(lobby.text).toContain('EI living room');
     expect(lobby.text).not.toContain('Anorexia living room');

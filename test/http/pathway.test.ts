@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type TestAgent from 'supertest/lib/agent.js';
-import { csrfFrom, postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
+import { csrfFrom, DEMO_PASSWORD, postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
+import { enrolTwoFactor } from '../helpers/totp.js';
 import { demoIds } from '../helpers/demo.js';
 
 let t: TestApp;
@@ -71,6 +72,8 @@ describe('the care pathway', () => {
     expect((await admin.post(`/admin/accounts/${memberId}/make-peer-moderator`).type('form').send({ _csrf })).status).toBe(303);
     expect((await walker.get('/')).status).toBe(303);
     const again = await signIn(t.app, 'walker');
+    expect((await again.get('/')).headers.location).toBe('/account/two-factor');
+    await enrolTwoFactor(again, DEMO_PASSWORD);
     expect((await again.get(`/rooms/${ids.room('Bulimia living room')}`)).status).toBe(200);
     expect((await again.get('/')).text).toContain('Peer moderator');
     expect((await postForm(clinician, '/admin/accounts/' + memberId + '/make-peer-moderator', {})).status).toBe(404);
