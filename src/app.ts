@@ -84,6 +84,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.get('/nhsuk/nhsuk-frontend.min.css', (_req, res) => res.type('css').set('Cache-Control', config.isProduction ? 'public, max-age=86400' : 'no-cache').send(nhsukCss));
   app.get('/nhsuk/nhsuk-frontend.min.js', (_req, res) => res.sendFile(path.join(nhsuk, 'nhsuk-frontend.min.js'), staticOpts));
   app.use('/public', express.static(path.join(ROOT, 'public'), staticOpts));
+  app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(nhsuk, 'assets', 'images', 'favicon.ico'), staticOpts));
   app.use(healthRoutes({ db }));
 
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));

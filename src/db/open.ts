@@ -20,7 +20,7 @@ export interface OpenDatabase {
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR when it is unset,
  * then runs the migrations.
  */
-export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, logger: Logger, opts: { migrate?: boolean } = {}): Promise<OpenDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -30,7 +30,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
   }
   const db = createDb(url);
   try {
-    await migrateLatest(db);
+    if (opts.migrate !== false) await migrateLatest(db);
   } catch (e) {
     await db.destroy();
     await embedded?.stop();

@@ -57,8 +57,10 @@ export function csrfProtection(): { protect: RequestHandler; exposeToken: Reques
     return timingSafeEqual(Buffer.from(token), Buffer.from(expected));
   };
   const exposeToken: RequestHandler = (req, res, next) => {
-    // Reuses the session's token (no overwrite), so re-rendered forms carry a valid one.
-    res.locals.csrfToken = generateToken(req);
+    // Lazy: a token (and so a stored session) is made only when a page renders a form, so stray
+    // requests (a favicon, a 404) never create a session that would replace the visitor's cookie.
+    // It reuses the session's token (no overwrite), so re-rendered forms carry a valid one.
+    Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req), enumerable: true, configurable: true });
     next();
   };
   return { protect: csrfSynchronisedProtection, exposeToken, verify };
