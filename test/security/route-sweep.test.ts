@@ -120,3 +120,28 @@ describe('CSRF on every state-changing route', () => {
     expect(bad).toEqual([]);
   });
 });
+
+describe('hostile input on every page', () => {
+  it('SQL-injection and junk in query strings never cause a server error', async () => {
+    const clinician = await signIn(t.app, 'clinician');
+    const junk = "q=' OR 1=1--&page=1' OR '1'='1&subnet=x' UNION SELECT 1--&from=2026-01-01'--&to=;DROP TABLE users&room=%00&action=login'--&before=1 OR 1=1";
+    const errors: string[] = [];
+    for (const r of routes.filter((x) => x.method === 'get')) {
+      const res = await clinician.get(`${fill(r.path)}?${junk}`);
+      if (res.status >= 500) errors.push(`GET ${r.path} -> ${res.status}`);
+    }
+    expect(errors).toEqual([]);
+    expect(Number((await t.db('users').count('* as n').first())?.n)).toBeGreaterThan(0);
+  });
+
+  it('a forged X-Forwarded-For does not dodge the login limit (trust proxy is off)', async () => {
+    const request = (await import('supertest')).default;
+    let last = 0;
+    for (let i = 0; i < 7; i++) {
+      const agent = request.agent(t.app);
+      const _csrf = await csrfFrom(agent, '/login');
+      last = (await agent.post('/login').set('X-Forwarded-For', `203.0.113.${i}`).type('form').send({ _csrf, username: 'bella', password: `wrong-guess-${i}` })).status;
+    }
+    expect(last).toBe(429);
+  });
+});
