@@ -50,7 +50,7 @@ export async function listDutySessions(db: Db, subnetId: string, limit = 50): Pr
 
 /** The audit rows of one person between two instants (a peer moderator's actions during a duty). */
 export async function actionsDuring(db: Db, userId: string, from: Date, to: Date | null): Promise<{ action: string; at: Date; targetType: string | null }[]> {
-  const q = db('audit_log').where({ actor_id: userId }).where('at', '>=', from).whereNot('action', 'in', ['login', 'logout', 'care_team.read']).orderBy('id').limit(200);
+  const q = db('audit_log').where({ actor_id: userId }).where('at', '>=', from).whereNotIn('action', ['login', 'logout', 'care_team.read']).orderBy('id').limit(200);
   if (to) q.where('at', '<=', to);
   return (await q.select('action', 'at', 'target_type')).map((r) => ({ action: r.action, at: r.at, targetType: r.target_type }));
 }
