@@ -45,7 +45,7 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
   r.get('/subnets/:subnetId/duty', requireUser, async (req, res) => {
     const subnet = await load(req, 'supervise_duty');
     const sessions = await listDutySessions(db, subnet.id);
-    const withActions = await Promise.all(sessions.map(async (s) => ({ ...s, badge: badgeFor(s.role), actions: s.role === 'peer_moderator' ? await actionsDuring(db, s.userId, s.startedAt, s.endedAt) : [] })));
+    const withActions = await Promise.all(sessions.map(async (s) => ({ ...s, badge: badgeFor(s.role), actions: await actionsDuring(db, s.userId, s.startedAt, s.endedAt) })));
     res.render('safety/duty-log', { title: `Duty log: ${subnet.name}`, subnet, sessions: withActions });
   });
 

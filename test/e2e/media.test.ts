@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, seriousViolations as serious, signedInPage } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { seriousViolations as serious, signedInPage, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
 
 let t: TestApp;
@@ -12,16 +12,8 @@ let base: string;
 let browser: Browser;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 
-beforeAll(async () => {
-  t = await startTestApp();
-  base = await t.listen();
-  ids = await demoIds(t.db);
-  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, base, browser, ids } = await openBrowserSuite(['--autoplay-policy=no-user-gesture-required'])));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 const signedIn = (username: string): Promise<Page> => signedInPage(browser, base, username);
 

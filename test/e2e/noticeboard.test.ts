@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, seriousViolations, signedInPage } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { seriousViolations, signedInPage, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
 
 let t: TestApp;
@@ -9,16 +9,8 @@ let base: string;
 let browser: Browser;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 
-beforeAll(async () => {
-  t = await startTestApp();
-  base = await t.listen();
-  ids = await demoIds(t.db);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, base, browser, ids } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 describe('the noticeboard and notifications in a real browser', () => {
   it('anna posts a thread, peermod replies, and anna sees the notification arrive and follows it', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/app.js';
-import { launchChromium, seriousViolations, signInOn } from '../helpers/browser.js';
+import type { TestApp } from '../helpers/app.js';
+import { seriousViolations, signInOn, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
 
 let t: TestApp;
@@ -9,16 +9,8 @@ let base: string;
 let browser: Browser;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 
-beforeAll(async () => {
-  t = await startTestApp();
-  base = await t.listen();
-  ids = await demoIds(t.db);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+beforeAll(async () => ({ t, base, browser, ids } = await openBrowserSuite()));
+afterAll(() => closeBrowserSuite({ t, browser }));
 
 const signIn = (page: Page, username: string): Promise<void> => signInOn(page, base, username);
 

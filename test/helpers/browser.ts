@@ -2,6 +2,10 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from './constants.js';
+import { startTestApp, type TestApp } from './app.js';
+import { demoIds } from './demo.js';
+
+type DemoIds = Awaited<ReturnType<typeof demoIds>>;
 import { nextStep, STAFF, totpCode } from './totp.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -63,4 +67,15 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     return axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
   });
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** A real server on 127.0.0.1 with its own database, the demo ids, and headless Chromium. */
+export async function openBrowserSuite(extraArgs: string[] = []): Promise<{ t: TestApp; base: string; browser: Browser; ids: DemoIds }> {
+  const t = await startTestApp();
+  return { t, base: await t.listen(), ids: await demoIds(t.db), browser: await launchChromium(extraArgs) };
+}
+
+export async function closeBrowserSuite(s: { t?: TestApp; browser?: Browser }): Promise<void> {
+  await s.browser?.close();
+  await s.t?.close();
 }
