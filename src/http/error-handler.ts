@@ -53,7 +53,7 @@ export function errorHandler(db: Db, logger: Logger): ErrorRequestHandler {
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') return res.json({ error: code });
     const view = status === 401 || status === 403 || status === 404 || status === 413 || status === 429 || status === 503 ? status : status === 400 ? 400 : 500;
-    res.render(`errors/${view}`, { currentUser: null, nav: [], path: req.path, csrfToken: '', ...res.locals, title: TITLES[status] ?? TITLES[500], requestId }, (renderErr, html) => {
+    res.render(`errors/${view}`, { currentUser: null, nav: [], path: req.path, csrfToken: () => '', ...res.locals, title: TITLES[status] ?? TITLES[500], requestId }, (renderErr, html) => {
       res.type('html').send(renderErr ? `<!doctype html><title>${TITLES[status] ?? 'Error'}</title><p>${TITLES[status] ?? 'Error'}</p>` : html);
     });
   };

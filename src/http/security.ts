@@ -57,10 +57,11 @@ export function csrfProtection(): { protect: RequestHandler; exposeToken: Reques
     return timingSafeEqual(Buffer.from(token), Buffer.from(expected));
   };
   const exposeToken: RequestHandler = (req, res, next) => {
-    // Lazy: a token (and so a stored session) is made only when a page renders a form, so stray
-    // requests (a favicon, a 404) never create a session that would replace the visitor's cookie.
+    // Lazy: templates call csrfToken(), so a token (and so a stored session) is made only when a
+    // page renders a form. Stray requests (a favicon, a browser's .well-known probe, a 404) never
+    // create a session whose cookie would replace the visitor's and break the form they hold.
     // It reuses the session's token (no overwrite), so re-rendered forms carry a valid one.
-    Object.defineProperty(res.locals, 'csrfToken', { get: () => generateToken(req), enumerable: true, configurable: true });
+    res.locals.csrfToken = () => generateToken(req);
     next();
   };
   return { protect: csrfSynchronisedProtection, exposeToken, verify };

@@ -186,3 +186,12 @@ describe('fail closed', () => {
     }
   });
 });
+
+describe('no stray sessions', () => {
+  it('an anonymous request for a missing page or the favicon sets no cookie (it would race the login form)', async () => {
+    for (const path of ['/favicon.ico', '/.well-known/appspecific/com.chrome.devtools.json', '/no-such-page']) {
+      const res = await request(t.app).get(path);
+      expect(`${path} ${res.headers['set-cookie'] ? 'cookie' : 'none'}`).toBe(`${path} none`);
+    }
+  });
+});
