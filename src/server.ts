@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { createSessionPool, openDatabase, sessionSecretFor } from './db/open.js';
 import { attachRealtime, createApp } from './app.js';
-import { seedDemoIfEmpty } from '../seeds/demo.js';
+import { DEMO_TOTP_SECRET, seedDemoIfEmpty } from '../seeds/demo.js';
 import { startEscalationJob } from './safety/escalation.js';
 import { startRetentionJob } from './admin/data-rights.js';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   server.listen(config.port, config.host, () => {
     logger.info('SHaRON is listening', { url: `http://localhost:${config.port}`, database: database.embedded ? 'embedded' : 'DATABASE_URL' });
     if (!config.isProduction) {
-      process.stdout.write(`\n  SHaRON is running at http://localhost:${config.port}\n  Demo accounts: admin, clinician, peermod, anna, bella, carer\n  Demo password: ${config.demoPassword}\n\n`);
+      process.stdout.write(`\n  SHaRON is running at http://localhost:${config.port}\n  Demo accounts: admin, clinician, peermod, anna, bella, carer\n  Demo password: ${config.demoPassword}\n  Staff (admin, clinician, peermod) also need a code from the demo TOTP key ${DEMO_TOTP_SECRET} (see README)\n\n`);
     }
   });
 
