@@ -11,6 +11,7 @@ import type { LoginFailure } from './passport.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Realtime } from '../chat/realtime.js';
 import { describeDevice } from '../account/device.js';
+import { saveSession } from './session.js';
 
 const LoginBody = z.object({
   username: z.string().trim().min(1, 'Enter your username').max(200, 'Enter your username'),
@@ -79,6 +80,9 @@ export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
       // The password was right; the second factor decides. A new session id either way.
       await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
       req.session.pendingTwoFactor = { userId: user.id, returnTo, at: Date.now() };
+      // Save before redirecting: express-session sends the headers before its own save finishes,
+      // and a fast browser's next request must find the pending state.
+      await saveSession(req);
       return res.redirect(303, '/login/two-factor');
     }
     await completeLogin(req, res, user, returnTo, false);
@@ -89,6 +93,7 @@ export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
     await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
     req.session.createdAt = Date.now();
     req.session.device = describeDevice(req.get('user-agent'));
+    await saveSession(req);
     await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
     await recordAudit(db, { actorId: user.id, ip: req.ip ?? null }, { action: 'login', details: { two_factor: twoFactor } });
     res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');

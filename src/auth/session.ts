@@ -1,6 +1,6 @@
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type pg from 'pg';
 import type { Config } from '../config.js';
 
@@ -58,4 +58,12 @@ export function enforceAbsoluteLifetime(maxAgeMs: number): RequestHandler {
       res.status(401).json({ error: 'session_expired' });
     });
   };
+}
+
+/**
+ * Persists the session now. Needed before a redirect whose next request depends on what was just
+ * stored: express-session sends the response headers before its own save has finished.
+ */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
 }

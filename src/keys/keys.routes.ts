@@ -8,6 +8,7 @@ import { idParam } from '../http/params.js';
 import { createFailureLimiter } from '../http/rate-limit.js';
 import { findSessionUser } from '../auth/users.repo.js';
 import { describeDevice } from '../account/device.js';
+import { saveSession } from '../auth/session.js';
 import { MEMBER_ROLES } from '../policy/index.js';
 import { IssueKeyBody, JoinQuery, RedeemKeyBody } from './keys.schemas.js';
 import { formatKeyCode, issueKey, keysPage, redeemKey, revokeKey, type KeysPage } from './keys.service.js';
@@ -81,6 +82,7 @@ export function keysRoutes({ db, config }: { db: Db; config: Config }): Router {
     await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
     req.session.createdAt = Date.now();
     req.session.device = describeDevice(req.get('user-agent'));
+    await saveSession(req);
     res.redirect(303, '/?welcome=1');
   });
 
