@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
+import { csvRows } from '../http/csv.js';
 import type { Config } from '../config.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
@@ -114,15 +115,10 @@ export function adminAccountRoutes({ db, realtime, config }: { db: Db; realtime:
   r.get('/admin/audit.csv', ...adminOnly('read_audit'), async (req, res) => {
     const q = parseQuery(AuditQuery, req.query);
     const rows = await listAudit(db, auditFilter(q), 100_000, 0);
-    const cell = (v: unknown) => {
-      let s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v) : String(v);
-      if (/^[=+\-@]/.test(s)) s = `'${s}`;
-      return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
     const header = ['id', 'at', 'actor', 'action', 'target_type', 'target_id', 'outcome', 'reason', 'ip', 'details'];
-    const body = rows.map((r) => [r.id, r.at, r.actorUsername, r.action, r.targetType, r.targetId, r.outcome, r.reason, r.ip, r.details].map(cell).join(','));
+    const csv = csvRows(header, rows.map((r) => [r.id, r.at, r.actorUsername, r.action, r.targetType, r.targetId, r.outcome, r.reason, r.ip, r.details]));
     await recordAudit(db, auditContext(req), { action: 'audit.export', details: { rows: rows.length } });
-    res.set('Content-Type', 'text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="sharon-audit.csv"').send(`${[header.join(','), ...body].join('\n')}\n`);
+    res.set('Content-Type', 'text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="sharon-audit.csv"').send(csv);
   });
 
   r.get('/admin/audit', ...adminOnly('read_audit'), async (req, res) => {

@@ -3,6 +3,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
 import { hashPassword } from '../auth/passwords.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { isSubnetStaffRole } from '../policy/index.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import type { Realtime } from '../chat/realtime.js';
@@ -15,7 +16,6 @@ import type { RoomInput, StaffInput, SubnetInput } from './admin.schemas.js';
 
 export type Saved = { ok: true; id: string } | { ok: false; errors: FormErrors };
 
-const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 
 /** Runs a write; a unique violation becomes a form error on `field`. */
 async function uniquely(field: string, message: string, write: () => Promise<string>): Promise<Saved> {

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
 import { hashPassword } from '../auth/passwords.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { authorize, decideSubnet } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
@@ -93,10 +94,6 @@ export async function redeemKey(db: Db, ctx: AuditContext, input: RedeemKeyInput
     }
     throw e;
   });
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 }
 
 function redeemInTransaction(db: Db, ctx: AuditContext, input: RedeemKeyInput, passwordHash: string): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {

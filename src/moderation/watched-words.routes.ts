@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import { findRoomsOfSubnets, findSubnet } from '../building/building.repo.js';
 import { BUILTIN_DETECTORS, BUILTIN_LABELS, WATCH_ACTIONS } from '../chat/watched-words.js';
@@ -54,7 +55,7 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
       const id = await insertWatchedWord(db, { subnetId: subnet.id, roomId: f.roomId || null, kind: f.kind, pattern, action: f.action, createdBy: actorOf(req).id });
       await recordAudit(db, auditContext(req), { action: 'watched_word.add', targetType: 'watched_word', targetId: String(id), details: { subnet_id: subnet.id, action: f.action } });
     } catch (e) {
-      if ((e as { code?: string }).code !== '23505') throw e;
+      if (!isUniqueViolation(e)) throw e;
       return render(req, res, 400, values, formErrors([{ field: 'phrase', message: 'That rule is already on the list' }]));
     }
     res.redirect(303, `/subnets/${subnet.id}/watched-words?done=1`);
