@@ -21,6 +21,7 @@ import { errorHandler } from './http/error-handler.js';
 import { csrfProtection, noStore, sameOrigin, securityHeaders } from './http/security.js';
 import { notFound } from './http/errors.js';
 import { pageLocals } from './http/page-locals.js';
+import { createFormatters } from './http/format.js';
 import { createRateLimiter } from './http/rate-limit.js';
 import { createRealtime, type Realtime } from './chat/realtime.js';
 import type { ChatDeps } from './chat/chat.service.js';
@@ -69,6 +70,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   if (config.isProduction) app.set('view cache', true);
+  app.locals.fmt = createFormatters(config.safety.timeZone);
 
   app.use((_req, res, next) => {
     res.locals.requestId = randomUUID();

@@ -13,6 +13,8 @@ declare global {
   }
 }
 
+const LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
+
 /** Why a sign-in failed, for the page (generic) and the audit log (specific). */
 export type LoginFailure = { message: string; reason: 'bad_credentials' | 'account_inactive'; userId: string | null };
 
@@ -33,7 +35,8 @@ export function createPassport(db: Db): PassportStatic {
     findSessionUser(db, id)
       .then(async (user) => {
         if (!user || !isActive(user)) return done(null, false);
-        await touchLastSeen(db, user.id);
+        // "Last seen" is kept to five minutes: no write on every request.
+        if (!user.lastSeenAt || Date.now() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) await touchLastSeen(db, user.id);
         done(null, user);
       })
       .catch(done);

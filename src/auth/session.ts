@@ -33,6 +33,7 @@ export interface SessionParts {
 export function createSession(config: Config, pool: pg.Pool, secret: string): SessionParts {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, tableName: 'session', pruneSessionInterval: 15 * 60 });
+  throttleTouch(store, Math.min(60_000, config.sessionIdleMs / 10));
   const cookieName = config.isProduction ? '__Host-sharon' : 'sharon.sid';
   const middleware = session({
     name: cookieName,
@@ -46,6 +47,25 @@ export function createSession(config: Config, pool: pg.Pool, secret: string): Se
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: config.sessionIdleMs },
   });
   return { middleware, store, cookieName };
+}
+
+/**
+ * An unchanged session's expiry moves at most once a minute (or a tenth of the idle timeout) per
+ * process, not with every request: one write fewer per page, and the idle timeout is still kept
+ * to within that resolution. A changed session is always saved in full.
+ */
+function throttleTouch(store: session.Store, everyMs: number): void {
+  const touch = store.touch?.bind(store);
+  if (!touch) return;
+  const last = new Map<string, number>();
+  store.touch = (sid, sess, done) => {
+    const now = Date.now();
+    const at = last.get(sid);
+    if (at !== undefined && now - at < everyMs) return done?.();
+    if (last.size >= 50_000) last.clear();
+    last.set(sid, now);
+    touch(sid, sess, done);
+  };
 }
 
 /** Ends a signed-in session that is older than the absolute lifetime, whatever its activity. */

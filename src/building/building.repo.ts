@@ -1,3 +1,4 @@
+import type { ServiceHours } from '../safety/service-hours.js';
 import type { Db } from '../db/knex.js';
 import type { RoomKind, RoomTarget } from '../policy/index.js';
 
@@ -12,6 +13,8 @@ export interface RoomDetail extends RoomSummary {
   preModerated: boolean;
   cover: 'open' | 'pre_moderated' | 'read_only';
   audience: { id: string; name: string }[];
+  /** The subnet's service hours (for the room's cover rule). */
+  hours: ServiceHours;
 }
 
 export interface SubnetSummary {
@@ -58,10 +61,16 @@ export async function findRoomsOfSubnets(db: Db, subnetIds: readonly string[]): 
 
 /** One room with its subnet's name and its audience's names; undefined when there is none. */
 export async function findRoomDetail(db: Db, id: string): Promise<RoomDetail | undefined> {
-  const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first('r.*', 's.name as subnet_name', 's.crisis_contacts', audienceIds(db));
+  // One query (every living-room page and chat event starts here).
+  const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first(
+    'r.*', 's.name as subnet_name', 's.crisis_contacts', 's.hours_start', 's.hours_end', 's.hours_days', audienceIds(db),
+    db.raw(`coalesce((SELECT json_agg(json_build_object('id', c.id, 'name', c.name) ORDER BY c.name) FROM room_audiences ra JOIN cohorts c ON c.id = ra.cohort_id WHERE ra.room_id = r.id), '[]'::json) AS audience`),
+  );
   if (!row) return undefined;
-  const audience = await db('room_audiences as ra').join('cohorts as c', 'c.id', 'ra.cohort_id').where('ra.room_id', id).orderBy('c.name').select('c.id', 'c.name');
-  return { ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, preModerated: Boolean(row.pre_moderated), cover: row.cover, audience };
+  return {
+    ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, preModerated: Boolean(row.pre_moderated), cover: row.cover,
+    audience: row.audience as { id: string; name: string }[], hours: { start: row.hours_start, end: row.hours_end, days: row.hours_days },
+  };
 }
 
 export interface CohortRow {

@@ -60,25 +60,50 @@ export async function insertMessageOnce(db: Db, m: NewMessage): Promise<{ messag
   return { message: toMessage(row), created: Boolean(id) };
 }
 
-/** Visible messages of a room, newest first then returned oldest first: before an id, or after one. */
-export async function listMessages(db: Db, roomId: string, opts: { beforeId?: number; afterId?: number; limit: number }): Promise<MessageRow[]> {
-  const q = db('messages as m').join('users as u', 'u.id', 'm.author_id').where('m.room_id', roomId).where('m.status', 'visible');
-  if (opts.afterId !== undefined) {
-    const rows = await q.where('m.id', '>', opts.afterId).orderBy('m.id', 'asc').limit(opts.limit).select(SELECT);
-    return rows.map(toMessage);
-  }
-  if (opts.beforeId !== undefined) q.where('m.id', '<', opts.beforeId);
-  const rows = await q.orderBy('m.id', 'desc').limit(opts.limit).select(SELECT);
-  return rows.map(toMessage).reverse();
+export interface PageOpts {
+  beforeId?: number;
+  afterId?: number;
+  limit: number;
 }
 
+/** Visible messages of a room (keyset on the (room_id, id) index): the newest, before an id, or after one. */
+function visibleQuery(db: Db, roomId: string, opts: PageOpts) {
+  const q = db('messages as m').join('users as u', 'u.id', 'm.author_id').where('m.room_id', roomId).where('m.status', 'visible');
+  if (opts.afterId !== undefined) return q.where('m.id', '>', opts.afterId).orderBy('m.id', 'asc').limit(opts.limit).select(SELECT);
+  if (opts.beforeId !== undefined) q.where('m.id', '<', opts.beforeId);
+  return q.orderBy('m.id', 'desc').limit(opts.limit).select(SELECT);
+}
+
+/** Oldest first, whichever way the query ran. */
+const inOrder = (rows: MessageRow[], opts: PageOpts) => (opts.afterId !== undefined ? rows : rows.reverse());
+
+/** Visible messages of a room, oldest first: the newest page, before an id, or after one. */
+export async function listMessages(db: Db, roomId: string, opts: PageOpts): Promise<MessageRow[]> {
+  return inOrder((await visibleQuery(db, roomId, opts)).map(toMessage), opts);
+}
+
+const OWN_HELD_LIMIT = 20;
+
 /** An author's own messages in a room that are waiting (held) or were declined this week. */
-export async function listOwnHeld(db: Db, roomId: string, authorId: string, limit = 20): Promise<MessageRow[]> {
-  const rows = await db('messages as m').join('users as u', 'u.id', 'm.author_id')
+function ownHeldQuery(db: Db, roomId: string, authorId: string) {
+  return db('messages as m').join('users as u', 'u.id', 'm.author_id')
     .where({ 'm.room_id': roomId, 'm.author_id': authorId })
     .where((q) => q.where('m.status', 'held').orWhere((d) => d.where('m.status', 'declined').where('m.moderated_at', '>', db.raw("now() - interval '7 days'"))))
-    .orderBy('m.id', 'desc').limit(limit).select(SELECT);
-  return rows.map(toMessage).reverse();
+    .orderBy('m.id', 'desc').limit(OWN_HELD_LIMIT).select(SELECT);
+}
+
+export async function listOwnHeld(db: Db, roomId: string, authorId: string): Promise<MessageRow[]> {
+  return (await ownHeldQuery(db, roomId, authorId)).map(toMessage).reverse();
+}
+
+/**
+ * What a reader sees on opening a room, in one round trip: a page of visible messages and their
+ * own held or declined ones, both oldest first.
+ */
+export async function listRoomPage(db: Db, roomId: string, readerId: string, opts: PageOpts): Promise<{ visible: MessageRow[]; own: MessageRow[] }> {
+  const { rows } = await db.raw('? UNION ALL ?', [visibleQuery(db, roomId, opts).select(db.raw("'visible' AS part")), ownHeldQuery(db, roomId, readerId).select(db.raw("'own' AS part"))]);
+  const part = (name: string) => (rows as Record<string, unknown>[]).filter((r) => r.part === name).map(toMessage);
+  return { visible: inOrder(part('visible'), opts), own: part('own').reverse() };
 }
 
 export async function findMessage(db: Db, id: number): Promise<MessageRow | undefined> {

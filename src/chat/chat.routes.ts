@@ -9,10 +9,10 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { idParam, numericIdParam, parseQuery } from '../http/params.js';
 import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
-import { findMessage, listOwnHeld } from './chat.repo.js';
+import { findMessage } from './chat.repo.js';
 import { roomCover } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, enterLivingRoom, reportMessage, roomHistory, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, enterLivingRoom, reportMessage, roomPage, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
 
 const RoomQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
@@ -40,16 +40,15 @@ export function chatRoutes(deps: ChatDeps): Router {
     const actor = actorOf(req);
     const now = new Date();
     const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
-    const [history, held, presence, cover] = await Promise.all([
-      roomHistory(db, room.id, { beforeId: q.before }),
-      listOwnHeld(db, room.id, actor.id),
+    const [{ history, held }, presence, cover] = await Promise.all([
+      roomPage(db, room.id, actor.id, { beforeId: q.before }),
       deps.realtime.presence(room.id, room.subnetId),
       roomCover(db, deps.config, room, now),
     ]);
     const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
       : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
     res.status(status).render('chat/living-room', {
-      title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held: held.map(toPublic), presence, olderPage: q.before !== undefined,
+      title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, presence, olderPage: q.before !== undefined,
       can: { moderate: decideRoom(actor, 'moderate', room, now).allowed, report: decideRoom(actor, 'report', room, now).allowed },
       clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ? room.crisisContacts : null,
       maxLength: deps.config.chat.maxLength, cover,
@@ -59,7 +58,7 @@ export function chatRoutes(deps: ChatDeps): Router {
   r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
     const room = await findRoomDetail(db, idParam(req.params.roomId));
     if (!room || room.kind !== 'living_room') return next();
-    await enterLivingRoom(db, actorOf(req), room.id, new Date());
+    authorize(decideRoom(actorOf(req), 'enter', room, new Date()));
     await renderRoom(req, res, room);
   });
 

@@ -8,7 +8,7 @@ import { badgeFor } from '../http/page-locals.js';
 import { HttpError, notFound } from '../http/errors.js';
 import type { RateLimiter } from '../http/rate-limit.js';
 import { authorize, canPostMessage, decideRoom, PolicyDenied, type Role } from '../policy/index.js';
-import { findMessage, findRulesForRoom, insertAlert, insertMessageOnce, insertMute, insertReport, listMessages, setMessageStatus, type MessageRow } from './chat.repo.js';
+import { findMessage, findRulesForRoom, insertAlert, insertMessageOnce, insertMute, insertReport, listMessages, listRoomPage, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
 import { notify } from '../notifications/notifications.service.js';
@@ -66,13 +66,30 @@ export async function enterLivingRoom(db: Db, actor: SessionUser, roomId: string
   return room;
 }
 
-/** The latest messages of a room, or those after a message id (catch-up after a reconnect). */
-export async function roomHistory(db: Db, roomId: string, opts: { afterId?: number; beforeId?: number }): Promise<{ messages: PublicMessage[]; hasOlder: boolean }> {
-  const limit = opts.afterId !== undefined ? 500 : 50;
-  const rows = await listMessages(db, roomId, { ...opts, limit: limit + 1 });
+export interface History {
+  messages: PublicMessage[];
+  hasOlder: boolean;
+}
+
+const pageSize = (opts: { afterId?: number }) => (opts.afterId !== undefined ? 500 : 50);
+
+/** One more row than the page is fetched, to know whether there are older messages. */
+function toHistory(rows: MessageRow[], opts: { afterId?: number }): History {
+  const limit = pageSize(opts);
   const hasMore = rows.length > limit;
   const page = opts.afterId !== undefined ? rows.slice(0, limit) : rows.slice(hasMore ? 1 : 0);
   return { messages: page.map(toPublic), hasOlder: opts.afterId === undefined ? hasMore : false };
+}
+
+/** The latest messages of a room, older ones before an id, or those after an id (catch-up after a reconnect). */
+export async function roomHistory(db: Db, roomId: string, opts: { afterId?: number; beforeId?: number }): Promise<History> {
+  return toHistory(await listMessages(db, roomId, { ...opts, limit: pageSize(opts) + 1 }), opts);
+}
+
+/** A room as its reader opens it: the history page and the reader's own held or declined messages. */
+export async function roomPage(db: Db, roomId: string, readerId: string, opts: { afterId?: number; beforeId?: number }): Promise<{ history: History; held: PublicMessage[] }> {
+  const { visible, own } = await listRoomPage(db, roomId, readerId, { ...opts, limit: pageSize(opts) + 1 });
+  return { history: toHistory(visible, opts), held: own.map(toPublic) };
 }
 
 export interface SendOutcome {

@@ -5,10 +5,9 @@ import { findSessionUser, type SessionUser } from '../auth/users.repo.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../http/page-locals.js';
 import { decideSubnet, isActive, PolicyDenied } from '../policy/index.js';
-import { listOwnHeld } from './chat.repo.js';
 import { dutySubnetsOf } from '../safety/duty.repo.js';
 import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
-import { ChatRefusal, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
 import { sessionOf } from './socket-server.js';
 import { socketRooms, type SocketData } from './realtime.js';
 
@@ -116,10 +115,9 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
       const room = await enterLivingRoom(db, actor, roomId, new Date());
       await socket.join(socketRooms.room(room.id));
       joined.set(room.id, room.subnetId);
-      const [history, held] = await Promise.all([roomHistory(db, room.id, { afterId }), listOwnHeld(db, room.id, actor.id)]);
-      const presence = await deps.realtime.presence(room.id, room.subnetId);
+      const [{ history, held }, presence] = await Promise.all([roomPage(db, room.id, actor.id, { afterId }), deps.realtime.presence(room.id, room.subnetId)]);
       deps.realtime.emitToRoom(room.id, 'presence', presence);
-      return { roomId: room.id, ...history, held: held.map(toPublic), presence, crisisContacts: room.crisisContacts };
+      return { roomId: room.id, ...history, held, presence, crisisContacts: room.crisisContacts };
     });
 
     on('room:leave', LeaveRoom, async (_actor, { roomId }) => {

@@ -9,7 +9,7 @@ import type { Realtime } from '../chat/realtime.js';
 import { badgeFor } from '../http/page-locals.js';
 import type { PostingState } from '../policy/index.js';
 import { endDutyRow, listOnDuty, startDutyRow } from './duty.repo.js';
-import { describeHours, isWithinServiceHours, type ServiceHours } from './service-hours.js';
+import { describeHours, isWithinServiceHours } from './service-hours.js';
 
 export interface RoomCover {
   /** Staff of the subnet on duty now, by public name and badge. */
@@ -23,8 +23,8 @@ export interface RoomCover {
 
 /** How a room stands right now: who is on duty, service hours, and its cover rule. */
 export async function roomCover(db: Db, config: Config, room: RoomDetail, now: Date): Promise<RoomCover> {
-  const [onDuty, subnet] = await Promise.all([listOnDuty(db, room.subnetId), db('subnets').where({ id: room.subnetId }).first('hours_start', 'hours_end', 'hours_days')]);
-  const hours: ServiceHours = { start: subnet.hours_start, end: subnet.hours_end, days: subnet.hours_days };
+  const onDuty = await listOnDuty(db, room.subnetId);
+  const hours = room.hours;
   return {
     onDuty: onDuty.map((d) => ({ nickname: d.nickname, badge: badgeFor(d.role) })),
     withinHours: isWithinServiceHours(now, hours, config.safety.timeZone, config.safety.bankHolidays),

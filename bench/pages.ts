@@ -1,0 +1,37 @@
+import autocannon from 'autocannon';
+import { median, round } from './processes.js';
+import type { Profile } from './profiles.js';
+
+export interface PageResult {
+  name: string;
+  url: string;
+  /** Median over the runs. */
+  rps: number;
+  p99Ms: number;
+  bytesPerPage: number;
+  runs: { rps: number; p99Ms: number; non2xx: number; errors: number }[];
+}
+
+function once(url: string, cookie: string | undefined, connections: number, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections, duration: seconds, headers: cookie ? { cookie } : {} });
+}
+
+/**
+ * Loads a page with autocannon: a short warm-up, then `runs` runs; the medians of requests per
+ * second and p99 latency. A run with any non-2xx answer or error makes the result invalid.
+ */
+export async function measurePage(name: string, url: string, cookie: string | undefined, profile: Profile): Promise<PageResult> {
+  const { connections, runs, seconds } = profile.pages;
+  const page = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+  if (page.status !== 200) throw new Error(`${name}: ${url} answered ${page.status}, not 200`);
+  const bytesPerPage = (await page.arrayBuffer()).byteLength;
+  await once(url, cookie, connections, Math.min(2, seconds));
+  const results: PageResult['runs'] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await once(url, cookie, connections, seconds);
+    results.push({ rps: round(r.requests.average, 0), p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts });
+    if (r.non2xx > 0 || r.errors + r.timeouts > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors + r.timeouts} errors`);
+  }
+  process.stdout.write(`  ${name}: ${results.map((r) => `${r.rps} req/s p99 ${r.p99Ms} ms`).join(' | ')}\n`);
+  return { name, url, rps: median(results.map((r) => r.rps)), p99Ms: median(results.map((r) => r.p99Ms)), bytesPerPage, runs: results };
+}

@@ -1,0 +1,245 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=pages,chat]`: SHaRON's benchmark suite. Starts its own PostgreSQL
+ * under bench/.data/<profile>, generates (once) a realistic data set, then measures pages, chat,
+ * memory per socket, history paging and start-up, and writes bench/results/latest.json and
+ * latest.md with each figure against its target. See docs/benchmarks.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { createDb, type Db } from '../src/db/knex.js';
+import { migrateLatest } from '../src/db/migrate.js';
+import { seedDemoIfEmpty } from '../seeds/demo.js';
+import { PROFILES } from './profiles.js';
+import { datasetIn, generateDataset, loadFixtures, type Fixtures } from './dataset.js';
+import { mintSessions } from './sessions.js';
+import { freePort, median, must, round, rssOf, startProcess, stopProcess, type Started } from './processes.js';
+import { measurePage } from './pages.js';
+import { chatLoad, closeAll, connectAll, historyLatency, joinRooms, type LoadResult } from './chat.js';
+import { judge, toMarkdown, type Results } from './report.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const profile = PROFILES[args.has('--quick') ? 'quick' : 'full'];
+const dataDir = path.join(ROOT, 'bench', '.data', profile.name);
+const say = (s: string) => process.stdout.write(`${s}\n`);
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each app process (open it in Chrome DevTools).
+const NODE_TSX = [process.execPath, ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])]] as const;
+// --only=pages,chat,history,memory,startup runs some phases (while working on one); the report needs all.
+const only = new Set([...args].find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['startup', 'pages', 'chat', 'history', 'memory']);
+const IDLE_MS = 8 * 60 * 60_000;
+
+interface Context {
+  db: Db;
+  pgUrl: string;
+  fixtures: Fixtures;
+  /** Sessions for these members; cookies in the same order. */
+  cookiesFor(userIds: string[]): Promise<string[]>;
+  startApp(): Promise<Started & { base: string }>;
+  started: Started[];
+}
+
+async function main(): Promise<void> {
+  say(`SHaRON benchmark (${profile.name}) on ${os.cpus().length} cores, Node ${process.version}; data in ${path.relative(ROOT, dataDir)}`);
+  const pgPort = await freePort();
+  const uploadDir = path.join(dataDir, 'uploads');
+
+  // The data set: the demo building (as `npm start` creates it) plus the generated one.
+  let pg = await startEmbeddedPostgres({ dataDir, port: pgPort, database: 'sharon' });
+  let db = createDb(pg.url, 4);
+  await migrateLatest(db);
+  await seedDemoIfEmpty(db, 'hope-and-recovery', uploadDir);
+  const present = await datasetIn(db);
+  if (present && present !== profile.name) throw new Error(`${dataDir} holds the ${present} data set`);
+  if (!present) await generateDataset(db, profile);
+  else say('data set: already generated (delete bench/.data to regenerate)');
+  const counts = await tableCounts(db);
+  say(`data set: ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString('en-GB')} ${k}`).join(', ')}`);
+  await db.destroy();
+  await pg.stop();
+
+  const results: Partial<Results> = {
+    profile: profile.name, at: new Date().toISOString(), machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version },
+    dataset: counts,
+  };
+  if (only.has('startup')) results.startupSeconds = await startupPhase(uploadDir);
+
+  // Everything else runs against one PostgreSQL; the app as deployed (NODE_ENV=production).
+  pg = await startEmbeddedPostgres({ dataDir, port: pgPort, database: 'sharon' });
+  db = createDb(pg.url, 4);
+  const secret = randomBytes(32).toString('base64url');
+  const cookieName = '__Host-sharon';
+  const started: Started[] = [];
+  const pgUrl = pg.url;
+  const ctx: Context = {
+    db, pgUrl, started, fixtures: await loadFixtures(db),
+    cookiesFor: (ids) => mintSessions(db, ids, { secret, cookieName, idleMs: IDLE_MS }),
+    async startApp() {
+      const port = await freePort();
+      const env: NodeJS.ProcessEnv = {
+        ...process.env, NODE_ENV: 'production', DATABASE_URL: pgUrl, SESSION_SECRET: secret, PORT: String(port), HOST: '127.0.0.1',
+        PUBLIC_ORIGIN: `http://127.0.0.1:${port}`, UPLOAD_DIR: uploadDir, LOG_LEVEL: 'warn', SESSION_IDLE_MINUTES: String(IDLE_MS / 60_000),
+        // Senders in the ceiling test post many times a minute; the flood limit is not under test.
+        CHAT_FLOOD_MESSAGES: '1000', CHAT_FLOOD_SECONDS: '10',
+      };
+      const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], 'src/server.ts'], { env, readyUrl: `http://127.0.0.1:${port}/healthz` });
+      started.push(p);
+      return { ...p, base: `http://127.0.0.1:${port}` };
+    },
+  };
+  try {
+    if (only.has('pages')) results.pages = await pagesPhase(ctx, { secret, cookieName });
+    if (only.has('chat') || only.has('history')) Object.assign(results, await chatPhase(ctx));
+    if (only.has('memory')) results.memory = await memoryPhase(ctx);
+  } finally {
+    for (const p of started) await stopProcess(p);
+    await db('session').whereRaw("sess->>'device' = 'Benchmark client'").delete().catch(() => undefined);
+    await db.destroy();
+    await pg.stop();
+  }
+
+  const complete = results.startupSeconds && results.pages && results.chat && results.history && results.memory;
+  const dir = path.join(ROOT, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
+  if (!complete) {
+    await writeFile(path.join(dir, 'partial.json'), `${JSON.stringify(results, null, 2)}\n`);
+    say('partial run (--only): written bench/results/partial.json');
+    return;
+  }
+  const full = results as Results;
+  full.targets = judge(full);
+  const md = toMarkdown(full);
+  await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(full, null, 2)}\n`);
+  await writeFile(path.join(dir, 'latest.md'), md);
+  await writeFile(path.join(dir, `${profile.name}-${full.at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(full, null, 2)}\n`);
+  say(`\n${md}`);
+  say('written: bench/results/latest.json, bench/results/latest.md');
+}
+
+/** `npm start` on the existing data directory, to a 200 on /healthz. */
+async function startupPhase(uploadDir: string): Promise<Results['startupSeconds']> {
+  const runs: number[] = [];
+  for (let i = 0; i < profile.startupRuns; i++) {
+    const port = await freePort();
+    const app = await startProcess('npm', ['start'], {
+      env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, UPLOAD_DIR: uploadDir, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'warn' },
+      readyUrl: `http://127.0.0.1:${port}/healthz`,
+    });
+    runs.push(round(app.readyMs / 1000, 2));
+    await stopProcess(app);
+  }
+  say(`start-up: ${runs.map((s) => `${s} s`).join(', ')}`);
+  return { runs, median: round(median(runs), 2) };
+}
+
+/** Our lobby and living-room page as a signed-in member, and the two floors, with autocannon. */
+async function pagesPhase(ctx: Context, session: { secret: string; cookieName: string }): Promise<Results['pages']> {
+  say('pages (autocannon)');
+  const app = await ctx.startApp();
+  const pageRoom = must(ctx.fixtures.livingRooms[1], 'a living room');
+  const [cookie] = (await ctx.cookiesFor([must(pageRoom.memberIds[0], 'a member')])) as [string];
+  const livingRoom = await measurePage('living-room page', `${app.base}/rooms/${pageRoom.id}`, cookie, profile);
+  const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile);
+  await stopProcess(app);
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port), DATABASE_URL: ctx.pgUrl, SESSION_SECRET: session.secret, COOKIE_NAME: session.cookieName, FLOOR_PAGE_BYTES: String(livingRoom.bytesPerPage) };
+  const floor = async (name: string, script: string, withCookie: boolean) => {
+    const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], script], { env, readyUrl: `http://127.0.0.1:${port}/ping` });
+    ctx.started.push(p);
+    try {
+      return await measurePage(name, `http://127.0.0.1:${port}/`, withCookie ? cookie : undefined, profile);
+    } finally {
+      await stopProcess(p);
+    }
+  };
+  const helloWorld = await floor('floor: Express hello-world', 'bench/floors/hello.ts', false);
+  const sessionSelectEjs = await floor('floor: session + SELECT + EJS', 'bench/floors/session-page.ts', true);
+  return { helloWorld, sessionSelectEjs, lobby, livingRoom };
+}
+
+/** Sockets over living rooms: one message a second per room, then the ceiling; then history paging. */
+async function chatPhase(ctx: Context): Promise<Pick<Results, 'chat' | 'history'>> {
+  const { db, fixtures } = ctx;
+  say(`chat: ${profile.chat.sockets} sockets over ${profile.chat.rooms} living rooms`);
+  const app = await ctx.startApp();
+  const perRoom = Math.floor(profile.chat.sockets / profile.chat.rooms);
+  const used = new Set<string>();
+  const groups = fixtures.livingRooms.slice(0, profile.chat.rooms).map((r) => {
+    const ids = r.memberIds.filter((id) => !used.has(id)).slice(0, perRoom);
+    ids.forEach((id) => used.add(id));
+    if (ids.length < perRoom) throw new Error('not enough members for the chat benchmark');
+    return { roomId: r.id, ids };
+  });
+  const sockets = await connectAll(app.base, app.base, await ctx.cookiesFor(groups.flatMap((g) => g.ids)));
+  await joinRooms(sockets, groups.flatMap((g) => g.ids.map(() => g.roomId)));
+  const socketGroups = groups.map((g, i) => ({ roomId: g.roomId, sockets: sockets.slice(i * perRoom, (i + 1) * perRoom) }));
+  await chatLoad(socketGroups, profile.chat.rooms, 2); // warm-up
+  const steady = await chatLoad(socketGroups, profile.chat.rooms, profile.chat.seconds);
+  say(`  ${profile.chat.rooms} msg/s: delivery p50 ${steady.deliveryMs.p50} ms, p95 ${steady.deliveryMs.p95} ms, p99 ${steady.deliveryMs.p99} ms; ${steady.deliveries}/${steady.expectedDeliveries} delivered`);
+  const steps: LoadResult[] = [];
+  for (const rate of profile.chat.ceilingSteps) {
+    await new Promise((r) => setTimeout(r, 1500));
+    const step = await chatLoad(socketGroups, rate, profile.chat.ceilingSeconds);
+    steps.push(step);
+    say(`  ceiling step ${rate} msg/s: achieved ${step.persistedPerSecond} persisted/s, delivery p99 ${step.deliveryMs.p99} ms, refused ${JSON.stringify(step.refused)}`);
+    if (!sustained(step)) break;
+  }
+  closeAll(sockets);
+
+  say('history');
+  const historyRoom = must(fixtures.livingRooms.find((r) => r.id === fixtures.historyRoomId), 'the history room');
+  const ids = await db('messages').where({ room_id: historyRoom.id }).select(db.raw('min(id)::bigint AS min, max(id)::bigint AS max')).first();
+  const roomMessages = Number((await db('messages').where({ room_id: historyRoom.id }).count('* as n').first())?.n ?? 0);
+  // A socket may send 100 events in 10 s (flood guard): readers take turns, 60 pages each.
+  const readerIds = historyRoom.memberIds.slice(-Math.ceil(profile.historySamples / 60));
+  const readers = await connectAll(app.base, app.base, await ctx.cookiesFor(readerIds));
+  await joinRooms(readers, readers.map(() => historyRoom.id));
+  const history = { roomMessages, ...(await historyLatency(readers, historyRoom.id, { min: Number(ids.min), max: Number(ids.max) }, profile.historySamples)) };
+  say(`  ${roomMessages} messages: p50 ${history.p50} ms, p99 ${history.p99} ms`);
+  closeAll(readers);
+  await stopProcess(app);
+  const best = steps.filter(sustained).at(-1);
+  return { chat: { sockets: sockets.length, rooms: socketGroups.length, steady, ceiling: { steps, sustainedPersistedPerSecond: best?.persistedPerSecond ?? 0 } }, history };
+}
+
+/** A fresh process, then N idle authenticated sockets: RSS delta / N. */
+async function memoryPhase(ctx: Context): Promise<Results['memory']> {
+  say(`memory: ${profile.idleSockets} idle sockets`);
+  const app = await ctx.startApp();
+  const ids = [...new Set(ctx.fixtures.livingRooms.flatMap((r) => r.memberIds))].slice(0, profile.idleSockets);
+  const cookies = await ctx.cookiesFor(ids);
+  closeAll(await connectAll(app.base, app.base, cookies.slice(0, 100))); // warm-up
+  await new Promise((r) => setTimeout(r, 3000));
+  const before = await rssOf(app.pid);
+  const idle = await connectAll(app.base, app.base, cookies);
+  await new Promise((r) => setTimeout(r, 5000));
+  const after = await rssOf(app.pid);
+  closeAll(idle);
+  await stopProcess(app);
+  const bytesPerSocket = Math.round((after - before) / idle.length);
+  say(`  ${round(bytesPerSocket / 1024, 1)} KB per idle socket`);
+  return { sockets: idle.length, rssBeforeMiB: round(before / 2 ** 20, 1), rssAfterMiB: round(after / 2 ** 20, 1), bytesPerSocket };
+}
+
+function sustained(step: LoadResult): boolean {
+  return step.deliveryMs.p99 <= 100 && step.acked === step.sent && step.deliveries === step.expectedDeliveries && step.persistedPerSecond >= step.targetRate * 0.95;
+}
+
+async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of ['subnets', 'rooms', 'users', 'messages', 'threads', 'replies', 'library_items']) {
+    out[t] = Number((await db(t).count('* as n').first())?.n ?? 0);
+  }
+  return out;
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
