@@ -22,7 +22,6 @@ import { csrfProtection, noStore, sameOrigin, securityHeaders } from './http/sec
 import { notFound } from './http/errors.js';
 import { pageLocals } from './http/page-locals.js';
 import { createFormatters } from './http/format.js';
-import { createRateLimiter } from './http/rate-limit.js';
 import { createRealtime, type Realtime } from './chat/realtime.js';
 import type { ChatDeps } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
@@ -101,7 +100,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   const mediaDeps = { db, config, verifyCsrf: csrf.verify };
 
   const realtime = createRealtime();
-  const chat: ChatDeps = { db, realtime, config, flood: createRateLimiter(db, 'chat_flood', config.chat.floodMessages, config.chat.floodSeconds) };
+  const chat: ChatDeps = { db, realtime, config };
   app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime }));
   app.use(keysRoutes({ db, config }));
   // Each room kind's feature serves its own rooms at /rooms/:id; the building's page is the fallback.

@@ -24,23 +24,31 @@ interface MembershipJson {
 
 /** Loads a user and their memberships in one query; undefined when there is no such user. */
 export async function findSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
-  const row = await db('users as u')
+  const row = await sessionUserQuery(db, id).first();
+  return row ? toSessionUser(row) : undefined;
+}
+
+/** The one query behind the signed-in person (also a part of a chat message's context query). */
+export function sessionUserQuery(db: Db, id: string) {
+  return db('users as u')
     .where('u.id', id)
     .select(
       'u.id', 'u.username', 'u.nickname', 'u.display_name', 'u.role', 'u.status', 'u.last_seen_at', 'u.totp_enabled_at',
       db.raw(`coalesce((SELECT json_agg(json_build_object('subnet_id', m.subnet_id, 'cohort_id', m.cohort_id, 'ends_at', m.ends_at))
                FROM memberships m WHERE m.user_id = u.id), '[]'::json) AS memberships`),
-    )
-    .first();
-  if (!row) return undefined;
+    );
+}
+
+/** A row of `sessionUserQuery`, as pg returns it or as JSON (timestamps as strings). */
+export function toSessionUser(row: Record<string, unknown>): SessionUser {
   return {
-    id: row.id,
-    username: row.username,
-    nickname: row.nickname,
-    displayName: row.display_name,
+    id: row.id as string,
+    username: row.username as string,
+    nickname: row.nickname as string,
+    displayName: row.display_name as string | null,
     role: row.role as Role,
     status: row.status as AccountStatus,
-    lastSeenAt: row.last_seen_at,
+    lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at as string | Date) : null,
     twoFactorEnabled: row.totp_enabled_at !== null,
     memberships: (row.memberships as MembershipJson[]).map(toMembership),
   };

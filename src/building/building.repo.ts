@@ -61,15 +61,22 @@ export async function findRoomsOfSubnets(db: Db, subnetIds: readonly string[]): 
 
 /** One room with its subnet's name and its audience's names; undefined when there is none. */
 export async function findRoomDetail(db: Db, id: string): Promise<RoomDetail | undefined> {
-  // One query (every living-room page and chat event starts here).
-  const row = await db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).first(
+  const row = await roomDetailQuery(db, id).first();
+  return row ? toRoomDetail(row) : undefined;
+}
+
+/** The one query behind a room's detail (every living-room page and chat message starts here). */
+export function roomDetailQuery(db: Db, id: string) {
+  return db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).select(
     'r.*', 's.name as subnet_name', 's.crisis_contacts', 's.hours_start', 's.hours_end', 's.hours_days', audienceIds(db),
     db.raw(`coalesce((SELECT json_agg(json_build_object('id', c.id, 'name', c.name) ORDER BY c.name) FROM room_audiences ra JOIN cohorts c ON c.id = ra.cohort_id WHERE ra.room_id = r.id), '[]'::json) AS audience`),
   );
-  if (!row) return undefined;
+}
+
+export function toRoomDetail(row: Record<string, unknown>): RoomDetail {
   return {
-    ...toRoom(row), subnetName: row.subnet_name, crisisContacts: row.crisis_contacts, preModerated: Boolean(row.pre_moderated), cover: row.cover,
-    audience: row.audience as { id: string; name: string }[], hours: { start: row.hours_start, end: row.hours_end, days: row.hours_days },
+    ...toRoom(row), subnetName: row.subnet_name as string, crisisContacts: row.crisis_contacts as string, preModerated: Boolean(row.pre_moderated), cover: row.cover as RoomDetail['cover'],
+    audience: row.audience as { id: string; name: string }[], hours: { start: row.hours_start as string, end: row.hours_end as string, days: row.hours_days as ServiceHours['days'] },
   };
 }
 

@@ -12,7 +12,7 @@ import { notFound } from '../http/errors.js';
 import { findMessage } from './chat.repo.js';
 import { roomCover } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, enterLivingRoom, reportMessage, roomPage, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPage, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
 
 const RoomQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
@@ -69,10 +69,11 @@ export function chatRoutes(deps: ChatDeps): Router {
     const body = String(req.body?.body ?? '').slice(0, 20_000);
     if (!form.ok) return renderRoom(req, res, room, 400, { body, errors: formErrors([{ field: 'body', message: form.errors.list[0]?.message ?? 'Write a message' }]) });
     try {
-      const sent = await sendMessage(deps, actor, { roomId: room.id, clientId: form.data.clientId, body: form.data.body }, new Date());
+      const sent = await sendMessage(deps, { userId: actor.id }, { roomId: room.id, clientId: form.data.clientId, body: form.data.body }, new Date());
       const flag = sent.support ? 'support=1' : sent.held ? 'held=1' : 'sent=1';
       res.redirect(303, `/rooms/${room.id}?${flag}#latest`);
     } catch (e) {
+      if (e instanceof SessionEnded) return res.redirect(303, '/login');
       if (!(e instanceof ChatRefusal) && !(e instanceof PolicyDenied && (e.reason === 'muted' || e.reason === 'read_only_now'))) throw e;
       const code = e instanceof ChatRefusal ? e.code : e.reason === 'muted' ? 'muted' : 'read_only';
       if (e instanceof ChatRefusal && e.retryAfter) res.set('Retry-After', String(e.retryAfter));

@@ -6,18 +6,16 @@ import type { SessionUser } from '../auth/users.repo.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { badgeFor } from '../http/page-locals.js';
 import { HttpError, notFound } from '../http/errors.js';
-import type { RateLimiter } from '../http/rate-limit.js';
-import { authorize, canPostMessage, decideRoom, PolicyDenied, type Role } from '../policy/index.js';
-import { findMessage, findRulesForRoom, insertAlert, insertMessageOnce, insertMute, insertReport, listMessages, listRoomPage, setMessageStatus, type MessageRow } from './chat.repo.js';
+import { authorize, canPostMessage, decideRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
+import { findMessage, findMessageByClientId, insertMessageGuarded, insertMute, insertReport, listMessages, listRoomPage, loadSendContext, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
 import { notify } from '../notifications/notifications.service.js';
-import { coverHoldsPosts, postingState, roomCover } from '../safety/duty.service.js';
+import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 
 export interface ChatDeps {
   db: Db;
   realtime: Realtime;
-  flood: RateLimiter;
   config: Config;
 }
 
@@ -100,38 +98,61 @@ export interface SendOutcome {
   support: string | null;
 }
 
+/** The sender's session has ended or their account is no longer active (the socket is closed). */
+export class SessionEnded extends Error {
+  constructor() {
+    super('session_ended');
+    this.name = 'SessionEnded';
+  }
+}
+
 /**
- * Sends a message: checks the policy, mute and flood limit, applies watched words, and writes it
- * (with any alerts) in one transaction BEFORE anyone is told. Only then is it broadcast (visible)
- * or put in the moderation queue (held). A retry with the same client id returns the stored
- * message and sends nothing twice.
- * @throws HttpError 404 / PolicyDenied / ChatRefusal.
+ * Sends a message. One query reads everything the checks need as it is now (the session when a
+ * socket sends, the sender, the room, cover, mute, watched words, an earlier try); the policy, mute,
+ * cover and watched words are applied; then ONE statement writes it, applying the flood limit and
+ * ignoring a duplicate client id (with any alerts in the same transaction), BEFORE anyone is told.
+ * Only then is it broadcast (visible) or put in the moderation queue (held). A retry with the same
+ * client id returns the stored message and sends nothing twice.
+ * @throws SessionEnded / HttpError 404 / PolicyDenied / ChatRefusal.
  */
-export async function sendMessage(deps: ChatDeps, actor: SessionUser, input: { roomId: string; clientId: string; body: string }, now: Date): Promise<SendOutcome> {
+export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: string }, input: { roomId: string; clientId: string; body: string }, now: Date): Promise<SendOutcome> {
   const { db } = deps;
-  const room = await enterLivingRoom(db, actor, input.roomId, now);
   const body = input.body.replace(/\r\n?/g, '\n').trim();
   if (body.length === 0) throw new ChatRefusal('empty');
   if (body.length > deps.config.chat.maxLength) throw new ChatRefusal('too_long');
-  const cover = await roomCover(db, deps.config, room, now);
-  authorize(canPostMessage(actor, room, await postingState(db, actor.id, cover, room.id), now));
+  const ctx = await loadSendContext(db, { userId: who.userId, roomId: input.roomId, clientId: input.clientId, sid: who.sid });
+  const actor = ctx.sender;
+  if (!ctx.sessionLive || !actor || !isActive(actor)) throw new SessionEnded();
+  const room = ctx.room;
+  if (!room || room.kind !== 'living_room') throw notFound();
+  authorize(decideRoom(actor, 'enter', room, now));
+  const cover = coverOf(deps.config, room, ctx.onDuty, now);
+  authorize(canPostMessage(actor, room, { mutedUntil: ctx.mutedUntil, readOnlyNow: cover.coverActive && cover.cover === 'read_only' }, now));
+  const verdict = evaluateWatchedWords(body, ctx.rules);
+  const support = verdict.alerts.length > 0 ? supportText(room) : null;
+  if (ctx.retryOf) return retried(ctx.retryOf, support);
   const coverHolds = coverHoldsPosts(cover) && !decideRoom(actor, 'moderate', room, now).allowed;
-  const retry = await db('messages').where({ author_id: actor.id, client_id: input.clientId }).first('id');
-  if (!retry) {
-    const wait = await deps.flood.take(actor.id);
-    if (wait > 0) throw new ChatRefusal('rate_limited', wait);
-  }
-  const verdict = evaluateWatchedWords(body, await findRulesForRoom(db, room.subnetId, room.id));
   const heldReason = verdict.hold ? verdict.hold.pattern : coverHolds ? 'cover' : null;
-  const { message, created } = await db.transaction(async (trx) => {
-    const saved = await insertMessageOnce(trx, { roomId: room.id, authorId: actor.id, clientId: input.clientId, body, status: heldReason ? 'held' : 'visible', heldReason });
-    if (saved.created) for (const a of verdict.alerts) await insertAlert(trx, room.subnetId, saved.message.id, a.pattern);
-    return saved;
-  });
-  const pub = toPublic(message);
-  if (created) announce(deps, room, pub, verdict.alerts.length > 0);
-  const support = verdict.alerts.length > 0 && message.status !== 'removed' ? supportText(room) : null;
-  return { message: pub, held: message.status === 'held', support };
+  const status = heldReason ? 'held' : 'visible';
+  const written = await insertMessageGuarded(
+    db,
+    { roomId: room.id, authorId: actor.id, clientId: input.clientId, body, status, heldReason },
+    { max: deps.config.chat.floodMessages, seconds: deps.config.chat.floodSeconds },
+    { subnetId: room.subnetId, patterns: verdict.alerts.map((a) => a.pattern) },
+  );
+  if (written === 'duplicate') {
+    const stored = await findMessageByClientId(db, actor.id, input.clientId);
+    if (!stored) throw new ChatRefusal('not_available');
+    return retried(stored, support);
+  }
+  if ('retryAfter' in written) throw new ChatRefusal('rate_limited', written.retryAfter);
+  const pub = toPublic({ id: written.id, roomId: room.id, authorId: actor.id, authorNickname: actor.nickname, authorRole: actor.role, clientId: input.clientId, body, status, createdAt: written.createdAt });
+  announce(deps, room, pub, verdict.alerts.length > 0);
+  return { message: pub, held: status === 'held', support };
+}
+
+function retried(stored: MessageRow, support: string | null): SendOutcome {
+  return { message: toPublic(stored), held: stored.status === 'held', support: stored.status === 'removed' ? null : support };
 }
 
 function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, alerted: boolean): void {

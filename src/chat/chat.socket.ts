@@ -7,7 +7,7 @@ import { badgeFor } from '../http/page-locals.js';
 import { decideSubnet, isActive, PolicyDenied } from '../policy/index.js';
 import { dutySubnetsOf } from '../safety/duty.repo.js';
 import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
-import { ChatRefusal, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, SessionEnded, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
 import { sessionOf } from './socket-server.js';
 import { socketRooms, type SocketData } from './realtime.js';
 
@@ -26,7 +26,6 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
 
   async function currentActor(socket: Socket): Promise<SessionUser | null> {
     const data = socket.data as SocketData & { createdAt: number };
-    if (Date.now() - data.createdAt > deps.sessionAbsoluteMs) return null;
     const [user, live] = await Promise.all([
       findSessionUser(db, data.userId),
       db('session').where({ sid: data.sid }).where('expire', '>', db.fn.now()).first('sid'),
@@ -86,20 +85,34 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
 
     const refreshPresence = async (roomId: string, subnetId: string) => deps.realtime.emitToRoom(roomId, 'presence', await deps.realtime.presence(roomId, subnetId));
 
+    const endSession = (reply: Ack) => {
+      reply({ ok: false, error: 'unauthenticated' });
+      socket.disconnect(true);
+    };
+
+    /** An event handler that reloads the person first (their session checked, memberships as they are now). */
     function on<S extends z.ZodType>(event: string, schema: S, handler: (actor: SessionUser, data: z.infer<S>) => Promise<unknown>): void {
+      onChecked(event, schema, async (data) => {
+        const actor = await currentActor(socket);
+        if (!actor) throw new SessionEnded();
+        return handler(actor, data);
+      });
+    }
+
+    /**
+     * An event handler that checks the person itself, within its own query (message:send, the hot
+     * path), and throws SessionEnded when their session or account has ended.
+     */
+    function onChecked<S extends z.ZodType>(event: string, schema: S, handler: (data: z.infer<S>) => Promise<unknown>): void {
       socket.on(event, async (payload: unknown, ack?: unknown) => {
         const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
         const parsed = schema.safeParse(payload);
         if (!parsed.success) return reply({ ok: false, error: 'invalid' });
         try {
-          const actor = await currentActor(socket);
-          if (!actor) {
-            reply({ ok: false, error: 'unauthenticated' });
-            socket.disconnect(true);
-            return;
-          }
-          reply({ ok: true, data: await handler(actor, parsed.data) });
+          if (Date.now() - (socket.data as SocketData & { createdAt: number }).createdAt > deps.sessionAbsoluteMs) throw new SessionEnded();
+          reply({ ok: true, data: await handler(parsed.data) });
         } catch (e) {
+          if (e instanceof SessionEnded) return endSession(reply);
           const error = errorCode(e);
           if (e instanceof PolicyDenied) {
             await recordAudit(db, { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address }, { action: `socket.${event}`, outcome: 'denied', reason: e.reason }).catch(() => undefined);
@@ -133,7 +146,11 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
       return roomHistory(db, room.id, { beforeId });
     });
 
-    on('message:send', SendMessage, async (actor, input) => sendMessage(deps, actor, input, new Date()));
+    // The hot path: the sender, their session and the room are read in the message's own query.
+    onChecked('message:send', SendMessage, async (input) => {
+      const { userId, sid } = socket.data as SocketData;
+      return sendMessage(deps, { userId, sid }, input, new Date());
+    });
 
     on('message:remove', RemoveMessage, async (actor, { messageId, reason }) => {
       const m = await messageForModeration(db, actor, messageId, new Date());

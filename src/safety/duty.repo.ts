@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import type { Role } from '../policy/index.js';
 
@@ -11,10 +12,19 @@ export interface OnDutyRow {
 
 /** Staff of a subnet on duty now. */
 export async function listOnDuty(db: Db, subnetId: string): Promise<OnDutyRow[]> {
-  const rows = await db('duty_sessions as d').join('users as u', 'u.id', 'd.user_id')
-    .where({ 'd.subnet_id': subnetId }).whereNull('d.ended_at').where('u.status', 'active')
+  return (await onDutyQuery(db, subnetId)).map(toOnDuty);
+}
+
+/** Staff on duty in a subnet (an id, or an SQL expression giving one). */
+export function onDutyQuery(db: Db, subnet: string | Knex.Raw) {
+  return db('duty_sessions as d').join('users as u', 'u.id', 'd.user_id')
+    .where('d.subnet_id', subnet).whereNull('d.ended_at').where('u.status', 'active')
     .orderBy('d.started_at').select('u.id', 'u.nickname', 'u.display_name', 'u.role', 'd.started_at');
-  return rows.map((r) => ({ userId: r.id, nickname: r.nickname, displayName: r.display_name, role: r.role, startedAt: r.started_at }));
+}
+
+/** A row of `onDutyQuery`, as pg returns it or as JSON. */
+export function toOnDuty(r: Record<string, unknown>): OnDutyRow {
+  return { userId: r.id as string, nickname: r.nickname as string, displayName: r.display_name as string | null, role: r.role as Role, startedAt: new Date(r.started_at as string | Date) };
 }
 
 /** The subnets in which a person is on duty now. */

@@ -8,7 +8,7 @@ import { findMuteUntil } from '../chat/chat.repo.js';
 import type { Realtime } from '../chat/realtime.js';
 import { badgeFor } from '../http/page-locals.js';
 import type { PostingState } from '../policy/index.js';
-import { endDutyRow, listOnDuty, startDutyRow } from './duty.repo.js';
+import { endDutyRow, listOnDuty, startDutyRow, type OnDutyRow } from './duty.repo.js';
 import { describeHours, isWithinServiceHours } from './service-hours.js';
 
 export interface RoomCover {
@@ -23,7 +23,11 @@ export interface RoomCover {
 
 /** How a room stands right now: who is on duty, service hours, and its cover rule. */
 export async function roomCover(db: Db, config: Config, room: RoomDetail, now: Date): Promise<RoomCover> {
-  const onDuty = await listOnDuty(db, room.subnetId);
+  return coverOf(config, room, await listOnDuty(db, room.subnetId), now);
+}
+
+/** The cover a room has now, given who is on duty in its subnet. */
+export function coverOf(config: Config, room: RoomDetail, onDuty: OnDutyRow[], now: Date): RoomCover {
   const hours = room.hours;
   return {
     onDuty: onDuty.map((d) => ({ nickname: d.nickname, badge: badgeFor(d.role) })),
