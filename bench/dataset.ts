@@ -44,7 +44,7 @@ export async function datasetIn(db: Db): Promise<string | null> {
  * Bulk SQL (generate_series) with a progress bar; ANALYZE at the end.
  */
 export async function generateDataset(db: Db, profile: Profile): Promise<void> {
-  const bar = new SingleBar({ format: 'generating data |{bar}| {percentage}% {value}/{total} rows · {step}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const bar = new SingleBar({ format: 'generating data |{bar}| {percentage}% {value}/{total} rows · {step}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
   const total = profile.members * 2 + profile.messages + profile.posts + profile.libraryItems;
   bar.start(total, 0, { step: 'building' });
   const passwordHash = await hashPassword('bench-member-password');
@@ -96,24 +96,30 @@ export async function generateDataset(db: Db, profile: Profile): Promise<void> {
   await db.raw('CREATE INDEX ON bench_room_members (room_id, k)');
   const sizes = new Map<string, number>((await db.raw('SELECT room_id, count(*)::int AS n FROM bench_room_members GROUP BY room_id')).rows.map((r: { room_id: string; n: number }) => [r.room_id, r.n]));
 
-  const historyRoomId = living[0];
-  const perRoom = Math.floor((profile.messages - profile.historyRoomMessages) / (living.length - 1));
+  // Messages in time order across the building, as they arrive in life: each of 100 slots is a
+  // room; the history room takes its share of the slots, the other rooms the rest.
+  const historyRoomId = must(living[0]);
+  const others = living.slice(1);
+  const historySlots = Math.round((100 * profile.historyRoomMessages) / profile.messages);
+  await db.raw('CREATE TEMP TABLE bench_room_slots (slot int PRIMARY KEY, room_id uuid, n int)');
+  for (let slot = 0; slot < 100; slot++) {
+    const roomId = slot < historySlots ? historyRoomId : must(others[slot % others.length]);
+    await db('bench_room_slots').insert({ slot, room_id: roomId, n: sizes.get(roomId) ?? 1 });
+  }
   const BATCH = 50_000;
-  for (const roomId of living) {
-    const count = roomId === historyRoomId ? profile.historyRoomMessages : perRoom;
-    const n = sizes.get(roomId) ?? 1;
-    for (let from = 1; from <= count; from += BATCH) {
-      const to = Math.min(count, from + BATCH - 1);
-      bar.update({ step: 'messages' });
-      await db.raw(
-        `INSERT INTO messages (room_id, author_id, client_id, body, created_at)
-         SELECT ?, rm.user_id, gen_random_uuid(), (?::text[])[1 + (g * 31) % ?], now() - ((? - g) * interval '23 seconds')
-         FROM generate_series(?::int, ?::int) g
-         JOIN bench_room_members rm ON rm.room_id = ? AND rm.k = 1 + (g * 7919) % ?`,
-        [roomId, SENTENCES, SENTENCES.length, count, from, to, roomId, n],
-      );
-      bar.increment(to - from + 1);
-    }
+  for (let from = 1; from <= profile.messages; from += BATCH) {
+    const to = Math.min(profile.messages, from + BATCH - 1);
+    bar.update({ step: 'messages' });
+    await db.raw(
+      `INSERT INTO messages (room_id, author_id, client_id, body, created_at)
+       SELECT s.room_id, rm.user_id, gen_random_uuid(), (?::text[])[1 + (g * 31) % ?], now() - ((? - g) * interval '5 seconds')
+       FROM generate_series(?::int, ?::int) g
+       JOIN bench_room_slots s ON s.slot = g % 100
+       JOIN bench_room_members rm ON rm.room_id = s.room_id AND rm.k = 1 + (g * 7919) % s.n
+       ORDER BY g`,
+      [SENTENCES, SENTENCES.length, profile.messages, from, to],
+    );
+    bar.increment(to - from + 1);
   }
 
   bar.update({ step: 'noticeboard posts' });

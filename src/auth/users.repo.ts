@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { AccountStatus, Actor, Membership, Role } from '../policy/index.js';
 
 /** The signed-in person: the policy's Actor plus what the header shows. */
@@ -24,9 +25,12 @@ interface MembershipJson {
 
 /** Loads a user and their memberships in one query; undefined when there is no such user. */
 export async function findSessionUser(db: Db, id: string): Promise<SessionUser | undefined> {
-  const row = await sessionUserQuery(db, id).first();
+  const [row] = await sessionUserPrepared(db, { id });
   return row ? toSessionUser(row) : undefined;
 }
+
+// Every signed-in request runs this: a prepared statement (planned once per connection).
+const sessionUserPrepared = preparedQuery<{ id: string }>('session_user', (db, p) => sessionUserQuery(db, p.id).limit(1));
 
 /** The one query behind the signed-in person (also a part of a chat message's context query). */
 export function sessionUserQuery(db: Db, id: string) {

@@ -1,5 +1,6 @@
 import type { ServiceHours } from '../safety/service-hours.js';
 import type { Db } from '../db/knex.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { RoomKind, RoomTarget } from '../policy/index.js';
 
 export interface RoomSummary extends RoomTarget {
@@ -61,9 +62,11 @@ export async function findRoomsOfSubnets(db: Db, subnetIds: readonly string[]): 
 
 /** One room with its subnet's name and its audience's names; undefined when there is none. */
 export async function findRoomDetail(db: Db, id: string): Promise<RoomDetail | undefined> {
-  const row = await roomDetailQuery(db, id).first();
+  const [row] = await roomDetailPrepared(db, { id });
   return row ? toRoomDetail(row) : undefined;
 }
+
+const roomDetailPrepared = preparedQuery<{ id: string }>('room_detail', (db, p) => roomDetailQuery(db, p.id).limit(1));
 
 /** The one query behind a room's detail (every living-room page and chat message starts here). */
 export function roomDetailQuery(db: Db, id: string) {

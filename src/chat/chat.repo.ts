@@ -73,7 +73,39 @@ const inOrder = (rows: MessageRow[], opts: PageOpts) => (opts.afterId !== undefi
 
 /** Visible messages of a room, oldest first: the newest page, before an id, or after one. */
 export async function listMessages(db: Db, roomId: string, opts: PageOpts): Promise<MessageRow[]> {
-  return inOrder((await visibleQuery(db, roomId, opts)).map(toMessage), opts);
+  return inOrder((await historyPrepared(opts)(db, { roomId, before: opts.beforeId ?? null, after: opts.afterId ?? null })).map(toMessage), opts);
+}
+
+/**
+ * The history queries as prepared statements, one per shape (newest, before, after) and page size:
+ * opening a room and "load older messages" are the busiest reads.
+ */
+type Cursor = { roomId: string; before: number | null; after: number | null };
+const shapeOf = (opts: PageOpts) => `${opts.afterId !== undefined ? 'after' : opts.beforeId !== undefined ? 'before' : 'latest'}_${opts.limit}`;
+/** The shape comes from `opts` (the statement's), the values from `p` (tokens while compiling). */
+const fromCursor = (p: Cursor, opts: PageOpts): PageOpts => ({
+  limit: opts.limit, ...(opts.beforeId !== undefined ? { beforeId: p.before as number } : {}), ...(opts.afterId !== undefined ? { afterId: p.after as number } : {}),
+});
+const historyStatements = new Map<string, ReturnType<typeof preparedQuery<Cursor>>>();
+function historyPrepared(opts: PageOpts) {
+  const key = shapeOf(opts);
+  let q = historyStatements.get(key);
+  if (!q) {
+    q = preparedQuery<Cursor>(`chat_history_${key}`, (db, p) => visibleQuery(db, p.roomId, fromCursor(p, opts)));
+    historyStatements.set(key, q);
+  }
+  return q;
+}
+const roomPageStatements = new Map<string, ReturnType<typeof preparedQuery<Cursor & { readerId: string }>>>();
+function roomPagePrepared(opts: PageOpts) {
+  const key = shapeOf(opts);
+  let q = roomPageStatements.get(key);
+  if (!q) {
+    q = preparedQuery<Cursor & { readerId: string }>(`chat_room_page_${key}`, (db, p) =>
+      db.raw('? UNION ALL ?', [visibleQuery(db, p.roomId, fromCursor(p, opts)).select(db.raw("'visible' AS part")), ownHeldQuery(db, p.roomId, p.readerId).select(db.raw("'own' AS part"))]));
+    roomPageStatements.set(key, q);
+  }
+  return q;
 }
 
 const OWN_HELD_LIMIT = 20;
@@ -95,8 +127,8 @@ export async function listOwnHeld(db: Db, roomId: string, authorId: string): Pro
  * own held or declined ones, both oldest first.
  */
 export async function listRoomPage(db: Db, roomId: string, readerId: string, opts: PageOpts): Promise<{ visible: MessageRow[]; own: MessageRow[] }> {
-  const { rows } = await db.raw('? UNION ALL ?', [visibleQuery(db, roomId, opts).select(db.raw("'visible' AS part")), ownHeldQuery(db, roomId, readerId).select(db.raw("'own' AS part"))]);
-  const part = (name: string) => (rows as Record<string, unknown>[]).filter((r) => r.part === name).map(toMessage);
+  const rows = await roomPagePrepared(opts)(db, { roomId, readerId, before: opts.beforeId ?? null, after: opts.afterId ?? null });
+  const part = (name: string) => rows.filter((r) => r.part === name).map(toMessage);
   return { visible: inOrder(part('visible'), opts), own: part('own').reverse() };
 }
 

@@ -3,7 +3,7 @@ import type { SessionUser } from '../auth/users.repo.js';
 import type { Realtime } from '../chat/realtime.js';
 import { findRoomsOfSubnets } from '../building/building.repo.js';
 import { canSeeRoom, isCurrent } from '../policy/index.js';
-import { insertNotification, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';
+import { insertNotification, listNotifications, UNREAD_LIMIT, type NewNotification, type NotificationRow } from './notifications.repo.js';
 
 /** What each notification says: no message text ever, so nothing private travels in it. */
 export const NOTIFICATION_TEXT: Record<NotificationRow['kind'], string> = {
@@ -38,5 +38,5 @@ export async function visibleNotifications(db: Db, actor: SessionUser, opts: { u
 
 /** The unread count shown in the header (the same filter as the list). */
 export async function unreadCount(db: Db, actor: SessionUser, now: Date): Promise<number> {
-  return (await visibleNotifications(db, actor, { unreadOnly: true, limit: 100 }, now)).length;
+  return (await visibleNotifications(db, actor, { unreadOnly: true, limit: UNREAD_LIMIT }, now)).length;
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { Role } from '../policy/index.js';
 
 export interface OnDutyRow {
@@ -12,8 +13,10 @@ export interface OnDutyRow {
 
 /** Staff of a subnet on duty now. */
 export async function listOnDuty(db: Db, subnetId: string): Promise<OnDutyRow[]> {
-  return (await onDutyQuery(db, subnetId)).map(toOnDuty);
+  return (await onDutyPrepared(db, { subnetId })).map(toOnDuty);
 }
+
+const onDutyPrepared = preparedQuery<{ subnetId: string }>('on_duty', (db, p) => onDutyQuery(db, p.subnetId));
 
 /** Staff on duty in a subnet (an id, or an SQL expression giving one). */
 export function onDutyQuery(db: Db, subnet: string | Knex.Raw) {
