@@ -112,10 +112,10 @@ export async function generateDataset(db: Db, profile: Profile): Promise<void> {
     bar.update({ step: 'messages' });
     await db.raw(
       `INSERT INTO messages (room_id, author_id, client_id, body, created_at)
-       SELECT s.room_id, rm.user_id, gen_random_uuid(), (?::text[])[1 + (g * 31) % ?], now() - ((? - g) * interval '5 seconds')
+       SELECT s.room_id, rm.user_id, gen_random_uuid(), (?::text[])[1 + (g::bigint * 31) % ?], now() - ((? - g) * interval '5 seconds')
        FROM generate_series(?::int, ?::int) g
        JOIN bench_room_slots s ON s.slot = g % 100
-       JOIN bench_room_members rm ON rm.room_id = s.room_id AND rm.k = 1 + (g * 7919) % s.n
+       JOIN bench_room_members rm ON rm.room_id = s.room_id AND rm.k = 1 + (g::bigint * 7919) % s.n
        ORDER BY g`,
       [SENTENCES, SENTENCES.length, profile.messages, from, to],
     );

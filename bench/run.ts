@@ -5,8 +5,10 @@
  * latest.md with each figure against its target. See docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { inspect } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -50,16 +52,21 @@ async function main(): Promise<void> {
   // The data set: the demo building (as `npm start` creates it) plus the generated one.
   let pg = await startEmbeddedPostgres({ dataDir, port: pgPort, database: 'sharon' });
   let db = createDb(pg.url, 4);
-  await migrateLatest(db);
-  await seedDemoIfEmpty(db, 'hope-and-recovery', uploadDir);
-  const present = await datasetIn(db);
-  if (present && present !== profile.name) throw new Error(`${dataDir} holds the ${present} data set`);
-  if (!present) await generateDataset(db, profile);
-  else say('data set: already generated (delete bench/.data to regenerate)');
-  const counts = await tableCounts(db);
-  say(`data set: ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString('en-GB')} ${k}`).join(', ')}`);
-  await db.destroy();
-  await pg.stop();
+  let counts: Record<string, number>;
+  try {
+    await migrateLatest(db);
+    await seedDemoIfEmpty(db, 'hope-and-recovery', uploadDir);
+    const present = await datasetIn(db);
+    if (present && present !== profile.name) throw new Error(`${dataDir} holds the ${present} data set`);
+    // One transaction: all or nothing, and one connection for the generator's temporary tables.
+    if (!present) await db.transaction((trx) => generateDataset(trx, profile));
+    else say('data set: already generated (delete bench/.data to regenerate)');
+    counts = await tableCounts(db);
+    say(`data set: ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString('en-GB')} ${k}`).join(', ')}`);
+  } finally {
+    await db.destroy();
+    await pg.stop();
+  }
 
   const results: Partial<Results> = {
     profile: profile.name, at: new Date().toISOString(), machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version },
@@ -130,9 +137,23 @@ async function startupPhase(uploadDir: string): Promise<Results['startupSeconds'
     });
     runs.push(round(app.readyMs / 1000, 2));
     await stopProcess(app);
+    await postgresStopped();
   }
   say(`start-up: ${runs.map((s) => `${s} s`).join(', ')}`);
   return { runs, median: round(median(runs), 2) };
+}
+
+/**
+ * The app's embedded PostgreSQL got SIGTERM with its process group and may still be shutting down
+ * after `npm start` has exited: wait until it has let go of the data directory.
+ */
+async function postgresStopped(): Promise<void> {
+  const pidFile = path.join(dataDir, 'pg', 'postmaster.pid');
+  const end = Date.now() + 60_000;
+  while (existsSync(pidFile)) {
+    if (Date.now() > end) throw new Error(`PostgreSQL still holds ${pidFile}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Our lobby and living-room page as a signed-in member, and the two floors, with autocannon. */
@@ -239,7 +260,7 @@ async function tableCounts(db: Db): Promise<Record<string, number>> {
 main().then(
   () => process.exit(0),
   (e: unknown) => {
-    process.stderr.write(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`);
     process.exit(1);
   },
 );
