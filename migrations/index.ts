@@ -26,6 +26,7 @@ import * as careEvents from './20261121002400_care_events.js';
 import * as retention from './20261121002500_retention.js';
 import * as twoFactor from './20261121002600_two_factor.js';
 import * as messageFloodIndex from './20261121002700_message_flood_index.js';
+import * as ownPendingIndex from './20261121002800_own_pending_index.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -58,6 +59,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121002500_retention', retention],
   ['20261121002600_two_factor', twoFactor],
   ['20261121002700_message_flood_index', messageFloodIndex],
+  ['20261121002800_own_pending_index', ownPendingIndex],
 ];
 
 /** A knex MigrationSource over the list above. */

@@ -9,6 +9,11 @@ export interface SessionUser extends Actor {
   displayName: string | null;
   lastSeenAt: Date | null;
   twoFactorEnabled: boolean;
+  /**
+   * The rooms of their unread notifications (null: not about a room), newest 100: read with the
+   * person in the same query, for the unread count in every page's header.
+   */
+  unreadRoomIds: (string | null)[];
 }
 
 export interface LoginRow {
@@ -40,6 +45,7 @@ export function sessionUserQuery(db: Db, id: string) {
       'u.id', 'u.username', 'u.nickname', 'u.display_name', 'u.role', 'u.status', 'u.last_seen_at', 'u.totp_enabled_at',
       db.raw(`coalesce((SELECT json_agg(json_build_object('subnet_id', m.subnet_id, 'cohort_id', m.cohort_id, 'ends_at', m.ends_at))
                FROM memberships m WHERE m.user_id = u.id), '[]'::json) AS memberships`),
+      db.raw(`coalesce((SELECT json_agg(n.room_id) FROM (SELECT room_id FROM notifications WHERE user_id = u.id AND read_at IS NULL ORDER BY id DESC LIMIT 100) n), '[]'::json) AS unread_rooms`),
     );
 }
 
@@ -55,6 +61,7 @@ export function toSessionUser(row: Record<string, unknown>): SessionUser {
     lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at as string | Date) : null,
     twoFactorEnabled: row.totp_enabled_at !== null,
     memberships: (row.memberships as MembershipJson[]).map(toMembership),
+    unreadRoomIds: (row.unread_rooms as (string | null)[] | undefined) ?? [],
   };
 }
 

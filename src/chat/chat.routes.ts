@@ -9,8 +9,9 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { idParam, numericIdParam, parseQuery } from '../http/params.js';
 import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
-import { findMessage } from './chat.repo.js';
-import { roomCover } from '../safety/duty.service.js';
+import { findMessage, findRoomWithDuty } from './chat.repo.js';
+import type { OnDutyRow } from '../safety/duty.repo.js';
+import { coverOf, roomCover } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPage, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
 
@@ -36,14 +37,15 @@ export function chatRoutes(deps: ChatDeps): Router {
   const r = Router();
   const { db } = deps;
 
-  async function renderRoom(req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors } = {}) {
+  /** The room's page; `onDuty` when the caller already read it with the room (the GET). */
+  async function renderRoom(req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors; onDuty?: OnDutyRow[] } = {}) {
     const actor = actorOf(req);
     const now = new Date();
     const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
     const [{ history, held }, presence, cover] = await Promise.all([
       roomPage(db, room.id, actor.id, { beforeId: q.before }),
       deps.realtime.presence(room.id, room.subnetId),
-      roomCover(db, deps.config, room, now),
+      extra.onDuty ? coverOf(deps.config, room, extra.onDuty, now) : roomCover(db, deps.config, room, now),
     ]);
     const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
       : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
@@ -56,10 +58,10 @@ export function chatRoutes(deps: ChatDeps): Router {
   }
 
   r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
-    const room = await findRoomDetail(db, idParam(req.params.roomId));
-    if (!room || room.kind !== 'living_room') return next();
-    authorize(decideRoom(actorOf(req), 'enter', room, new Date()));
-    await renderRoom(req, res, room);
+    const found = await findRoomWithDuty(db, idParam(req.params.roomId));
+    if (!found || found.room.kind !== 'living_room') return next();
+    authorize(decideRoom(actorOf(req), 'enter', found.room, new Date()));
+    await renderRoom(req, res, found.room, 200, { onDuty: found.onDuty });
   });
 
   r.post('/rooms/:roomId/messages', requireUser, async (req, res) => {

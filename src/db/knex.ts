@@ -16,12 +16,10 @@ export function createDb(connectionString: string, poolMax = 10): Db {
     pool: {
       min: 0,
       max: poolMax,
-      // Planner settings for SHaRON's connections. random_page_cost 1.1: storage is SSD (the
-      // default 4 models spinning disks, and then a room's history was read through the primary
-      // key, 200 ms instead of 0.2 ms: measured with `npm run bench`). Generic plans for the
-      // prepared hot queries (db/prepared.ts): all are by key, and planning cost more than running.
+      // random_page_cost 1.1: storage is SSD (the default, 4, models spinning disks and makes
+      // the planner prefer walking the primary key over a selective index).
       afterCreate: (conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) => {
-        conn.query('SET random_page_cost = 1.1; SET plan_cache_mode = force_generic_plan', (err) => done(err, conn));
+        conn.query('SET random_page_cost = 1.1', (err) => done(err, conn));
       },
     },
   });

@@ -1,5 +1,4 @@
 import type { Db } from '../db/knex.js';
-import { preparedQuery } from '../db/prepared.js';
 
 export const NOTIFICATION_KINDS = ['thread_reply', 'care_reply', 'report_outcome', 'post_approved', 'post_declined'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -37,16 +36,10 @@ function toRow(r: Record<string, unknown>): NotificationRow {
 
 /** A person's notifications, newest first (unread only when asked). */
 export async function listNotifications(db: Db, userId: string, opts: { unreadOnly?: boolean; limit: number; offset?: number }): Promise<NotificationRow[]> {
-  if (opts.unreadOnly && opts.limit === UNREAD_LIMIT && !opts.offset) return (await unreadPrepared(db, { userId })).map(toRow);
   const q = db('notifications').where({ user_id: userId }).orderBy('id', 'desc').limit(opts.limit).offset(opts.offset ?? 0);
   if (opts.unreadOnly) q.whereNull('read_at');
   return (await q).map(toRow);
 }
-
-/** The header's unread count reads at most this many (every signed-in page asks: prepared). */
-export const UNREAD_LIMIT = 100;
-const unreadPrepared = preparedQuery<{ userId: string }>('notifications_unread', (db, p) =>
-  db('notifications').where({ user_id: p.userId }).whereNull('read_at').orderBy('id', 'desc').limit(UNREAD_LIMIT).select('*'));
 
 export async function findNotification(db: Db, id: number): Promise<NotificationRow | undefined> {
   const r = await db('notifications').where({ id }).first();

@@ -3,7 +3,7 @@ import type { SessionUser } from '../auth/users.repo.js';
 import type { Realtime } from '../chat/realtime.js';
 import { findRoomsOfSubnets } from '../building/building.repo.js';
 import { canSeeRoom, isCurrent } from '../policy/index.js';
-import { insertNotification, listNotifications, UNREAD_LIMIT, type NewNotification, type NotificationRow } from './notifications.repo.js';
+import { insertNotification, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';
 
 /** What each notification says: no message text ever, so nothing private travels in it. */
 export const NOTIFICATION_TEXT: Record<NotificationRow['kind'], string> = {
@@ -29,14 +29,21 @@ export async function notify(db: Db, realtime: Realtime, n: NewNotification): Pr
  */
 export async function visibleNotifications(db: Db, actor: SessionUser, opts: { unreadOnly?: boolean; limit: number; offset?: number }, now: Date): Promise<NotificationRow[]> {
   const rows = await listNotifications(db, actor.id, opts);
-  const roomIds = new Set(rows.map((r) => r.roomId).filter((x): x is string => x !== null));
-  if (roomIds.size === 0) return rows;
-  const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
-  const visible = new Set((await findRoomsOfSubnets(db, subnetIds)).filter((r) => canSeeRoom(actor, r, now).allowed).map((r) => r.id));
+  if (rows.every((r) => r.roomId === null)) return rows;
+  const visible = await visibleRoomIds(db, actor, now);
   return rows.filter((r) => r.roomId === null || visible.has(r.roomId));
+}
+
+async function visibleRoomIds(db: Db, actor: SessionUser, now: Date): Promise<Set<string>> {
+  const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
+  return new Set((await findRoomsOfSubnets(db, subnetIds)).filter((r) => canSeeRoom(actor, r, now).allowed).map((r) => r.id));
 }
 
 /** The unread count shown in the header (the same filter as the list). */
 export async function unreadCount(db: Db, actor: SessionUser, now: Date): Promise<number> {
-  return (await visibleNotifications(db, actor, { unreadOnly: true, limit: UNREAD_LIMIT }, now)).length;
+  // The unread notifications' rooms came with the person (no query when none is about a room).
+  const rooms = actor.unreadRoomIds;
+  if (rooms.every((r) => r === null)) return rooms.length;
+  const visible = await visibleRoomIds(db, actor, now);
+  return rooms.filter((r) => r === null || visible.has(r)).length;
 }
