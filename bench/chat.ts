@@ -66,6 +66,8 @@ export interface LoadResult {
   deliveries: number;
   deliveryMs: { p50: number; p95: number; p99: number; max: number };
   ackMs: { p50: number; p99: number };
+  /** CPU time per acknowledged message: the app process, PostgreSQL, this load generator. */
+  cpuMsPerMessage?: { app: number; postgres: number; loadGenerator: number };
 }
 
 /**

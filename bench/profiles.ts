@@ -28,7 +28,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     posts: 50_000,
     libraryItems: 2_000,
     pages: { connections: 50, runs: 3, seconds: 10 },
-    chat: { sockets: 1_000, rooms: 50, seconds: 20, ceilingSteps: [250, 500, 1000, 1500, 2000, 2500, 3000, 4000], ceilingSeconds: 10 },
+    chat: { sockets: 1_000, rooms: 50, seconds: 20, ceilingSteps: [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000], ceilingSeconds: 10 },
     idleSockets: 5_000,
     historySamples: 2_000,
     startupRuns: 3,

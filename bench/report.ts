@@ -38,7 +38,7 @@ export function judge(r: Results): Target[] {
 }
 
 export function toMarkdown(r: Results): string {
-  const page = (p: PageResult) => `| ${p.name} | ${p.rps} | ${p.p99Ms} | ${Math.round(p.bytesPerPage / 1024)} KB | ${round((p.rps / r.pages.sessionSelectEjs.rps) * 100, 0)}% |`;
+  const page = (p: PageResult) => `| ${p.name} | ${p.rps} | ${p.p99Ms} | ${Math.round(p.bytesPerPage / 1024)} KB | ${round((p.rps / r.pages.sessionSelectEjs.rps) * 100, 0)}% | ${p.cpuMsPerRequest.server} | ${p.cpuMsPerRequest.postgres} |`;
   const lines = [
     `# SHaRON benchmark (${r.profile})`,
     '',
@@ -54,8 +54,8 @@ export function toMarkdown(r: Results): string {
     '',
     '## Pages (autocannon, medians)',
     '',
-    '| Page | req/s | p99 ms | size | of floor 2 |',
-    '| --- | --- | --- | --- | --- |',
+    '| Page | req/s | p99 ms | size | of floor 2 | CPU ms/request: server | PostgreSQL |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     page(r.pages.helloWorld),
     page(r.pages.sessionSelectEjs),
     page(r.pages.lobby),
@@ -63,9 +63,11 @@ export function toMarkdown(r: Results): string {
     '',
     `## Chat (${r.chat.sockets} sockets, ${r.chat.rooms} living rooms)`,
     '',
-    '| Offered msg/s | Persisted msg/s | Delivery p50 | p95 | p99 | Ack p99 | Delivered | Refused |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...[r.chat.steady, ...r.chat.ceiling.steps].map((s) => `| ${s.targetRate} | ${s.persistedPerSecond} | ${s.deliveryMs.p50} ms | ${s.deliveryMs.p95} ms | ${s.deliveryMs.p99} ms | ${s.ackMs.p99} ms | ${s.deliveries}/${s.expectedDeliveries} | ${Object.keys(s.refused).length ? JSON.stringify(s.refused) : 'none'} |`),
+    '| Offered msg/s | Persisted msg/s | Delivery p50 | p95 | p99 | Ack p99 | Delivered | Refused | CPU ms/msg: app | PostgreSQL | load generator |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...[r.chat.steady, ...r.chat.ceiling.steps].map((s) => `| ${s.targetRate} | ${s.persistedPerSecond} | ${s.deliveryMs.p50} ms | ${s.deliveryMs.p95} ms | ${s.deliveryMs.p99} ms | ${s.ackMs.p99} ms | ${s.deliveries}/${s.expectedDeliveries} | ${Object.keys(s.refused).length ? JSON.stringify(s.refused) : 'none'} | ${s.cpuMsPerMessage?.app ?? '–'} | ${s.cpuMsPerMessage?.postgres ?? '–'} | ${s.cpuMsPerMessage?.loadGenerator ?? '–'} |`),
+    '',
+    `Each message goes to ${Math.round(r.chat.sockets / r.chat.rooms)} sockets. The CPU columns say where a step's time went on this machine (all three share its cores).`,
     '',
     `Highest sustained rate (p99 ≤ 100 ms, everything acknowledged and delivered): **${r.chat.ceiling.sustainedPersistedPerSecond} persisted messages/s**.`,
     '',

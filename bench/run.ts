@@ -18,7 +18,7 @@ import { seedDemoIfEmpty } from '../seeds/demo.js';
 import { PROFILES } from './profiles.js';
 import { datasetIn, generateDataset, loadFixtures, type Fixtures } from './dataset.js';
 import { mintSessions } from './sessions.js';
-import { freePort, median, must, round, rssOf, startProcess, stopProcess, type Started } from './processes.js';
+import { cpuSecondsOf, freePort, median, must, postgresCpuSeconds, round, rssOf, startProcess, stopProcess, type Started } from './processes.js';
 import { measurePage } from './pages.js';
 import { chatLoad, closeAll, connectAll, historyLatency, joinRooms, type LoadResult } from './chat.js';
 import { judge, toMarkdown, type Results } from './report.js';
@@ -162,8 +162,8 @@ async function pagesPhase(ctx: Context, session: { secret: string; cookieName: s
   const app = await ctx.startApp();
   const pageRoom = must(ctx.fixtures.livingRooms[1], 'a living room');
   const [cookie] = (await ctx.cookiesFor([must(pageRoom.memberIds[0], 'a member')])) as [string];
-  const livingRoom = await measurePage('living-room page', `${app.base}/rooms/${pageRoom.id}`, cookie, profile);
-  const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile);
+  const livingRoom = await measurePage('living-room page', `${app.base}/rooms/${pageRoom.id}`, cookie, profile, app.pid);
+  const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile, app.pid);
   await stopProcess(app);
   const port = await freePort();
   const env = { ...process.env, PORT: String(port), DATABASE_URL: ctx.pgUrl, SESSION_SECRET: session.secret, COOKIE_NAME: session.cookieName, FLOOR_PAGE_BYTES: String(livingRoom.bytesPerPage) };
@@ -171,7 +171,7 @@ async function pagesPhase(ctx: Context, session: { secret: string; cookieName: s
     const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], script], { env, readyUrl: `http://127.0.0.1:${port}/ping` });
     ctx.started.push(p);
     try {
-      return await measurePage(name, `http://127.0.0.1:${port}/`, withCookie ? cookie : undefined, profile);
+      return await measurePage(name, `http://127.0.0.1:${port}/`, withCookie ? cookie : undefined, profile, p.pid);
     } finally {
       await stopProcess(p);
     }
@@ -197,15 +197,24 @@ async function chatPhase(ctx: Context): Promise<Pick<Results, 'chat' | 'history'
   const sockets = await connectAll(app.base, app.base, await ctx.cookiesFor(groups.flatMap((g) => g.ids)));
   await joinRooms(sockets, groups.flatMap((g) => g.ids.map(() => g.roomId)));
   const socketGroups = groups.map((g, i) => ({ roomId: g.roomId, sockets: sockets.slice(i * perRoom, (i + 1) * perRoom) }));
-  await chatLoad(socketGroups, profile.chat.rooms, 2); // warm-up
-  const steady = await chatLoad(socketGroups, profile.chat.rooms, profile.chat.seconds);
+  // Each step also records where the CPU went: the app, PostgreSQL, and this load generator.
+  const load = async (rate: number, seconds: number): Promise<LoadResult> => {
+    const before = { app: await cpuSecondsOf(app.pid), pg: await postgresCpuSeconds(), us: process.cpuUsage() };
+    const r = await chatLoad(socketGroups, rate, seconds);
+    const us = process.cpuUsage(before.us);
+    const per = (s: number) => round((s * 1000) / Math.max(1, r.acked), 3);
+    r.cpuMsPerMessage = { app: per((await cpuSecondsOf(app.pid)) - before.app), postgres: per((await postgresCpuSeconds()) - before.pg), loadGenerator: per((us.user + us.system) / 1e6) };
+    return r;
+  };
+  await load(profile.chat.rooms, 2); // warm-up
+  const steady = await load(profile.chat.rooms, profile.chat.seconds);
   say(`  ${profile.chat.rooms} msg/s: delivery p50 ${steady.deliveryMs.p50} ms, p95 ${steady.deliveryMs.p95} ms, p99 ${steady.deliveryMs.p99} ms; ${steady.deliveries}/${steady.expectedDeliveries} delivered`);
   const steps: LoadResult[] = [];
   for (const rate of profile.chat.ceilingSteps) {
     await new Promise((r) => setTimeout(r, 1500));
-    const step = await chatLoad(socketGroups, rate, profile.chat.ceilingSeconds);
+    const step = await load(rate, profile.chat.ceilingSeconds);
     steps.push(step);
-    say(`  ceiling step ${rate} msg/s: achieved ${step.persistedPerSecond} persisted/s, delivery p99 ${step.deliveryMs.p99} ms, refused ${JSON.stringify(step.refused)}`);
+    say(`  ceiling step ${rate} msg/s: achieved ${step.persistedPerSecond} persisted/s, delivery p99 ${step.deliveryMs.p99} ms, refused ${JSON.stringify(step.refused)}, CPU ms per message ${JSON.stringify(step.cpuMsPerMessage)}`);
     if (!sustained(step)) break;
   }
   closeAll(sockets);

@@ -38,15 +38,16 @@ export async function findSessionUser(db: Db, id: string): Promise<SessionUser |
 const sessionUserPrepared = preparedQuery<{ id: string }>('session_user', (db, p) => sessionUserQuery(db, p.id).limit(1));
 
 /** The one query behind the signed-in person (also a part of a chat message's context query). */
-export function sessionUserQuery(db: Db, id: string) {
-  return db('users as u')
+export function sessionUserQuery(db: Db, id: string, opts: { unread: boolean } = { unread: true }) {
+  const q = db('users as u')
     .where('u.id', id)
     .select(
       'u.id', 'u.username', 'u.nickname', 'u.display_name', 'u.role', 'u.status', 'u.last_seen_at', 'u.totp_enabled_at',
       db.raw(`coalesce((SELECT json_agg(json_build_object('subnet_id', m.subnet_id, 'cohort_id', m.cohort_id, 'ends_at', m.ends_at))
                FROM memberships m WHERE m.user_id = u.id), '[]'::json) AS memberships`),
-      db.raw(`coalesce((SELECT json_agg(n.room_id) FROM (SELECT room_id FROM notifications WHERE user_id = u.id AND read_at IS NULL ORDER BY id DESC LIMIT 100) n), '[]'::json) AS unread_rooms`),
     );
+  if (opts.unread) q.select(db.raw(`coalesce((SELECT json_agg(n.room_id) FROM (SELECT room_id FROM notifications WHERE user_id = u.id AND read_at IS NULL ORDER BY id DESC LIMIT 100) n), '[]'::json) AS unread_rooms`));
+  return q;
 }
 
 /** A row of `sessionUserQuery`, as pg returns it or as JSON (timestamps as strings). */

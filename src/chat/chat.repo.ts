@@ -229,7 +229,7 @@ const sendContextQuery = preparedQuery<ContextParams>('chat_send_context', (db, 
     `SELECT ? AS session_live, ? AS sender, ? AS room, ? AS on_duty, ? AS muted_until, ? AS rules, ? AS retry_of`,
     [
       db.raw('(?::text IS NULL OR EXISTS (SELECT 1 FROM session WHERE sid = ?::text AND expire > now()))', [q.sid, q.sid]),
-      json(sessionUserQuery(db, q.userId as string)),
+      json(sessionUserQuery(db, q.userId as string, { unread: false })), // a message needs no unread count
       json(roomDetailQuery(db, q.roomId)),
       jsonList(onDutyQuery(db, subnet)),
       muteQuery(db, q.roomId, q.userId),

@@ -1,14 +1,44 @@
 import type { Knex } from 'knex';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Db } from './knex.js';
 
 type Slot = { param: string } | { value: unknown };
 
 /**
+ * Connections for prepared statements, one small pool per database, with generic plans forced:
+ * every prepared query here looks rows up by key, and PostgreSQL's own choice kept re-planning
+ * some of them on every call (planning cost more than running). Other queries keep the default.
+ */
+const pools = new WeakMap<object, pg.Pool>();
+
+type KnexClient = { config: { connection: { connectionString: string } }; destroy(cb?: unknown): Promise<void> };
+
+function poolFor(db: Db): pg.Pool {
+  const client = db.client as KnexClient;
+  let pool = pools.get(client);
+  if (!pool) {
+    const created = new pg.Pool({ connectionString: client.config.connection.connectionString, max: 6, application_name: 'sharon-prepared', options: '-c plan_cache_mode=force_generic_plan -c random_page_cost=1.1' });
+    created.on('error', () => undefined); // an idle connection's error; the next query reconnects
+    pools.set(client, created);
+    // db.destroy() ends this pool too.
+    const destroy = client.destroy.bind(client);
+    client.destroy = async (cb?: unknown) => {
+      pools.delete(client);
+      await created.end();
+      return destroy(cb);
+    };
+    pool = created;
+  }
+  return pool;
+}
+
+/**
  * A hot query as a named prepared statement. Its SQL is compiled by knex once, with a token in
  * place of each parameter; each call then sends only the values, and PostgreSQL reuses the plan.
  * (Planning the chat message's context query took longer than running it: measured with
- * `npm run bench`.) Parameters must stand for values only, never for SQL structure.
+ * `npm run bench`.) Parameters must stand for values only, never for SQL structure (knex checks
+ * limits and offsets: keep those constant). Inside a transaction it runs on the transaction's
+ * connection.
  */
 export function preparedQuery<P extends Record<string, string | number | null>>(name: string, build: (db: Db, params: P) => Knex.QueryBuilder | Knex.Raw) {
   let compiled: { text: string; slots: Slot[] } | undefined;
@@ -29,13 +59,11 @@ export function preparedQuery<P extends Record<string, string | number | null>>(
         }),
       };
     }
-    const { text, slots } = compiled;
-    const values = slots.map((s) => ('param' in s ? params[s.param] : s.value));
-    const conn = (await db.client.acquireConnection()) as pg.PoolClient;
-    try {
-      return (await conn.query({ name, text, values })).rows;
-    } finally {
-      await db.client.releaseConnection(conn);
+    const query = { name, text: compiled.text, values: compiled.slots.map((s) => ('param' in s ? params[s.param] : s.value)) };
+    if (db.isTransaction) {
+      const conn = (await db.client.acquireConnection()) as pg.PoolClient;
+      return (await conn.query(query)).rows;
     }
+    return (await poolFor(db).query(query)).rows;
   };
 }

@@ -23,8 +23,20 @@ export function createFormatters(timeZone: string): Formatters {
   const longDate = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'long', year: 'numeric' });
   const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
   const asDate = (d: Date | string) => (d instanceof Date ? d : new Date(d));
+  // A living-room page shows 50 times: each minute is formatted once and remembered (bounded).
+  const minutes = new Map<number, string>();
+  const timeOf = (d: Date | string) => {
+    const minute = Math.floor(asDate(d).getTime() / 60_000);
+    let s = minutes.get(minute);
+    if (s === undefined) {
+      s = time.format(new Date(minute * 60_000));
+      if (minutes.size >= 20_000) minutes.clear();
+      minutes.set(minute, s);
+    }
+    return s;
+  };
   return {
-    time: (d) => time.format(asDate(d)),
+    time: timeOf,
     dateTime: (d) => dateTime.format(asDate(d)),
     shortDate: (d) => shortDate.format(asDate(d)),
     longDate: (d) => longDate.format(asDate(d)),
