@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { cpuSecondsOf, median, postgresCpuSeconds, round } from './processes.js';
+import { cpuSecondsOf, median, postgresCpu, postgresCpuSince, round } from './processes.js';
 import type { Profile } from './profiles.js';
 
 export interface PageResult {
@@ -31,9 +31,9 @@ export async function measurePage(name: string, url: string, cookie: string | un
   const results: PageResult['runs'] = [];
   let cpu = { server: 0, postgres: 0, requests: 0 };
   for (let i = 0; i < runs; i++) {
-    const before = { server: serverPid ? await cpuSecondsOf(serverPid) : 0, pg: await postgresCpuSeconds() };
+    const before = { server: serverPid ? await cpuSecondsOf(serverPid) : 0, pg: await postgresCpu() };
     const r = await once(url, cookie, connections, seconds);
-    cpu = { server: cpu.server + (serverPid ? (await cpuSecondsOf(serverPid)) - before.server : 0), postgres: cpu.postgres + (await postgresCpuSeconds()) - before.pg, requests: cpu.requests + r.requests.total };
+    cpu = { server: cpu.server + (serverPid ? (await cpuSecondsOf(serverPid)) - before.server : 0), postgres: cpu.postgres + postgresCpuSince(before.pg, await postgresCpu()), requests: cpu.requests + r.requests.total };
     results.push({ rps: round(r.requests.average, 0), p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts });
     if (r.non2xx > 0 || r.errors + r.timeouts > 0) throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors + r.timeouts} errors`);
   }

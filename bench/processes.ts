@@ -107,17 +107,24 @@ export async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** CPU seconds used so far by every PostgreSQL server process on the machine. */
-export async function postgresCpuSeconds(): Promise<number> {
-  let total = 0;
+/** CPU seconds used so far by each PostgreSQL server process on the machine, by pid. */
+export async function postgresCpu(): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if ((await readFile(`/proc/${entry}/comm`, 'utf8')).trim() !== 'postgres') continue;
-      total += await cpuSecondsOf(Number(entry));
+      out.set(Number(entry), await cpuSecondsOf(Number(entry)));
     } catch {
       // the process ended meanwhile
     }
   }
+  return out;
+}
+
+/** CPU seconds PostgreSQL used between two snapshots (a process that ended meanwhile is not counted). */
+export function postgresCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
   return total;
 }

@@ -18,7 +18,7 @@ import { seedDemoIfEmpty } from '../seeds/demo.js';
 import { PROFILES } from './profiles.js';
 import { datasetIn, generateDataset, loadFixtures, type Fixtures } from './dataset.js';
 import { mintSessions } from './sessions.js';
-import { cpuSecondsOf, freePort, median, must, postgresCpuSeconds, round, rssOf, startProcess, stopProcess, type Started } from './processes.js';
+import { cpuSecondsOf, freePort, median, must, postgresCpu, postgresCpuSince, round, rssOf, startProcess, stopProcess, type Started } from './processes.js';
 import { measurePage } from './pages.js';
 import { chatLoad, closeAll, connectAll, historyLatency, joinRooms, type LoadResult } from './chat.js';
 import { judge, toMarkdown, type Results } from './report.js';
@@ -199,11 +199,11 @@ async function chatPhase(ctx: Context): Promise<Pick<Results, 'chat' | 'history'
   const socketGroups = groups.map((g, i) => ({ roomId: g.roomId, sockets: sockets.slice(i * perRoom, (i + 1) * perRoom) }));
   // Each step also records where the CPU went: the app, PostgreSQL, and this load generator.
   const load = async (rate: number, seconds: number): Promise<LoadResult> => {
-    const before = { app: await cpuSecondsOf(app.pid), pg: await postgresCpuSeconds(), us: process.cpuUsage() };
+    const before = { app: await cpuSecondsOf(app.pid), pg: await postgresCpu(), us: process.cpuUsage() };
     const r = await chatLoad(socketGroups, rate, seconds);
     const us = process.cpuUsage(before.us);
     const per = (s: number) => round((s * 1000) / Math.max(1, r.acked), 3);
-    r.cpuMsPerMessage = { app: per((await cpuSecondsOf(app.pid)) - before.app), postgres: per((await postgresCpuSeconds()) - before.pg), loadGenerator: per((us.user + us.system) / 1e6) };
+    r.cpuMsPerMessage = { app: per((await cpuSecondsOf(app.pid)) - before.app), postgres: per(postgresCpuSince(before.pg, await postgresCpu())), loadGenerator: per((us.user + us.system) / 1e6) };
     return r;
   };
   await load(profile.chat.rooms, 2); // warm-up
@@ -231,6 +231,8 @@ async function chatPhase(ctx: Context): Promise<Pick<Results, 'chat' | 'history'
   say(`  ${roomMessages} messages: p50 ${history.p50} ms, p99 ${history.p99} ms`);
   closeAll(readers);
   await stopProcess(app);
+  // The data set stays as generated: the messages this phase sent are removed again.
+  await db('messages').where('body', 'like', 'bench % checking in').delete();
   const best = steps.filter(sustained).at(-1);
   return { chat: { sockets: sockets.length, rooms: socketGroups.length, steady, ceiling: { steps, sustainedPersistedPerSecond: best?.persistedPerSecond ?? 0 } }, history };
 }

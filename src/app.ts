@@ -9,6 +9,7 @@ import type { Db } from './db/knex.js';
 import type { Logger } from './log.js';
 import { createSession, enforceAbsoluteLifetime, type SessionParts } from './auth/session.js';
 import { createPassport } from './auth/passport.js';
+import { preloadUserWithSession } from './auth/session-user.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { buildingRoutes } from './building/building.routes.js';
@@ -68,6 +69,9 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.set('trust proxy', config.trustProxy);
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
+  // Includes name their file from the views folder ('/partials/top'): EJS resolves such a path
+  // without checking the disk on every include, as it does for a relative one.
+  app.set('view options', { root: path.join(ROOT, 'views') });
   if (config.isProduction) app.set('view cache', true);
   app.locals.fmt = createFormatters(config.safety.timeZone);
 
@@ -91,7 +95,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '32kb' }));
   const session = createSession(config, sessionPool, sessionSecret);
-  const passport = createPassport(db);
+  const passport = createPassport(db, preloadUserWithSession(session.store, db, sessionPool));
   app.use(session.middleware, enforceAbsoluteLifetime(config.sessionAbsoluteMs), passport.initialize(), passport.session());
   app.use(noStore);
   app.use(sameOrigin(config.publicOrigin ? [config.publicOrigin] : []));

@@ -1,6 +1,8 @@
 import passport, { type PassportStatic } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
+import type { Request } from 'express';
 import type { Db } from '../db/knex.js';
+import type { SessionUserPreload } from './session-user.js';
 import { isActive } from '../policy/index.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { findLoginByUsername, findSessionUser, touchLastSeen, updatePasswordHash, type SessionUser } from './users.repo.js';
@@ -23,7 +25,7 @@ export type LoginFailure = { message: string; reason: 'bad_credentials' | 'accou
  * The session holds only the user id; every request reloads the person and their memberships,
  * so a suspension or a cohort change applies at once to sessions already open.
  */
-export function createPassport(db: Db): PassportStatic {
+export function createPassport(db: Db, preload?: SessionUserPreload): PassportStatic {
   const p = new passport.Passport() as PassportStatic;
   p.use(
     new LocalStrategy({ usernameField: 'username', passwordField: 'password' }, (username, password, done) => {
@@ -31,8 +33,10 @@ export function createPassport(db: Db): PassportStatic {
     }),
   );
   p.serializeUser<string>((user, done) => done(null, user.id));
-  p.deserializeUser<string>((id, done) => {
-    findSessionUser(db, id)
+  p.deserializeUser<string, Request>((req, id, done) => {
+    // Usually read with the session itself (session-user.ts); otherwise loaded now.
+    const preloaded = req.sessionID ? preload?.take(req.sessionID, id) : undefined;
+    (preloaded ? Promise.resolve(preloaded) : findSessionUser(db, id))
       .then(async (user) => {
         if (!user || !isActive(user)) return done(null, false);
         // "Last seen" is kept to five minutes: no write on every request.

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { AccountStatus, Actor, Membership, Role } from '../policy/index.js';
@@ -38,7 +39,7 @@ export async function findSessionUser(db: Db, id: string): Promise<SessionUser |
 const sessionUserPrepared = preparedQuery<{ id: string }>('session_user', (db, p) => sessionUserQuery(db, p.id).limit(1));
 
 /** The one query behind the signed-in person (also a part of a chat message's context query). */
-export function sessionUserQuery(db: Db, id: string, opts: { unread: boolean } = { unread: true }) {
+export function sessionUserQuery(db: Db, id: string | Knex.Raw, opts: { unread: boolean } = { unread: true }) {
   const q = db('users as u')
     .where('u.id', id)
     .select(

@@ -207,16 +207,47 @@ export interface SendContext {
   retryOf: MessageRow | undefined;
 }
 
-/** A living room and who is on duty in its subnet, in one round trip (the room's page). */
-const livingRoomPrepared = preparedQuery<{ roomId: string }>('chat_living_room', (db, p) => {
-  const subnet = db.raw('(SELECT subnet_id FROM rooms WHERE id = ?::uuid)', [p.roomId]);
-  return db.raw(`SELECT (SELECT row_to_json(x) FROM (?) x) AS room, (SELECT coalesce(json_agg(x), '[]'::json) FROM (?) x) AS on_duty`, [roomDetailQuery(db, p.roomId), onDutyQuery(db, subnet)]);
-});
+/**
+ * A living room's page in one round trip: the room, who is on duty in its subnet, a page of
+ * visible messages and the reader's own held or declined ones. The caller checks the policy on the
+ * room before it uses any of the rest (which is read anyway, to save the round trip).
+ */
+export interface LivingRoomPage {
+  room: RoomDetail;
+  onDuty: OnDutyRow[];
+  visible: MessageRow[];
+  own: MessageRow[];
+}
 
-export async function findRoomWithDuty(db: Db, roomId: string): Promise<{ room: RoomDetail; onDuty: OnDutyRow[] } | undefined> {
-  const [r] = (await livingRoomPrepared(db, { roomId })) as [Record<string, unknown>];
+const livingRoomPageStatements = new Map<string, ReturnType<typeof preparedQuery<Cursor & { readerId: string }>>>();
+function livingRoomPagePrepared(opts: PageOpts) {
+  const key = shapeOf(opts);
+  let q = livingRoomPageStatements.get(key);
+  if (!q) {
+    q = preparedQuery<Cursor & { readerId: string }>(`chat_living_room_page_${key}`, (db, p) => {
+      const subnet = db.raw('(SELECT subnet_id FROM rooms WHERE id = ?::uuid)', [p.roomId]);
+      const list = `(SELECT coalesce(json_agg(x), '[]'::json) FROM (?) x)`;
+      return db.raw(`SELECT (SELECT row_to_json(x) FROM (?) x) AS room, ${list} AS on_duty, ${list} AS visible, ${list} AS own`, [
+        roomDetailQuery(db, p.roomId), onDutyQuery(db, subnet), visibleQuery(db, p.roomId, fromCursor(p, opts)), ownHeldQuery(db, p.roomId, p.readerId),
+      ]);
+    });
+    livingRoomPageStatements.set(key, q);
+  }
+  return q;
+}
+
+const fromJson = (r: Record<string, unknown>) => toMessage({ ...r, created_at: new Date(r.created_at as string) });
+const byId = (a: MessageRow, b: MessageRow) => a.id - b.id;
+
+export async function findLivingRoomPage(db: Db, roomId: string, readerId: string, opts: PageOpts): Promise<LivingRoomPage | undefined> {
+  const [r] = (await livingRoomPagePrepared(opts)(db, { roomId, readerId, before: opts.beforeId ?? null, after: opts.afterId ?? null })) as [Record<string, unknown>];
   if (!r.room) return undefined;
-  return { room: toRoomDetail(r.room as Record<string, unknown>), onDuty: (r.on_duty as Record<string, unknown>[]).map(toOnDuty) };
+  return {
+    room: toRoomDetail(r.room as Record<string, unknown>),
+    onDuty: (r.on_duty as Record<string, unknown>[]).map(toOnDuty),
+    visible: (r.visible as Record<string, unknown>[]).map(fromJson).sort(byId),
+    own: (r.own as Record<string, unknown>[]).map(fromJson).sort(byId),
+  };
 }
 
 type ContextParams = { userId: string; roomId: string; clientId: string; sid: string | null };

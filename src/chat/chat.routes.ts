@@ -9,11 +9,10 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { idParam, numericIdParam, parseQuery } from '../http/params.js';
 import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
-import { findMessage, findRoomWithDuty } from './chat.repo.js';
-import type { OnDutyRow } from '../safety/duty.repo.js';
+import { findLivingRoomPage, findMessage, type LivingRoomPage } from './chat.repo.js';
 import { coverOf, roomCover } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPage, sendMessage, toPublic, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
 
 const RoomQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
@@ -37,15 +36,16 @@ export function chatRoutes(deps: ChatDeps): Router {
   const r = Router();
   const { db } = deps;
 
-  /** The room's page; `onDuty` when the caller already read it with the room (the GET). */
-  async function renderRoom(req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors; onDuty?: OnDutyRow[] } = {}) {
+  /** The room's page; `read` when the caller already read its rows with the room (the GET). */
+  async function renderRoom(req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors; read?: LivingRoomPage } = {}) {
     const actor = actorOf(req);
     const now = new Date();
     const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
+    const { read } = extra;
     const [{ history, held }, presence, cover] = await Promise.all([
-      roomPage(db, room.id, actor.id, { beforeId: q.before }),
+      read ? toRoomPage(read.visible, read.own, { beforeId: q.before }) : roomPage(db, room.id, actor.id, { beforeId: q.before }),
       deps.realtime.presence(room.id, room.subnetId),
-      extra.onDuty ? coverOf(deps.config, room, extra.onDuty, now) : roomCover(db, deps.config, room, now),
+      read ? coverOf(deps.config, room, read.onDuty, now) : roomCover(db, deps.config, room, now),
     ]);
     const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
       : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
@@ -58,10 +58,14 @@ export function chatRoutes(deps: ChatDeps): Router {
   }
 
   r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
-    const found = await findRoomWithDuty(db, idParam(req.params.roomId));
-    if (!found || found.room.kind !== 'living_room') return next();
-    authorize(decideRoom(actorOf(req), 'enter', found.room, new Date()));
-    await renderRoom(req, res, found.room, 200, { onDuty: found.onDuty });
+    // One round trip reads the room and its page; the page is used only once the policy allows.
+    // (`before` is read leniently here: renderRoom validates the query strictly.)
+    const before = Number(req.query.before);
+    const beforeId = Number.isSafeInteger(before) && before > 0 ? before : undefined;
+    const read = await findLivingRoomPage(db, idParam(req.params.roomId), actorOf(req).id, { beforeId, limit: roomPageLimit({}) });
+    if (!read || read.room.kind !== 'living_room') return next();
+    authorize(decideRoom(actorOf(req), 'enter', read.room, new Date()));
+    await renderRoom(req, res, read.room, 200, { read });
   });
 
   r.post('/rooms/:roomId/messages', requireUser, async (req, res) => {

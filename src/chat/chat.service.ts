@@ -84,6 +84,14 @@ export async function roomHistory(db: Db, roomId: string, opts: { afterId?: numb
   return toHistory(await listMessages(db, roomId, { ...opts, limit: pageSize(opts) + 1 }), opts);
 }
 
+/** The rows of a room's page (history and the reader's own held messages) as the page shows them. */
+export function toRoomPage(visible: MessageRow[], own: MessageRow[], opts: { afterId?: number; beforeId?: number }): { history: History; held: PublicMessage[] } {
+  return { history: toHistory(visible, opts), held: own.map(toPublic) };
+}
+
+/** The limit a room's page asks for (one more than it shows, to know whether there are older messages). */
+export const roomPageLimit = (opts: { afterId?: number }) => pageSize(opts) + 1;
+
 /** A room as its reader opens it: the history page and the reader's own held or declined messages. */
 export async function roomPage(db: Db, roomId: string, readerId: string, opts: { afterId?: number; beforeId?: number }): Promise<{ history: History; held: PublicMessage[] }> {
   const { visible, own } = await listRoomPage(db, roomId, readerId, { ...opts, limit: pageSize(opts) + 1 });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { demoIds } from '../helpers/demo.js';
+import { freePort } from '../helpers/ports.js';
 import { ask, collect, connected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
 
 let database: TestDatabase;
@@ -47,15 +47,6 @@ describe('two app processes on one PostgreSQL', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function startServer(port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

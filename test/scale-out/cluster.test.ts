@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haproxyAvailable, startCluster, type Cluster } from '../../src/cli/cluster.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { demoIds } from '../helpers/demo.js';
+import { freePort } from '../helpers/ports.js';
 import { ask, collect, connected, disconnected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
 
 // `npm run cluster`'s own code: two app processes and Debian's HAProxy (deploy/haproxy.cfg) on one
@@ -13,15 +13,6 @@ let database: TestDatabase;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let cluster: Cluster;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   expect(haproxyAvailable(), 'HAProxy is installed (apt-get install haproxy)').toBe(true);
