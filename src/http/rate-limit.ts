@@ -32,25 +32,3 @@ export function createFailureLimiter(db: Db, prefix: string, points: number, sec
     },
   };
 }
-
-/** Counts every use of a key (e.g. messages a member sends), shared by every app process. */
-export interface RateLimiter {
-  /** Takes one point: 0 when allowed, else the seconds to wait. */
-  take(key: string): Promise<number>;
-}
-
-/** At most `points` uses within `seconds` per key. */
-export function createRateLimiter(db: Db, prefix: string, points: number, seconds: number): RateLimiter {
-  const limiter = postgresLimiter(db, { keyPrefix: prefix, points, duration: seconds });
-  return {
-    async take(key) {
-      try {
-        await limiter.consume(key);
-        return 0;
-      } catch (e) {
-        if (e instanceof RateLimiterRes) return Math.max(1, Math.ceil(e.msBeforeNext / 1000));
-        throw e;
-      }
-    },
-  };
-}
