@@ -27,13 +27,16 @@ app.use(session({
   rolling: true,
   cookie: { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 30 * 60_000 },
 }));
-const padding = Math.max(0, Math.floor(Number(process.env.FLOOR_PAGE_BYTES ?? 20_000) / 120));
+// Lines of text that bring the page to FLOOR_PAGE_BYTES (the living-room page's size).
+const lineOf = (i: number) => `Line ${i}: a paragraph of text standing in for the page's content.`;
+const bytesPerLine = Buffer.byteLength(`  <li><p>${lineOf(100)}</p></li>\n`);
+const padding = Math.max(0, Math.floor((Number(process.env.FLOOR_PAGE_BYTES ?? 20_000) - 300) / bytesPerLine));
 app.get('/', async (req, res, next) => {
   try {
     const userId = (req.session as unknown as { passport?: { user?: string } }).passport?.user;
     if (!userId) return void res.status(401).send('sign in');
     const { rows } = await pool.query('SELECT id, nickname, role FROM users WHERE id = $1', [userId]);
-    res.render('page', { user: rows[0], lines: Array.from({ length: padding }, (_, i) => `Line ${i}: a paragraph of text standing in for the page's content.`) });
+    res.render('page', { user: rows[0], lines: Array.from({ length: padding }, (_, i) => lineOf(i)) });
   } catch (e) {
     next(e);
   }
