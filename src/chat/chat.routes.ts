@@ -9,7 +9,8 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { idParam, numericIdParam, parseQuery } from '../http/params.js';
 import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
-import { findLivingRoomPage, findMessage, type LivingRoomPage } from './chat.repo.js';
+import { findMessage } from './chat.repo.js';
+import { findLivingRoomPage, type LivingRoomPage } from './history.repo.js';
 import { coverOf, roomCover } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
