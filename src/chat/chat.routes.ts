@@ -11,9 +11,9 @@ import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
 import { findMessage } from './chat.repo.js';
 import { findLivingRoomPage, type LivingRoomPage } from './history.repo.js';
-import { coverOf, roomCover } from '../safety/duty.service.js';
+import { coverOf } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
 
 const RoomQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
@@ -42,12 +42,11 @@ export function chatRoutes(deps: ChatDeps): Router {
     const actor = actorOf(req);
     const now = new Date();
     const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
-    const { read } = extra;
-    const [{ history, held }, presence, cover] = await Promise.all([
-      read ? toRoomPage(read.visible, read.own, { beforeId: q.before }) : roomPage(db, room.id, actor.id, { beforeId: q.before }),
-      deps.realtime.presence(room.id, room.subnetId),
-      read ? coverOf(deps.config, room, read.onDuty, now) : roomCover(db, deps.config, room, now),
-    ]);
+    const read = extra.read ?? (await findLivingRoomPage(db, room.id, actor.id, { beforeId: q.before, limit: roomPageLimit({}) }));
+    if (!read) throw notFound();
+    const { history, held } = toRoomPage(read.visible, read.own, { beforeId: q.before });
+    const cover = coverOf(deps.config, room, read.onDuty, now);
+    const presence = await deps.realtime.presence(room.id, room.subnetId);
     const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
       : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
     res.status(status).render('chat/living-room', {

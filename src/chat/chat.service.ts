@@ -8,7 +8,7 @@ import { badgeFor } from '../http/page-locals.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { authorize, canPostMessage, decideRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
 import { findMessage, findMessageByClientId, insertMute, insertReport, setMessageStatus, type MessageRow } from './chat.repo.js';
-import { listMessages, listRoomPage } from './history.repo.js';
+import { findLivingRoomPage, listMessages } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
@@ -96,8 +96,9 @@ export const roomPageLimit = (opts: { afterId?: number }) => pageSize(opts) + 1;
 
 /** A room as its reader opens it: the history page and the reader's own held or declined messages. */
 export async function roomPage(db: Db, roomId: string, readerId: string, opts: { afterId?: number; beforeId?: number }): Promise<{ history: History; held: PublicMessage[] }> {
-  const { visible, own } = await listRoomPage(db, roomId, readerId, { ...opts, limit: pageSize(opts) + 1 });
-  return { history: toHistory(visible, opts), held: own.map(toPublic) };
+  const read = await findLivingRoomPage(db, roomId, readerId, { ...opts, limit: roomPageLimit(opts) });
+  if (!read) throw notFound();
+  return toRoomPage(read.visible, read.own, opts);
 }
 
 export interface SendOutcome {

@@ -59,18 +59,6 @@ function historyPrepared(opts: PageOpts) {
   }
   return q;
 }
-const roomPageStatements = new Map<string, ReturnType<typeof preparedQuery<Cursor & { readerId: string }>>>();
-function roomPagePrepared(opts: PageOpts) {
-  const key = shapeOf(opts);
-  let q = roomPageStatements.get(key);
-  if (!q) {
-    q = preparedQuery<Cursor & { readerId: string }>(`chat_room_page_${key}`, (db, p) =>
-      db.raw('? UNION ALL ?', [visibleQuery(db, p.roomId, fromCursor(p, opts)).select(db.raw("'visible' AS part")), ownHeldQuery(db, p.roomId, p.readerId).select(db.raw("'own' AS part"))]));
-    roomPageStatements.set(key, q);
-  }
-  return q;
-}
-
 const OWN_HELD_LIMIT = 20;
 
 /** An author's own messages in a room that are waiting (held) or were declined this week. */
@@ -80,20 +68,6 @@ function ownHeldQuery(db: Db, roomId: string, authorId: string) {
     .where({ 'm.room_id': roomId, 'm.author_id': authorId }).whereRaw("m.status IN ('held', 'declined')")
     .where((q) => q.where('m.status', 'held').orWhere((d) => d.where('m.status', 'declined').where('m.moderated_at', '>', db.raw("now() - interval '7 days'"))))
     .orderBy('m.id', 'desc').limit(OWN_HELD_LIMIT).select(SELECT);
-}
-
-export async function listOwnHeld(db: Db, roomId: string, authorId: string): Promise<MessageRow[]> {
-  return (await ownHeldQuery(db, roomId, authorId)).map(toMessage).reverse();
-}
-
-/**
- * What a reader sees on opening a room, in one round trip: a page of visible messages and their
- * own held or declined ones, both oldest first.
- */
-export async function listRoomPage(db: Db, roomId: string, readerId: string, opts: PageOpts): Promise<{ visible: MessageRow[]; own: MessageRow[] }> {
-  const rows = await roomPagePrepared(opts)(db, { roomId, readerId, before: opts.beforeId ?? null, after: opts.afterId ?? null });
-  const part = (name: string) => rows.filter((r) => r.part === name).map(toMessage);
-  return { visible: inOrder(part('visible'), opts), own: part('own').reverse() };
 }
 
 /**
