@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { inspect } from 'node:util';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createDb, type Db } from '../src/db/knex.js';
+import { MAINTENANCE_TIMEOUTS } from '../src/db/connection.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { seedDemoIfEmpty } from '../seeds/demo.js';
 import { PROFILES } from './profiles.js';
@@ -22,6 +22,7 @@ import { cpuSecondsOf, freePort, median, must, postgresCpu, postgresCpuSince, ro
 import { measurePage } from './pages.js';
 import { chatLoad, closeAll, connectAll, historyLatency, joinRooms, type LoadResult } from './chat.js';
 import { judge, toMarkdown, type Results } from './report.js';
+import { runCommand } from '../src/cli/run-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -31,7 +32,8 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each app process (open it in Chrome DevTools).
 const NODE_TSX = [process.execPath, ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])]] as const;
 // --only=pages,chat,history,memory,startup runs some phases (while working on one); the report needs all.
-const only = new Set([...args].find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? ['startup', 'pages', 'chat', 'history', 'memory']);
+const PHASES = ['startup', 'pages', 'chat', 'history', 'memory'];
+const only = new Set([...args].find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? PHASES);
 const IDLE_MS = 8 * 60 * 60_000;
 
 interface Context {
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
 
   // The data set: the demo building (as `npm start` creates it) plus the generated one.
   let pg = await startEmbeddedPostgres({ dataDir, port: pgPort, database: 'sharon' });
-  let db = createDb(pg.url, 4);
+  let db = createDb(pg.url, 4, MAINTENANCE_TIMEOUTS);
   let counts: Record<string, number>;
   try {
     await migrateLatest(db);
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
 
   // Everything else runs against one PostgreSQL; the app as deployed (NODE_ENV=production).
   pg = await startEmbeddedPostgres({ dataDir, port: pgPort, database: 'sharon' });
-  db = createDb(pg.url, 4);
+  db = createDb(pg.url, 4, MAINTENANCE_TIMEOUTS);
   const secret = randomBytes(32).toString('base64url');
   const cookieName = '__Host-sharon';
   const started: Started[] = [];
@@ -268,10 +270,13 @@ async function tableCounts(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : inspect(e)}\n`);
-    process.exit(1);
-  },
-);
+/** Refuses an unknown argument or phase before anything starts: a typo must not run the full suite. */
+function checkArguments(): void {
+  const unknown = [...[...args].filter((a) => a !== '--quick' && !a.startsWith('--only=')), ...[...only].filter((p) => !PHASES.includes(p))];
+  if (unknown.length > 0) throw new Error(`unknown argument or phase ${unknown.join(', ')}: use --quick and --only=${PHASES.join(',')}`);
+}
+
+await runCommand('benchmark failed', async () => {
+  checkArguments();
+  await main();
+});

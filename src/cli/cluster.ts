@@ -5,6 +5,7 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { openDatabase, sessionSecretFor } from '../db/open.js';
 import { seedDemoIfEmpty } from '../../seeds/demo.js';
+import { runCommand, type CommandScope } from './run-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HAPROXY_CFG = path.join(ROOT, 'deploy', 'haproxy.cfg');
@@ -93,15 +94,17 @@ async function healthy(url: string, children: ChildProcess[], timeoutMs = 60_000
   throw new Error(`${url} did not answer 200 in time`);
 }
 
-/** `npm run cluster`: PORT (HAProxy), PORT+1 and PORT+2 (the app processes), one database. */
-async function main(): Promise<void> {
-  if (!haproxyAvailable()) {
-    process.stderr.write('npm run cluster needs HAProxy: apt-get install haproxy (Debian) or your system\'s package.\n');
-    process.exit(1);
-  }
+/** `npm run cluster`: PORT (HAProxy), PORT+1 and PORT+2 (the app processes), one database; until SIGINT or SIGTERM. */
+async function main(scope: CommandScope): Promise<void> {
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  if (!haproxyAvailable()) throw new Error('npm run cluster needs HAProxy: apt-get install haproxy (Debian) or your system\'s package.');
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
+  scope.defer(() => database.close());
   if (!config.isProduction) await seedDemoIfEmpty(database.db, config.demoPassword, config.uploads.dir);
   const cluster = await startCluster({
     databaseUrl: database.url,
@@ -112,22 +115,11 @@ async function main(): Promise<void> {
     env: { UPLOAD_DIR: config.uploads.dir },
     onOutput: (line) => process.stdout.write(`${line}\n`),
   });
+  scope.defer(() => cluster.stop());
   process.stdout.write(`\n  SHaRON (two processes behind HAProxy) is running at http://localhost:${config.port}\n  App processes: 127.0.0.1:${config.port + 1} and 127.0.0.1:${config.port + 2}; the X-Served-By header names the one that answered.\n\n`);
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    await cluster.stop();
-    await database.close();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  await signalled;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((e: unknown) => {
-    process.stderr.write(`the cluster could not start: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
-  });
+  await runCommand('cluster failed', main);
 }
