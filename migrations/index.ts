@@ -27,6 +27,8 @@ import * as retention from './20261121002500_retention.js';
 import * as twoFactor from './20261121002600_two_factor.js';
 import * as messageFloodIndex from './20261121002700_message_flood_index.js';
 import * as ownPendingIndex from './20261121002800_own_pending_index.js';
+import * as nicknameSkeleton from './20261121002900_nickname_skeleton.js';
+import * as nicknameSkeletonBackfill from './20261121003000_nickname_skeleton_backfill.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -60,6 +62,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121002600_two_factor', twoFactor],
   ['20261121002700_message_flood_index', messageFloodIndex],
   ['20261121002800_own_pending_index', ownPendingIndex],
+  ['20261121002900_nickname_skeleton', nicknameSkeleton],
+  ['20261121003000_nickname_skeleton_backfill', nicknameSkeletonBackfill],
 ];
 
 /** A knex MigrationSource over the list above. */

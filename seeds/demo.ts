@@ -3,6 +3,7 @@ import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../src/auth/passwords.js';
+import { nicknameSkeleton } from '../src/auth/nickname-skeleton.js';
 import { markdownText } from '../src/library/markdown.js';
 import { DEMO_ITEMS, DEMO_VIDEO } from './library-content.js';
 import type { Role, RoomKind } from '../src/policy/index.js';
@@ -195,7 +196,7 @@ export async function seedDemo(db: Knex, demoPassword: string, env = process.env
     for (const u of USERS) {
       const staff = u.role === 'admin' || u.role === 'clinician' || u.role === 'peer_moderator';
       const userId = await ensure(trx, 'users', { username: u.username }, {
-        nickname: u.nickname, display_name: u.displayName, role: u.role, password_hash: passwordHash,
+        nickname: u.nickname, nickname_skeleton: nicknameSkeleton(u.nickname), display_name: u.displayName, role: u.role, password_hash: passwordHash,
         ...(staff ? { totp_secret: DEMO_TOTP_SECRET, totp_enabled_at: trx.fn.now() } : {}),
       });
       for (const [subnetSlug, cohortSlug, reference] of u.memberships) {

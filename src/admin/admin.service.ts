@@ -3,6 +3,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
 import { hashPassword } from '../auth/passwords.js';
+import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { isSubnetStaffRole } from '../policy/index.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
@@ -75,25 +76,23 @@ export async function saveRoomFor(db: Db, ctx: AuditContext, subnetId: string, r
 
 /** Creates a staff account and assigns its subnets (clinicians and peer moderators only). */
 export async function createStaff(db: Db, ctx: AuditContext, s: StaffInput): Promise<Saved> {
-  const taken = await findTaken(db, s.username, s.nickname);
-  if (taken.username || taken.nickname) {
-    return {
-      ok: false,
-      errors: formErrors([
-        ...(taken.username ? [{ field: 'username', message: 'That username is taken. Choose another one' }] : []),
-        ...(taken.nickname ? [{ field: 'nickname', message: 'That nickname is taken. Choose another one' }] : []),
-      ]),
-    };
-  }
+  const taken = takenErrors(await findTaken(db, s.username, s.nickname));
+  if (taken.length) return { ok: false, errors: formErrors(taken) };
   const passwordHash = await hashPassword(s.password);
-  return uniquely('username', 'That username or nickname is taken. Choose another one', () =>
-    db.transaction(async (trx) => {
-      const id = await insertUser(trx, { username: s.username, nickname: s.nickname, displayName: s.displayName, role: s.role, passwordHash });
-      if (isSubnetStaffRole(s.role)) await replaceStaffSubnets(trx, id, s.subnetIds);
-      await recordAudit(trx, ctx, { action: 'staff.create', targetType: 'user', targetId: id, details: { role: s.role } });
-      return id;
-    }),
-  );
+  try {
+    const id = await db.transaction(async (trx) => {
+      const userId = await insertUser(trx, { username: s.username, nickname: s.nickname, displayName: s.displayName, role: s.role, passwordHash });
+      if (isSubnetStaffRole(s.role)) await replaceStaffSubnets(trx, userId, s.subnetIds);
+      await recordAudit(trx, ctx, { action: 'staff.create', targetType: 'user', targetId: userId, details: { role: s.role } });
+      return userId;
+    });
+    return { ok: true, id };
+  } catch (e) {
+    // Someone took the same or a look-alike name since the check: the unique index decides.
+    const clash = takenErrorOfViolation(e);
+    if (!clash) throw e;
+    return { ok: false, errors: formErrors([clash]) };
+  }
 }
 
 /** Replaces the subnets a staff member works in, audited. */

@@ -12,8 +12,9 @@ import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 export async function eraseMember(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, content: 'keep' | 'remove'): Promise<void> {
   await db.transaction(async (trx) => {
     const tag = userId.replace(/-/g, '').slice(0, 8);
+    // No nickname skeleton: the old nickname's look-alikes are free again, and "Former member" tags never block anyone.
     await trx('users').where({ id: userId }).update({
-      username: `erased-${tag}`, nickname: `Former member ${tag}`, display_name: null, password_hash: null, status: 'erased', status_changed_at: trx.fn.now(), last_seen_at: null,
+      username: `erased-${tag}`, nickname: `Former member ${tag}`, nickname_skeleton: null, display_name: null, password_hash: null, status: 'erased', status_changed_at: trx.fn.now(), last_seen_at: null,
     });
     await trx('memberships').where({ user_id: userId }).update({ private_reference: null, ends_at: trx.fn.now() });
     await trx('invitation_keys').where({ redeemed_by: userId }).update({ private_reference: null });

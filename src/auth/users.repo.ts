@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { AccountStatus, Actor, Membership, Role } from '../policy/index.js';
+import { nicknameSkeleton } from './nickname-skeleton.js';
 
 /** The signed-in person: the policy's Actor plus what the header shows. */
 export interface SessionUser extends Actor {
@@ -97,12 +98,16 @@ export interface NewUser {
   passwordHash: string;
 }
 
-/** Inserts a user; unique violations (username, nickname) surface as pg error 23505. */
+/**
+ * Inserts a user with their nickname's skeleton; unique violations (username, nickname, a
+ * look-alike nickname) surface as pg error 23505 on the index `users_*_idx` that refused it.
+ */
 export async function insertUser(db: Db, u: NewUser): Promise<string> {
   const [row] = await db('users')
     .insert({
       username: u.username,
       nickname: u.nickname,
+      nickname_skeleton: nicknameSkeleton(u.nickname),
       display_name: u.displayName ?? null,
       role: u.role,
       password_hash: u.passwordHash,
@@ -111,15 +116,25 @@ export async function insertUser(db: Db, u: NewUser): Promise<string> {
   return row.id;
 }
 
-/** Which of a username and a nickname are already taken (case-insensitive). */
-export async function findTaken(db: Db, username: string, nickname: string): Promise<{ username: boolean; nickname: boolean }> {
-  const rows = await db('users')
+/** How a nickname meets an existing one: the very same, or only alike (case, accents, look-alikes). */
+export type NicknameClash = 'taken' | 'too_close' | null;
+
+/**
+ * Whether a username is taken (case-insensitive), and how a nickname clashes with someone's:
+ * 'taken' when it is theirs exactly, 'too_close' when it differs only in case or has the same
+ * look-alike skeleton. Erased accounts hold no skeleton: they block only their own nickname.
+ */
+export async function findTaken(db: Db, username: string, nickname: string): Promise<{ username: boolean; nickname: NicknameClash }> {
+  const skeleton = nicknameSkeleton(nickname);
+  const rows: { username: string; nickname: string; nickname_skeleton: string | null }[] = await db('users')
     .whereRaw('lower(username) = lower(?)', [username])
     .orWhereRaw('lower(nickname) = lower(?)', [nickname])
-    .select('username', 'nickname');
+    .orWhere('nickname_skeleton', skeleton)
+    .select('username', 'nickname', 'nickname_skeleton');
+  const alike = rows.filter((r) => r.nickname_skeleton === skeleton || r.nickname.toLowerCase() === nickname.toLowerCase());
   return {
     username: rows.some((r) => r.username.toLowerCase() === username.toLowerCase()),
-    nickname: rows.some((r) => r.nickname.toLowerCase() === nickname.toLowerCase()),
+    nickname: alike.some((r) => r.nickname === nickname) ? 'taken' : alike.length ? 'too_close' : null,
   };
 }
 

@@ -5,6 +5,7 @@ import { openDatabase } from '../db/open.js';
 import { Nickname, Username } from '../auth/identity.schemas.js';
 import { hashPassword, NewPassword } from '../auth/passwords.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
+import { NICKNAME_TOO_CLOSE } from '../auth/identity-taken.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { runCommand } from './run-command.js';
 
@@ -30,7 +31,7 @@ await runCommand('admin:create failed', async (scope) => {
   scope.defer(() => database.close());
   const taken = await findTaken(database.db, username, nickname);
   if (taken.username) throw new Error('An account with that username already exists.');
-  if (taken.nickname) throw new Error('An account with that nickname, or one very like it, already exists.');
+  if (taken.nickname) throw new Error(taken.nickname === 'too_close' ? NICKNAME_TOO_CLOSE : 'An account with that nickname already exists.');
   const id = await insertUser(database.db, { username, nickname, displayName: null, role: 'admin', passwordHash: await hashPassword(password) });
   await recordAudit(database.db, { actorId: null, ip: null }, { action: 'staff.create', targetType: 'user', targetId: id, details: { role: 'admin', via: 'cli' } });
   process.stdout.write(`Admin account "${username}" created.\n`);

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
 import { hashPassword } from '../auth/passwords.js';
-import { isUniqueViolation } from '../db/errors.js';
+import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { authorize, decideSubnet } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
@@ -87,11 +87,9 @@ const KEY_NOT_VALID = 'This key cannot be used. It may have expired, been used a
 export async function redeemKey(db: Db, ctx: AuditContext, input: RedeemKeyInput): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {
   const passwordHash = await hashPassword(input.password);
   return redeemInTransaction(db, ctx, input, passwordHash).catch((e: unknown) => {
-    // Two people choosing the same name at the same instant: the unique index decides.
-    if (isUniqueViolation(e)) {
-      const field = String((e as { constraint?: string }).constraint).includes('nickname') ? 'nickname' : 'username';
-      return { ok: false as const, errors: formErrors([{ field, message: `That ${field} is taken. Choose another one` }]) };
-    }
+    // Two people choosing the same or look-alike names at the same instant: the unique index decides.
+    const taken = takenErrorOfViolation(e);
+    if (taken) return { ok: false as const, errors: formErrors([taken]) };
     throw e;
   });
 }
@@ -100,16 +98,8 @@ function redeemInTransaction(db: Db, ctx: AuditContext, input: RedeemKeyInput, p
   return db.transaction(async (trx) => {
     const key = await lockOpenKey(trx, hashKeyCode(input.key));
     if (!key) return { ok: false as const, errors: formErrors([{ field: 'key', message: KEY_NOT_VALID }]) };
-    const taken = await findTaken(trx, input.username, input.nickname);
-    if (taken.username || taken.nickname) {
-      return {
-        ok: false as const,
-        errors: formErrors([
-          ...(taken.username ? [{ field: 'username', message: 'That username is taken. Choose another one' }] : []),
-          ...(taken.nickname ? [{ field: 'nickname', message: 'That nickname is taken. Choose another one' }] : []),
-        ]),
-      };
-    }
+    const taken = takenErrors(await findTaken(trx, input.username, input.nickname));
+    if (taken.length) return { ok: false as const, errors: formErrors(taken) };
     const userId = await insertUser(trx, { username: input.username, nickname: input.nickname, role: key.role, passwordHash });
     await insertMembership(trx, { userId, subnetId: key.subnetId, cohortId: key.cohortId, privateReference: key.privateReference });
     await markRedeemed(trx, key.id, userId);

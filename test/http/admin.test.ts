@@ -65,6 +65,17 @@ describe('admin builds a subnet', () => {
     expect(res.text).toContain('value="Another ED"');
   });
 
+  it("a staff nickname too close to a member's is refused, with the input kept", async () => {
+    const admin = await signIn(t.app, 'admin');
+    const res = await postForm(admin, '/admin/staff', { username: 'drlookalike', displayName: 'Dr Look', nickname: 'Wi11ow', role: 'clinician', password: 'a long enough passphrase' }, '/admin/staff/new');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('There is a problem');
+    expect(res.text).toContain('That nickname is too close to someone else&#39;s. Choose another.');
+    expect(res.text).toContain('value="Wi11ow"');
+    expect(res.text).toContain('value="drlookalike"');
+    expect(await t.db('users').where({ username: 'drlookalike' }).first()).toBeUndefined();
+  });
+
   it("a room's audience cannot include another subnet's cohort", async () => {
     const admin = await signIn(t.app, 'admin');
     const subnetId = ids.subnet('eating-disorders');

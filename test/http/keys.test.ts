@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { csrfFrom, postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { nicknameSkeleton } from '../../src/auth/nickname-skeleton.js';
+
+// As the page shows it: EJS escapes the apostrophe.
+const TOO_CLOSE = 'That nickname is too close to someone else&#39;s. Choose another.';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -130,11 +134,63 @@ describe('entering with a key', () => {
     }
   });
 
-  it('nicknames are unique whatever their case', async () => {
+  it('a nickname someone already has is taken', async () => {
     const { code } = await issue();
-    const { res } = await redeem({ key: String(code), username: 'copycat', nickname: 'WILLOW', password: 'a long enough passphrase' });
+    const { res } = await redeem({ key: String(code), username: 'copycat', nickname: 'Willow', password: 'a long enough passphrase' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('That nickname is taken');
+  });
+
+  // anna is Willow; the peer moderator is Sam.
+  it.each(['WiIlow', 'Wi11ow', 'Sàm', 'wILLOW', 'WILLOW', 'Wíllow', '5am'])('a nickname too close to someone else\'s, %s, is refused and what was typed is kept', async (nickname) => {
+    const { code } = await issue();
+    const username = `lookalike${Math.random().toString(36).slice(2, 8)}`;
+    const { res } = await redeem({ key: String(code), username, nickname, password: 'a long enough passphrase' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('There is a problem');
+    expect(res.text).toContain(TOO_CLOSE);
+    expect(res.text).toContain(`name="nickname" type="text" value="${nickname}"`);
+    expect(res.text).toContain(`value="${username}"`);
+    expect(await t.db('users').where({ username }).first()).toBeUndefined();
+  });
+
+  it('a genuinely different nickname is accepted and its skeleton stored', async () => {
+    const { code } = await issue();
+    const { res } = await redeem({ key: String(code), username: 'newwilla', nickname: 'Willa', password: 'a long enough passphrase' });
+    expect(res.status).toBe(303);
+    expect((await t.db('users').where({ username: 'newwilla' }).first()).nickname_skeleton).toBe(nicknameSkeleton('Willa'));
+  });
+
+  it('two people taking look-alike nicknames at the same instant: one gets it, the other is told it is too close', async () => {
+    const join = async (code: string | undefined, username: string, nickname: string) => {
+      const agent = request.agent(t.app);
+      const _csrf = await csrfFrom(agent, '/join');
+      return () => agent.post('/join').type('form').send({ _csrf, key: String(code), username, nickname, password: 'a long enough passphrase' });
+    };
+    const sends = [await join((await issue()).code, 'maple1', 'Maple Leaf'), await join((await issue()).code, 'maple2', 'Map1e Leaf')];
+    const results = await Promise.all(sends.map((send) => send()));
+    expect(results.map((r) => r.status).sort()).toEqual([303, 400]);
+    expect(results.find((r) => r.status === 400)?.text).toContain(TOO_CLOSE);
+    expect(Number((await t.db('users').whereIn('username', ['maple1', 'maple2']).count('* as n').first())?.n)).toBe(1);
+  });
+
+  it('the database refuses a look-alike nickname written past the form', async () => {
+    const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
+    const write = t.db('users').insert({ username: 'sidedoor', nickname: 'Wi11ow', nickname_skeleton: nicknameSkeleton('Wi11ow'), role: 'patient', password_hash: hash });
+    await expect(write).rejects.toMatchObject({ code: '23505', constraint: 'users_nickname_skeleton_idx' });
+  });
+
+  it("once a member is erased, a look-alike of their old nickname can be chosen", async () => {
+    const { code } = await issue();
+    expect((await redeem({ key: String(code), username: 'leaving1', nickname: 'Linden', password: 'a long enough passphrase' })).res.status).toBe(303);
+    const before = await redeem({ key: String((await issue()).code), username: 'arriving1', nickname: 'L1nden', password: 'a long enough passphrase' });
+    expect(before.res.text).toContain(TOO_CLOSE);
+    const admin = await signIn(t.app, 'admin');
+    const { id } = await t.db('users').where({ username: 'leaving1' }).first();
+    expect((await postForm(admin, `/admin/accounts/${id}/erase`, {}, '/admin/accounts')).status).toBe(303);
+    expect(await t.db('users').where({ id }).first()).toMatchObject({ status: 'erased', nickname_skeleton: null });
+    const after = await redeem({ key: String((await issue()).code), username: 'arriving2', nickname: 'L1nden', password: 'a long enough passphrase' });
+    expect(after.res.status).toBe(303);
   });
 
   it('a short password and a password over 128 characters are refused before anything is stored', async () => {
