@@ -13,6 +13,8 @@ export interface Profile {
   pages: { connections: number; runs: number; seconds: number };
   chat: { sockets: number; rooms: number; seconds: number; ceilingSteps: number[]; ceilingSeconds: number };
   idleSockets: number;
+  /** Sign-ins posted at once (128-character passwords) while an unrelated page is timed. */
+  signInBurst: number;
   historySamples: number;
   startupRuns: number;
 }
@@ -30,6 +32,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     pages: { connections: 50, runs: 3, seconds: 10 },
     chat: { sockets: 1_000, rooms: 50, seconds: 20, ceilingSteps: [250, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000], ceilingSeconds: 10 },
     idleSockets: 5_000,
+    signInBurst: 200,
     historySamples: 2_000,
     startupRuns: 3,
   },
@@ -45,6 +48,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     pages: { connections: 10, runs: 1, seconds: 2 },
     chat: { sockets: 100, rooms: 10, seconds: 3, ceilingSteps: [100, 200], ceilingSeconds: 2 },
     idleSockets: 200,
+    signInBurst: 50,
     historySamples: 100,
     startupRuns: 1,
   },

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only=pages,chat]`: SHaRON's benchmark suite. Starts its own PostgreSQL
  * under bench/.data/<profile>, generates (once) a realistic data set, then measures pages, chat,
- * memory per socket, history paging and start-up, and writes bench/results/latest.json and
+ * memory per socket, history paging, start-up and a burst of sign-ins, and writes bench/results/latest.json and
  * latest.md with each figure against its target. See docs/benchmarks.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +22,8 @@ import { cpuSecondsOf, freePort, median, must, postgresCpu, postgresCpuSince, ro
 import { measurePage } from './pages.js';
 import { chatLoad, closeAll, connectAll, historyLatency, joinRooms, type LoadResult } from './chat.js';
 import { judge, toMarkdown, type Results } from './report.js';
+import { signInBurst } from './signins.js';
+import { hashPassword } from '../src/auth/passwords.js';
 import { runCommand } from '../src/cli/run-command.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +33,8 @@ const dataDir = path.join(ROOT, 'bench', '.data', profile.name);
 const say = (s: string) => process.stdout.write(`${s}\n`);
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each app process (open it in Chrome DevTools).
 const NODE_TSX = [process.execPath, ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])]] as const;
-// --only=pages,chat,history,memory,startup runs some phases (while working on one); the report needs all.
-const PHASES = ['startup', 'pages', 'chat', 'history', 'memory'];
+// --only=pages,chat,history,memory,startup,signins runs some phases (while working on one); the report needs all.
+const PHASES = ['startup', 'pages', 'chat', 'history', 'memory', 'signins'];
 const only = new Set([...args].find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? PHASES);
 const IDLE_MS = 8 * 60 * 60_000;
 
@@ -42,7 +44,7 @@ interface Context {
   fixtures: Fixtures;
   /** Sessions for these members; cookies in the same order. */
   cookiesFor(userIds: string[]): Promise<string[]>;
-  startApp(): Promise<Started & { base: string }>;
+  startApp(extraEnv?: NodeJS.ProcessEnv): Promise<Started & { base: string }>;
   started: Started[];
 }
 
@@ -86,13 +88,14 @@ async function main(): Promise<void> {
   const ctx: Context = {
     db, pgUrl, started, fixtures: await loadFixtures(db),
     cookiesFor: (ids) => mintSessions(db, ids, { secret, cookieName, idleMs: IDLE_MS }),
-    async startApp() {
+    async startApp(extraEnv = {}) {
       const port = await freePort();
       const env: NodeJS.ProcessEnv = {
         ...process.env, NODE_ENV: 'production', DATABASE_URL: pgUrl, SESSION_SECRET: secret, PORT: String(port), HOST: '127.0.0.1',
         PUBLIC_ORIGIN: `http://127.0.0.1:${port}`, UPLOAD_DIR: uploadDir, LOG_LEVEL: 'warn', SESSION_IDLE_MINUTES: String(IDLE_MS / 60_000),
         // Senders in the ceiling test post many times a minute; the flood limit is not under test.
         CHAT_FLOOD_MESSAGES: '1000', CHAT_FLOOD_SECONDS: '10',
+        ...extraEnv,
       };
       const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], 'src/server.ts'], { env, readyUrl: `http://127.0.0.1:${port}/healthz` });
       started.push(p);
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     if (only.has('pages')) results.pages = await pagesPhase(ctx, { secret, cookieName });
     if (only.has('chat') || only.has('history')) Object.assign(results, await chatPhase(ctx));
     if (only.has('memory')) results.memory = await memoryPhase(ctx);
+    if (only.has('signins')) results.signIns = await signInsPhase(ctx);
   } finally {
     for (const p of started) await stopProcess(p);
     await db('session').whereRaw("sess->>'device' = 'Benchmark client'").delete().catch(() => undefined);
@@ -110,7 +114,7 @@ async function main(): Promise<void> {
     await pg.stop();
   }
 
-  const complete = results.startupSeconds && results.pages && results.chat && results.history && results.memory;
+  const complete = results.startupSeconds && results.pages && results.chat && results.history && results.memory && results.signIns;
   const dir = path.join(ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   if (!complete) {
@@ -256,6 +260,32 @@ async function memoryPhase(ctx: Context): Promise<Results['memory']> {
   const bytesPerSocket = Math.round((after - before) / idle.length);
   say(`  ${round(bytesPerSocket / 1024, 1)} KB per idle socket`);
   return { sockets: idle.length, rssBeforeMiB: round(before / 2 ** 20, 1), rssAfterMiB: round(after / 2 ** 20, 1), bytesPerSocket };
+}
+
+/**
+ * Sign-ins posted at once with 128-character passwords (members given that password for the
+ * phase, then their own back), while an unrelated GET /login is timed one request after another.
+ */
+async function signInsPhase(ctx: Context): Promise<Results['signIns']> {
+  say(`sign-ins: ${profile.signInBurst} at once, 128-character passwords`);
+  const ids = [...new Set(ctx.fixtures.livingRooms.flatMap((r) => r.memberIds))].slice(0, profile.signInBurst);
+  const members = await ctx.db('users').whereIn('id', ids).select<{ id: string; username: string; password_hash: string }[]>('id', 'username', 'password_hash');
+  const password = randomBytes(96).toString('base64url'); // 128 characters
+  await ctx.db('users').whereIn('id', ids).update({ password_hash: await hashPassword(password) });
+  // Behind a TLS proxy, as deployed: the secure session cookie (the login form's CSRF token) is set.
+  const app = await ctx.startApp({ TRUST_PROXY: '1' });
+  try {
+    const r = await signInBurst(app.base, members.map((m) => ({ username: m.username, password })));
+    say(`  ${r.burst} sign-ins answered in ${r.burstMs} ms ${JSON.stringify(r.answers)}; unrelated GET /login p50 ${r.duringLoginMs.p50} ms, p95 ${r.duringLoginMs.p95} ms, p99 ${r.duringLoginMs.p99} ms (idle p95 ${r.idleLoginMs.p95} ms)`);
+    return r;
+  } finally {
+    await stopProcess(app);
+    // The data set stays as generated: the members' own password hashes back, the new sessions gone.
+    for (const hash of new Set(members.map((m) => m.password_hash))) {
+      await ctx.db('users').whereIn('id', members.filter((m) => m.password_hash === hash).map((m) => m.id)).update({ password_hash: hash });
+    }
+    await ctx.db('session').whereRaw("sess -> 'passport' ->> 'user' = ANY(?)", [ids]).delete();
+  }
 }
 
 function sustained(step: LoadResult): boolean {

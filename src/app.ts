@@ -9,6 +9,7 @@ import type { Db } from './db/knex.js';
 import type { Logger } from './log.js';
 import { createSession, enforceAbsoluteLifetime, type SessionParts } from './auth/session.js';
 import { createPassport } from './auth/passport.js';
+import { createPasswordHasher, type PasswordHasher } from './auth/passwords.js';
 import { preloadUserWithSession } from './auth/session-user.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -41,6 +42,7 @@ import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
 import { createSocketServer } from './chat/socket-server.js';
 import { registerChatHandlers } from './chat/chat.socket.js';
+import { limitConnections } from './chat/connection-limits.js';
 import type http from 'node:http';
 import type { Server as SocketServer } from 'socket.io';
 
@@ -60,6 +62,8 @@ export interface App {
   session: SessionParts;
   realtime: Realtime;
   chat: ChatDeps;
+  /** argon2 for requests, bounded per process (its stats are read by tests). */
+  passwords: PasswordHasher;
 }
 
 /** Builds the Express app. It never listens: server.ts and the tests do that. */
@@ -95,7 +99,8 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '32kb' }));
   const session = createSession(config, sessionPool, sessionSecret);
-  const passport = createPassport(db, preloadUserWithSession(session.store, db, sessionPool));
+  const passwords = createPasswordHasher(config.passwordHashing);
+  const passport = createPassport(db, passwords, preloadUserWithSession(session.store, db, sessionPool));
   app.use(session.middleware, enforceAbsoluteLifetime(config.sessionAbsoluteMs), passport.initialize(), passport.session());
   app.use(noStore);
   app.use(sameOrigin(config.publicOrigin ? [config.publicOrigin] : []));
@@ -106,7 +111,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   const realtime = createRealtime();
   const chat: ChatDeps = { db, realtime, config };
   app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime }));
-  app.use(keysRoutes({ db, config }));
+  app.use(keysRoutes({ db, config, passwords }));
   // Each room kind's feature serves its own rooms at /rooms/:id; the building's page is the fallback.
   app.use(chatRoutes(chat));
   app.use(libraryRoutes(mediaDeps), libraryEditorRoutes(mediaDeps, 'staff'), libraryEditorRoutes(mediaDeps, 'admin'));
@@ -118,17 +123,17 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.use(dutyRoutes({ db, realtime }));
   app.use(surveysRoutes({ db }));
   app.use(evaluationRoutes({ db, config }));
-  app.use(accountRoutes({ db, config, realtime }));
-  app.use(twoFactorRoutes({ db }));
+  app.use(accountRoutes({ db, config, realtime, passwords }));
+  app.use(twoFactorRoutes({ db, passwords }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));
   app.use(membersRoutes({ db, realtime }));
   app.use(adminSubnetRoutes({ db }));
-  app.use(adminAccountRoutes({ db, realtime, config }));
+  app.use(adminAccountRoutes({ db, realtime, config, passwords }));
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(db, logger));
-  return { app, session, realtime, chat };
+  return { app, session, realtime, chat, passwords };
 }
 
 /**
@@ -136,8 +141,11 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
  * adapter delivers messages and presence between app processes on one database.
  */
 export function attachRealtime(server: http.Server, built: App, deps: { config: Config; logger: Logger; adapterPool?: pg.Pool; sweepMs?: number }): SocketServer {
-  const io = createSocketServer(server, { config: deps.config, session: built.session.middleware, adapterPool: deps.adapterPool, logger: deps.logger });
+  // The engine reads the session but never keeps it alive: only pages and chat actions are activity.
+  const io = createSocketServer(server, { config: deps.config, session: built.session.readOnly, adapterPool: deps.adapterPool, logger: deps.logger });
   registerChatHandlers(io, { ...built.chat, logger: deps.logger, sessionAbsoluteMs: deps.config.sessionAbsoluteMs, sweepMs: deps.sweepMs });
+  // After the handshake's own middleware, which says whose socket it is.
+  io.use(limitConnections(deps.config.sockets));
   built.realtime.attach(io);
   return io;
 }

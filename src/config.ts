@@ -12,6 +12,8 @@ const EnvSchema = z
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    // Tests only (refused otherwise): an idle timeout of seconds, so a test can watch one pass.
+    SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
     SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
     DEMO_PASSWORD: z.string().min(10).max(128).default('hope-and-recovery'),
     KEY_EXPIRY_DAYS: z.coerce.number().int().min(1).max(90).default(14),
@@ -23,6 +25,10 @@ const EnvSchema = z
     CHAT_MAX_LENGTH: z.coerce.number().int().min(100).max(10_000).default(2000),
     CHAT_FLOOD_MESSAGES: z.coerce.number().int().min(1).max(1000).default(5),
     CHAT_FLOOD_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+    SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(1000).default(10),
+    SOCKETS_PER_PERSON: z.coerce.number().int().min(1).max(1000).default(20),
+    PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
     UPLOAD_DIR: z.string().min(1).optional(),
     UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
     SERVICE_TIMEZONE: z.string().min(1).default('Europe/London').refine((tz) => {
@@ -39,6 +45,9 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
+    if (env.SESSION_IDLE_SECONDS !== undefined && env.NODE_ENV !== 'test') {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_IDLE_SECONDS'], message: 'is for tests only: use SESSION_IDLE_MINUTES' });
+    }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
@@ -68,6 +77,10 @@ export interface Config {
   readonly publicOrigin: string | undefined;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly chat: { readonly maxLength: number; readonly floodMessages: number; readonly floodSeconds: number };
+  /** Open sockets allowed at once, per session and per person, in each app process. */
+  readonly sockets: { readonly perSession: number; readonly perPerson: number };
+  /** argon2 operations running at once in this process, and how many more may wait their turn. */
+  readonly passwordHashing: { readonly concurrency: number; readonly queue: number };
   /** Where uploaded files live (never served directly), and the largest video accepted. */
   readonly uploads: { readonly dir: string; readonly maxVideoBytes: number };
   /** The out-of-hours safety net: the service's clock, its bank holidays, and when alerts escalate. */
@@ -99,7 +112,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: e.DATA_DIR,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     sessionSecret: e.SESSION_SECRET,
-    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionIdleMs: e.SESSION_IDLE_SECONDS !== undefined ? e.SESSION_IDLE_SECONDS * 1000 : e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     demoPassword: e.DEMO_PASSWORD,
     keyExpiryDays: e.KEY_EXPIRY_DAYS,
@@ -114,5 +127,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     uploads: Object.freeze({ dir: e.UPLOAD_DIR ?? `${e.DATA_DIR}/uploads`, maxVideoBytes: e.UPLOAD_MAX_MB * 1024 * 1024 }),
     chat: Object.freeze({ maxLength: e.CHAT_MAX_LENGTH, floodMessages: e.CHAT_FLOOD_MESSAGES, floodSeconds: e.CHAT_FLOOD_SECONDS }),
+    sockets: Object.freeze({ perSession: e.SOCKETS_PER_SESSION, perPerson: e.SOCKETS_PER_PERSON }),
+    passwordHashing: Object.freeze({ concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE }),
   });
 }

@@ -21,6 +21,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow(/TRUST_PROXY/);
   });
 
+  it('the abuse limits have their defaults, and the seconds idle timeout is for tests only', () => {
+    const c = loadConfig({});
+    expect(c.sockets).toEqual({ perSession: 10, perPerson: 20 });
+    expect(c.passwordHashing).toEqual({ concurrency: 2, queue: 32 });
+    expect(loadConfig({ NODE_ENV: 'test', SESSION_IDLE_SECONDS: '3' }).sessionIdleMs).toBe(3000);
+    expect(() => loadConfig({ SESSION_IDLE_SECONDS: '3' })).toThrow(/SESSION_IDLE_SECONDS: is for tests only/);
+    expect(() => loadConfig({ PASSWORD_HASH_CONCURRENCY: '0' })).toThrow(/PASSWORD_HASH_CONCURRENCY/);
+    expect(() => loadConfig({ SOCKETS_PER_SESSION: 'many' })).toThrow(/SOCKETS_PER_SESSION/);
+  });
+
   it('the demo seed refuses NODE_ENV=production and leaves the database untouched', async () => {
     const t = await createTestDatabase();
     try {

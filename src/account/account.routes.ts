@@ -5,7 +5,7 @@ import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../chat/realtime.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
-import { hashPassword, NewPassword, verifyPassword } from '../auth/passwords.js';
+import { NewPassword, type PasswordHasher } from '../auth/passwords.js';
 import { findLoginByUsername, updatePasswordHash } from '../auth/users.repo.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
@@ -25,7 +25,7 @@ const Handle = z.string().regex(/^[0-9a-f]{16}$/);
 export const sessionHandle = (sid: string): string => createHash('sha256').update(sid).digest('hex').slice(0, 16);
 
 /** Your account: change password (re-authenticating), your sessions, your data. */
-export function accountRoutes({ db, config, realtime }: { db: Db; config: Config; realtime: Realtime }): Router {
+export function accountRoutes({ db, config, realtime, passwords }: { db: Db; config: Config; realtime: Realtime; passwords: PasswordHasher }): Router {
   const r = Router();
 
   r.get('/account', requireUser, (_req, res) => res.render('account/index', { title: 'Your account' }));
@@ -37,12 +37,12 @@ export function accountRoutes({ db, config, realtime }: { db: Db; config: Config
     const form = parseForm(ChangePassword, req.body);
     if (!form.ok) return renderPassword(res, 400, form.errors);
     const login = await findLoginByUsername(db, actor.username);
-    if (!(await verifyPassword(login?.passwordHash ?? null, form.data.current))) {
+    if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current))) {
       await recordAudit(db, auditContext(req), { action: 'password.change', outcome: 'failed', reason: 'bad_current_password' });
       return renderPassword(res, 400, formErrors([{ field: 'current', message: 'Your current password is not right' }]));
     }
     if (form.data.password.toLowerCase().includes(actor.username.toLowerCase())) return renderPassword(res, 400, formErrors([{ field: 'password', message: 'Your password must not contain your username' }]));
-    await updatePasswordHash(db, actor.id, await hashPassword(form.data.password));
+    await updatePasswordHash(db, actor.id, await passwords.hash(form.data.password));
     // Every other session ends; this one gets a new id.
     const ended = await endSessions(db, actor.id, { allBut: req.sessionID });
     ended.forEach((sid) => realtime.disconnectSession(sid));

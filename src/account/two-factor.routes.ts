@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
-import { verifyPassword } from '../auth/passwords.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import { findLoginByUsername } from '../auth/users.repo.js';
 import { checkTotp, enableTotp, enrolmentQr, issueRecoveryCodes, newTotpSecret, twoFactorState } from '../auth/two-factor.js';
 import { actorOf, requireUser } from '../http/guards.js';
@@ -26,7 +26,7 @@ export const requireTwoFactorForStaff: RequestHandler = (req, res, next) => {
 };
 
 /** Setting up two-factor sign-in: QR code, confirm with the password and a first code, recovery codes once. */
-export function twoFactorRoutes({ db }: { db: Db }): Router {
+export function twoFactorRoutes({ db, passwords }: { db: Db; passwords: PasswordHasher }): Router {
   const r = Router();
 
   async function renderSetup(req: Request, res: Response, status: number, errors: FormErrors) {
@@ -47,7 +47,7 @@ export function twoFactorRoutes({ db }: { db: Db }): Router {
     if (!form.ok || !secret) return renderSetup(req, res, 400, form.ok ? NO_ERRORS : form.errors);
     const login = await findLoginByUsername(db, actor.username);
     // Re-authenticate before changing two-factor settings (SECURITY.md).
-    if (!(await verifyPassword(login?.passwordHash ?? null, form.data.current))) return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Your password is not right' }]));
+    if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current))) return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Your password is not right' }]));
     const step = await checkTotp(secret, form.data.code, null, new Date());
     if (step === null) return renderSetup(req, res, 400, formErrors([{ field: 'code', message: 'That code is not right. Check the time on your phone and enter the newest code' }]));
     await enableTotp(db, actor.id, secret, step);

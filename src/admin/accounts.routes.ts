@@ -18,6 +18,7 @@ import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { findAccount, listAccounts, subnetIdsOf } from './admin.repo.js';
 import { AccountsQuery, AuditQuery, EmptyBody, StaffBody, StaffSubnetsBody } from './admin.schemas.js';
 import { assignStaffSubnets, createStaff, makePeerModerator } from './admin.service.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 
 const PAGE = 50;
 
@@ -31,7 +32,7 @@ function auditFilter(q: { actor: string; action: string; target: string; from: s
 export const ROLE_LABELS = { admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: 'Patient', carer: 'Carer', professional: 'Professional' } as const;
 
 /** Admin pages for staff accounts, every account's status, and the audit log. */
-export function adminAccountRoutes({ db, realtime, config }: { db: Db; realtime: Realtime; config: Config }): Router {
+export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db; realtime: Realtime; config: Config; passwords: PasswordHasher }): Router {
   const r = Router();
   const staffGuard = adminOnly('manage_staff');
   const loadAccount = async (id: unknown) => (await findAccount(db, idParam(id))) ?? Promise.reject(notFound());
@@ -46,7 +47,7 @@ export function adminAccountRoutes({ db, realtime, config }: { db: Db; realtime:
   r.get('/admin/staff/new', ...staffGuard, (_req, res) => renderNewStaff(res, 200, { role: 'clinician' }, [], NO_ERRORS));
   r.post('/admin/staff', ...staffGuard, async (req, res) => {
     const form = parseForm(StaffBody, req.body);
-    const saved = form.ok ? await createStaff(db, auditContext(req), form.data) : form;
+    const saved = form.ok ? await createStaff(db, passwords, auditContext(req), form.data) : form;
     if (!saved.ok) return renderNewStaff(res, 400, keptValues(req.body, ['username', 'displayName', 'nickname', 'role']), keptList(req.body, 'subnetIds'), saved.errors);
     res.redirect(303, `/admin/staff/${saved.id}?done=created`);
   });

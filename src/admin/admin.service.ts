@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
-import { hashPassword } from '../auth/passwords.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { isSubnetStaffRole } from '../policy/index.js';
@@ -75,10 +75,10 @@ export async function saveRoomFor(db: Db, ctx: AuditContext, subnetId: string, r
 }
 
 /** Creates a staff account and assigns its subnets (clinicians and peer moderators only). */
-export async function createStaff(db: Db, ctx: AuditContext, s: StaffInput): Promise<Saved> {
+export async function createStaff(db: Db, passwords: PasswordHasher, ctx: AuditContext, s: StaffInput): Promise<Saved> {
   const taken = takenErrors(await findTaken(db, s.username, s.nickname));
   if (taken.length) return { ok: false, errors: formErrors(taken) };
-  const passwordHash = await hashPassword(s.password);
+  const passwordHash = await passwords.hash(s.password);
   try {
     const id = await db.transaction(async (trx) => {
       const userId = await insertUser(trx, { username: s.username, nickname: s.nickname, displayName: s.displayName, role: s.role, passwordHash });

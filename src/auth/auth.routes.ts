@@ -8,6 +8,7 @@ import { findSessionUser, type SessionUser } from './users.repo.js';
 import { checkTotp, recordTotpStep, twoFactorState, useRecoveryCode } from './two-factor.js';
 import { isActive } from '../policy/index.js';
 import type { LoginFailure } from './passport.js';
+import { PasswordHashingBusy } from './passwords.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Realtime } from '../chat/realtime.js';
 import { describeDevice } from '../account/device.js';
@@ -60,11 +61,18 @@ export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
       return renderLogin(res, 429, username, formErrors([{ field: 'username', message: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }]));
     }
     passport.authenticate('local', (err: unknown, user: SessionUser | false, failure?: LoginFailure) => {
+      if (err instanceof PasswordHashingBusy) return renderBusy(res, username, err);
       if (err) return next(err);
       if (!user) return onFailure(req, res, username, failure).catch(next);
       onSuccess(req, res, user).catch(next);
     })(req, res, next);
   });
+
+  /** Too many sign-ins at this moment: nothing was checked, so nothing counts against the person. */
+  function renderBusy(res: Response, username: string, busy: PasswordHashingBusy): void {
+    res.set('Retry-After', String(busy.retryAfterSeconds));
+    renderLogin(res, 503, username, formErrors([{ field: 'password', message: 'Many people are signing in at this moment. Wait a few seconds and try again.' }]));
+  }
 
   async function onFailure(req: Request, res: Response, username: string, failure: LoginFailure | undefined): Promise<void> {
     const reason = failure?.reason ?? 'bad_credentials';

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import type { Db } from '../db/knex.js';
 import type { SessionUserPreload } from './session-user.js';
 import { isActive } from '../policy/index.js';
-import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { needsRehash, PasswordHashingBusy, type PasswordHasher } from './passwords.js';
 import { findLoginByUsername, findSessionUser, touchLastSeen, updatePasswordHash, type SessionUser } from './users.repo.js';
 
 declare global {
@@ -25,11 +25,11 @@ export type LoginFailure = { message: string; reason: 'bad_credentials' | 'accou
  * The session holds only the user id; every request reloads the person and their memberships,
  * so a suspension or a cohort change applies at once to sessions already open.
  */
-export function createPassport(db: Db, preload?: SessionUserPreload): PassportStatic {
+export function createPassport(db: Db, passwords: PasswordHasher, preload?: SessionUserPreload): PassportStatic {
   const p = new passport.Passport() as PassportStatic;
   p.use(
     new LocalStrategy({ usernameField: 'username', passwordField: 'password' }, (username, password, done) => {
-      authenticate(db, username, password).then((r) => done(null, r.user ?? false, r.failure), done);
+      authenticate(db, passwords, username, password).then((r) => done(null, r.user ?? false, r.failure), done);
     }),
   );
   p.serializeUser<string>((user, done) => done(null, user.id));
@@ -48,13 +48,19 @@ export function createPassport(db: Db, preload?: SessionUserPreload): PassportSt
   return p;
 }
 
-async function authenticate(db: Db, username: string, password: string): Promise<{ user?: SessionUser; failure?: LoginFailure }> {
+/** @throws PasswordHashingBusy when too many passwords are being checked (nothing was decided). */
+async function authenticate(db: Db, passwords: PasswordHasher, username: string, password: string): Promise<{ user?: SessionUser; failure?: LoginFailure }> {
   const login = await findLoginByUsername(db, username);
-  const ok = await verifyPassword(login?.passwordHash ?? null, password);
+  const ok = await passwords.verify(login?.passwordHash ?? null, password);
   if (!login || !ok) return { failure: { message: 'bad_credentials', reason: 'bad_credentials', userId: login?.id ?? null } };
   if (login.status !== 'active') return { failure: { message: 'account_inactive', reason: 'account_inactive', userId: login.id } };
   if (login.passwordHash && needsRehash(login.passwordHash)) {
-    await updatePasswordHash(db, login.id, await hashPassword(password));
+    // The rehash can wait for a quieter sign-in: a busy hasher does not refuse a right password.
+    const rehashed = await passwords.hash(password).catch((e: unknown) => {
+      if (e instanceof PasswordHashingBusy) return null;
+      throw e;
+    });
+    if (rehashed) await updatePasswordHash(db, login.id, rehashed);
   }
   const user = await findSessionUser(db, login.id);
   return user ? { user } : { failure: { message: 'bad_credentials', reason: 'bad_credentials', userId: null } };

@@ -3,6 +3,8 @@ import session from 'express-session';
 import type { Request, RequestHandler } from 'express';
 import type pg from 'pg';
 import type { Config } from '../config.js';
+import type { Db } from '../db/knex.js';
+import { extendSession } from './sessions.repo.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -21,6 +23,8 @@ declare module 'express-session' {
 
 export interface SessionParts {
   middleware: RequestHandler;
+  /** The same session, read but never written: for Socket.IO's engine (see `readOnlyView`). */
+  readOnly: RequestHandler;
   store: session.Store & { close(): void };
   cookieName: string;
 }
@@ -33,9 +37,9 @@ export interface SessionParts {
 export function createSession(config: Config, pool: pg.Pool, secret: string): SessionParts {
   const PgStore = connectPgSimple(session);
   const store = new PgStore({ pool, tableName: 'session', pruneSessionInterval: 15 * 60 });
-  throttleTouch(store, Math.min(60_000, config.sessionIdleMs / 10));
+  throttleTouch(store, touchResolutionMs(config.sessionIdleMs));
   const cookieName = config.isProduction ? '__Host-sharon' : 'sharon.sid';
-  const middleware = session({
+  const options: session.SessionOptions = {
     name: cookieName,
     store,
     secret,
@@ -45,8 +49,53 @@ export function createSession(config: Config, pool: pg.Pool, secret: string): Se
     unset: 'destroy',
     proxy: config.trustProxy !== false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: config.sessionIdleMs },
-  });
-  return { middleware, store, cookieName };
+  };
+  const middleware = session(options);
+  const readOnly = session({ ...options, store: new ReadOnlyView(store), rolling: false });
+  return { middleware, readOnly, store, cookieName };
+}
+
+/**
+ * How stale a session's expiry may get before a request moves it: a minute, or a tenth of the idle
+ * timeout when that is shorter. The idle timeout is kept to within this.
+ */
+export const touchResolutionMs = (idleMs: number): number => Math.min(60_000, idleMs / 10);
+
+/**
+ * Activity outside a page (a chat action) keeps the session alive: its expiry moves when it has
+ * gone stale by more than the touch resolution, as a page's would, not on every action. Not
+ * awaited by the caller; a failed touch is tried again by the next action.
+ */
+export function keepSessionAlive(db: Db, sid: string, expires: Date, idleMs: number, now = Date.now()): void {
+  if (expires.getTime() < now + idleMs - touchResolutionMs(idleMs)) void extendSession(db, sid, idleMs).catch(() => undefined);
+}
+
+/**
+ * The session store as Socket.IO's engine sees it: it reads the session (the handshake needs the
+ * person) but never writes it. express-session touches an unchanged session at the end of every
+ * request, and long polling makes a request for every packet, so an idle tab on the polling
+ * transport (or one receiving a busy room's messages) kept its session alive while a WebSocket
+ * did not. Idle timeouts must not depend on the transport: only pages and chat actions count as
+ * activity (chat actions touch the session themselves). Without a `touch` method express-session
+ * never touches; with `rolling: false` and nothing changed it neither saves nor sets a cookie;
+ * `set` and `destroy` are no-ops as a second line.
+ */
+class ReadOnlyView extends session.Store {
+  constructor(private readonly inner: session.Store) {
+    super();
+  }
+
+  override get(sid: string, done: (err: unknown, session?: session.SessionData | null) => void): void {
+    this.inner.get(sid, done);
+  }
+
+  override set(_sid: string, _session: session.SessionData, done?: (err?: unknown) => void): void {
+    done?.();
+  }
+
+  override destroy(_sid: string, done?: (err?: unknown) => void): void {
+    done?.();
+  }
 }
 
 /**

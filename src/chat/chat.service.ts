@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
+import { keepSessionAlive } from '../auth/session.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { badgeFor } from '../http/page-locals.js';
 import { HttpError, notFound } from '../http/errors.js';
@@ -134,6 +135,8 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
   const ctx = await loadSendContext(db, { userId: who.userId, roomId: input.roomId, clientId: input.clientId, sid: who.sid });
   const actor = ctx.sender;
   if (!ctx.sessionLive || !actor || !isActive(actor)) throw new SessionEnded();
+  // Sending counts as activity; not awaited, so the send's two round trips stay two.
+  if (who.sid && ctx.sessionExpires) keepSessionAlive(db, who.sid, ctx.sessionExpires, deps.config.sessionIdleMs, now.getTime());
   const room = ctx.room;
   if (!room || room.kind !== 'living_room') throw notFound();
   authorize(decideRoom(actor, 'enter', room, now));

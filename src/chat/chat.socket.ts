@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
 import { findSessionUser, type SessionUser } from '../auth/users.repo.js';
+import { keepSessionAlive } from '../auth/session.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../http/page-locals.js';
 import { decideSubnet, isActive, PolicyDenied } from '../policy/index.js';
@@ -28,9 +29,11 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
     const data = socket.data as SocketData & { createdAt: number };
     const [user, live] = await Promise.all([
       findSessionUser(db, data.userId),
-      db('session').where({ sid: data.sid }).where('expire', '>', db.fn.now()).first('sid'),
+      db('session').where({ sid: data.sid }).where('expire', '>', db.fn.now()).first<{ expire: Date } | undefined>('expire'),
     ]);
-    return user && live && isActive(user) ? user : null;
+    if (!user || !live || !isActive(user)) return null;
+    keepSessionAlive(db, data.sid, live.expire, deps.config.sessionIdleMs); // a chat action is activity
+    return user;
   }
 
   io.use((socket, next) => {

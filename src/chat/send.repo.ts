@@ -17,6 +17,8 @@ import { insertAlert, muteQuery, rulesQuery, SELECT, toMessage, toRule, type Mes
  */
 export interface SendContext {
   sessionLive: boolean;
+  /** When the (live) session expires, to keep it alive: sending is activity. Null without a session id. */
+  sessionExpires: Date | null;
   sender: SessionUser | undefined;
   room: RoomDetail | undefined;
   onDuty: OnDutyRow[];
@@ -32,9 +34,9 @@ const sendContextQuery = preparedQuery<ContextParams>('chat_send_context', (db, 
   const json = (builder: Knex.QueryBuilder) => db.raw('(SELECT row_to_json(x) FROM (?) x)', [builder]);
   const jsonList = (builder: Knex.QueryBuilder) => db.raw(`(SELECT coalesce(json_agg(x), '[]'::json) FROM (?) x)`, [builder]);
   return db.raw(
-    `SELECT ? AS session_live, ? AS sender, ? AS room, ? AS on_duty, ? AS muted_until, ? AS rules, ? AS retry_of`,
+    `SELECT ? AS session_expires, ? AS sender, ? AS room, ? AS on_duty, ? AS muted_until, ? AS rules, ? AS retry_of`,
     [
-      db.raw('(?::text IS NULL OR EXISTS (SELECT 1 FROM session WHERE sid = ?::text AND expire > now()))', [q.sid, q.sid]),
+      db.raw('(SELECT expire FROM session WHERE sid = ?::text AND expire > now())', [q.sid]),
       json(sessionUserQuery(db, q.userId as string, { unread: false })), // a message needs no unread count
       json(roomDetailQuery(db, q.roomId)),
       jsonList(onDutyQuery(db, subnet)),
@@ -47,8 +49,10 @@ const sendContextQuery = preparedQuery<ContextParams>('chat_send_context', (db, 
 
 export async function loadSendContext(db: Db, q: { userId: string; roomId: string; clientId: string; sid?: string }): Promise<SendContext> {
   const [r] = (await sendContextQuery(db, { ...q, sid: q.sid ?? null })) as [Record<string, unknown>];
+  const sessionExpires = r.session_expires ? new Date(r.session_expires as string | Date) : null;
   return {
-    sessionLive: r.session_live === true,
+    sessionLive: q.sid === undefined || sessionExpires !== null,
+    sessionExpires,
     sender: r.sender ? toSessionUser(r.sender as Record<string, unknown>) : undefined,
     room: r.room ? toRoomDetail(r.room as Record<string, unknown>) : undefined,
     onDuty: (r.on_duty as Record<string, unknown>[]).map(toOnDuty),

@@ -12,6 +12,7 @@ import { saveSession } from '../auth/session.js';
 import { MEMBER_ROLES } from '../policy/index.js';
 import { IssueKeyBody, JoinQuery, RedeemKeyBody } from './keys.schemas.js';
 import { formatKeyCode, issueKey, keysPage, redeemKey, revokeKey, type KeysPage } from './keys.service.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 
 export const MEMBER_ROLE_LABELS = { patient: 'Patient', carer: 'Carer', professional: 'Professional (training)' } as const;
 
@@ -19,7 +20,7 @@ const keep = (body: unknown, fields: string[]): Record<string, string> =>
   Object.fromEntries(fields.map((f) => [f, String((body as Record<string, unknown> | undefined)?.[f] ?? '').slice(0, 200)]));
 
 /** Key pages: clinicians issue and revoke; anyone with a key redeems it at /join. */
-export function keysRoutes({ db, config }: { db: Db; config: Config }): Router {
+export function keysRoutes({ db, config, passwords }: { db: Db; config: Config; passwords: PasswordHasher }): Router {
   const r = Router();
   const redeemLimiter = createFailureLimiter(db, 'key_redeem_ip', 20, 3600);
 
@@ -72,7 +73,7 @@ export function keysRoutes({ db, config }: { db: Db; config: Config }): Router {
     }
     const form = parseForm(RedeemKeyBody, req.body);
     if (!form.ok) return renderJoin(res, 400, values, form.errors);
-    const result = await redeemKey(db, auditContext(req), form.data);
+    const result = await redeemKey(db, passwords, auditContext(req), form.data);
     if (!result.ok) {
       if (result.errors.byField.key) await redeemLimiter.recordFailure(ip);
       return renderJoin(res, 400, values, result.errors);

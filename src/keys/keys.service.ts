@@ -4,7 +4,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
-import { hashPassword } from '../auth/passwords.js';
+import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { authorize, decideSubnet } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
@@ -84,8 +84,8 @@ const KEY_NOT_VALID = 'This key cannot be used. It may have expired, been used a
  * Redeems a key: creates the account and its membership, marks the key used and audits, all in
  * one transaction, so a key opens the building exactly once.
  */
-export async function redeemKey(db: Db, ctx: AuditContext, input: RedeemKeyInput): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {
-  const passwordHash = await hashPassword(input.password);
+export async function redeemKey(db: Db, passwords: PasswordHasher, ctx: AuditContext, input: RedeemKeyInput): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {
+  const passwordHash = await passwords.hash(input.password);
   return redeemInTransaction(db, ctx, input, passwordHash).catch((e: unknown) => {
     // Two people choosing the same or look-alike names at the same instant: the unique index decides.
     const taken = takenErrorOfViolation(e);

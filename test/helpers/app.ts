@@ -24,6 +24,8 @@ export interface TestApp {
   listen(opts?: { adapter?: boolean }): Promise<string>;
   io(): SocketServer | undefined;
   realtime: App['realtime'];
+  /** The app's bounded argon2 (its stats show what ran). */
+  passwords: App['passwords'];
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     config,
     io: () => io,
     realtime: built.realtime,
+    passwords: built.passwords,
     async listen(opts = {}) {
       server = http.createServer(app);
       adapterPool = opts.adapter ? createSessionPool(database.url) : undefined;
