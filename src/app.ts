@@ -53,6 +53,8 @@ export interface AppDeps {
   db: Db;
   /** A pg pool for the session store. */
   sessionPool: pg.Pool;
+  /** A one-connection pool with short limits for /healthz. */
+  healthPool: pg.Pool;
   sessionSecret: string;
   logger: Logger;
 }
@@ -67,7 +69,7 @@ export interface App {
 }
 
 /** Builds the Express app. It never listens: server.ts and the tests do that. */
-export function createApp({ config, db, sessionPool, sessionSecret, logger }: AppDeps): App {
+export function createApp({ config, db, sessionPool, healthPool, sessionSecret, logger }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -94,7 +96,7 @@ export function createApp({ config, db, sessionPool, sessionSecret, logger }: Ap
   app.get('/nhsuk/nhsuk-frontend.min.js', (_req, res) => res.sendFile(path.join(nhsuk, 'nhsuk-frontend.min.js'), staticOpts));
   app.use('/public', express.static(path.join(ROOT, 'public'), staticOpts));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(nhsuk, 'assets', 'images', 'favicon.ico'), staticOpts));
-  app.use(healthRoutes({ db }));
+  app.use(healthRoutes({ pool: healthPool }));
 
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '32kb' }));

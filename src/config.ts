@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENGLAND_BANK_HOLIDAYS } from './safety/service-hours.js';
+import type { DbTimeouts } from './db/connection.js';
 
 /** Environment variables SHaRON reads. This is the only module that touches process.env. */
 const EnvSchema = z
@@ -43,6 +44,10 @@ const EnvSchema = z
     ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
     ERASURE_CONTENT: z.enum(['keep', 'remove']).default('keep'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+    DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+    SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.SESSION_IDLE_SECONDS !== undefined && env.NODE_ENV !== 'test') {
@@ -87,6 +92,14 @@ export interface Config {
   /** On erasure, keep what the member wrote (shown as "Former member") or remove it. */
   readonly erasureContent: 'keep' | 'remove';
   readonly safety: { readonly timeZone: string; readonly bankHolidays: readonly string[]; readonly escalationMs: number };
+  /**
+   * How long request work waits for PostgreSQL before answering "unavailable": connecting,
+   * a free connection, a statement (PostgreSQL's statement_timeout) and its answer (one second
+   * more, for a stalled network path that PostgreSQL never sees).
+   */
+  readonly database: DbTimeouts;
+  /** On SIGTERM/SIGINT, how long in-flight requests get to finish. */
+  readonly shutdownGraceMs: number;
 }
 
 /** A configuration error with one readable line per bad variable. */
@@ -125,6 +138,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       bankHolidays: Object.freeze(e.BANK_HOLIDAYS ? e.BANK_HOLIDAYS.split(',') : [...ENGLAND_BANK_HOLIDAYS]),
       escalationMs: e.ALERT_ESCALATION_MINUTES * 60_000,
     }),
+    database: Object.freeze({ connectMs: e.DB_CONNECT_TIMEOUT_MS, acquireMs: e.DB_ACQUIRE_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS, readMs: e.DB_STATEMENT_TIMEOUT_MS + 1_000 }),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1_000,
     uploads: Object.freeze({ dir: e.UPLOAD_DIR ?? `${e.DATA_DIR}/uploads`, maxVideoBytes: e.UPLOAD_MAX_MB * 1024 * 1024 }),
     chat: Object.freeze({ maxLength: e.CHAT_MAX_LENGTH, floodMessages: e.CHAT_FLOOD_MESSAGES, floodSeconds: e.CHAT_FLOOD_SECONDS }),
     sockets: Object.freeze({ perSession: e.SOCKETS_PER_SESSION, perPerson: e.SOCKETS_PER_PERSON }),

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { createSessionPool, openDatabase, sessionSecretFor } from './db/open.js';
+import { createAdapterPool, createHealthPool, createSessionPool, openDatabase, sessionSecretFor } from './db/open.js';
+import { isDatabaseUnavailable } from './db/connection.js';
 import { attachRealtime, createApp } from './app.js';
 import { DEMO_TOTP_SECRET, seedDemoIfEmpty } from '../seeds/demo.js';
 import { startEscalationJob } from './safety/escalation.js';
@@ -11,18 +12,26 @@ import { startRetentionJob } from './admin/data-rights.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config, logger);
+  // The backstop for "a process never exits because PostgreSQL blinked": a database error that
+  // escaped every handler is logged and the process carries on; anything else is a bug, and ends it.
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) return logger.warn('database unavailable (unhandled)', { code: String((reason as { code?: unknown }).code ?? 'none') });
+    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.name : 'unknown', detail: reason instanceof Error ? reason.message.slice(0, 200) : undefined });
+    process.exit(1);
+  });
+  const database = await openDatabase(config, logger, { superviseEmbedded: true });
   if (!config.isProduction && (await seedDemoIfEmpty(database.db, config.demoPassword, config.uploads.dir))) {
     logger.info('demo data created', { accounts: 'admin, clinician, peermod, anna, bella, carer' });
   }
-  const sessionPool = createSessionPool(database.url);
-  const built = createApp({ config, db: database.db, sessionPool, sessionSecret: await sessionSecretFor(config), logger });
+  const sessionPool = createSessionPool(database.url, logger, config.database);
+  const healthPool = createHealthPool(database.url, logger);
+  const built = createApp({ config, db: database.db, sessionPool, healthPool, sessionSecret: await sessionSecretFor(config), logger });
   const { app, session } = built;
   const server = http.createServer(app);
   // The Postgres adapter links every app process on this database (scale-out needs nothing more).
-  const adapterPool = createSessionPool(database.url);
+  const adapterPool = createAdapterPool(database.url, logger, config.database);
   const io = attachRealtime(server, built, { config, logger, adapterPool });
-  const stopRetention = startRetentionJob(database.db, (e) => logger.error('retention job failed', { error: e instanceof Error ? e.message : 'unknown' }));
+  const stopRetention = startRetentionJob(database.maintenance, (e) => logger.error('retention job failed', { error: e instanceof Error ? e.message : 'unknown' }));
   const stopEscalation = startEscalationJob(database.db, built.realtime, config.safety.escalationMs, (e) => logger.error('alert escalation failed', { error: e instanceof Error ? e.message : 'unknown' }));
   server.listen(config.port, config.host, () => {
     logger.info('SHaRON is listening', { url: `http://localhost:${config.port}`, database: database.embedded ? 'embedded' : 'DATABASE_URL' });
@@ -31,24 +40,39 @@ async function main(): Promise<void> {
     }
   });
 
+  /**
+   * SIGTERM/SIGINT: stop accepting, close every socket so that its browser reconnects (to another
+   * process behind a load balancer), let in-flight requests finish for up to SHUTDOWN_GRACE_SECONDS,
+   * close every pool, stop the embedded PostgreSQL, and exit 0 with one line. A second signal
+   * exits at once. (A Ctrl-C in a terminal also reaches the embedded PostgreSQL, which may stop
+   * first: the pools' error listeners and the embedded server's stop() allow for that.)
+   */
   let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn('stopped at once by a second signal', { signal });
+      process.exit(1);
+    }
     stopping = true;
-    logger.info('shutting down', { signal });
+    database.expectStop();
+    const started = Date.now();
     stopEscalation();
     stopRetention();
-    const force = setTimeout(() => server.closeAllConnections(), 5000).unref();
-    // io.close() disconnects every socket and closes the HTTP server.
-    await new Promise<void>((resolve) => {
-      void io.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs).unref();
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting', { signal });
+      process.exit(1);
+    }, config.shutdownGraceMs + 15_000).unref();
+    // io.close() closes the sockets without a disconnect packet, so clients see "transport close"
+    // and reconnect by themselves; then it closes the HTTP server, which waits for in-flight requests.
+    const closed = io.close();
+    server.closeIdleConnections();
+    await closed;
     clearTimeout(force);
     session.store.close();
-    await Promise.all([sessionPool.end(), adapterPool.end()]);
+    await Promise.allSettled([sessionPool.end(), adapterPool.end(), healthPool.end()]);
     await database.close();
-    logger.info('stopped');
+    logger.info('SHaRON stopped', { signal, ms: Date.now() - started });
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -59,7 +83,7 @@ main().catch((e: unknown) => {
   if (e instanceof ConfigError) {
     process.stderr.write(`${e.message}\n`);
   } else {
-    process.stderr.write(`SHaRON could not start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`SHaRON could not start: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}\n`);
   }
   process.exit(1);
 });

@@ -28,6 +28,8 @@ const ERRORS = {
   forbidden: 'You cannot do that here.',
   unauthenticated: 'You have been signed out. Sign in again to carry on.',
   invalid: 'That message could not be sent.',
+  read_only: 'This room is read-only while no staff are on duty. You can still read it.',
+  unavailable: 'SHaRON cannot save messages just now. Your message is kept here and will be sent when SHaRON can save it again.',
   internal: 'Something went wrong. Try again.',
   timeout: 'No answer from SHaRON. Check your connection; your message will be sent again when you reconnect.',
 };
@@ -138,15 +140,32 @@ function showPresence(p) {
   document.getElementById('crisis').hidden = p.staffOnline;
 }
 
+// While the database cannot save (a restart, a failover), a message waits here and is sent again
+// with the same client id (never a duplicate): after 2 s, then doubling up to 30 s.
+function retryLater(clientId) {
+  const item = pending.get(clientId);
+  if (!item || item.timer) return;
+  item.delay = Math.min(30000, (item.delay || 1000) * 2);
+  item.timer = setTimeout(() => { item.timer = undefined; if (socket.connected) send(clientId); }, item.delay);
+}
+
 function send(clientId) {
   const item = pending.get(clientId);
   if (!item) return;
+  window.clearTimeout(item.timer);
+  item.timer = undefined;
   setStatus(item.li, 'Sending…');
   item.li.querySelector('[data-field="actions"]').replaceChildren();
   socket.timeout(10000).emit('message:send', { roomId, clientId, body: item.body }, (err, reply) => {
     if (err || !reply.ok) {
       const code = err ? 'timeout' : reply.error;
       if (code === 'timeout' && !socket.connected) return setStatus(item.li, 'Waiting to reconnect…');
+      if (code === 'unavailable' || code === 'timeout') {
+        setStatus(item.li, 'Kept here, not sent yet');
+        status.textContent = ERRORS[code];
+        retryLater(clientId);
+        return;
+      }
       setStatus(item.li, 'Not sent');
       status.textContent = ERRORS[code] || ERRORS.internal;
       item.li.querySelector('[data-field="actions"]').append(actionButton('Try again', 'to send this message', () => send(clientId)));
@@ -194,14 +213,21 @@ older?.addEventListener('click', (event) => {
   });
 });
 
-socket.on('connect', () => {
+// Joining (again) fetches whatever arrived since the last message seen: after a reconnect, and when
+// the server says live delivery from other servers was interrupted (room:resync).
+function join(attempt = 0) {
   socket.timeout(10000).emit('room:join', { roomId, ...(lastSeenId ? { afterId: lastSeenId } : {}) }, (err, reply) => {
-    if (err || !reply.ok) return void (status.textContent = ERRORS[reply?.error] || 'Could not join the room live. The page still works: refresh to see new messages.');
+    if (err || !reply.ok) {
+      if ((err || reply.error === 'unavailable') && socket.connected) setTimeout(() => join(attempt + 1), Math.min(30000, 2000 * 2 ** attempt));
+      return void (status.textContent = ERRORS[reply?.error] || 'Could not join the room live. The page still works: refresh to see new messages.');
+    }
     for (const m of reply.data.messages) appendMessage(m);
     showPresence(reply.data.presence);
     for (const clientId of pending.keys()) send(clientId); // retries keep their client id: never a duplicate
   });
-});
+}
+socket.on('connect', () => join());
+socket.on('room:resync', () => join());
 socket.on('disconnect', (reason) => {
   status.textContent = 'Connection lost. Reconnecting…';
   if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000);

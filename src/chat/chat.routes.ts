@@ -14,6 +14,7 @@ import { findLivingRoomPage, type LivingRoomPage } from './history.repo.js';
 import { coverOf } from '../safety/duty.service.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
+import { isDatabaseUnavailable } from '../db/connection.js';
 
 const RoomQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
@@ -23,7 +24,8 @@ const RoomQuery = z.strictObject({
   reported: z.literal('1').optional(),
 });
 
-const REFUSALS: Record<ChatRefusal['code'] | 'read_only', string> = {
+const REFUSALS: Record<ChatRefusal['code'] | 'read_only' | 'unavailable', string> = {
+  unavailable: 'SHaRON cannot save messages just now. Your message has not been sent: it is still below. Try again in a minute',
   empty: 'Write a message before you send it',
   too_long: 'Your message is too long. Make it shorter and send it again',
   rate_limited: 'You are sending messages very quickly. Wait a few seconds and send it again',
@@ -80,6 +82,12 @@ export function chatRoutes(deps: ChatDeps): Router {
       res.redirect(303, `/rooms/${room.id}?${flag}#latest`);
     } catch (e) {
       if (e instanceof SessionEnded) return res.redirect(303, '/login');
+      // The database cannot write (a restart or a failover): the room is shown again with what was
+      // typed, if it can still be read; otherwise the error handler's 503 page.
+      if (isDatabaseUnavailable(e)) {
+        res.set('Retry-After', '30');
+        return renderRoom(req, res, room, 503, { body, errors: formErrors([{ field: 'body', message: REFUSALS.unavailable }]) });
+      }
       if (!(e instanceof ChatRefusal) && !(e instanceof PolicyDenied && (e.reason === 'muted' || e.reason === 'read_only_now'))) throw e;
       const code = e instanceof ChatRefusal ? e.code : e.reason === 'muted' ? 'muted' : 'read_only';
       if (e instanceof ChatRefusal && e.retryAfter) res.set('Retry-After', String(e.retryAfter));

@@ -15,6 +15,7 @@ import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
+import { isDatabaseUnavailable } from '../db/connection.js';
 
 export interface ChatDeps {
   db: Db;
@@ -251,5 +252,8 @@ export function errorCode(e: unknown): string {
   if (e instanceof ChatRefusal) return e.code;
   if (e instanceof HttpError) return e.code;
   if (e instanceof PolicyDenied) return e.hide ? 'not_found' : e.reason === 'muted' ? 'muted' : e.reason === 'read_only_now' ? 'read_only' : 'forbidden';
+  // PostgreSQL down, restarting, read-only (a failover) or too slow: the client keeps the message
+  // and sends it again with the same client id.
+  if (isDatabaseUnavailable(e)) return 'unavailable';
   return 'internal';
 }

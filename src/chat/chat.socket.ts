@@ -11,6 +11,7 @@ import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMess
 import { ChatRefusal, SessionEnded, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
 import { sessionOf } from './socket-server.js';
 import { socketRooms, type SocketData } from './realtime.js';
+import { isDatabaseUnavailable } from '../db/connection.js';
 
 const EVENT_CAP = 100;
 const EVENT_WINDOW_MS = 10_000;
@@ -49,7 +50,8 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
         void socket.join([socketRooms.user(user.id), socketRooms.session(s.sid), ...staffOf.map(socketRooms.staff), ...duty.map(socketRooms.duty)]);
         next();
       })
-      .catch(next);
+      // The client sees a code, never the database's words; it retries by itself.
+      .catch((e: unknown) => next(new Error(isDatabaseUnavailable(e) ? 'unavailable' : 'internal')));
   });
 
   // Idle and absolute timeouts for open sockets: a socket whose session has ended (idle expiry,

@@ -6,6 +6,7 @@ import { Adapter, MessageType, type BroadcastOptions } from 'socket.io-adapter';
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import { watchListenConnection, type ListenConnection } from './listen-connection.js';
 
 interface SessionRequest extends http.IncomingMessage {
   session?: { passport?: { user?: string }; createdAt?: number };
@@ -52,9 +53,26 @@ export function createSocketServer(httpServer: http.Server, opts: { config: Conf
     res.end(JSON.stringify({ error: 'unauthenticated' }));
   });
   if (opts.adapterPool) {
-    io.adapter(localFirst(createAdapter(opts.adapterPool, { errorHandler: (e) => opts.logger.error('socket adapter error', { error: e.message }) })));
+    const listen = watchListenConnection(opts.adapterPool, opts.logger);
+    // Clients of this process missed other processes' messages while LISTEN was down: they
+    // catch up from the database (by the last id they saw), as after a reconnect.
+    listen.onResume(() => io.local.emit('room:resync'));
+    io.adapter(localFirst(createAdapter(listen.pool, { errorHandler: throttledLog(opts.logger, 'socket adapter error') }), listen));
   }
   return io;
+}
+
+/** Logs an error at most every 10 s with how many were left out (a database outage fails every publish). */
+function throttledLog(logger: Logger, msg: string): (e: Error) => void {
+  let last = 0;
+  let suppressed = 0;
+  return (e) => {
+    const now = Date.now();
+    if (now - last < 10_000) return void (suppressed += 1);
+    logger.warn(msg, { code: (e as { code?: string }).code ?? 'none', suppressed });
+    last = now;
+    suppressed = 0;
+  };
 }
 
 type AdapterFactory = ReturnType<typeof createAdapter>;
@@ -70,14 +88,17 @@ type ClusterInternals = { nodesMap: Map<string, number>; publish(message: { type
  */
 const HEARD_EVERY_PEER_MS = 20_000;
 
-function localFirst(factory: AdapterFactory): AdapterFactory {
+function localFirst(factory: AdapterFactory, listen: ListenConnection): AdapterFactory {
   return function (nsp: unknown) {
     const adapter = factory(nsp);
     const born = Date.now();
+    // Alone only if LISTEN has been up long enough to have heard any peer's heartbeat: while it is
+    // down (or just back) peers may exist that this process cannot hear.
+    const alone = (cluster: ClusterInternals) => cluster.nodesMap.size === 0 && listen.isUp() && Date.now() - Math.max(born, listen.upSince()) > HEARD_EVERY_PEER_MS;
     adapter.broadcast = async (packet: unknown, opts: BroadcastOptions) => {
       Adapter.prototype.broadcast.call(adapter, packet, opts);
       const cluster = adapter as unknown as ClusterInternals;
-      if (opts.flags?.local || (cluster.nodesMap.size === 0 && Date.now() - born > HEARD_EVERY_PEER_MS)) return;
+      if (opts.flags?.local || alone(cluster)) return;
       cluster.publish({ type: MessageType.BROADCAST, data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags } } });
     };
     return adapter;

@@ -19,6 +19,8 @@ export interface EmbeddedDatabase {
    */
   kill(mode: 'fast' | 'immediate'): Promise<void>;
   start(): Promise<void>;
+  /** The app is shutting down: a stop from now on is expected (a Ctrl-C reaches PostgreSQL too). */
+  expectStop(): void;
 }
 
 const EXIT_HOOK_EVENTS: string[] = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
@@ -55,6 +57,12 @@ interface Options {
   /** Delete everything on stop (tests). */
   persistent?: boolean;
   onLog?: (line: string) => void;
+  /**
+   * Start the server again when it stops by itself (a crash, a `kill`, the OOM killer), after
+   * `delayMs` and then with backoff, as a service manager would restart a real one. `npm start`
+   * uses this; tests that stop the server on purpose do not.
+   */
+  restart?: { delayMs: number; onEvent: (event: 'stopped' | 'restarted' | 'restart_failed') => void };
 }
 
 /**
@@ -104,13 +112,42 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
     if (running()) child()?.kill('SIGINT');
   };
   process.on('exit', stopOnExit);
+  let stopping = false;
+  const superviseRestarts = (restart: NonNullable<Options['restart']>) => {
+    const again = (attempt: number) => {
+      setTimeout(() => {
+        if (stopping || running()) return;
+        server.start().then(
+          () => {
+            restart.onEvent('restarted');
+            watch();
+          },
+          () => {
+            restart.onEvent('restart_failed');
+            again(attempt + 1);
+          },
+        );
+      }, Math.min(60_000, restart.delayMs * 2 ** attempt)).unref();
+    };
+    const watch = () => child()?.once('exit', () => {
+      if (stopping) return;
+      restart.onEvent('stopped');
+      again(0);
+    });
+    watch();
+  };
+  if (opts.restart) superviseRestarts(opts.restart);
   return {
     url,
     stop: async () => {
+      stopping = true;
       process.removeListener('exit', stopOnExit);
       if (running()) await server.stop();
     },
     kill,
+    expectStop: () => {
+      stopping = true;
+    },
     start: async () => {
       if (!running()) await server.start();
     },

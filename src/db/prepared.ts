@@ -11,14 +11,17 @@ type Slot = { param: string } | { value: unknown };
  */
 const pools = new WeakMap<object, pg.Pool>();
 
-type KnexClient = { config: { connection: { connectionString: string } }; destroy(cb?: unknown): Promise<void> };
+type KnexClient = { config: { connection: pg.ClientConfig }; destroy(cb?: unknown): Promise<void> };
 
 function poolFor(db: Db): pg.Pool {
   const client = db.client as KnexClient;
   let pool = pools.get(client);
   if (!pool) {
-    const created = new pg.Pool({ connectionString: client.config.connection.connectionString, max: 6, application_name: 'sharon-prepared', options: '-c plan_cache_mode=force_generic_plan -c random_page_cost=1.1' });
-    created.on('error', () => undefined); // an idle connection's error; the next query reconnects
+    // The same settings (and so the same timeouts) as the knex pool's connections.
+    const created = new pg.Pool({ ...client.config.connection, max: 6, application_name: 'sharon-prepared', options: '-c plan_cache_mode=force_generic_plan -c random_page_cost=1.1' });
+    // An idle connection's error (PostgreSQL restarted, the connection was reaped): pg-pool has
+    // already dropped it and the next query reconnects. Without a listener it would end the process.
+    created.on('error', () => undefined);
     pools.set(client, created);
     // db.destroy() ends this pool too.
     const destroy = client.destroy.bind(client);

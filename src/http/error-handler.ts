@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { PolicyDenied } from '../policy/index.js';
 import { recordAudit, auditContext } from '../audit/audit.service.js';
 import { HttpError } from './errors.js';
+import { isDatabaseUnavailable } from '../db/connection.js';
 
 const TITLES: Record<number, string> = {
   400: 'There is a problem with the request',
@@ -21,8 +22,6 @@ interface Classified {
   code: string;
 }
 
-const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '08006', '08001', '08003', 'ETIMEDOUT']);
-
 /** Maps anything thrown to a status and a stable code. */
 function classify(err: unknown): Classified {
   if (err instanceof PolicyDenied) return err.hide ? { status: 404, code: 'not_found' } : { status: 403, code: 'forbidden' };
@@ -31,8 +30,7 @@ function classify(err: unknown): Classified {
   if (e.type === 'entity.too.large') return { status: 413, code: 'payload_too_large' };
   if (e.type === 'entity.parse.failed' || e.type === 'parameters.too.many') return { status: 400, code: 'bad_request' };
   if (e.code === 'EBADCSRFTOKEN' || e.message === 'invalid csrf token') return { status: 403, code: 'csrf' };
-  if (e.code && DB_DOWN.has(e.code)) return { status: 503, code: 'unavailable' };
-  if (e.message?.includes('Knex: Timeout acquiring a connection')) return { status: 503, code: 'unavailable' };
+  if (isDatabaseUnavailable(err)) return { status: 503, code: 'unavailable' };
   if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, code: 'bad_request' };
   return { status: 500, code: 'internal' };
 }
@@ -46,7 +44,8 @@ export function errorHandler(db: Db, logger: Logger): ErrorRequestHandler {
     const { status, code } = classify(err);
     const requestId = String(res.locals.requestId ?? '');
     if (err instanceof PolicyDenied) await auditDenial(db, req, err).catch(() => undefined);
-    if (status >= 500) logger.error('request failed', { requestId, status, code, path: req.path, error: err instanceof Error ? err.name : 'unknown', detail: err instanceof Error ? err.message.slice(0, 200) : undefined });
+    if (status === 503) logger.warn('request refused: database unavailable', { requestId, path: req.path, reason: reasonOf(err) });
+    else if (status >= 500) logger.error('request failed', { requestId, status, code, path: req.path, error: err instanceof Error ? err.name : 'unknown', detail: err instanceof Error ? err.message.slice(0, 200) : undefined });
     else logger.info('request refused', { requestId, status, code, path: req.path, actor: req.user?.id });
     if (res.headersSent) return;
     if (status === 503) res.set('Retry-After', '30');
@@ -57,6 +56,12 @@ export function errorHandler(db: Db, logger: Logger): ErrorRequestHandler {
       res.type('html').send(renderErr ? `<!doctype html><title>${TITLES[status] ?? 'Error'}</title><p>${TITLES[status] ?? 'Error'}</p>` : html);
     });
   };
+}
+
+/** A database error's code (a SQLSTATE or a socket error) for the log, never its text. */
+function reasonOf(err: unknown): string {
+  const e = (err ?? {}) as { code?: unknown; name?: unknown };
+  return typeof e.code === 'string' ? e.code : typeof e.name === 'string' ? e.name : 'unknown';
 }
 
 async function auditDenial(db: Db, req: Request, err: PolicyDenied): Promise<void> {

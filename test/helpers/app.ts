@@ -6,7 +6,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { attachRealtime, createApp, type App } from '../../src/app.js';
 import type { Server as SocketServer } from 'socket.io';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createSessionPool } from '../../src/db/open.js';
+import { createAdapterPool, createHealthPool, createSessionPool } from '../../src/db/open.js';
 import { createLogger } from '../../src/log.js';
 import type { Db } from '../../src/db/knex.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -33,13 +33,14 @@ export interface TestApp {
 export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
   const database = shared ?? (await createTestDatabase());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, UPLOAD_DIR: inject('uploadDir'), ...env });
-  const sessionPool = createSessionPool(database.url);
   const logger = createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent');
-  const built = createApp({ config, db: database.db, sessionPool, sessionSecret: 'test-secret-test-secret-test-secret', logger });
+  const sessionPool = createSessionPool(database.url, logger, config.database);
+  const healthPool = createHealthPool(database.url, logger);
+  const built = createApp({ config, db: database.db, sessionPool, healthPool, sessionSecret: 'test-secret-test-secret-test-secret', logger });
   const { app, session } = built;
   let server: http.Server | undefined;
   let io: SocketServer | undefined;
-  let adapterPool: ReturnType<typeof createSessionPool> | undefined;
+  let adapterPool: ReturnType<typeof createAdapterPool> | undefined;
   return {
     app,
     db: database.db,
@@ -50,7 +51,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     passwords: built.passwords,
     async listen(opts = {}) {
       server = http.createServer(app);
-      adapterPool = opts.adapter ? createSessionPool(database.url) : undefined;
+      adapterPool = opts.adapter ? createAdapterPool(database.url, logger, config.database) : undefined;
       io = attachRealtime(server, built, { config, logger, adapterPool, sweepMs: 300 });
       await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -62,8 +63,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
         await new Promise((resolve) => server?.close(resolve));
       }
       session.store.close();
-      await sessionPool.end();
-      await adapterPool?.end();
+      await Promise.all([sessionPool.end(), healthPool.end(), adapterPool?.end()]);
       if (!shared) await database.drop();
     },
   };

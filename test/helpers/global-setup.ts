@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createDb } from '../../src/db/knex.js';
+import { MAINTENANCE_TIMEOUTS } from '../../src/db/connection.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { seedDemo } from '../../seeds/demo.js';
 import { DEMO_PASSWORD, TEMPLATE_DB } from './constants.js';
@@ -32,12 +33,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await rm(dir, { recursive: true, force: true });
     };
   }
-  const admin = createDb(adminUrl, 1);
+  const admin = createDb(adminUrl, 1, MAINTENANCE_TIMEOUTS);
   await admin.raw(`DROP DATABASE IF EXISTS ${TEMPLATE_DB}`);
   await admin.raw(`CREATE DATABASE ${TEMPLATE_DB}`);
   await admin.destroy();
   const uploadDir = await mkdtemp(path.join(os.tmpdir(), 'sharon-uploads-'));
-  const template = createDb(withDatabase(adminUrl, TEMPLATE_DB), 2);
+  const template = createDb(withDatabase(adminUrl, TEMPLATE_DB), 2, MAINTENANCE_TIMEOUTS);
   await migrateLatest(template);
   await seedDemo(template, DEMO_PASSWORD, 'test', uploadDir);
   await template.destroy();

@@ -164,12 +164,13 @@ describe('fail closed', () => {
   it('when the database does not answer, /healthz and pages answer 503 and nobody gets in', async () => {
     const { createApp } = await import('../../src/app.js');
     const { createDb } = await import('../../src/db/knex.js');
-    const { createSessionPool } = await import('../../src/db/open.js');
+    const { createHealthPool, createSessionPool } = await import('../../src/db/open.js');
     const { createLogger } = await import('../../src/log.js');
     const deadUrl = 'postgres://nobody:nothing@127.0.0.1:1/none';
     const db = createDb(deadUrl, 1);
     const sessionPool = createSessionPool(deadUrl);
-    const { app, session } = createApp({ config: t.config, db, sessionPool, sessionSecret: 'x'.repeat(40), logger: createLogger('silent') });
+    const healthPool = createHealthPool(deadUrl);
+    const { app, session } = createApp({ config: t.config, db, sessionPool, healthPool, sessionSecret: 'x'.repeat(40), logger: createLogger('silent') });
     try {
       expect((await request(app).get('/healthz')).status).toBe(503);
       // A signed-in person's cookie makes the store look the session up: that failure is a 503.
@@ -181,7 +182,7 @@ describe('fail closed', () => {
       expect(page.text).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+/);
     } finally {
       session.store.close();
-      await sessionPool.end();
+      await Promise.all([sessionPool.end(), healthPool.end()]);
       await db.destroy();
     }
   });
