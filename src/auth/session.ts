@@ -36,7 +36,9 @@ export interface SessionParts {
  */
 export function createSession(config: Config, pool: pg.Pool, secret: string): SessionParts {
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({ pool, tableName: 'session', pruneSessionInterval: 15 * 60 });
+  // Its only error log is a failed prune (the database away): the next prune, 15 minutes on,
+  // tries again. The default, console.error, would put a stack trace outside the JSON log.
+  const store = new PgStore({ pool, tableName: 'session', pruneSessionInterval: 15 * 60, errorLog: () => undefined });
   throttleTouch(store, touchResolutionMs(config.sessionIdleMs));
   const cookieName = config.isProduction ? '__Host-sharon' : 'sharon.sid';
   const options: session.SessionOptions = {
