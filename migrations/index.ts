@@ -29,6 +29,7 @@ import * as messageFloodIndex from './20261121002700_message_flood_index.js';
 import * as ownPendingIndex from './20261121002800_own_pending_index.js';
 import * as nicknameSkeleton from './20261121002900_nickname_skeleton.js';
 import * as nicknameSkeletonBackfill from './20261121003000_nickname_skeleton_backfill.js';
+import * as crisisContactsAfterDefaults from './20261121006100_crisis_contacts_after_defaults.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -64,6 +65,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121002800_own_pending_index', ownPendingIndex],
   ['20261121002900_nickname_skeleton', nicknameSkeleton],
   ['20261121003000_nickname_skeleton_backfill', nicknameSkeletonBackfill],
+  ['20261121006100_crisis_contacts_after_defaults', crisisContactsAfterDefaults],
 ];
 
 /** A knex MigrationSource over the list above. */

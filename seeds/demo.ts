@@ -16,7 +16,9 @@ import type { Role, RoomKind } from '../src/policy/index.js';
 /** The demo staff's TOTP key (README): add it to an authenticator app to sign in as admin, clinician or peermod. */
 export const DEMO_TOTP_SECRET = 'SHARONDEMOSTAFFTWOFACTORKEYABCDE';
 
-const UK_CRISIS = 'If you need help now: call NHS 111 and choose option 2 for mental health crisis support. Call Samaritans free on 116 123, any time. In an emergency, call 999.';
+// A service's own crisis contacts are shown after the UK numbers, which every page shows first (src/safety/crisis-contacts.ts).
+// Demo numbers are from Ofcom's range kept for drama (0161 496 0000 to 0999): they ring nobody.
+const ED_CRISIS = 'Eating Disorders duty team (Monday to Friday, 9am to 5pm): 0161 496 0123';
 
 type RoomSpec = [kind: RoomKind, name: string, description: string, audience: string[] | 'all'];
 
@@ -27,13 +29,15 @@ interface SubnetSpec {
   name: string;
   description: string;
   hours: string;
+  /** The service's own crisis contacts (optional). */
+  crisis?: string;
   cohorts: [slug: string, name: string][];
   rooms: RoomSpec[];
 }
 
 const SUBNETS: SubnetSpec[] = [
   {
-    slug: 'eating-disorders', name: 'Eating Disorders', hours: 'Monday to Friday, 9am to 5pm',
+    slug: 'eating-disorders', name: 'Eating Disorders', hours: 'Monday to Friday, 9am to 5pm', crisis: ED_CRISIS,
     description: 'Support for people in treatment for an eating disorder, and for people who have recovered.',
     cohorts: [['anorexia', 'Anorexia'], ['bulimia', 'Bulimia'], ['binge-eating', 'Binge eating'], ['recovered', 'Recovered']],
     rooms: [
@@ -178,7 +182,7 @@ export async function seedDemo(db: Knex, demoPassword: string, env = process.env
     const cohortIds = new Map<string, string>();
     const subnetIds = new Map<string, string>();
     for (const s of SUBNETS) {
-      const subnetId = await ensure(trx, 'subnets', { slug: s.slug }, { name: s.name, description: s.description, crisis_contacts: UK_CRISIS, service_hours: s.hours });
+      const subnetId = await ensure(trx, 'subnets', { slug: s.slug }, { name: s.name, description: s.description, crisis_contacts: s.crisis ?? '', service_hours: s.hours });
       subnetIds.set(s.slug, subnetId);
       for (const [slug, name] of s.cohorts) cohortIds.set(`${s.slug}/${slug}`, await ensure(trx, 'cohorts', { subnet_id: subnetId, slug }, { name }));
       for (const [kind, name, description, audience] of s.rooms) {

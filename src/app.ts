@@ -35,6 +35,7 @@ import { careTeamRoutes } from './care-team/care-team.routes.js';
 import { notificationsRoutes, unreadCountLocals } from './notifications/notifications.routes.js';
 import { dutyRoutes } from './safety/duty.routes.js';
 import { surveysRoutes } from './surveys/surveys.routes.js';
+import { crisisContacts } from './safety/crisis-contacts.js';
 import { evaluationRoutes } from './evaluation/evaluation.routes.js';
 import { accountRoutes } from './account/account.routes.js';
 import { requireTwoFactorForStaff, twoFactorRoutes } from './account/two-factor.routes.js';
@@ -80,6 +81,8 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
   app.set('view options', { root: path.join(ROOT, 'views') });
   if (config.isProduction) app.set('view cache', true);
   app.locals.fmt = createFormatters(config.safety.timeZone);
+  // Every page shows crisis contacts through one partial, which reads them from here (UK defaults first).
+  app.locals.crisisContacts = crisisContacts;
 
   app.use((_req, res, next) => {
     res.locals.requestId = randomUUID();

@@ -15,6 +15,7 @@ import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
+import { crisisContactsText } from '../safety/crisis-contacts.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 
 export interface ChatDeps {
@@ -177,7 +178,7 @@ function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, aler
 }
 
 function supportText(room: RoomDetail): string {
-  return `It sounds like things are really hard right now. You are not alone: the team has been told and someone will look at your message. ${room.crisisContacts}`.trim();
+  return `It sounds like things are really hard right now. You are not alone: the team has been told and someone will look at your message. ${crisisContactsText(room.crisisContacts)}`.trim();
 }
 
 interface Moderated {

@@ -16,8 +16,6 @@ import { goOffDuty, goOnDuty } from './duty.service.js';
 const EndDuty = z.strictObject({ note: z.string().trim().max(2000, 'The handover note must be 2000 characters or fewer').default(''), _csrf: z.string().optional() });
 const Empty = z.strictObject({ _csrf: z.string().optional() });
 
-const DEFAULT_CRISIS = 'If you need help now: call NHS 111 and choose option 2 for mental health crisis support. Call Samaritans free on 116 123, any time. In an emergency, call 999.';
-
 /** Duty on and off, the supervision log, and the crisis page. */
 export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Router {
   const r = Router();
@@ -49,11 +47,13 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
     res.render('safety/duty-log', { title: `Duty log: ${subnet.name}`, subnet, sessions: withActions });
   });
 
-  // The crisis page: every signed-in page links here ("Need help now?").
-  r.get('/help', requireUser, async (req, res) => {
-    const actor = actorOf(req);
-    const subnets = await findSubnets(db, actor.memberships.filter((m) => isCurrent(m, new Date())).map((m) => m.subnetId));
-    res.render('safety/help', { title: 'Need help now?', subnets, defaultContacts: DEFAULT_CRISIS });
+  // The crisis page ("Need help now?"): open to everyone, signed in or not (the sign-in and error
+  // pages link here too). The UK numbers always come first; a signed-in person also sees the own
+  // contacts and hours of the services they currently belong to.
+  r.get('/help', async (req, res) => {
+    const now = new Date();
+    const subnets = req.user ? await findSubnets(db, req.user.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId)) : [];
+    res.render('safety/help', { title: 'Need help now?', subnets });
   });
 
   return r;

@@ -83,26 +83,28 @@ export async function insertQuestionnaire(db: Db, q: { subnetId: string; title: 
   return row.id;
 }
 
+/**
+ * One answer, with nothing about who gave it or when: results pages and exports are built from
+ * these rows only, so they cannot show a nickname or a date beside an answer.
+ */
 export interface AnswerRow {
   questionId: string;
   likert: number | null;
   choice: string | null;
   text: string | null;
-  nickname: string;
-  answeredAt: Date;
 }
 
-/** Every answer to a questionnaire from members of a subnet. */
+/** Every answer to a questionnaire from members of a subnet (in no particular order), and the response counts. */
 export async function answersIn(db: Db, questionnaireId: string, subnetId: string): Promise<{ answers: AnswerRow[]; answered: number; declined: number }> {
   const [answers, counts] = await Promise.all([
-    db('survey_answers as a').join('survey_responses as r', 'r.id', 'a.response_id').join('users as u', 'u.id', 'r.user_id')
-      .where({ 'r.questionnaire_id': questionnaireId, 'r.subnet_id': subnetId }).orderBy('r.created_at', 'desc')
-      .select('a.question_id', 'a.likert', 'a.choice', 'a.text', 'u.nickname', 'r.created_at'),
+    db('survey_answers as a').join('survey_responses as r', 'r.id', 'a.response_id')
+      .where({ 'r.questionnaire_id': questionnaireId, 'r.subnet_id': subnetId })
+      .select('a.question_id', 'a.likert', 'a.choice', 'a.text'),
     db('survey_responses').where({ questionnaire_id: questionnaireId, subnet_id: subnetId }).select('status').count('* as n').groupBy('status'),
   ]);
   const count = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
   return {
-    answers: answers.map((a) => ({ questionId: a.question_id, likert: a.likert, choice: a.choice, text: a.text, nickname: a.nickname, answeredAt: a.created_at })),
+    answers: answers.map((a) => ({ questionId: a.question_id, likert: a.likert, choice: a.choice, text: a.text })),
     answered: count('answered'),
     declined: count('declined'),
   };

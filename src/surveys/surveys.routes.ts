@@ -7,9 +7,10 @@ import { idParam } from '../http/params.js';
 import { notFound } from '../http/errors.js';
 import { suppress } from '../evaluation/suppression.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
-import { answersIn, findQuestionnaire, insertQuestionnaire, questionnairesFor } from './surveys.repo.js';
+import { findQuestionnaire, insertQuestionnaire, questionnairesFor } from './surveys.repo.js';
 import { parseQuestions } from './builder.js';
-import { answerLater, answerSurvey, declineSurvey, dueSurvey, questionnaireSubnet, readAnswers } from './surveys.service.js';
+import { answerLater, answerSurvey, declineSurvey, dueSurvey, questionnaireResults, questionnaireSubnet, readAnswers } from './surveys.service.js';
+import { FREE_TEXT_MINIMUM, secureRandomIndex, type RandomIndex } from './free-text.js';
 
 const SubnetQuery = z.object({ subnet: z.uuid() }).loose();
 const NewQuestionnaire = z.strictObject({
@@ -21,8 +22,11 @@ const NewQuestionnaire = z.strictObject({
 });
 export const LIKERT = ['Strongly disagree', 'Disagree', 'Neither agree nor disagree', 'Agree', 'Strongly agree'];
 
-/** Members answer (or decline, or put off) questionnaires; clinicians and admins write them and read the answers. */
-export function surveysRoutes({ db }: { db: Db }): Router {
+/**
+ * Members answer (or decline, or put off) questionnaires; clinicians and admins write them and read
+ * the answers. `randomIndex` orders written answers on the results page (secure by default).
+ */
+export function surveysRoutes({ db, randomIndex = secureRandomIndex }: { db: Db; randomIndex?: RandomIndex }): Router {
   const r = Router();
   const subnetOf = (req: Request) => {
     const q = SubnetQuery.safeParse(req.method === 'GET' ? req.query : req.body);
@@ -31,7 +35,7 @@ export function surveysRoutes({ db }: { db: Db }): Router {
   };
 
   const renderForm = (res: Response, status: number, due: Awaited<ReturnType<typeof dueSurvey>>, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('surveys/answer', { title: due.questionnaire.title, due, values, errors, likert: LIKERT });
+    res.status(status).render('surveys/answer', { title: due.questionnaire.title, due, values, errors, likert: LIKERT, freeTextMinimum: FREE_TEXT_MINIMUM });
 
   r.get('/surveys/:questionnaireId', requireUser, async (req, res) => {
     const due = await dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
@@ -77,8 +81,8 @@ export function surveysRoutes({ db }: { db: Db }): Router {
     const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
     const q = await findQuestionnaire(db, idParam(req.params.questionnaireId));
     if (!q || (q.subnetId !== null && q.subnetId !== subnet.id)) throw notFound();
-    const results = await answersIn(db, q.id, subnet.id);
-    res.render('surveys/results', { title: q.title, subnet, q, ...results, suppress, likert: LIKERT });
+    const results = await questionnaireResults(db, q, subnet.id, randomIndex);
+    res.render('surveys/results', { title: q.title, subnet, q, ...results, suppress, likert: LIKERT, freeTextMinimum: FREE_TEXT_MINIMUM });
   });
 
   return r;

@@ -4,7 +4,8 @@ import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { authorize, decideSubnet, isCurrent, isMemberRole } from '../policy/index.js';
-import { handledState, insertResponse, questionnairesFor, snooze, type NewAnswer, type Questionnaire } from './surveys.repo.js';
+import { answersIn, handledState, insertResponse, questionnairesFor, snooze, type AnswerRow, type NewAnswer, type Questionnaire } from './surveys.repo.js';
+import { freeTextResult, type FreeTextResult, type RandomIndex } from './free-text.js';
 import { dueOccurrence } from './schedule.js';
 
 export interface DueSurvey {
@@ -87,3 +88,25 @@ export async function questionnaireSubnet(db: Db, actor: SessionUser, subnetId: 
   return subnet;
 }
 
+export interface QuestionnaireResults {
+  answered: number;
+  declined: number;
+  /** Agreement and choice answers, counted on the page (suppressed there); never the written ones. */
+  answers: Omit<AnswerRow, 'text'>[];
+  /** Per free-text question id: its written answers as staff may see them (src/surveys/free-text.ts). */
+  freeText: Record<string, FreeTextResult>;
+}
+
+/**
+ * A questionnaire's results in a subnet, safe to show: written answers without names or dates,
+ * hidden below the minimum, shuffled anew on every call.
+ */
+export async function questionnaireResults(db: Db, q: Questionnaire, subnetId: string, randomIndex: RandomIndex): Promise<QuestionnaireResults> {
+  const { answers, answered, declined } = await answersIn(db, q.id, subnetId);
+  const freeText: Record<string, FreeTextResult> = {};
+  for (const question of q.questions.filter((x) => x.kind === 'free_text')) {
+    const texts = answers.filter((a) => a.questionId === question.id).flatMap((a) => (a.text ? [a.text] : []));
+    freeText[question.id] = freeTextResult(texts, randomIndex);
+  }
+  return { answered, declined, answers: answers.map(({ questionId, likert, choice }) => ({ questionId, likert, choice })), freeText };
+}
