@@ -23,9 +23,9 @@ describe('crisis signposting', () => {
     for (const path of ['/', room(), '/notifications']) expect((await as('anna').get(path)).text).toContain('href="/help"');
     const help = await as('anna').get('/help');
     expect(help.status).toBe(200);
-    expect(help.text).toContain('NHS 111');
-    expect(help.text).toContain('116 123');
-    expect(help.text).toContain('999');
+    expect(help.text).toContain('NHS <a href="tel:111">111</a>');
+    expect(help.text).toContain('<a href="tel:116123">116 123</a>');
+    expect(help.text).toContain('<a href="tel:999">999</a>');
     expect(help.text).toContain('Eating Disorders');
   });
 });
