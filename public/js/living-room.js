@@ -179,8 +179,10 @@ function send(clientId) {
     setStatus(li, reply.data.held ? 'Waiting for a moderator' : 'Sent');
     status.textContent = reply.data.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.' : 'Message sent.';
     if (reply.data.support) {
-      document.getElementById('live-support-text').textContent = reply.data.support;
-      document.getElementById('live-support').hidden = false;
+      // The box the server rendered for who was told (nobody: the crisis contacts come first).
+      const box = document.getElementById('live-support');
+      for (const part of box.querySelectorAll('[data-told]')) part.hidden = part.dataset.told !== reply.data.told;
+      box.hidden = false;
     }
   });
 }
@@ -243,8 +245,13 @@ socket.on('presence', (p) => { if (p.roomId === roomId) showPresence(p); });
 socket.on('mute', ({ roomId: r, until }) => {
   if (r === roomId) status.textContent = `A moderator has paused your messages in this room until ${timeText(until)}.`;
 });
+// Staff (on duty or not) hear of every alert in their services: the banner names the room and links to it.
 socket.on('alert:new', (a) => {
   document.getElementById('staff-alert-text').textContent = `A watched word was used by ${a.nickname} in ${a.roomName}.`;
+  const toRoom = document.getElementById('staff-alert-room');
+  toRoom.href = `/rooms/${a.roomId}`;
+  toRoom.textContent = `Go to ${a.roomName}`;
+  document.getElementById('staff-alert-link').href = `/subnets/${a.subnetId}/moderation`;
   document.getElementById('staff-alert').hidden = false;
 });
 

@@ -15,23 +15,33 @@ socket.on('notification:new', () => {
   badge.hidden = false;
 });
 
-/** A banner at the top of the page, announced politely, with a link to the moderation queue. */
-function showAlert(text, subnetId) {
+/**
+ * A banner at the top of the page, announced politely: it names the room, links to it and to the
+ * moderation queue. One banner per room; a later alert in the same room updates its words.
+ */
+function showAlert(text, a) {
   const main = document.getElementById('maincontent');
-  if (!main || document.getElementById(`alert-${subnetId}`)) return;
-  const box = document.createElement('div');
+  if (!main || !a.roomId) return;
+  const id = `alert-${a.roomId}`;
+  const box = document.getElementById(id) || document.createElement('div');
   box.className = 'nhsuk-error-summary';
-  box.id = `alert-${subnetId}`;
+  box.id = id;
   box.setAttribute('role', 'status');
   const p = document.createElement('p');
   p.className = 'nhsuk-u-margin-bottom-2';
   p.textContent = text;
-  const a = document.createElement('a');
-  a.href = `/subnets/${subnetId}/moderation`;
-  a.textContent = 'Open the moderation queue';
-  box.append(p, a);
-  main.prepend(box);
+  const toRoom = document.createElement('a');
+  toRoom.href = `/rooms/${a.roomId}`;
+  toRoom.textContent = `Go to ${a.roomName}`;
+  const queue = document.createElement('a');
+  queue.href = `/subnets/${a.subnetId}/moderation`;
+  queue.textContent = 'Open the moderation queue';
+  const links = document.createElement('p');
+  links.append(toRoom, ' · ', queue);
+  box.replaceChildren(p, links);
+  if (!box.isConnected) main.prepend(box);
 }
 
-socket.on('alert:new', (a) => showAlert('A watched word was used: someone may need support now.', a.subnetId));
-socket.on('alert:escalated', (a) => showAlert('An alert has waited too long without anyone acknowledging it.', a.subnetId));
+// The living room shows a new alert in its own banner (#staff-alert): not twice.
+socket.on('alert:new', (a) => { if (!document.getElementById('staff-alert')) showAlert(`A watched word was used in ${a.roomName}: someone may need support now.`, a); });
+socket.on('alert:escalated', (a) => showAlert(`An alert in ${a.roomName} has waited too long without anyone acknowledging it.`, a));

@@ -12,6 +12,7 @@ import { notFound } from '../http/errors.js';
 import { findMessage } from './chat.repo.js';
 import { findLivingRoomPage, type LivingRoomPage } from './history.repo.js';
 import { coverOf } from '../safety/duty.service.js';
+import { SUPPORT_STATEMENT, TOLD } from '../safety/support.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
@@ -20,7 +21,8 @@ const RoomQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
   sent: z.literal('1').optional(),
   held: z.literal('1').optional(),
-  support: z.literal('1').optional(),
+  // Who an alert reached (the sender's support box says so truthfully).
+  support: z.enum(TOLD).optional(),
   reported: z.literal('1').optional(),
 });
 
@@ -54,7 +56,7 @@ export function chatRoutes(deps: ChatDeps): Router {
     res.status(status).render('chat/living-room', {
       title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, presence, olderPage: q.before !== undefined,
       can: { moderate: decideRoom(actor, 'moderate', room, now).allowed, report: decideRoom(actor, 'report', room, now).allowed },
-      clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ? room.crisisContacts : null,
+      clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ?? null, supportStatements: SUPPORT_STATEMENT,
       maxLength: deps.config.chat.maxLength, cover,
     });
   }
@@ -78,7 +80,7 @@ export function chatRoutes(deps: ChatDeps): Router {
     if (!form.ok) return renderRoom(req, res, room, 400, { body, errors: formErrors([{ field: 'body', message: form.errors.list[0]?.message ?? 'Write a message' }]) });
     try {
       const sent = await sendMessage(deps, { userId: actor.id }, { roomId: room.id, clientId: form.data.clientId, body: form.data.body }, new Date());
-      const flag = sent.support ? 'support=1' : sent.held ? 'held=1' : 'sent=1';
+      const flag = sent.told ? `support=${sent.told}` : sent.held ? 'held=1' : 'sent=1';
       res.redirect(303, `/rooms/${room.id}?${flag}#latest`);
     } catch (e) {
       if (e instanceof SessionEnded) return res.redirect(303, '/login');

@@ -15,7 +15,7 @@ import { evaluateWatchedWords } from './watched-words.js';
 import type { Realtime } from './realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
-import { crisisContactsText } from '../safety/crisis-contacts.js';
+import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 
 export interface ChatDeps {
@@ -110,6 +110,8 @@ export interface SendOutcome {
   held: boolean;
   /** An alert rule matched: the sender is shown supportive words and the crisis contacts. */
   support: string | null;
+  /** When an alert rule matched, who was told at once (the support text says so). */
+  told: Told | null;
 }
 
 /** The sender's session has ended or their account is no longer active (the socket is closed). */
@@ -145,8 +147,10 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
   const cover = coverOf(deps.config, room, ctx.onDuty, now);
   authorize(canPostMessage(actor, room, { mutedUntil: ctx.mutedUntil, readOnlyNow: cover.coverActive && cover.cover === 'read_only' }, now));
   const verdict = evaluateWatchedWords(body, ctx.rules);
-  const support = verdict.alerts.length > 0 ? supportText(room) : null;
-  if (ctx.retryOf) return retried(ctx.retryOf, support);
+  // Only an alert asks who is online (after the commit); other messages keep their two round trips.
+  const alerted = verdict.alerts.length > 0;
+  const told = async () => (alerted ? whoWasTold(deps.realtime, room.subnetId, ctx.onDuty.map((d) => d.userId), actor.id) : null);
+  if (ctx.retryOf) return retried(ctx.retryOf, room, await told());
   const coverHolds = coverHoldsPosts(cover) && !decideRoom(actor, 'moderate', room, now).allowed;
   const heldReason = verdict.hold ? verdict.hold.pattern : coverHolds ? 'cover' : null;
   const status = heldReason ? 'held' : 'visible';
@@ -159,26 +163,25 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
   if (written === 'duplicate') {
     const stored = await findMessageByClientId(db, actor.id, input.clientId);
     if (!stored) throw new ChatRefusal('not_available');
-    return retried(stored, support);
+    return retried(stored, room, await told());
   }
   if ('retryAfter' in written) throw new ChatRefusal('rate_limited', written.retryAfter);
   const pub = toPublic({ id: written.id, roomId: room.id, authorId: actor.id, authorNickname: actor.nickname, authorRole: actor.role, clientId: input.clientId, body, status, createdAt: written.createdAt });
-  announce(deps, room, pub, verdict.alerts.length > 0);
-  return { message: pub, held: status === 'held', support };
+  announce(deps, room, pub, alerted);
+  const whom = await told();
+  return { message: pub, held: status === 'held', support: whom && supportText(room, whom), told: whom };
 }
 
-function retried(stored: MessageRow, support: string | null): SendOutcome {
-  return { message: toPublic(stored), held: stored.status === 'held', support: stored.status === 'removed' ? null : support };
+function retried(stored: MessageRow, room: RoomDetail, told: Told | null): SendOutcome {
+  const whom = stored.status === 'removed' ? null : told;
+  return { message: toPublic(stored), held: stored.status === 'held', support: whom && supportText(room, whom), told: whom };
 }
 
 function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, alerted: boolean): void {
   if (message.status === 'visible') deps.realtime.emitToRoom(room.id, 'message:new', message);
   else deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
-  if (alerted) deps.realtime.emitToDuty(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, messageId: message.id, nickname: message.nickname });
-}
-
-function supportText(room: RoomDetail): string {
-  return `It sounds like things are really hard right now. You are not alone: the team has been told and someone will look at your message. ${crisisContactsText(room.crisisContacts)}`.trim();
+  // Staff on duty and every staff member of the subnet with an open page, whatever their duty.
+  if (alerted) announceAlert(deps.realtime, room, { messageId: message.id, nickname: message.nickname });
 }
 
 interface Moderated {

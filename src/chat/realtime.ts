@@ -35,6 +35,13 @@ export interface Realtime {
   emitToStaff(subnetId: string, event: string, payload: unknown): void;
   /** To the subnet's staff who are on duty now. */
   emitToDuty(subnetId: string, event: string, payload: unknown): void;
+  /**
+   * To every open socket of the subnet's staff, on duty or not, in the room or anywhere else
+   * (the staff and on-duty socket rooms together, each socket once): how alerts travel.
+   */
+  emitToStaffAndDuty(subnetId: string, event: string, payload: unknown): void;
+  /** The ids of the subnet's staff with an open socket now (on duty or not), across nodes. */
+  staffOnline(subnetId: string): Promise<string[]>;
   /** Puts a person's open sockets into (or out of) the subnet's on-duty room, on every node. */
   joinDuty(userId: string, subnetId: string): void;
   leaveDuty(userId: string, subnetId: string): void;
@@ -61,6 +68,14 @@ export function createRealtime(): Realtime {
     },
     emitToDuty(subnetId, event, payload) {
       io?.to(socketRooms.duty(subnetId)).emit(event, payload);
+    },
+    emitToStaffAndDuty(subnetId, event, payload) {
+      io?.to([socketRooms.staff(subnetId), socketRooms.duty(subnetId)]).emit(event, payload);
+    },
+    async staffOnline(subnetId) {
+      if (!io) return [];
+      const sockets = await io.in([socketRooms.staff(subnetId), socketRooms.duty(subnetId)]).fetchSockets();
+      return [...new Set(sockets.map((s) => (s.data as SocketData | undefined)?.userId).filter((id): id is string => Boolean(id)))];
     },
     joinDuty(userId, subnetId) {
       io?.in(socketRooms.user(userId)).socketsJoin(socketRooms.duty(subnetId));

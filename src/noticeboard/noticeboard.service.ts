@@ -8,6 +8,7 @@ import { findRulesForRoom } from '../chat/chat.repo.js';
 import type { Config } from '../config.js';
 import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';
 import { evaluateWatchedWords } from '../chat/watched-words.js';
+import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
 import { authorize, canPostMessage, canReplyToThread, decideRoom } from '../policy/index.js';
@@ -59,7 +60,8 @@ async function verdictFor(db: Db, actor: SessionUser, room: RoomDetail, cover: R
 
 function afterPost(deps: NoticeboardDeps, room: RoomDetail, verdict: Verdict): void {
   if (verdict.status === 'held') deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
-  if (verdict.alerts.length) deps.realtime.emitToDuty(room.subnetId, 'alert:new', { subnetId: room.subnetId, roomId: room.id, roomName: room.name, nickname: 'a member' });
+  // As in chat: staff on duty and every staff member of the subnet with an open page, whatever their duty.
+  if (verdict.alerts.length) announceAlert(deps.realtime, room, { nickname: 'a member' });
 }
 
 /** Starts a thread. Returns its id and whether it waits for a moderator. */

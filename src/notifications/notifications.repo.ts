@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 
-export const NOTIFICATION_KINDS = ['thread_reply', 'care_reply', 'report_outcome', 'post_approved', 'post_declined'] as const;
+export const NOTIFICATION_KINDS = ['thread_reply', 'care_reply', 'report_outcome', 'post_approved', 'post_declined', 'alert_escalated'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NewNotification {
@@ -25,6 +25,12 @@ export interface NotificationRow {
 export async function insertNotification(db: Db, n: NewNotification): Promise<number> {
   const [row] = await db('notifications').insert({ user_id: n.userId, kind: n.kind, link: n.link, room_id: n.roomId ?? null, subnet_id: n.subnetId ?? null }).returning('id');
   return Number(row.id);
+}
+
+/** Several notifications in one statement (inside the caller's transaction when given one). */
+export async function insertNotifications(db: Db, list: readonly NewNotification[]): Promise<void> {
+  if (list.length === 0) return;
+  await db('notifications').insert(list.map((n) => ({ user_id: n.userId, kind: n.kind, link: n.link, room_id: n.roomId ?? null, subnet_id: n.subnetId ?? null })));
 }
 
 function toRow(r: Record<string, unknown>): NotificationRow {

@@ -7,7 +7,7 @@ import { parseForm } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
 import { authorize, decideNotification } from '../policy/index.js';
 import { findNotification, markRead } from './notifications.repo.js';
-import { NOTIFICATION_TEXT, unreadCount, visibleNotifications } from './notifications.service.js';
+import { unreadCount, visibleNotifications } from './notifications.service.js';
 
 const PAGE = 30;
 const ListQuery = z.strictObject({ page: z.coerce.number().int().min(1).max(1000).default(1) });
@@ -33,7 +33,7 @@ export function notificationsRoutes({ db }: { db: Db }): Router {
   r.get('/notifications', requireUser, async (req, res) => {
     const q = parseQuery(ListQuery, req.query);
     const rows = await visibleNotifications(db, actorOf(req), { limit: PAGE + 1, offset: (q.page - 1) * PAGE }, new Date());
-    res.render('notifications/index', { title: 'Notifications', notifications: rows.slice(0, PAGE), hasNext: rows.length > PAGE, page: q.page, text: NOTIFICATION_TEXT });
+    res.render('notifications/index', { title: 'Notifications', notifications: rows.slice(0, PAGE), hasNext: rows.length > PAGE, page: q.page });
   });
 
   r.post('/notifications/:id/open', requireUser, async (req, res) => {

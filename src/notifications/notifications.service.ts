@@ -3,7 +3,7 @@ import type { SessionUser } from '../auth/users.repo.js';
 import type { Realtime } from '../chat/realtime.js';
 import { findRoomsOfSubnets } from '../building/building.repo.js';
 import { canSeeRoom, isCurrent } from '../policy/index.js';
-import { insertNotification, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';
+import { insertNotification, insertNotifications, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';
 
 /** What each notification says: no message text ever, so nothing private travels in it. */
 export const NOTIFICATION_TEXT: Record<NotificationRow['kind'], string> = {
@@ -12,7 +12,20 @@ export const NOTIFICATION_TEXT: Record<NotificationRow['kind'], string> = {
   report_outcome: 'The moderators have dealt with a message you reported',
   post_approved: 'A moderator approved your post: everyone can see it now',
   post_declined: 'A moderator declined your post: it was not posted',
+  alert_escalated: 'An alert has waited too long without anyone acknowledging it',
 };
+
+/** A notification as its list shows it: the room's name read now (never stored), and its words. */
+export interface ShownNotification extends NotificationRow {
+  roomName: string | null;
+  text: string;
+}
+
+/** What a notification says, naming its room where that helps (the name is read at read time). */
+export function notificationText(kind: NotificationRow['kind'], roomName: string | null): string {
+  if (kind === 'alert_escalated' && roomName) return `An alert in ${roomName} has waited too long without anyone acknowledging it`;
+  return NOTIFICATION_TEXT[kind];
+}
 
 /**
  * Records a notification (inside the caller's transaction when given one) and, once it is
@@ -24,19 +37,37 @@ export async function notify(db: Db, realtime: Realtime, n: NewNotification): Pr
 }
 
 /**
+ * Records notifications inside the caller's transaction and tells nobody yet: call
+ * `announceNotifications` once the transaction has committed.
+ */
+export async function recordNotifications(db: Db, list: readonly NewNotification[]): Promise<void> {
+  await insertNotifications(db, list);
+}
+
+/** Tells each person's open pages that a notification arrived (after the commit that stored it). */
+export function announceNotifications(realtime: Realtime, list: readonly NewNotification[]): void {
+  for (const n of list) realtime.emitToUser(n.userId, 'notification:new', { kind: n.kind });
+}
+
+/**
  * The person's notifications that they may still follow: one pointing into a room their key no
  * longer opens is not shown (lists agree with the single-object check).
  */
-export async function visibleNotifications(db: Db, actor: SessionUser, opts: { unreadOnly?: boolean; limit: number; offset?: number }, now: Date): Promise<NotificationRow[]> {
+export async function visibleNotifications(db: Db, actor: SessionUser, opts: { unreadOnly?: boolean; limit: number; offset?: number }, now: Date): Promise<ShownNotification[]> {
   const rows = await listNotifications(db, actor.id, opts);
-  if (rows.every((r) => r.roomId === null)) return rows;
-  const visible = await visibleRoomIds(db, actor, now);
-  return rows.filter((r) => r.roomId === null || visible.has(r.roomId));
+  const visible = rows.every((r) => r.roomId === null) ? new Map<string, string>() : await visibleRooms(db, actor, now);
+  return rows
+    .filter((r) => r.roomId === null || visible.has(r.roomId))
+    .map((r) => {
+      const roomName = r.roomId === null ? null : (visible.get(r.roomId) ?? null);
+      return { ...r, roomName, text: notificationText(r.kind, roomName) };
+    });
 }
 
-async function visibleRoomIds(db: Db, actor: SessionUser, now: Date): Promise<Set<string>> {
+/** The rooms the person may see now (the policy's answer), by id, with their names. */
+async function visibleRooms(db: Db, actor: SessionUser, now: Date): Promise<Map<string, string>> {
   const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
-  return new Set((await findRoomsOfSubnets(db, subnetIds)).filter((r) => canSeeRoom(actor, r, now).allowed).map((r) => r.id));
+  return new Map((await findRoomsOfSubnets(db, subnetIds)).filter((r) => canSeeRoom(actor, r, now).allowed).map((r) => [r.id, r.name]));
 }
 
 /** The unread count shown in the header (the same filter as the list). */
@@ -44,6 +75,6 @@ export async function unreadCount(db: Db, actor: SessionUser, now: Date): Promis
   // The unread notifications' rooms came with the person (no query when none is about a room).
   const rooms = actor.unreadRoomIds;
   if (rooms.every((r) => r === null)) return rooms.length;
-  const visible = await visibleRoomIds(db, actor, now);
+  const visible = await visibleRooms(db, actor, now);
   return rooms.filter((r) => r === null || visible.has(r)).length;
 }

@@ -6,7 +6,8 @@ import { currentMembership, isActive, isClinicianOf, isMemberRole, isStaffOf, as
  * Subnet-level staff pages. ACCESS.md "People and identities" and "Staff pages":
  * - issuing keys, the member list (cohort, last seen), suspending members, supervising duties
  *   (handover notes and peer moderators' actions): clinician of S only;
- * - the moderation queue and alerts, going on and off duty: staff of S (clinician or peer moderator);
+ * - the moderation queue and alerts, going on and off duty (and the duty page that comes with it:
+ *   the last handover note and the open items): staff of S (clinician or peer moderator);
  * - watched words, questionnaires and their answers, the evaluation dashboard and its exports:
  *   clinician of S, or an admin (all subnets).
  * To everyone else the page does not exist.

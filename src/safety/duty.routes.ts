@@ -1,20 +1,22 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import type { Realtime } from '../chat/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
-import { findSubnet, findSubnets } from '../building/building.repo.js';
+import { findSubnet, findSubnets, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { parseForm } from '../http/forms.js';
-import { idParam } from '../http/params.js';
+import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { idParam, parseQuery } from '../http/params.js';
 import { badgeFor } from '../http/page-locals.js';
-import { authorize, decideSubnet, isCurrent } from '../policy/index.js';
+import { authorize, canListCareConversations, decideSubnet, isCurrent } from '../policy/index.js';
 import { actionsDuring, listDutySessions } from './duty.repo.js';
-import { goOffDuty, goOnDuty } from './duty.service.js';
+import { goOffDuty, goOnDuty, handoverFor, OPEN_ITEM_LABELS } from './duty.service.js';
 
 const EndDuty = z.strictObject({ note: z.string().trim().max(2000, 'The handover note must be 2000 characters or fewer').default(''), _csrf: z.string().optional() });
 const Empty = z.strictObject({ _csrf: z.string().optional() });
+const HandoverQuery = z.strictObject({ duty: z.enum(['on', 'off']).optional() });
+const NOTE_NEEDED = 'Write a handover note: there are open items the next person on duty needs to know about';
 
 /** Duty on and off, the supervision log, and the crisis page. */
 export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Router {
@@ -26,18 +28,40 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
     return subnet;
   };
 
+  /** The duty page: on duty or not, the last handover note and the subnet's open items. */
+  async function renderHandover(req: Request, res: Response, subnet: SubnetSummary, status = 200, form: { note?: string; errors?: FormErrors } = {}) {
+    const actor = actorOf(req);
+    const now = new Date();
+    const q = parseQuery(HandoverQuery, req.method === 'GET' ? req.query : {});
+    const handover = await handoverFor(db, actor, subnet.id);
+    const notice = q.duty === 'on' && handover.onDutySince ? `You are on duty in ${subnet.name}. Watched-word alerts come to you live.`
+      : q.duty === 'off' && !handover.onDutySince ? `You are off duty in ${subnet.name}. Your handover is saved for the next person on duty.` : undefined;
+    const can = {
+      moderate: decideSubnet(actor, 'moderate_subnet', subnet, now).allowed,
+      careTeamInbox: canListCareConversations(actor, { id: subnet.id, peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators }, now).allowed,
+    };
+    res.status(status).render('safety/handover', { title: `Duty and handover: ${subnet.name}`, subnet, handover, labels: OPEN_ITEM_LABELS, notice, can, note: form.note ?? '', errors: form.errors ?? NO_ERRORS });
+  }
+
+  r.get('/subnets/:subnetId/handover', requireUser, async (req, res) => {
+    await renderHandover(req, res, await load(req, 'go_on_duty'));
+  });
+
   r.post('/subnets/:subnetId/duty/start', requireUser, async (req, res) => {
     const subnet = await load(req, 'go_on_duty');
     parseForm(Empty, req.body);
     await goOnDuty(db, realtime, auditContext(req), actorOf(req), subnet.id);
-    res.redirect(303, '/?duty=on');
+    res.redirect(303, `/subnets/${subnet.id}/handover?duty=on`);
   });
 
+  // Going off duty with open items needs a handover note: refused at 400 with the items listed.
   r.post('/subnets/:subnetId/duty/end', requireUser, async (req, res) => {
     const subnet = await load(req, 'go_on_duty');
     const form = parseForm(EndDuty, req.body);
-    await goOffDuty(db, realtime, auditContext(req), actorOf(req), subnet.id, form.ok ? form.data.note : '');
-    res.redirect(303, '/?duty=off');
+    if (!form.ok) return renderHandover(req, res, subnet, 400, { note: String(req.body?.note ?? '').slice(0, 5000), errors: form.errors });
+    const outcome = await goOffDuty(db, realtime, auditContext(req), actorOf(req), subnet.id, form.data.note);
+    if ('needsNote' in outcome) return renderHandover(req, res, subnet, 400, { note: form.data.note, errors: formErrors([{ field: 'note', message: NOTE_NEEDED }]) });
+    res.redirect(303, `/subnets/${subnet.id}/handover?duty=off`);
   });
 
   r.get('/subnets/:subnetId/duty', requireUser, async (req, res) => {

@@ -10,6 +10,7 @@ import { badgeFor } from '../http/page-locals.js';
 import type { PostingState } from '../policy/index.js';
 import { endDutyRow, listOnDuty, startDutyRow, type OnDutyRow } from './duty.repo.js';
 import { describeHours, isWithinServiceHours } from './service-hours.js';
+import { findLastHandover, findOpenDutyStart, listOpenItems, type HandoverNote, type OpenItemKind, type OpenItems } from './handover.repo.js';
 
 export interface RoomCover {
   /** Staff of the subnet on duty now, by public name and badge. */
@@ -52,9 +53,45 @@ export async function goOnDuty(db: Db, realtime: Realtime, ctx: AuditContext, ac
   realtime.joinDuty(actor.id, subnetId);
 }
 
-/** Ends a duty with its handover note. Audited. */
-export async function goOffDuty(db: Db, realtime: Realtime, ctx: AuditContext, actor: SessionUser, subnetId: string, note: string): Promise<void> {
-  const id = await endDutyRow(db, actor.id, subnetId, note || null);
-  if (id !== null) await recordAudit(db, ctx, { action: 'duty.end', targetType: 'subnet', targetId: subnetId, details: { duty_id: id, handover_note: note ? 'yes' : 'no' } });
-  realtime.leaveDuty(actor.id, subnetId);
+/** Ending a duty: it ended (or there was none), or it needs a handover note for these open items. */
+export type EndDutyOutcome = { ended: boolean } | { needsNote: OpenItems };
+
+/**
+ * Ends a duty with its handover note, in one transaction with its audit row. While the subnet has
+ * open items (unacknowledged alerts, held messages or posts, care-team conversations awaiting a
+ * reply) a note is required: without one nothing changes and the open items come back to be shown.
+ * With none, the note stays optional.
+ */
+export async function goOffDuty(db: Db, realtime: Realtime, ctx: AuditContext, actor: SessionUser, subnetId: string, note: string): Promise<EndDutyOutcome> {
+  const outcome = await db.transaction(async (trx): Promise<EndDutyOutcome> => {
+    if (!(await findOpenDutyStart(trx, actor.id, subnetId))) return { ended: false };
+    const open = await listOpenItems(trx, subnetId);
+    if (open.total > 0 && !note) return { needsNote: open };
+    const id = await endDutyRow(trx, actor.id, subnetId, note || null);
+    if (id !== null) await recordAudit(trx, ctx, { action: 'duty.end', targetType: 'subnet', targetId: subnetId, details: { duty_id: id, handover_note: note ? 'yes' : 'no', open_items: open.total } });
+    return { ended: id !== null };
+  });
+  if ('ended' in outcome) realtime.leaveDuty(actor.id, subnetId);
+  return outcome;
+}
+
+/** How the duty page names each kind of open item: one, and several. */
+export const OPEN_ITEM_LABELS: Record<OpenItemKind, { one: string; many: string }> = {
+  alert: { one: 'unacknowledged alert', many: 'unacknowledged alerts' },
+  held_message: { one: 'held message', many: 'held messages' },
+  held_post: { one: 'held noticeboard post', many: 'held noticeboard posts' },
+  care_conversation: { one: 'care-team conversation awaiting a reply', many: 'care-team conversations awaiting a reply' },
+};
+
+/** What the duty page shows: since when the person is on duty, the last handover note, the open items. */
+export interface Handover {
+  onDutySince: Date | null;
+  last: (HandoverNote & { badge: string | null }) | undefined;
+  open: OpenItems;
+}
+
+/** The handover of a subnet as the person opening the duty page finds it. */
+export async function handoverFor(db: Db, actor: SessionUser, subnetId: string): Promise<Handover> {
+  const [onDutySince, last, open] = await Promise.all([findOpenDutyStart(db, actor.id, subnetId), findLastHandover(db, subnetId), listOpenItems(db, subnetId)]);
+  return { onDutySince, last: last && { ...last, badge: badgeFor(last.role) }, open };
 }

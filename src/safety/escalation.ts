@@ -1,21 +1,37 @@
 import type { Db } from '../db/knex.js';
 import type { Realtime } from '../chat/realtime.js';
+import { announceNotifications, recordNotifications } from '../notifications/notifications.service.js';
+import type { NewNotification } from '../notifications/notifications.repo.js';
+import { decideSubnet } from '../policy/index.js';
+import { markOverdueAlerts, staffCandidates, type EscalatedAlert } from './escalation.repo.js';
 
 /**
- * Escalates watched-word alerts nobody has acknowledged in time: each is marked once (the UPDATE
- * decides, so with several app processes only one escalates it) and sent to every staff member of
- * the subnet who is online, on duty or not. Pass `now` (tests control the clock).
+ * Escalates watched-word alerts nobody has acknowledged in time. In one transaction each is marked
+ * once (the UPDATE decides, so with several app processes only one escalates it) and stored as a
+ * notification for every staff member of its subnet (kind and ids only, never text), so staff who
+ * arrive later find it in their notifications. Once that has committed, it goes live to every
+ * staff member of the subnet with an open page, on duty or not. Pass `now` (tests control the clock).
  */
 export async function escalateOverdueAlerts(db: Db, realtime: Realtime, now: Date, escalationMs: number): Promise<number> {
   const due = new Date(now.getTime() - escalationMs);
-  const rows: { id: number; subnet_id: string }[] = await db('alerts')
-    .whereNull('acknowledged_at')
-    .whereNull('escalated_at')
-    .where('created_at', '<=', due)
-    .update({ escalated_at: now })
-    .returning(['id', 'subnet_id']);
-  for (const r of rows) realtime.emitToStaff(r.subnet_id, 'alert:escalated', { subnetId: r.subnet_id, alertId: Number(r.id) });
-  return rows.length;
+  const { alerts, notifications } = await db.transaction(async (trx) => {
+    const marked = await markOverdueAlerts(trx, due, now);
+    const list = notificationsFor(marked, await staffCandidates(trx, [...new Set(marked.map((a) => a.subnetId))]), now);
+    await recordNotifications(trx, list);
+    return { alerts: marked, notifications: list };
+  });
+  for (const a of alerts) {
+    realtime.emitToStaffAndDuty(a.subnetId, 'alert:escalated', { subnetId: a.subnetId, alertId: a.id, roomId: a.roomId, roomName: a.roomName, link: a.roomId ? `/rooms/${a.roomId}` : null });
+  }
+  announceNotifications(realtime, notifications);
+  return alerts.length;
+}
+
+/** One notification per alert for each person the policy counts as staff of the alert's subnet now. */
+function notificationsFor(alerts: EscalatedAlert[], staff: Awaited<ReturnType<typeof staffCandidates>>, now: Date): NewNotification[] {
+  return alerts.flatMap((a) => staff
+    .filter((s) => decideSubnet(s, 'moderate_subnet', { id: a.subnetId }, now).allowed)
+    .map((s) => ({ userId: s.id, kind: 'alert_escalated' as const, link: a.roomId ? `/rooms/${a.roomId}` : `/subnets/${a.subnetId}/moderation`, roomId: a.roomId, subnetId: a.subnetId })));
 }
 
 /** Runs the escalation every `everyMs` until stopped (in-process job; safe on several nodes). */
