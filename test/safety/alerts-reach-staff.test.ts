@@ -77,6 +77,19 @@ describe('a watched-word alert reaches the staff who are there', () => {
     expect(alerts.find((a) => a.messageId === sent.message.id)).toMatchObject({ roomName: 'Anorexia living room', link: `/rooms/${anorexia()}` });
   });
 
+  it('an alert phrase in a noticeboard thread reaches an off-duty staff member online, naming and linking the noticeboard', async () => {
+    const peermod = await socketAs('peermod');
+    const alerts = collect<Alert>(peermod, 'alert:new');
+    const board = ids.room('Eating disorders noticeboard');
+    const anna = await signIn(t.app, 'anna');
+    const res = await postForm(anna, `/rooms/${board}/threads`, { title: 'A hard night', body: 'I want to end it all' }, `/rooms/${board}`);
+    expect(res.status).toBe(303);
+    await eventually(() => alerts.some((a) => a.roomId === board));
+    const alert = alerts.find((a) => a.roomId === board);
+    expect(alert).toMatchObject({ roomName: 'Eating disorders noticeboard', link: `/rooms/${board}` });
+    expect(JSON.stringify(alert)).not.toContain('end it all');
+  });
+
   it('a member never receives it', async () => {
     const bella = await inRoom('bella', ids.room('Bulimia living room'));
     const annaElsewhere = await socketAs('anna');
