@@ -30,6 +30,8 @@ import * as ownPendingIndex from './20261121002800_own_pending_index.js';
 import * as nicknameSkeleton from './20261121002900_nickname_skeleton.js';
 import * as nicknameSkeletonBackfill from './20261121003000_nickname_skeleton_backfill.js';
 import * as crisisContactsAfterDefaults from './20261121006100_crisis_contacts_after_defaults.js';
+import * as baselineHoldsOff from './20261121007100_baseline_holds_off.js';
+import * as baselineWatchedWordsBackfill from './20261121007200_baseline_watched_words_backfill.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -66,6 +68,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121002900_nickname_skeleton', nicknameSkeleton],
   ['20261121003000_nickname_skeleton_backfill', nicknameSkeletonBackfill],
   ['20261121006100_crisis_contacts_after_defaults', crisisContactsAfterDefaults],
+  ['20261121007100_baseline_holds_off', baselineHoldsOff],
+  ['20261121007200_baseline_watched_words_backfill', baselineWatchedWordsBackfill],
 ];
 
 /** A knex MigrationSource over the list above. */

@@ -10,7 +10,6 @@ import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import type { Realtime } from '../chat/realtime.js';
 import { listCohorts } from '../building/building.repo.js';
 import { replaceStaffSubnets } from '../members/members.repo.js';
-import { insertDefaultWatchedWords } from '../moderation/watched-words.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { insertCohort, insertSubnet, renameCohortRow, saveRoom, updateSubnet } from './admin.repo.js';
 import type { RoomInput, StaffInput, SubnetInput } from './admin.schemas.js';
@@ -32,9 +31,9 @@ async function uniquely(field: string, message: string, write: () => Promise<str
 export function saveSubnet(db: Db, ctx: AuditContext, id: string | null, s: SubnetInput): Promise<Saved> {
   return uniquely('slug', 'Another subnet already uses that short name', () =>
     db.transaction(async (trx) => {
+      // A new subnet needs no watched-word rows: the safety baseline applies to every subnet from code.
       const savedId = id ?? (await insertSubnet(trx, s));
       if (id) await updateSubnet(trx, id, s);
-      else await insertDefaultWatchedWords(trx, savedId);
       await recordAudit(trx, ctx, { action: id ? 'subnet.edit' : 'subnet.create', targetType: 'subnet', targetId: savedId });
       return savedId;
     }),

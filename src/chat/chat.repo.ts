@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import type { Role } from '../policy/index.js';
-import type { WatchRule } from './watched-words.js';
+import { rulesInForce, type WatchRule } from './watched-words.js';
 
 export const MESSAGE_STATUSES = ['visible', 'held', 'removed', 'declined'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -86,14 +86,26 @@ export async function insertAlert(db: Db, subnetId: string, messageId: number, m
   return row.id;
 }
 
-/** The watched-word rules that apply in a room: the subnet's and the room's own. */
+/** The watched-word rules in force in a room: the safety baseline, the subnet's and the room's own. */
 export async function findRulesForRoom(db: Db, subnetId: string, roomId: string): Promise<WatchRule[]> {
-  return (await rulesQuery(db, subnetId, roomId)).map(toRule);
+  return toRules(await rulesQuery(db, subnetId, roomId));
 }
 
-/** A subnet's watched words (the subnet as an id or an SQL expression) and the room's own. */
+/**
+ * A subnet's watched words (the subnet as an id or an SQL expression) and the room's own, with the
+ * baseline holds the subnet switched off (rows with `switched_off`), in one query: `toRules` makes
+ * them the rules in force.
+ */
 export function rulesQuery(db: Db, subnet: string | Knex.Raw, roomId: string) {
-  return db('watched_words').where('subnet_id', subnet).andWhere((q) => q.whereNull('room_id').orWhere('room_id', roomId)).orderBy('id').select('id', 'kind', 'pattern', 'action');
+  const stored = db('watched_words').where('subnet_id', subnet).andWhere((q) => q.whereNull('room_id').orWhere('room_id', roomId))
+    .select('id', 'kind', 'pattern', 'action', db.raw('false AS switched_off'));
+  const off = db('baseline_holds_off').where('subnet_id', subnet)
+    .select(db.raw('NULL::bigint AS id'), db.raw(`'builtin' AS kind`), 'detector AS pattern', db.raw(`'hold' AS action`), db.raw('true AS switched_off'));
+  return db.from(stored.unionAll(off).as('r')).orderBy('id').select('*');
 }
 
-export const toRule = (r: Record<string, unknown>): WatchRule => ({ id: Number(r.id), kind: r.kind as WatchRule['kind'], pattern: r.pattern as string, action: r.action as WatchRule['action'] });
+const toRule = (r: Record<string, unknown>): WatchRule => ({ id: Number(r.id), kind: r.kind as WatchRule['kind'], pattern: r.pattern as string, action: r.action as WatchRule['action'] });
+
+/** The rows of `rulesQuery` as the rules in force (the baseline included). */
+export const toRules = (rows: Record<string, unknown>[]): WatchRule[] =>
+  rulesInForce(rows.filter((r) => !r.switched_off).map(toRule), rows.filter((r) => r.switched_off).map((r) => r.pattern as string));

@@ -5,7 +5,7 @@ import { sessionUserQuery, toSessionUser, type SessionUser } from '../auth/users
 import { roomDetailQuery, toRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { onDutyQuery, toOnDuty, type OnDutyRow } from '../safety/duty.repo.js';
 import type { WatchRule } from './watched-words.js';
-import { insertAlert, muteQuery, rulesQuery, SELECT, toMessage, toRule, type MessageRow, type NewMessage } from './chat.repo.js';
+import { insertAlert, muteQuery, rulesQuery, SELECT, toMessage, toRules, type MessageRow, type NewMessage } from './chat.repo.js';
 
 // Sending a message: the one query that reads its context and the one statement that writes it.
 
@@ -57,7 +57,7 @@ export async function loadSendContext(db: Db, q: { userId: string; roomId: strin
     room: r.room ? toRoomDetail(r.room as Record<string, unknown>) : undefined,
     onDuty: (r.on_duty as Record<string, unknown>[]).map(toOnDuty),
     mutedUntil: r.muted_until ? new Date(r.muted_until as string | Date) : null,
-    rules: (r.rules as Record<string, unknown>[]).map(toRule),
+    rules: toRules(r.rules as Record<string, unknown>[]),
     retryOf: r.retry_of ? toMessage({ ...(r.retry_of as Record<string, unknown>), created_at: new Date((r.retry_of as { created_at: string }).created_at) }) : undefined,
   };
 }

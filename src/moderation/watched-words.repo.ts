@@ -26,7 +26,27 @@ export async function deleteWatchedWord(db: Db, subnetId: string, id: number): P
   return (await db('watched_words').where({ id, subnet_id: subnetId }).delete()) > 0;
 }
 
-/** Out of the box, a new subnet holds contact details. */
-export async function insertDefaultWatchedWords(db: Db, subnetId: string): Promise<void> {
-  await db('watched_words').insert(['email', 'phone', 'link'].map((pattern) => ({ subnet_id: subnetId, kind: 'builtin', pattern, action: 'hold' }))).onConflict().ignore();
+/** A baseline hold a subnet switched off: which, why, by whom (their nickname) and when. */
+export interface BaselineHoldOffRow {
+  detector: string;
+  reason: string;
+  byNickname: string;
+  at: Date;
+}
+
+export async function listBaselineHoldsOff(db: Db, subnetId: string): Promise<BaselineHoldOffRow[]> {
+  const rows = await db('baseline_holds_off as b').join('users as u', 'u.id', 'b.switched_off_by').where('b.subnet_id', subnetId)
+    .select('b.detector', 'b.reason', 'b.switched_off_at', 'u.nickname');
+  return rows.map((r) => ({ detector: r.detector, reason: r.reason, byNickname: r.nickname, at: r.switched_off_at }));
+}
+
+/** Records a baseline hold as switched off; false when it already was. */
+export async function insertBaselineHoldOff(db: Db, h: { subnetId: string; detector: string; reason: string; by: string }): Promise<boolean> {
+  const rows = await db('baseline_holds_off').insert({ subnet_id: h.subnetId, detector: h.detector, reason: h.reason, switched_off_by: h.by }).onConflict(['subnet_id', 'detector']).ignore().returning('detector');
+  return rows.length > 0;
+}
+
+/** Switches a baseline hold back on; false when it was on. */
+export async function deleteBaselineHoldOff(db: Db, subnetId: string, detector: string): Promise<boolean> {
+  return (await db('baseline_holds_off').where({ subnet_id: subnetId, detector }).delete()) > 0;
 }

@@ -4,13 +4,14 @@ import type { Db } from '../db/knex.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import { findRoomsOfSubnets, findSubnet } from '../building/building.repo.js';
-import { BUILTIN_DETECTORS, BUILTIN_LABELS, WATCH_ACTIONS } from '../chat/watched-words.js';
+import { BASELINE_HOLDS, BASELINE_RULE_KEYS, BUILTIN_DETECTORS, BUILTIN_LABELS, isCrisisPhrase, WATCH_ACTIONS } from '../chat/watched-words.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, numericIdParam } from '../http/params.js';
-import { authorize, decideSubnet } from '../policy/index.js';
+import { authorize, canSwitchBaselineRule, decideSubnet } from '../policy/index.js';
 import { deleteWatchedWord, insertWatchedWord, listWatchedWords } from './watched-words.repo.js';
+import { baselineAction, baselineOf, switchOffBaselineHold, switchOnBaselineHold } from './watched-words.service.js';
 
 const AddRule = z.strictObject({
   kind: z.enum(['phrase', 'builtin'], { error: 'Choose what to watch for' }),
@@ -21,6 +22,20 @@ const AddRule = z.strictObject({
   _csrf: z.string().optional(),
 });
 const DeleteRule = z.strictObject({ _csrf: z.string().optional() });
+const SwitchOff = z.strictObject({
+  reason: z.string().trim().min(1, 'Enter why this hold is switched off').max(500, 'The reason must be 500 characters or fewer'),
+  _csrf: z.string().optional(),
+});
+const SwitchOn = DeleteRule;
+const BaselineRuleParam = z.enum(BASELINE_RULE_KEYS);
+
+// Shown on the 403 page when a request tries to switch off the baseline's alerts (the page offers no control).
+const ALERTS_ALWAYS_ON = 'Alerts on suicide and self-harm phrases are always on in every subnet. Nobody can switch them off or remove them.';
+const DONE: Record<string, string> = {
+  saved: 'Saved.',
+  off: 'The hold is switched off in every room of this subnet. Your reason is recorded.',
+  on: 'The hold is switched back on in every room of this subnet.',
+};
 
 /** Watched words of a subnet: its clinicians and admins keep the list. */
 export function watchedWordsRoutes({ db }: { db: Db }): Router {
@@ -35,8 +50,9 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
 
   async function render(req: Request, res: Response, status: number, values: Record<string, string>, errors: FormErrors) {
     const subnet = await load(req);
-    const [rules, rooms] = await Promise.all([listWatchedWords(db, subnet.id), findRoomsOfSubnets(db, [subnet.id])]);
-    res.status(status).render('moderation/watched-words', { title: `Watched words: ${subnet.name}`, subnet, rules, rooms, values, errors, builtins: BUILTIN_DETECTORS, builtinLabels: BUILTIN_LABELS, notice: req.query.done ? 'Saved.' : undefined });
+    const [baseline, rules, rooms] = await Promise.all([baselineOf(db, subnet.id), listWatchedWords(db, subnet.id), findRoomsOfSubnets(db, [subnet.id])]);
+    const notice = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
+    res.status(status).render('moderation/watched-words', { title: `Watched words: ${subnet.name}`, subnet, baseline, rules, rooms, values, errors, builtins: BUILTIN_DETECTORS, builtinLabels: BUILTIN_LABELS, notice });
   }
 
   r.get('/subnets/:subnetId/watched-words', requireUser, (req, res) => render(req, res, 200, { kind: 'phrase', action: 'alert', roomId: '' }, NO_ERRORS));
@@ -49,6 +65,8 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
     const f = parsed.data;
     const pattern = f.kind === 'phrase' ? f.phrase : f.builtin;
     if (!pattern || (f.kind === 'phrase' && pattern.length < 2)) return render(req, res, 400, values, formErrors([{ field: f.kind === 'phrase' ? 'phrase' : 'builtin', message: f.kind === 'phrase' ? 'Enter a word or phrase of at least 2 characters' : 'Choose a kind of detail' }]));
+    const always = alwaysOn(f.kind, pattern, f.action);
+    if (always) return render(req, res, 400, values, formErrors([always]));
     const rooms = await findRoomsOfSubnets(db, [subnet.id]);
     if (f.roomId && !rooms.some((room) => room.id === f.roomId)) return render(req, res, 400, values, formErrors([{ field: 'roomId', message: 'Choose a room of this subnet' }]));
     try {
@@ -58,7 +76,7 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
       if (!isUniqueViolation(e)) throw e;
       return render(req, res, 400, values, formErrors([{ field: 'phrase', message: 'That rule is already on the list' }]));
     }
-    res.redirect(303, `/subnets/${subnet.id}/watched-words?done=1`);
+    res.redirect(303, `/subnets/${subnet.id}/watched-words?done=saved`);
   });
 
   r.post('/subnets/:subnetId/watched-words/:ruleId/delete', requireUser, async (req, res) => {
@@ -66,8 +84,51 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
     parseForm(DeleteRule, req.body);
     const id = numericIdParam(req.params.ruleId);
     if (await deleteWatchedWord(db, subnet.id, id)) await recordAudit(db, auditContext(req), { action: 'watched_word.delete', targetType: 'watched_word', targetId: String(id) });
-    res.redirect(303, `/subnets/${subnet.id}/watched-words?done=1`);
+    res.redirect(303, `/subnets/${subnet.id}/watched-words?done=saved`);
+  });
+
+  // The safety baseline: a hold is switched off with a reason, and back on; an alert never.
+  async function loadBaseline(req: Request, res: Response) {
+    const subnet = await load(req);
+    const key = BaselineRuleParam.safeParse(req.params.rule);
+    if (!key.success) throw notFound();
+    res.locals.refusal = ALERTS_ALWAYS_ON;
+    authorize(canSwitchBaselineRule(actorOf(req), subnet, { action: baselineAction(key.data) }, new Date()));
+    // The policy refused the alerts: what is left is a hold.
+    const detector = BASELINE_HOLDS.find((d) => d === key.data);
+    if (!detector) throw notFound();
+    return { subnet, detector };
+  }
+
+  async function renderSwitchOff(req: Request, res: Response, status: number, reason: string, errors: FormErrors) {
+    const { subnet, detector } = await loadBaseline(req, res);
+    const rule = (await baselineOf(db, subnet.id)).find((b) => b.key === detector);
+    res.status(status).render('moderation/switch-off', { title: `Switch off a hold: ${subnet.name}`, subnet, rule, reason, errors });
+  }
+
+  r.get('/subnets/:subnetId/watched-words/baseline/:rule/switch-off', requireUser, (req, res) => renderSwitchOff(req, res, 200, '', NO_ERRORS));
+
+  r.post('/subnets/:subnetId/watched-words/baseline/:rule/switch-off', requireUser, async (req, res) => {
+    const { subnet, detector } = await loadBaseline(req, res);
+    const parsed = parseForm(SwitchOff, req.body);
+    if (!parsed.ok) return renderSwitchOff(req, res, 400, String(req.body?.reason ?? ''), parsed.errors);
+    await switchOffBaselineHold(db, auditContext(req), subnet.id, detector, parsed.data.reason);
+    res.redirect(303, `/subnets/${subnet.id}/watched-words?done=off`);
+  });
+
+  r.post('/subnets/:subnetId/watched-words/baseline/:rule/switch-on', requireUser, async (req, res) => {
+    const { subnet, detector } = await loadBaseline(req, res);
+    parseForm(SwitchOn, req.body);
+    await switchOnBaselineHold(db, auditContext(req), subnet.id, detector);
+    res.redirect(303, `/subnets/${subnet.id}/watched-words?done=on`);
   });
 
   return r;
+}
+
+/** A rule staff may not add because the baseline already has it everywhere, as a form error. */
+function alwaysOn(kind: 'phrase' | 'builtin', pattern: string, action: 'alert' | 'hold') {
+  if (kind === 'phrase' && action === 'alert' && isCrisisPhrase(pattern)) return { field: 'phrase', message: 'Every subnet already alerts on that phrase: it is one of the suicide and self-harm phrases, always on' };
+  if (kind === 'builtin' && action === 'hold' && (BASELINE_HOLDS as readonly string[]).includes(pattern)) return { field: 'builtin', message: 'Every room already holds these: the hold is part of the safety baseline (switch it back on above if it is off)' };
+  return null;
 }

@@ -9,6 +9,7 @@ export { canPostMessage, canReplyToThread, canSeeRoom, decideRoom } from './room
 export { canListCareConversations, canWriteToCareTeam, decideCareConversation, decideNotification } from './care-team.js';
 export { canMoveAlongPathway, decideSubnet, decideMember } from './people.js';
 export { decideAdmin } from './admin.js';
+export { canSwitchBaselineRule } from './watched-words.js';
 export { isActive, isCurrent, isMemberRole, isSubnetStaffRole, mustUseTwoFactor } from './helpers.js';
 
 /** Thrown by `authorize`; the HTTP and socket layers turn it into 404 (hide) or 403 and audit it. */

@@ -41,6 +41,7 @@ export const DENY_REASONS = [
   'thread_locked',
   'read_only_now',
   'not_owner',
+  'always_on',
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -75,6 +76,11 @@ export interface RoomTarget {
 
 export interface SubnetTarget {
   id: string;
+}
+
+/** A rule of the safety baseline (every subnet has it): an alert on crisis phrases or a hold on contact details. */
+export interface BaselineRuleTarget {
+  action: 'alert' | 'hold';
 }
 
 /** A person acted upon (a member of one or more subnets). */

@@ -50,7 +50,7 @@ beforeAll(async () => {
     roomId: room, subnetId: ids.subnet('eating-disorders'), userId: ids.user('anna'), messageId: String(messageId), threadId, replyId,
     reportId: String(reportId), alertId: String(alertId), conversationId, id: String(notificationId), keyId, itemId: item.id, videoId: video.id,
     fileId: video.video_file_id, ruleId: String(rule.id), questionnaireId: questionnaire.id, cohortId: ids.cohort('eating-disorders/anorexia'),
-    handle: '0123456789abcdef', dataset: 'weekly-active',
+    handle: '0123456789abcdef', dataset: 'weekly-active', rule: 'email',
   };
   routes = collect((t.app as unknown as Express).router.stack);
 });
