@@ -61,7 +61,7 @@ describe('a new service starts with the safety baseline', () => {
     const page = `/admin/subnets/${subnetId}`;
     expect((await postForm(admin, `${page}/cohorts`, { name: 'Dads' }, page)).status).toBe(303);
     const cohort = await t.db('cohorts').where({ subnet_id: subnetId }).first();
-    for (const [kind, name] of [['living_room', 'Dads living room'], ['noticeboard', 'Dads noticeboard']]) {
+    for (const [kind, name] of [['living_room', 'Dads living room'], ['noticeboard', 'Dads noticeboard']] as const) {
       expect((await postForm(admin, `${page}/rooms`, { name, description: '', kind, audience: [cohort.id] }, page)).status).toBe(303);
     }
     const room = await t.db('rooms').where({ subnet_id: subnetId, name: 'Dads living room' }).first();
