@@ -32,6 +32,9 @@ import * as nicknameSkeletonBackfill from './20261121003000_nickname_skeleton_ba
 import * as crisisContactsAfterDefaults from './20261121006100_crisis_contacts_after_defaults.js';
 import * as baselineHoldsOff from './20261121007100_baseline_holds_off.js';
 import * as baselineWatchedWordsBackfill from './20261121007200_baseline_watched_words_backfill.js';
+import * as heldReasonRule from './20261121007300_held_reason_rule.js';
+import * as authorRole from './20261121007400_author_role.js';
+import * as authorRoleBackfill from './20261121007500_author_role_backfill.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -70,6 +73,9 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121006100_crisis_contacts_after_defaults', crisisContactsAfterDefaults],
   ['20261121007100_baseline_holds_off', baselineHoldsOff],
   ['20261121007200_baseline_watched_words_backfill', baselineWatchedWordsBackfill],
+  ['20261121007300_held_reason_rule', heldReasonRule],
+  ['20261121007400_author_role', authorRole],
+  ['20261121007500_author_role_backfill', authorRoleBackfill],
 ];
 
 /** A knex MigrationSource over the list above. */

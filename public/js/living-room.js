@@ -18,6 +18,10 @@ const csrf = form.querySelector('input[name="_csrf"]').value;
 let lastSeenId = Math.max(0, ...[...list.querySelectorAll('[data-id]')].map((li) => Number(li.dataset.id)).filter((n) => n > 0));
 const pending = new Map(); // clientId -> { body, li }
 let activeSinceKeepalive = false;
+let accountEnded = false; // suspended: the server said so; never reconnect
+
+const WAITING = 'Waiting for a moderator';
+const DECLINED = 'Not posted: a moderator declined it';
 
 const ERRORS = {
   empty: 'Write a message before you send it.',
@@ -82,7 +86,7 @@ function setStatus(li, text) {
 function addActions(li, m) {
   const actions = li.querySelector('[data-field="actions"]');
   actions.replaceChildren();
-  if (m.status === 'held') return;
+  if (m.status === 'held' || m.status === 'declined') return;
   if (canReport) {
     const a = document.createElement('a');
     a.href = `/messages/${m.id}/report`;
@@ -108,15 +112,20 @@ function moderate(event, payload) {
 function appendMessage(m) {
   const existing = list.querySelector(`[data-id="${m.id}"]`);
   if (existing) {
-    // My held message was approved: it is now posted for everyone.
-    if (m.status === 'visible') setStatus(existing, '');
+    // My held message was approved: it is now posted for everyone, in place.
+    if (m.status === 'visible' && existing.querySelector('[data-field="status"]').textContent === WAITING) {
+      setStatus(existing, '');
+      addActions(existing, m);
+      status.textContent = 'A moderator approved your message. Everyone in the room can see it now.';
+    }
+    if (m.status === 'declined') setStatus(existing, DECLINED);
     return;
   }
   document.getElementById('empty-room')?.remove();
-  const li = renderMessage(m, m.status === 'held' ? 'Waiting for a moderator' : '');
+  const li = renderMessage(m, m.status === 'held' ? WAITING : m.status === 'declined' ? DECLINED : '');
   const later = [...list.querySelectorAll('[data-id]')].find((el) => Number(el.dataset.id) > m.id && !el.classList.contains('sharon-message--pending'));
   list.insertBefore(li, later || firstPending());
-  if (m.status !== 'held') lastSeenId = Math.max(lastSeenId, m.id);
+  if (m.status === 'visible') lastSeenId = Math.max(lastSeenId, m.id); // catch-up is of visible messages
 }
 
 function firstPending() {
@@ -176,7 +185,7 @@ function send(clientId) {
     item.li.remove();
     appendMessage(m);
     const li = list.querySelector(`[data-id="${m.id}"]`);
-    setStatus(li, reply.data.held ? 'Waiting for a moderator' : 'Sent');
+    setStatus(li, reply.data.held ? WAITING : 'Sent');
     status.textContent = reply.data.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.' : 'Message sent.';
     if (reply.data.support) {
       // The box the server rendered for who was told (nobody: the crisis contacts come first).
@@ -224,6 +233,7 @@ function join(attempt = 0) {
       return void (status.textContent = ERRORS[reply?.error] || 'Could not join the room live. The page still works: refresh to see new messages.');
     }
     for (const m of reply.data.messages) appendMessage(m);
+    for (const m of reply.data.held) appendMessage(m); // my own held or declined ones, in place
     showPresence(reply.data.presence);
     for (const clientId of pending.keys()) send(clientId); // retries keep their client id: never a duplicate
   });
@@ -231,15 +241,32 @@ function join(attempt = 0) {
 socket.on('connect', () => join());
 socket.on('room:resync', () => join());
 socket.on('disconnect', (reason) => {
+  if (accountEnded) return;
   status.textContent = 'Connection lost. Reconnecting…';
   if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000);
 });
-socket.on('connect_error', () => { status.textContent = 'Cannot reach SHaRON right now. Retrying…'; });
+socket.on('connect_error', () => { if (!accountEnded) status.textContent = 'Cannot reach SHaRON right now. Retrying…'; });
 socket.on('message:new', (m) => { if (m.roomId === roomId) appendMessage(m); });
 socket.on('message:removed', ({ id }) => list.querySelector(`[data-id="${id}"]`)?.remove());
 socket.on('message:declined', ({ id }) => {
   const li = list.querySelector(`[data-id="${id}"]`);
-  if (li) setStatus(li, 'Not posted: a moderator declined it');
+  if (!li) return;
+  setStatus(li, DECLINED);
+  li.querySelector('[data-field="actions"]').replaceChildren();
+  status.textContent = 'A moderator declined your message. It was not posted: only you can see it.';
+});
+// The server says why before it closes the connection: say so plainly, show the crisis contacts,
+// and stop trying to reconnect (the account's sessions have ended).
+socket.on('account:suspended', () => {
+  accountEnded = true;
+  socket.io.opts.reconnection = false;
+  socket.disconnect();
+  form.hidden = true;
+  document.getElementById('presence').replaceChildren();
+  const notice = document.getElementById('account-suspended');
+  notice.hidden = false;
+  notice.tabIndex = -1;
+  notice.focus(); // the room can no longer be used: the notice is where the person needs to be
 });
 socket.on('presence', (p) => { if (p.roomId === roomId) showPresence(p); });
 socket.on('mute', ({ roomId: r, until }) => {

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { csvRows } from '../http/csv.js';
 import type { Config } from '../config.js';
@@ -10,13 +10,14 @@ import { auditContext } from '../audit/audit.service.js';
 import { listAudit, listAuditActions } from '../audit/audit.repo.js';
 import { listAllSubnets } from '../building/building.repo.js';
 import { setAccountStatus } from '../members/members.service.js';
+import { typedReason } from '../members/suspend-confirm.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
 import { isMemberRole, isSubnetStaffRole, STAFF_ROLES } from '../policy/index.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
-import { findAccount, listAccounts, subnetIdsOf } from './admin.repo.js';
-import { AccountsQuery, AuditQuery, EmptyBody, StaffBody, StaffSubnetsBody } from './admin.schemas.js';
+import { findAccount, listAccounts, subnetIdsOf, type AccountRow } from './admin.repo.js';
+import { AccountsQuery, AuditQuery, EmptyBody, PromoteBody, StaffBody, StaffSubnetsBody, SuspendAccountBody } from './admin.schemas.js';
 import { assignStaffSubnets, createStaff, makePeerModerator } from './admin.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 
@@ -30,6 +31,45 @@ function auditFilter(q: { actor: string; action: string; target: string; from: s
   };
 }
 export const ROLE_LABELS = { admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: 'Patient', carer: 'Carer', professional: 'Professional' } as const;
+
+const ACCOUNT_NOTICES: Record<string, string> = {
+  suspended: 'The account was suspended and signed out everywhere. Your reason is in the audit log.',
+  reinstated: 'The account was reinstated.',
+};
+
+/** What a confirmation page says and does. */
+interface Confirm {
+  heading: string;
+  paragraphs: string[];
+  label: string;
+  button: string;
+  warning: boolean;
+  action: string;
+}
+
+const suspendConfirm = (a: AccountRow): Confirm => ({
+  heading: `Suspend ${a.nickname}?`,
+  paragraphs: [
+    'Suspending signs this person out everywhere at once and closes every room to them. A page they have open tells them their account is suspended and shows the crisis contacts.',
+    'They stay suspended until an admin or a clinician of their service reinstates them.',
+  ],
+  label: `Why are you suspending ${a.nickname}?`,
+  button: `Suspend ${a.nickname}`,
+  warning: true,
+  action: `/admin/accounts/${a.id}/suspend`,
+});
+
+const promoteConfirm = (a: AccountRow, subnetNames: string[]): Confirm => ({
+  heading: `Make ${a.nickname} a peer moderator?`,
+  paragraphs: [
+    subnetNames.length ? `They become a peer moderator of: ${subnetNames.join(', ')}. They leave their member group there and can see and moderate every room of those services.` : 'They belong to no service yet: assign their services on the next page.',
+    'Everything they write from now on carries a "Peer moderator" badge; what they wrote as a member keeps no badge. They are signed out everywhere and sign in again as staff, with two-factor authentication.',
+  ],
+  label: `Why does ${a.nickname} become a peer moderator?`,
+  button: `Make ${a.nickname} a peer moderator`,
+  warning: false,
+  action: `/admin/accounts/${a.id}/make-peer-moderator`,
+});
 
 /** Admin pages for staff accounts, every account's status, and the audit log. */
 export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db; realtime: Realtime; config: Config; passwords: PasswordHasher }): Router {
@@ -56,7 +96,8 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
     const account = await loadAccount(req.params.userId);
     res.render('admin/staff-member', {
       title: account.username, account, subnets: await listAllSubnets(db), chosen: await subnetIdsOf(db, account.id),
-      canHoldSubnets: isSubnetStaffRole(account.role), roleLabels: ROLE_LABELS, notice: req.query.done ? 'Saved.' : undefined,
+      canHoldSubnets: isSubnetStaffRole(account.role), roleLabels: ROLE_LABELS,
+      notice: req.query.done === 'promoted' ? `${account.nickname} is now a peer moderator. They were signed out everywhere and sign in again as staff. What they wrote as a member keeps no staff badge.` : req.query.done ? 'Saved.' : undefined,
     });
   });
   r.post('/admin/staff/:userId/subnets', ...staffGuard, async (req, res) => {
@@ -71,23 +112,56 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
   r.get('/admin/accounts', ...accountsGuard, async (req, res) => {
     const q = parseQuery(AccountsQuery, req.query);
     const accounts = await listAccounts(db, { q: q.q, limit: PAGE + 1, offset: (q.page - 1) * PAGE });
-    res.render('admin/accounts', { title: 'Accounts', currentUserId: req.user?.id, isMemberRole, accounts: accounts.slice(0, PAGE), hasNext: accounts.length > PAGE, query: q, roleLabels: ROLE_LABELS, notice: req.query.done ? 'Saved.' : undefined });
+    const done = q.done ?? '';
+    res.render('admin/accounts', { title: 'Accounts', currentUserId: req.user?.id, isMemberRole, accounts: accounts.slice(0, PAGE), hasNext: accounts.length > PAGE, query: q, roleLabels: ROLE_LABELS, notice: ACCOUNT_NOTICES[done] ?? (done ? 'Saved.' : undefined) });
   });
-  for (const [path, status] of [['suspend', 'suspended'], ['reinstate', 'active']] as const) {
-    r.post(`/admin/accounts/:userId/${path}`, ...accountsGuard, async (req, res) => {
-      const account = await loadAccount(req.params.userId);
-      parseForm(EmptyBody, req.body);
-      if (account.id !== req.user?.id) await setAccountStatus(db, realtime, auditContext(req), account.id, status);
-      res.redirect(303, `/admin/accounts?q=${encodeURIComponent(account.username)}&done=1`);
+  const listOf = (account: AccountRow, done = '1') => `/admin/accounts?q=${encodeURIComponent(account.username)}&done=${done}`;
+  /** The confirmation step of a serious change: names the person, says what happens, asks why. */
+  const renderConfirm = (res: Response, status: number, account: AccountRow, c: Confirm, form: { reason?: string; errors?: FormErrors } = {}) =>
+    res.status(status).render('admin/account-confirm', {
+      title: c.heading, account, confirm: c, roleLabels: ROLE_LABELS, action: c.action, cancel: listOf(account, ''), reason: form.reason ?? '', errors: form.errors ?? NO_ERRORS,
     });
-  }
 
-  r.post('/admin/accounts/:userId/make-peer-moderator', ...staffGuard, async (req, res) => {
+  // Suspending takes a confirmation step and a reason (kept in the audit log). Not oneself.
+  const suspendable = (req: Request, account: AccountRow) => account.id !== req.user?.id && account.status === 'active';
+  r.get('/admin/accounts/:userId/suspend', ...accountsGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    if (!suspendable(req, account)) return res.redirect(303, listOf(account, ''));
+    renderConfirm(res, 200, account, suspendConfirm(account));
+  });
+  r.post('/admin/accounts/:userId/suspend', ...accountsGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    const form = parseForm(SuspendAccountBody, req.body);
+    if (!form.ok) return renderConfirm(res, 400, account, suspendConfirm(account), { reason: typedReason(req.body), errors: form.errors });
+    if (!suspendable(req, account)) return res.redirect(303, listOf(account, ''));
+    await setAccountStatus(db, realtime, auditContext(req), account.id, 'suspended', { reason: form.data.reason });
+    res.redirect(303, listOf(account, 'suspended'));
+  });
+  r.post('/admin/accounts/:userId/reinstate', ...accountsGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
     parseForm(EmptyBody, req.body);
-    if (!isMemberRole(account.role)) throw notFound();
-    await makePeerModerator(db, realtime, auditContext(req), account.id);
-    res.redirect(303, `/admin/staff/${account.id}?done=1`);
+    if (account.id !== req.user?.id) await setAccountStatus(db, realtime, auditContext(req), account.id, 'active');
+    res.redirect(303, listOf(account, 'reinstated'));
+  });
+
+  // Promotion takes a confirmation step and a reason too: a badge is trust members act on.
+  const promotable = (account: AccountRow) => isMemberRole(account.role) && account.status === 'active';
+  const promoteConfirmFor = async (account: AccountRow) => {
+    const mine = new Set(await subnetIdsOf(db, account.id));
+    return promoteConfirm(account, (await listAllSubnets(db)).filter((s) => mine.has(s.id)).map((s) => s.name));
+  };
+  r.get('/admin/accounts/:userId/make-peer-moderator', ...staffGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    if (!promotable(account)) throw notFound();
+    renderConfirm(res, 200, account, await promoteConfirmFor(account));
+  });
+  r.post('/admin/accounts/:userId/make-peer-moderator', ...staffGuard, async (req, res) => {
+    const account = await loadAccount(req.params.userId);
+    if (!promotable(account)) throw notFound();
+    const form = parseForm(PromoteBody, req.body);
+    if (!form.ok) return renderConfirm(res, 400, account, await promoteConfirmFor(account), { reason: typedReason(req.body), errors: form.errors });
+    await makePeerModerator(db, realtime, auditContext(req), account.id, { from: account.role, reason: form.data.reason });
+    res.redirect(303, `/admin/staff/${account.id}?done=promoted`);
   });
 
   r.post('/admin/accounts/:userId/end-sessions', ...accountsGuard, async (req, res) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROOM_KINDS, STAFF_ROLES } from '../policy/index.js';
 import { Nickname, Username } from '../auth/identity.schemas.js';
 import { NewPassword } from '../auth/passwords.js';
+import { reasonText } from '../members/members.schemas.js';
 
 const csrf = { _csrf: z.string().optional() };
 const text = (max: number, label: string) => z.string().trim().max(max, `${label} must be ${max} characters or fewer`).default('');
@@ -55,6 +56,8 @@ export const StaffSubnetsBody = z.strictObject({ subnetIds: idList('Choose servi
 
 export const AccountsQuery = z.strictObject({
   q: z.string().trim().max(64).optional().default(''),
+  /** What was just done, for the confirmation shown above the list. */
+  done: z.string().max(20).optional(),
   page: z.coerce.number().int().min(1).max(10_000).optional().default(1),
 });
 
@@ -69,3 +72,6 @@ export const AuditQuery = z.strictObject({
 });
 
 export const EmptyBody = z.strictObject(csrf);
+
+export const SuspendAccountBody = z.strictObject({ reason: reasonText('Say why you are suspending this account'), ...csrf });
+export const PromoteBody = z.strictObject({ reason: reasonText('Say why this person becomes a peer moderator'), ...csrf });

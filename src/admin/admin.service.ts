@@ -105,14 +105,15 @@ export async function assignStaffSubnets(db: Db, ctx: AuditContext, userId: stri
 /**
  * The last step of a pathway: a recovered member becomes a peer moderator of the subnets they
  * belong to (staff have no cohort). Their sessions end (a role change gets a new session) and
- * their sockets close. Audited.
+ * their sockets close. Audited with the role they had and the admin's reason. What they wrote
+ * before keeps the role it was written with (author_role): no badge appears on it.
  */
-export async function makePeerModerator(db: Db, realtime: Realtime, ctx: AuditContext, userId: string): Promise<void> {
+export async function makePeerModerator(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, why: { from: string; reason: string }): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('users').where({ id: userId }).update({ role: 'peer_moderator' });
     await trx('memberships').where({ user_id: userId }).update({ cohort_id: null });
     await deleteSessionsOfUser(trx, userId);
-    await recordAudit(trx, ctx, { action: 'account.role_change', targetType: 'user', targetId: userId, details: { to: 'peer_moderator' } });
+    await recordAudit(trx, ctx, { action: 'account.role_change', targetType: 'user', targetId: userId, details: { from: why.from, to: 'peer_moderator', reason: why.reason } });
   });
   realtime.disconnectUser(userId);
 }

@@ -6,7 +6,7 @@ import { rulesInForce, type WatchRule } from './watched-words.js';
 export const MESSAGE_STATUSES = ['visible', 'held', 'removed', 'declined'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-/** A message as stored, with its author's public face (nickname and role for the badge). */
+/** A message as stored, with its author's public face (nickname, and the role they wrote it with for the badge). */
 export interface MessageRow {
   id: number;
   roomId: string;
@@ -19,7 +19,7 @@ export interface MessageRow {
   createdAt: Date;
 }
 
-export const SELECT = ['m.id', 'm.room_id', 'm.author_id', 'm.client_id', 'm.body', 'm.status', 'm.created_at', 'u.nickname', 'u.role'];
+export const SELECT = ['m.id', 'm.room_id', 'm.author_id', 'm.client_id', 'm.body', 'm.status', 'm.created_at', 'm.author_role', 'u.nickname', 'u.role'];
 
 export function toMessage(r: Record<string, unknown>): MessageRow {
   return {
@@ -27,7 +27,9 @@ export function toMessage(r: Record<string, unknown>): MessageRow {
     roomId: r.room_id as string,
     authorId: r.author_id as string,
     authorNickname: r.nickname as string,
-    authorRole: r.role as Role,
+    // The role the author wrote with (the badge then, not now); the current role only for rows
+    // written without it by other tools.
+    authorRole: (r.author_role ?? r.role) as Role,
     clientId: r.client_id as string,
     body: r.body as string,
     status: r.status as MessageStatus,
@@ -38,6 +40,8 @@ export function toMessage(r: Record<string, unknown>): MessageRow {
 export interface NewMessage {
   roomId: string;
   authorId: string;
+  /** The author's role now, kept with the message: its badge stays what it was when written. */
+  authorRole: Role;
   clientId: string;
   body: string;
   status: 'visible' | 'held';

@@ -14,7 +14,7 @@ import { findLivingRoomPage, type LivingRoomPage } from './history.repo.js';
 import { coverOf } from '../safety/duty.service.js';
 import { SUPPORT_STATEMENT, TOLD } from '../safety/support.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, SessionEnded, enterLivingRoom, reportMessage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, SessionEnded, enterLivingRoom, inTimeOrder, reportMessage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 
 const RoomQuery = z.strictObject({
@@ -54,7 +54,7 @@ export function chatRoutes(deps: ChatDeps): Router {
     const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
       : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
     res.status(status).render('chat/living-room', {
-      title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, presence, olderPage: q.before !== undefined,
+      title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, timeline: inTimeOrder(history, held), presence, olderPage: q.before !== undefined,
       can: { moderate: decideRoom(actor, 'moderate', room, now).allowed, report: decideRoom(actor, 'report', room, now).allowed },
       clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ?? null, supportStatements: SUPPORT_STATEMENT,
       maxLength: deps.config.chat.maxLength, cover,

@@ -12,6 +12,7 @@ import { findMessage, findMessageByClientId, insertMute, insertReport, setMessag
 import { findLivingRoomPage, listMessages } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
+import { COVER_HOLD, heldReasonOf } from './held-reason.js';
 import type { Realtime } from './realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
@@ -94,6 +95,14 @@ export function toRoomPage(visible: MessageRow[], own: MessageRow[], opts: { aft
   return { history: toHistory(visible, opts), held: own.map(toPublic) };
 }
 
+/**
+ * The page's messages in id (time) order: the reader's own held and declined ones among the
+ * visible, where they were written, not after them.
+ */
+export function inTimeOrder(history: History, held: PublicMessage[]): PublicMessage[] {
+  return [...history.messages, ...held].sort((a, b) => a.id - b.id);
+}
+
 /** The limit a room's page asks for (one more than it shows, to know whether there are older messages). */
 export const roomPageLimit = (opts: { afterId?: number }) => pageSize(opts) + 1;
 
@@ -152,11 +161,11 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
   const told = async () => (alerted ? whoWasTold(deps.realtime, room.subnetId, ctx.onDuty.map((d) => d.userId), actor.id) : null);
   if (ctx.retryOf) return retried(ctx.retryOf, room, await told());
   const coverHolds = coverHoldsPosts(cover) && !decideRoom(actor, 'moderate', room, now).allowed;
-  const heldReason = verdict.hold ? verdict.hold.pattern : coverHolds ? 'cover' : null;
+  const heldReason = verdict.hold ? heldReasonOf(verdict.hold) : coverHolds ? COVER_HOLD : null;
   const status = heldReason ? 'held' : 'visible';
   const written = await insertMessageGuarded(
     db,
-    { roomId: room.id, authorId: actor.id, clientId: input.clientId, body, status, heldReason },
+    { roomId: room.id, authorId: actor.id, authorRole: actor.role, clientId: input.clientId, body, status, heldReason },
     { max: deps.config.chat.floodMessages, seconds: deps.config.chat.floodSeconds },
     { subnetId: room.subnetId, patterns: verdict.alerts.map((a) => a.pattern) },
   );
@@ -208,7 +217,7 @@ export async function removeMessage(deps: ChatDeps, ctx: AuditContext, m: Modera
     if (changed) await recordAudit(trx, ctx, { action: 'message.remove', targetType: 'message', targetId: String(m.message.id), details: { room_id: m.room.id } });
     return changed;
   });
-  if (done) deps.realtime.emitToRoom(m.room.id, 'message:removed', { id: m.message.id, roomId: m.room.id });
+  if (done) deps.realtime.emitToRoom(m.room.id, 'message:removed', { id: m.message.id, roomId: m.room.id, status: 'removed' });
   return done;
 }
 
@@ -231,7 +240,7 @@ export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated
     return changed;
   });
   if (done && approve) deps.realtime.emitToRoom(m.room.id, 'message:new', { ...toPublic(m.message), status: 'visible' });
-  if (done && !approve) deps.realtime.emitToUser(m.message.authorId, 'message:declined', { id: m.message.id, roomId: m.room.id });
+  if (done && !approve) deps.realtime.emitToUser(m.message.authorId, 'message:declined', { id: m.message.id, roomId: m.room.id, status: 'declined' });
   if (done) await notify(deps.db, deps.realtime, { userId: m.message.authorId, kind: approve ? 'post_approved' : 'post_declined', link: `/rooms/${m.room.id}`, roomId: m.room.id });
   return done;
 }

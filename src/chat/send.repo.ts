@@ -70,12 +70,12 @@ export async function loadSendContext(db: Db, q: { userId: string; roomId: strin
  */
 const insertGuarded = preparedQuery<Omit<NewMessage, 'status'> & { status: string; floodSeconds: number; floodMax: number }>('chat_insert_message', (db, m) =>
   db.raw(
-    `INSERT INTO messages (room_id, author_id, client_id, body, status, held_reason)
-     SELECT ?::uuid, ?::uuid, ?::uuid, ?::text, ?::text, ?::text
+    `INSERT INTO messages (room_id, author_id, author_role, client_id, body, status, held_reason)
+     SELECT ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::text, ?::text
      WHERE (SELECT count(*) FROM messages WHERE author_id = ?::uuid AND created_at > now() - make_interval(secs => ?::int)) < ?::int
      ON CONFLICT (author_id, client_id) DO NOTHING
      RETURNING id, created_at`,
-    [m.roomId, m.authorId, m.clientId, m.body, m.status, m.heldReason, m.authorId, m.floodSeconds, m.floodMax],
+    [m.roomId, m.authorId, m.authorRole, m.clientId, m.body, m.status, m.heldReason, m.authorId, m.floodSeconds, m.floodMax],
   ),
 );
 

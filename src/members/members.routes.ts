@@ -5,13 +5,14 @@ import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
-import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, StatusBody } from './members.schemas.js';
+import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, StatusBody, SuspendBody } from './members.schemas.js';
+import { renderSuspendConfirm, typedReason } from './suspend-confirm.js';
 import { CARE_EVENT_LABELS, listCareEvents, recordCareEvent } from './care-events.js';
 import { memberFor, membersPage, moveAlongPathway, moveMember, pathwayDestinations, revealReference, setAccountStatus, type MemberContext } from './members.service.js';
 
 const NOTICES: Record<string, string> = {
   moved: 'The member was moved. Their rooms changed straight away.',
-  suspended: 'The account was suspended and signed out everywhere.',
+  suspended: 'The account was suspended and signed out everywhere. Your reason is in the audit log.',
   reinstated: 'The account was reinstated.',
   recorded: 'The care event was recorded.',
 };
@@ -50,14 +51,27 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
     res.redirect(303, `${base(m)}?done=moved`);
   });
 
-  for (const [path, status, done] of [['suspend', 'suspended', 'suspended'], ['reinstate', 'active', 'reinstated']] as const) {
-    r.post(`/subnets/:subnetId/members/:userId/${path}`, requireUser, async (req, res) => {
-      const m = await load(req, 'suspend_member');
-      parseForm(StatusBody, req.body);
-      await setAccountStatus(db, realtime, auditContext(req), m.member.id, status, { subnet_id: m.subnet.id });
-      res.redirect(303, `${base(m)}?done=${done}`);
-    });
-  }
+  // Suspending takes a confirmation step that names the person and asks why (kept in the audit log).
+  const suspendConfirm = (m: MemberContext) => ({ subnet: m.subnet, member: m.member, action: `${base(m)}/suspend`, cancel: base(m) });
+  r.get('/subnets/:subnetId/members/:userId/suspend', requireUser, async (req, res) => {
+    const m = await load(req, 'suspend_member');
+    if (m.member.status !== 'active') return res.redirect(303, base(m));
+    renderSuspendConfirm(res, 200, suspendConfirm(m));
+  });
+  r.post('/subnets/:subnetId/members/:userId/suspend', requireUser, async (req, res) => {
+    const m = await load(req, 'suspend_member');
+    const form = parseForm(SuspendBody, req.body);
+    if (!form.ok) return renderSuspendConfirm(res, 400, suspendConfirm(m), { reason: typedReason(req.body), errors: form.errors });
+    await setAccountStatus(db, realtime, auditContext(req), m.member.id, 'suspended', { subnet_id: m.subnet.id, reason: form.data.reason });
+    res.redirect(303, `${base(m)}?done=suspended`);
+  });
+
+  r.post('/subnets/:subnetId/members/:userId/reinstate', requireUser, async (req, res) => {
+    const m = await load(req, 'suspend_member');
+    parseForm(StatusBody, req.body);
+    await setAccountStatus(db, realtime, auditContext(req), m.member.id, 'active', { subnet_id: m.subnet.id });
+    res.redirect(303, `${base(m)}?done=reinstated`);
+  });
 
   r.post('/subnets/:subnetId/members/:userId/reveal', requireUser, async (req, res) => {
     const m = await load(req, 'reveal_reference');

@@ -12,6 +12,17 @@ export const RevealBody = z.strictObject({
 
 export const StatusBody = z.strictObject({ _csrf: z.string().optional() });
 
+/** A reason kept in the audit log for a serious action (suspension, promotion). */
+export const reasonText = (missing: string) => {
+  const message = `${missing}, in at least 10 characters`;
+  return z.string({ error: message }).trim().min(10, message).max(500, 'The reason must be 500 characters or fewer');
+};
+
+export const SuspendBody = z.strictObject({
+  reason: reasonText('Say why you are suspending this account'),
+  _csrf: z.string().optional(),
+});
+
 export const PathwayBody = z.strictObject({
   destination: z.string({ error: 'Choose where the member moves to' }).regex(/^[0-9a-f-]{36}:[0-9a-f-]{36}$/i, 'Choose where the member moves to'),
   leaveOn: z.union([z.literal(''), z.iso.date({ error: 'Enter the date as YYYY-MM-DD' })]).default(''),

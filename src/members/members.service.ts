@@ -67,8 +67,11 @@ export async function moveMember(db: Db, realtime: Realtime, ctx: AuditContext, 
 }
 
 /**
- * Suspends or reinstates an account. Suspension deletes every session of that person at once,
- * so nothing already open keeps working.
+ * Suspends or reinstates an account, audited with its details (the reason, for a suspension).
+ * Suspension deletes every session of that person at once, so nothing already open keeps
+ * working; after the commit their open pages are told why (`account:suspended`: the page says so
+ * and shows the crisis contacts instead of retrying) and then disconnected, which drops them from
+ * every room's presence.
  */
 export async function setAccountStatus(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, status: 'active' | 'suspended', details: Record<string, string> = {}): Promise<void> {
   await db.transaction(async (trx) => {
@@ -76,7 +79,10 @@ export async function setAccountStatus(db: Db, realtime: Realtime, ctx: AuditCon
     if (status === 'suspended') await deleteSessionsOfUser(trx, userId);
     await recordAudit(trx, ctx, { action: status === 'suspended' ? 'account.suspend' : 'account.reinstate', targetType: 'user', targetId: userId, details });
   });
-  if (status === 'suspended') realtime.disconnectUser(userId);
+  if (status === 'suspended') {
+    realtime.emitToUser(userId, 'account:suspended', {});
+    realtime.disconnectUser(userId);
+  }
 }
 
 /** Reveals a member's private reference, recording who asked and why. */

@@ -9,6 +9,8 @@ export interface QueueMessage {
   body: string;
   status: string;
   createdAt: Date;
+  /** The rule that held it, as stored (see chat/held-reason.ts); null when it was never held. */
+  heldReason: string | null;
 }
 
 export interface QueueReport {
@@ -26,12 +28,13 @@ export interface QueueAlert {
   message: QueueMessage;
 }
 
-const MESSAGE_COLUMNS = ['m.id as m_id', 'm.room_id', 'r.name as room_name', 'm.author_id', 'a.nickname as author_nickname', 'm.body', 'm.status', 'm.created_at as m_created_at'];
+const MESSAGE_COLUMNS = ['m.id as m_id', 'm.room_id', 'r.name as room_name', 'm.author_id', 'a.nickname as author_nickname', 'm.body', 'm.status', 'm.created_at as m_created_at', 'm.held_reason'];
 
 function toQueueMessage(r: Record<string, unknown>): QueueMessage {
   return {
     id: Number(r.m_id), roomId: r.room_id as string, roomName: r.room_name as string, authorId: r.author_id as string,
     nickname: r.author_nickname as string, body: r.body as string, status: r.status as string, createdAt: r.m_created_at as Date,
+    heldReason: (r.held_reason as string | null) ?? null,
   };
 }
 

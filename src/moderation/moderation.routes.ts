@@ -2,6 +2,8 @@ import { Router, type Request } from 'express';
 import { auditContext } from '../audit/audit.service.js';
 import { setAccountStatus } from '../members/members.service.js';
 import { findMemberTarget } from '../members/members.repo.js';
+import { SuspendBody } from '../members/members.schemas.js';
+import { renderSuspendConfirm, typedReason } from '../members/suspend-confirm.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { parseForm } from '../http/forms.js';
@@ -19,7 +21,7 @@ const DONE: Record<string, string> = {
   muted: 'The member was muted in that room.',
   approved: 'The message was approved and delivered.',
   declined: 'The message was declined. Its author sees that it was not posted.',
-  suspended: 'The account was suspended and signed out everywhere.',
+  suspended: 'The account was suspended and signed out everywhere. Your reason is in the audit log.',
   acknowledged: 'The alert was acknowledged.',
 };
 
@@ -87,14 +89,26 @@ export function moderationRoutes(deps: ChatDeps): Router {
     });
   }
 
-  r.post('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
-    form(parseForm(ActionBody, req.body));
-    const actor = actorOf(req);
+  /** A reported message's author, checked: the actor may suspend them in the message's subnet. */
+  const loadAuthor = async (req: Request) => {
     const m = await loadMessage(req, numericIdParam(req.params.messageId));
     const author = await findMemberTarget(db, m.message.authorId);
     if (!author) throw notFound();
-    authorize(decideMember(actor, 'suspend_member', author, m.room.subnetId, new Date()));
-    await setAccountStatus(db, deps.realtime, auditContext(req), author.id, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id) });
+    authorize(decideMember(actorOf(req), 'suspend_member', author, m.room.subnetId, new Date()));
+    const confirm = { subnet: { id: m.room.subnetId, name: m.room.subnetName }, member: author, action: `/moderation/messages/${m.message.id}/suspend-author`, cancel: `/subnets/${m.room.subnetId}/moderation#reports` };
+    return { m, author, confirm };
+  };
+
+  // Suspending takes a confirmation step that names the person and asks why (kept in the audit log).
+  r.get('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
+    renderSuspendConfirm(res, 200, (await loadAuthor(req)).confirm);
+  });
+
+  r.post('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
+    const { m, author, confirm } = await loadAuthor(req);
+    const parsed = parseForm(SuspendBody, req.body);
+    if (!parsed.ok) return renderSuspendConfirm(res, 400, confirm, { reason: typedReason(req.body), errors: parsed.errors });
+    await setAccountStatus(db, deps.realtime, auditContext(req), author.id, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id), reason: parsed.data.reason });
     await closeMessageReports(req, m, 'suspended');
     res.redirect(303, back(m.room.subnetId, 'suspended'));
   });

@@ -7,12 +7,14 @@ import { notFound } from '../http/errors.js';
 import { authorize, decideSubnet } from '../policy/index.js';
 import type { Realtime } from '../chat/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
+import { heldReasonLabel } from '../chat/held-reason.js';
 import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportTarget } from './moderation.repo.js';
 
 export interface ModerationQueue {
   subnet: SubnetSummary;
   reports: (QueueReport & { context: QueueMessage[] })[];
-  held: QueueMessage[];
+  /** Held messages, each with the rule that held it in words ("Phone numbers"). */
+  held: (QueueMessage & { heldBy: string })[];
   alerts: QueueAlert[];
   heldPosts: QueuePost[];
   postReports: Awaited<ReturnType<typeof listPostFlags>>;
@@ -21,7 +23,7 @@ export interface ModerationQueue {
 
 /**
  * The moderation queue of a subnet: open reports newest first (each with the messages around
- * it), held messages and unacknowledged alerts, oldest first.
+ * it), held messages (each with the rule that held it) and unacknowledged alerts, oldest first.
  * @throws HttpError 404 / PolicyDenied (hidden) for anyone but the subnet's staff.
  */
 export async function moderationQueue(db: Db, actor: SessionUser, subnetId: string, now: Date, escalationMs: number): Promise<ModerationQueue & { overdueBefore: Date }> {
@@ -34,7 +36,7 @@ export async function moderationQueue(db: Db, actor: SessionUser, subnetId: stri
   ]);
   const withContext = await Promise.all(reports.map(async (r) => ({ ...r, context: await messagesAround(db, r.message.roomId, r.message.id) })));
   // An alert older than this, still unacknowledged, is overdue (and has been escalated).
-  return { subnet, reports: withContext, held, alerts, heldPosts, postReports, postAlerts, overdueBefore: new Date(now.getTime() - escalationMs) };
+  return { subnet, reports: withContext, held: held.map((m) => ({ ...m, heldBy: heldReasonLabel(m.heldReason) })), alerts, heldPosts, postReports, postAlerts, overdueBefore: new Date(now.getTime() - escalationMs) };
 }
 
 /** Audits a queue action that changes no message (dismiss a report, acknowledge an alert). */

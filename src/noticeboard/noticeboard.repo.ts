@@ -46,8 +46,10 @@ function toReply(r: Record<string, unknown>): ReplyRow {
   };
 }
 
-const threads = (db: Db) => db('threads as t').join('users as u', 'u.id', 't.author_id').select('t.*', 'u.nickname', 'u.role');
-const replies = (db: Db) => db('replies as p').join('users as u', 'u.id', 'p.author_id').select('p.*', 'u.nickname', 'u.role');
+// The badge is the role the author wrote with (author_role), not their role today; the current
+// role only for rows written without it by other tools.
+const threads = (db: Db) => db('threads as t').join('users as u', 'u.id', 't.author_id').select('t.*', 'u.nickname', db.raw('coalesce(t.author_role, u.role) as role'));
+const replies = (db: Db) => db('replies as p').join('users as u', 'u.id', 'p.author_id').select('p.*', 'u.nickname', db.raw('coalesce(p.author_role, u.role) as role'));
 
 /**
  * A page of a noticeboard's threads: pinned first, then the most recently active. Visible threads,
@@ -79,13 +81,15 @@ export async function listReplies(db: Db, threadId: string, opts: { viewerId: st
   return (await q.orderBy('p.created_at', 'asc')).map(toReply);
 }
 
-export async function insertThread(db: Db, t: { roomId: string; authorId: string; title: string; body: string; status: 'visible' | 'held' }): Promise<string> {
-  const [row] = await db('threads').insert({ room_id: t.roomId, author_id: t.authorId, title: t.title, body: t.body, status: t.status }).returning('id');
+/** Writes a thread with its author's role now, so its badge stays what it was when written. */
+export async function insertThread(db: Db, t: { roomId: string; authorId: string; authorRole: Role; title: string; body: string; status: 'visible' | 'held' }): Promise<string> {
+  const [row] = await db('threads').insert({ room_id: t.roomId, author_id: t.authorId, author_role: t.authorRole, title: t.title, body: t.body, status: t.status }).returning('id');
   return row.id;
 }
 
-export async function insertReply(db: Db, r: { threadId: string; authorId: string; body: string; status: 'visible' | 'held' }): Promise<string> {
-  const [row] = await db('replies').insert({ thread_id: r.threadId, author_id: r.authorId, body: r.body, status: r.status }).returning('id');
+/** Writes a reply with its author's role now, so its badge stays what it was when written. */
+export async function insertReply(db: Db, r: { threadId: string; authorId: string; authorRole: Role; body: string; status: 'visible' | 'held' }): Promise<string> {
+  const [row] = await db('replies').insert({ thread_id: r.threadId, author_id: r.authorId, author_role: r.authorRole, body: r.body, status: r.status }).returning('id');
   return row.id;
 }
 

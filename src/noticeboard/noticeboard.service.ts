@@ -71,7 +71,7 @@ export async function startThread(deps: NoticeboardDeps, actor: SessionUser, roo
   authorize(canPostMessage(actor, room, await postingState(db, actor.id, cover, room.id), now));
   const verdict = await verdictFor(db, actor, room, cover, `${input.title}\n${input.body}`, now);
   const id = await db.transaction(async (trx) => {
-    const threadId = await insertThread(trx, { roomId: room.id, authorId: actor.id, title: input.title, body: input.body, status: verdict.status });
+    const threadId = await insertThread(trx, { roomId: room.id, authorId: actor.id, authorRole: actor.role, title: input.title, body: input.body, status: verdict.status });
     for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { threadId }, matched);
     return threadId;
   });
@@ -88,7 +88,7 @@ export async function replyToThread(deps: NoticeboardDeps, actor: SessionUser, t
   const verdict = await verdictFor(db, actor, room, cover, body, now);
   const staff = isRoomStaff(actor, room, now);
   const id = await db.transaction(async (trx) => {
-    const replyId = await insertReply(trx, { threadId: thread.id, authorId: actor.id, body, status: verdict.status });
+    const replyId = await insertReply(trx, { threadId: thread.id, authorId: actor.id, authorRole: actor.role, body, status: verdict.status });
     for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { replyId }, matched);
     if (verdict.status === 'visible') await publishReply(trx, deps.realtime, thread, actor.id, staff);
     return replyId;

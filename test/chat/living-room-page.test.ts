@@ -91,7 +91,7 @@ describe('the living room without JavaScript', () => {
     expect((await (await signIn(t.app, 'clinician')).get(url)).text).toContain('Suspend Willow');
     expect((await (await signIn(t.app, 'peermod')).get(url)).text).not.toContain('Suspend Willow');
     const peermod = await signIn(t.app, 'peermod');
-    expect((await postForm(peermod, `/moderation/messages/${id}/suspend-author`, {}, url)).status).toBe(404);
+    expect((await postForm(peermod, `/moderation/messages/${id}/suspend-author`, { reason: 'Peer moderators cannot suspend' }, url)).status).toBe(404);
     expect((await t.db('users').where({ id: ids.user('anna') }).first()).status).toBe('active');
   });
 

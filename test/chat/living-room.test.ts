@@ -314,7 +314,7 @@ describe('access changes apply to open sockets at once', () => {
     const gone = disconnected(s);
     const clinician = await signIn(t.app, 'clinician');
     const url = `/subnets/${ids.subnet('eating-disorders')}/members/${id}`;
-    expect((await postForm(clinician, `${url}/suspend`, {}, url)).status).toBe(303);
+    expect((await postForm(clinician, `${url}/suspend`, { reason: 'Testing that sockets close' }, url)).status).toBe(303);
     await gone;
     const again = openSocket(base, cookies.get('suspendme') ?? null);
     open.push(again);

@@ -99,7 +99,7 @@ describe('admin builds a subnet', () => {
   it('the admin suspends and reinstates any account', async () => {
     const admin = await signIn(t.app, 'admin');
     const carer = await signIn(t.app, 'carer');
-    expect((await postForm(admin, `/admin/accounts/${ids.user('carer')}/suspend`, {}, '/admin/accounts')).status).toBe(303);
+    expect((await postForm(admin, `/admin/accounts/${ids.user('carer')}/suspend`, { reason: 'Testing suspension by an admin' }, '/admin/accounts')).status).toBe(303);
     expect((await carer.get('/')).status).toBe(303);
     expect((await postForm(admin, `/admin/accounts/${ids.user('carer')}/reinstate`, {}, '/admin/accounts')).status).toBe(303);
     expect((await t.db('users').where({ username: 'carer' }).first()).status).toBe('active');

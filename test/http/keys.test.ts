@@ -242,13 +242,13 @@ describe('members and private references', () => {
   it('a clinician suspends a member: their sessions are deleted; the clinician cannot act on the carer of another service', async () => {
     const bella = await signIn(t.app, 'bella');
     const clinician = await signIn(t.app, 'clinician');
-    const res = await postForm(clinician, `${memberUrl('bella')}/suspend`, {}, memberUrl('bella'));
+    const res = await postForm(clinician, `${memberUrl('bella')}/suspend`, { reason: 'Testing suspension by a clinician' }, memberUrl('bella'));
     expect(res.status).toBe(303);
     expect(await t.db('session').whereRaw("sess->'passport'->>'user' = ?", [ids.user('bella')]).first()).toBeUndefined();
     expect((await bella.get('/')).status).toBe(303);
     await postForm(clinician, `${memberUrl('bella')}/reinstate`, {}, memberUrl('bella'));
     expect((await t.db('users').where({ username: 'bella' }).first()).status).toBe('active');
     const carerUrl = `/subnets/${ids.subnet('eating-disorders')}/members/${ids.user('carer')}`;
-    expect((await postForm(clinician, `${carerUrl}/suspend`, {})).status).toBe(404);
+    expect((await postForm(clinician, `${carerUrl}/suspend`, { reason: 'Testing suspension across services' })).status).toBe(404);
   });
 });

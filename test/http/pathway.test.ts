@@ -69,7 +69,7 @@ describe('the care pathway', () => {
     const walker = await signIn(t.app, 'walker');
     const admin = await signIn(t.app, 'admin');
     const _csrf = await csrfFrom(admin, '/admin/accounts');
-    expect((await admin.post(`/admin/accounts/${memberId}/make-peer-moderator`).type('form').send({ _csrf })).status).toBe(303);
+    expect((await admin.post(`/admin/accounts/${memberId}/make-peer-moderator`).type('form').send({ _csrf, reason: 'Recovered and trained as a peer supporter' })).status).toBe(303);
     expect((await walker.get('/')).status).toBe(303);
     const again = await signIn(t.app, 'walker');
     expect((await again.get('/')).headers.location).toBe('/account/two-factor');

@@ -65,7 +65,7 @@ describe('two app processes behind HAProxy', () => {
     const page = await request(cluster.url).get(memberPage).set('Cookie', pinned(clinician, 'app2'));
     expect(page.headers['x-served-by']).toBe('app2');
     const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-    const suspended = await request(cluster.url).post(`${memberPage}/suspend`).set('Cookie', pinned(clinician, 'app2')).type('form').send({ _csrf });
+    const suspended = await request(cluster.url).post(`${memberPage}/suspend`).set('Cookie', pinned(clinician, 'app2')).type('form').send({ _csrf, reason: 'Testing suspension through the balancer' });
     expect(suspended.status).toBe(303);
     expect(await cut).toBe('io server disconnect');
 
