@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
-import { authorize, decideAdmin, type AdminAction } from '../policy/index.js';
+import { authorize, canUseAdminPages, type AdminAction } from '../policy/index.js';
 import { actorOf, requireUser } from '../http/guards.js';
 
 /** Signed in and allowed this admin action; to anyone else the page does not exist (404). */
 export function adminOnly(action: AdminAction): RequestHandler[] {
   return [requireUser, (req, _res, next) => {
-    authorize(decideAdmin(actorOf(req), action));
+    authorize(canUseAdminPages(actorOf(req), action));
     next();
   }];
 }

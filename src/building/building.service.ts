@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../auth/users.repo.js';
-import { canListCareConversations, canSeeRoom, canWriteToCareTeam, decideSubnet, isActive, isCurrent } from '../policy/index.js';
+import { canListCareConversations, canSeeRoom, canWriteToCareTeam, canActInSubnet, isActive, isCurrent } from '../policy/index.js';
 import { findRoomsOfSubnets, findSubnets, type RoomSummary, type SubnetSummary } from './building.repo.js';
 import { dutySubnetsOf } from '../safety/duty.repo.js';
 
@@ -22,16 +22,16 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
     ...s,
     rooms: rooms.filter((r) => r.subnetId === s.id && canSeeRoom(actor, r, now).allowed),
     can: {
-      manageKeys: decideSubnet(actor, 'issue_key', s, now).allowed,
-      listMembers: decideSubnet(actor, 'list_members', s, now).allowed,
-      moderate: decideSubnet(actor, 'moderate_subnet', s, now).allowed,
-      watchedWords: decideSubnet(actor, 'manage_watched_words', s, now).allowed,
+      manageKeys: canActInSubnet(actor, 'issue_key', s, now).allowed,
+      listMembers: canActInSubnet(actor, 'list_members', s, now).allowed,
+      moderate: canActInSubnet(actor, 'moderate_subnet', s, now).allowed,
+      watchedWords: canActInSubnet(actor, 'manage_watched_words', s, now).allowed,
       writeToCareTeam: canWriteToCareTeam(actor, s.id, now).allowed,
       careTeamInbox: canListCareConversations(actor, { id: s.id, peerModeratorsAllowed: s.careTeamIncludesPeerModerators }, now).allowed,
-      goOnDuty: decideSubnet(actor, 'go_on_duty', s, now).allowed,
-      superviseDuty: decideSubnet(actor, 'supervise_duty', s, now).allowed,
-      questionnaires: decideSubnet(actor, 'manage_questionnaires', s, now).allowed,
-      evaluation: decideSubnet(actor, 'view_evaluation', s, now).allowed,
+      goOnDuty: canActInSubnet(actor, 'go_on_duty', s, now).allowed,
+      superviseDuty: canActInSubnet(actor, 'supervise_duty', s, now).allowed,
+      questionnaires: canActInSubnet(actor, 'manage_questionnaires', s, now).allowed,
+      evaluation: canActInSubnet(actor, 'view_evaluation', s, now).allowed,
     },
     onDuty: duty.includes(s.id),
   }));

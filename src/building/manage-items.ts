@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { actorOf } from '../http/guards.js';
-import { authorize, decideAdmin, decideRoom, type RoomTarget } from '../policy/index.js';
+import { authorize, canUseAdminPages, canActInRoom, type RoomTarget } from '../policy/index.js';
 
 /** Who is adding or editing library items and videos: a clinician in the room, or an admin from the admin pages. */
 export type ManageMode = 'staff' | 'admin';
@@ -11,7 +11,7 @@ export type ManageMode = 'staff' | 'admin';
  * @throws PolicyDenied
  */
 export function authorizeItemManagement(req: Request, room: RoomTarget, mode: ManageMode): void {
-  authorize(mode === 'admin' ? decideAdmin(actorOf(req), 'manage_subnets') : decideRoom(actorOf(req), 'manage_items', room, new Date()));
+  authorize(mode === 'admin' ? canUseAdminPages(actorOf(req), 'manage_subnets') : canActInRoom(actorOf(req), 'manage_items', room, new Date()));
 }
 
 /** The URL prefix of each mode's editing pages. */

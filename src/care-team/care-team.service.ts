@@ -6,7 +6,7 @@ import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import type { Realtime } from '../chat/realtime.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
-import { authorize, canListCareConversations, canWriteToCareTeam, decideCareConversation } from '../policy/index.js';
+import { authorize, canListCareConversations, canWriteToCareTeam, canOpenCareConversation } from '../policy/index.js';
 import { badgeFor } from '../http/page-locals.js';
 import { ensureConversation, findConversation, insertCareMessage, listConversations, listMessages, type CareMessageRow, type ConversationRow } from './care-team.repo.js';
 
@@ -33,7 +33,7 @@ export async function openConversation(db: Db, actor: SessionUser, ctx: AuditCon
   const conversation = await findConversation(db, conversationId);
   if (!conversation) throw notFound();
   const subnet = await loadSubnet(db, conversation.subnetId);
-  authorize(decideCareConversation(actor, target(conversation, subnet), now));
+  authorize(canOpenCareConversation(actor, target(conversation, subnet), now));
   const isOwn = conversation.memberId === actor.id;
   if (!isOwn) await recordAudit(db, ctx, { action: 'care_team.read', targetType: 'care_conversation', targetId: conversation.id, details: { subnet_id: subnet.id } });
   return { subnet, conversation, messages: await listMessages(db, conversation.id), isOwn };

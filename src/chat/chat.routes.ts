@@ -7,7 +7,7 @@ import { KIND_LABELS } from '../building/labels.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, numericIdParam, parseQuery } from '../http/params.js';
-import { authorize, decideRoom, PolicyDenied } from '../policy/index.js';
+import { authorize, canActInRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
 import { findMessage } from './chat.repo.js';
 import { findLivingRoomPage, type LivingRoomPage } from './history.repo.js';
@@ -55,7 +55,7 @@ export function chatRoutes(deps: ChatDeps): Router {
       : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
     res.status(status).render('chat/living-room', {
       title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, timeline: inTimeOrder(history, held), presence, olderPage: q.before !== undefined,
-      can: { moderate: decideRoom(actor, 'moderate', room, now).allowed, report: decideRoom(actor, 'report', room, now).allowed },
+      can: { moderate: canActInRoom(actor, 'moderate', room, now).allowed, report: canActInRoom(actor, 'report', room, now).allowed },
       clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ?? null, supportStatements: SUPPORT_STATEMENT,
       maxLength: deps.config.chat.maxLength, cover,
     });
@@ -68,7 +68,7 @@ export function chatRoutes(deps: ChatDeps): Router {
     const beforeId = Number.isSafeInteger(before) && before > 0 ? before : undefined;
     const read = await findLivingRoomPage(db, idParam(req.params.roomId), actorOf(req).id, { beforeId, limit: roomPageLimit({}) });
     if (!read || read.room.kind !== 'living_room') return next();
-    authorize(decideRoom(actorOf(req), 'enter', read.room, new Date()));
+    authorize(canActInRoom(actorOf(req), 'enter', read.room, new Date()));
     await renderRoom(req, res, read.room, 200, { read });
   });
 
@@ -101,7 +101,7 @@ export function chatRoutes(deps: ChatDeps): Router {
     const message = await findMessage(db, numericIdParam(req.params.messageId));
     const room = message ? await findRoomDetail(db, message.roomId) : undefined;
     if (!message || !room || message.status !== 'visible') throw notFound();
-    authorize(decideRoom(actorOf(req), 'report', room, new Date()));
+    authorize(canActInRoom(actorOf(req), 'report', room, new Date()));
     return { message: toPublic(message), room };
   };
 

@@ -7,7 +7,7 @@ import { keepSessionAlive } from '../auth/session.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { badgeFor } from '../http/page-locals.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { authorize, canPostMessage, decideRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
+import { authorize, canPostMessage, canActInRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
 import { findMessage, findMessageByClientId, insertMute, insertReport, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { findLivingRoomPage, listMessages } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
@@ -66,7 +66,7 @@ export class ChatRefusal extends Error {
 export async function enterLivingRoom(db: Db, actor: SessionUser, roomId: string, now: Date): Promise<RoomDetail> {
   const room = await findRoomDetail(db, roomId);
   if (!room || room.kind !== 'living_room') throw notFound();
-  authorize(decideRoom(actor, 'enter', room, now));
+  authorize(canActInRoom(actor, 'enter', room, now));
   return room;
 }
 
@@ -152,7 +152,7 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
   if (who.sid && ctx.sessionExpires) keepSessionAlive(db, who.sid, ctx.sessionExpires, deps.config.sessionIdleMs, now.getTime());
   const room = ctx.room;
   if (!room || room.kind !== 'living_room') throw notFound();
-  authorize(decideRoom(actor, 'enter', room, now));
+  authorize(canActInRoom(actor, 'enter', room, now));
   const cover = coverOf(deps.config, room, ctx.onDuty, now);
   authorize(canPostMessage(actor, room, { mutedUntil: ctx.mutedUntil, readOnlyNow: cover.coverActive && cover.cover === 'read_only' }, now));
   const verdict = evaluateWatchedWords(body, ctx.rules);
@@ -160,7 +160,7 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
   const alerted = verdict.alerts.length > 0;
   const told = async () => (alerted ? whoWasTold(deps.realtime, room.subnetId, ctx.onDuty.map((d) => d.userId), actor.id) : null);
   if (ctx.retryOf) return retried(ctx.retryOf, room, await told());
-  const coverHolds = coverHoldsPosts(cover) && !decideRoom(actor, 'moderate', room, now).allowed;
+  const coverHolds = coverHoldsPosts(cover) && !canActInRoom(actor, 'moderate', room, now).allowed;
   const heldReason = verdict.hold ? heldReasonOf(verdict.hold) : coverHolds ? COVER_HOLD : null;
   const status = heldReason ? 'held' : 'visible';
   const written = await insertMessageGuarded(
@@ -206,7 +206,7 @@ export async function messageForModeration(db: Db, actor: SessionUser, messageId
   const message = await findMessage(db, messageId);
   const room = message ? await findRoomDetail(db, message.roomId) : undefined;
   if (!message || !room) throw notFound();
-  authorize(decideRoom(actor, 'moderate', room, now));
+  authorize(canActInRoom(actor, 'moderate', room, now));
   return { message, room };
 }
 
@@ -253,7 +253,7 @@ export async function reportMessage(deps: ChatDeps, actor: SessionUser, ctx: Aud
   const message = await findMessage(deps.db, messageId);
   const room = message ? await findRoomDetail(deps.db, message.roomId) : undefined;
   if (!message || !room || message.status !== 'visible') throw notFound();
-  authorize(decideRoom(actor, 'report', room, now));
+  authorize(canActInRoom(actor, 'report', room, now));
   const id = await insertReport(deps.db, messageId, actor.id, reason);
   if (id === null) return;
   await recordAudit(deps.db, ctx, { action: 'message.report', targetType: 'message', targetId: String(messageId), details: { report_id: id } });

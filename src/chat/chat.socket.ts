@@ -5,7 +5,7 @@ import { findSessionUser, type SessionUser } from '../auth/users.repo.js';
 import { keepSessionAlive } from '../auth/session.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../http/page-locals.js';
-import { decideSubnet, isActive, PolicyDenied } from '../policy/index.js';
+import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';
 import { dutySubnetsOf } from '../safety/duty.repo.js';
 import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
@@ -44,7 +44,7 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
       .then(([user, onDuty]) => {
         if (!user || !isActive(user)) return next(new Error('unauthenticated'));
         const now = new Date();
-        const staffOf = user.memberships.map((m) => m.subnetId).filter((id) => decideSubnet(user, 'moderate_subnet', { id }, now).allowed);
+        const staffOf = user.memberships.map((m) => m.subnetId).filter((id) => canActInSubnet(user, 'moderate_subnet', { id }, now).allowed);
         socket.data = { userId: user.id, sid: s.sid, createdAt: s.createdAt, nickname: user.nickname, badge: badgeFor(user.role), staffOf } satisfies SocketData & { createdAt: number };
         const duty = onDuty.filter((id) => staffOf.includes(id));
         void socket.join([socketRooms.user(user.id), socketRooms.session(s.sid), ...staffOf.map(socketRooms.staff), ...duty.map(socketRooms.duty)]);

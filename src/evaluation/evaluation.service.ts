@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { listAllSubnets, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
-import { decideSubnet } from '../policy/index.js';
+import { canActInSubnet } from '../policy/index.js';
 import { DEFAULT_HOURS } from '../safety/service-hours.js';
 import { careTeamMessages, helpfulnessAnswers, keyCounts, memberActivity, moderationResponseTimes, outcomeInputs, type Range } from './evaluation.repo.js';
 import { activeBy, agreement, careTeamResponseTimes, heatmap, monthOf, outOfHours, summariseResponses, weekOf, type ResponseSummary } from './metrics.js';
@@ -31,7 +31,7 @@ export interface Dashboard {
 
 /** The subnets whose evaluation this person may see: an admin all, a clinician their own. */
 export async function viewableSubnets(db: Db, actor: SessionUser, now: Date): Promise<SubnetSummary[]> {
-  return (await listAllSubnets(db)).filter((s) => decideSubnet(actor, 'view_evaluation', s, now).allowed);
+  return (await listAllSubnets(db)).filter((s) => canActInSubnet(actor, 'view_evaluation', s, now).allowed);
 }
 
 /**

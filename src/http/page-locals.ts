@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { decideAdmin, type Role } from '../policy/index.js';
+import { canUseAdminPages, type Role } from '../policy/index.js';
 
 /** The badge staff carry beside their nickname; members carry none. */
 export function badgeFor(role: Role): string | null {
@@ -12,7 +12,7 @@ export const pageLocals: RequestHandler = (req, res, next) => {
   const user = req.user;
   res.locals.currentUser = user ? { nickname: user.nickname, badge: badgeFor(user.role) } : null;
   res.locals.nav = user
-    ? [{ href: '/', text: 'Your rooms' }, ...(decideAdmin(user, 'read_audit').allowed ? [{ href: '/admin', text: 'Admin' }] : []), { href: '/help', text: 'Need help now?' }]
+    ? [{ href: '/', text: 'Your rooms' }, ...(canUseAdminPages(user, 'read_audit').allowed ? [{ href: '/admin', text: 'Admin' }] : []), { href: '/help', text: 'Need help now?' }]
     : [];
   res.locals.path = req.path;
   next();

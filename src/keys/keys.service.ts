@@ -6,7 +6,7 @@ import type { SessionUser } from '../auth/users.repo.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
-import { authorize, decideSubnet } from '../policy/index.js';
+import { authorize, canActInSubnet } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
@@ -41,7 +41,7 @@ export interface KeysPage {
 export async function keysPage(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<KeysPage> {
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
-  authorize(decideSubnet(actor, 'issue_key', subnet, now));
+  authorize(canActInSubnet(actor, 'issue_key', subnet, now));
   const [cohorts, keys] = await Promise.all([listCohorts(db, subnetId), listKeysOfSubnet(db, subnetId)]);
   return { subnet, cohorts, keys };
 }

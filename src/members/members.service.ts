@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { setStatus } from '../auth/users.repo.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
-import { authorize, canMoveAlongPathway, decideMember, decideSubnet, type MemberAction } from '../policy/index.js';
+import { authorize, canMoveAlongPathway, canActOnMember, canActInSubnet, type MemberAction } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import type { Realtime } from '../chat/realtime.js';
@@ -28,7 +28,7 @@ async function loadSubnet(db: Db, subnetId: string): Promise<SubnetSummary> {
  */
 export async function membersPage(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<MembersPage> {
   const subnet = await loadSubnet(db, subnetId);
-  authorize(decideSubnet(actor, 'list_members', subnet, now));
+  authorize(canActInSubnet(actor, 'list_members', subnet, now));
   const [cohorts, members] = await Promise.all([listCohorts(db, subnetId), listMembersOfSubnet(db, subnetId)]);
   return { subnet, cohorts, members };
 }
@@ -46,10 +46,10 @@ export interface MemberContext {
  */
 export async function memberFor(db: Db, actor: SessionUser, subnetId: string, userId: string, action: MemberAction, now: Date): Promise<MemberContext> {
   const subnet = await loadSubnet(db, subnetId);
-  authorize(decideSubnet(actor, 'list_members', subnet, now));
+  authorize(canActInSubnet(actor, 'list_members', subnet, now));
   const member = await findMemberTarget(db, userId);
   if (!member) throw notFound();
-  authorize(decideMember(actor, action, member, subnetId, now));
+  authorize(canActOnMember(actor, action, member, subnetId, now));
   const cohorts = await listCohorts(db, subnetId);
   return { subnet, cohorts, member, cohortId: member.memberships.find((m) => m.subnetId === subnetId)?.cohortId ?? null };
 }
@@ -102,7 +102,7 @@ export interface PathwayDestination {
 
 /** Where this clinician may move a member: the subnets they are a clinician of, with their cohorts. */
 export async function pathwayDestinations(db: Db, actor: SessionUser, now: Date): Promise<PathwayDestination[]> {
-  const subnetIds = actor.memberships.filter((m) => decideSubnet(actor, 'list_members', { id: m.subnetId }, now).allowed).map((m) => m.subnetId);
+  const subnetIds = actor.memberships.filter((m) => canActInSubnet(actor, 'list_members', { id: m.subnetId }, now).allowed).map((m) => m.subnetId);
   return Promise.all(subnetIds.map(async (id) => {
     const subnet = await loadSubnet(db, id);
     return { subnetId: id, subnetName: subnet.name, cohorts: await listCohorts(db, id) };

@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { parseForm } from '../http/forms.js';
 import { idParam, numericIdParam } from '../http/params.js';
-import { authorize, decideMember, decideSubnet } from '../policy/index.js';
+import { authorize, canActOnMember, canActInSubnet } from '../policy/index.js';
 import { decideHeld, messageForModeration, muteAuthor, removeMessage, type ChatDeps } from '../chat/chat.service.js';
 import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
 import { postForModeration } from '../noticeboard/noticeboard.service.js';
@@ -51,7 +51,7 @@ export function moderationRoutes(deps: ChatDeps): Router {
     const actor = actorOf(req);
     const queue = await moderationQueue(db, actor, idParam(req.params.subnetId), new Date(), deps.config.safety.escalationMs);
     const notice = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
-    res.render('moderation/queue', { title: `Moderation: ${queue.subnet.name}`, ...queue, notice, muteChoices: MUTE_CHOICES, can: { suspend: decideSubnet(actor, 'suspend_members', queue.subnet, new Date()).allowed } });
+    res.render('moderation/queue', { title: `Moderation: ${queue.subnet.name}`, ...queue, notice, muteChoices: MUTE_CHOICES, can: { suspend: canActInSubnet(actor, 'suspend_members', queue.subnet, new Date()).allowed } });
   });
 
   r.post('/moderation/reports/:reportId/dismiss', requireUser, async (req, res) => {
@@ -94,7 +94,7 @@ export function moderationRoutes(deps: ChatDeps): Router {
     const m = await loadMessage(req, numericIdParam(req.params.messageId));
     const author = await findMemberTarget(db, m.message.authorId);
     if (!author) throw notFound();
-    authorize(decideMember(actorOf(req), 'suspend_member', author, m.room.subnetId, new Date()));
+    authorize(canActOnMember(actorOf(req), 'suspend_member', author, m.room.subnetId, new Date()));
     const confirm = { subnet: { id: m.room.subnetId, name: m.room.subnetName }, member: author, action: `/moderation/messages/${m.message.id}/suspend-author`, cancel: `/subnets/${m.room.subnetId}/moderation#reports` };
     return { m, author, confirm };
   };

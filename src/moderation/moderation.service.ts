@@ -4,7 +4,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
-import { authorize, decideSubnet } from '../policy/index.js';
+import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../chat/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { heldReasonLabel } from '../chat/held-reason.js';
@@ -29,7 +29,7 @@ export interface ModerationQueue {
 export async function moderationQueue(db: Db, actor: SessionUser, subnetId: string, now: Date, escalationMs: number): Promise<ModerationQueue & { overdueBefore: Date }> {
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
-  authorize(decideSubnet(actor, 'moderate_subnet', subnet, now));
+  authorize(canActInSubnet(actor, 'moderate_subnet', subnet, now));
   const [reports, held, alerts, heldPosts, postReports, postAlerts] = await Promise.all([
     listOpenReports(db, subnet.id), listHeldMessages(db, subnet.id), listOpenAlerts(db, subnet.id),
     listHeldPosts(db, subnet.id), listPostFlags(db, subnet.id, 'reports'), listPostFlags(db, subnet.id, 'alerts'),

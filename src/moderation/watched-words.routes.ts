@@ -9,7 +9,7 @@ import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, numericIdParam } from '../http/params.js';
-import { authorize, canSwitchBaselineRule, decideSubnet } from '../policy/index.js';
+import { authorize, canSwitchBaselineRule, canActInSubnet } from '../policy/index.js';
 import { deleteWatchedWord, insertWatchedWord, listWatchedWords } from './watched-words.repo.js';
 import { baselineAction, baselineOf, switchOffBaselineHold, switchOnBaselineHold } from './watched-words.service.js';
 
@@ -44,7 +44,7 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
   async function load(req: Request) {
     const subnet = await findSubnet(db, idParam(req.params.subnetId));
     if (!subnet) throw notFound();
-    authorize(decideSubnet(actorOf(req), 'manage_watched_words', subnet, new Date()));
+    authorize(canActInSubnet(actorOf(req), 'manage_watched_words', subnet, new Date()));
     return subnet;
   }
 

@@ -9,7 +9,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
 import { badgeFor } from '../http/page-locals.js';
-import { authorize, canReplyToThread, decideRoom, PolicyDenied } from '../policy/index.js';
+import { authorize, canReplyToThread, canActInRoom, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
 import { postingState, roomCover } from '../safety/duty.service.js';
 import { closeReportsAndNotify } from '../moderation/moderation.service.js';
@@ -40,21 +40,21 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
     const threads = await listThreads(db, room.id, { viewerId: actor.id, allStatuses: staff, limit: PAGE + 1, offset: (q.page - 1) * PAGE });
     res.status(status).render('noticeboard/board', {
       title: room.name, room, kindLabel: KIND_LABELS[room.kind], threads: threads.slice(0, PAGE), hasNext: threads.length > PAGE, page: q.page,
-      values, errors, notice: notice(q.done), badge, can: { post: decideRoom(actor, 'post', room, now).allowed }, cover: await roomCover(db, config, room, now),
+      values, errors, notice: notice(q.done), badge, can: { post: canActInRoom(actor, 'post', room, now).allowed }, cover: await roomCover(db, config, room, now),
     });
   }
 
   r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
     const room = await findRoomDetail(db, idParam(req.params.roomId));
     if (!room || room.kind !== 'noticeboard') return next();
-    authorize(decideRoom(actorOf(req), 'enter', room, new Date()));
+    authorize(canActInRoom(actorOf(req), 'enter', room, new Date()));
     await renderBoard(req, res, room);
   });
 
   r.post('/rooms/:roomId/threads', requireUser, async (req, res) => {
     const room = await findRoomDetail(db, idParam(req.params.roomId));
     if (!room || room.kind !== 'noticeboard') throw new HttpError(404, 'not_found');
-    authorize(decideRoom(actorOf(req), 'enter', room, new Date()));
+    authorize(canActInRoom(actorOf(req), 'enter', room, new Date()));
     const form = parseForm(ThreadBody, req.body);
     const values = { title: String(req.body?.title ?? '').slice(0, 200), body: String(req.body?.body ?? '').slice(0, 10_000) };
     if (!form.ok) return renderBoard(req, res, room, 400, values, form.errors);
@@ -77,7 +77,7 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
     const canReply = thread.status === 'visible' && canReplyToThread(actor, room, thread, await postingState(db, actor.id, cover, room.id), now).allowed;
     res.status(status).render('noticeboard/thread', {
       title: thread.title, thread, room, replies, badge, body, errors, notice: notice(req.query.done),
-      can: { reply: canReply, moderate: staff, report: decideRoom(actor, 'report', room, now).allowed },
+      can: { reply: canReply, moderate: staff, report: canActInRoom(actor, 'report', room, now).allowed },
       moveTo: staff ? await otherNoticeboards(db, room) : [], viewerId: actor.id,
     });
   }

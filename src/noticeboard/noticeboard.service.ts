@@ -11,7 +11,7 @@ import { evaluateWatchedWords } from '../chat/watched-words.js';
 import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
-import { authorize, canPostMessage, canReplyToThread, decideRoom } from '../policy/index.js';
+import { authorize, canPostMessage, canReplyToThread, canActInRoom } from '../policy/index.js';
 import { findReply, findThread, insertPostAlert, insertPostReport, insertReply, insertThread, setPostStatus, touchThreadForReply, updateThreadFlags, type ReplyRow, type ThreadRow } from './noticeboard.repo.js';
 
 export interface NoticeboardDeps {
@@ -28,7 +28,7 @@ export async function loadNoticeboard(db: Db, roomId: string): Promise<RoomDetai
 }
 
 /** Whether the actor is staff of the room's subnet (sees held posts, moderates, never held). */
-export const isRoomStaff = (actor: SessionUser, room: RoomDetail, now: Date): boolean => decideRoom(actor, 'moderate', room, now).allowed;
+export const isRoomStaff = (actor: SessionUser, room: RoomDetail, now: Date): boolean => canActInRoom(actor, 'moderate', room, now).allowed;
 
 /**
  * A thread the actor may read: visible ones to anyone who may enter the room; held or declined
@@ -39,7 +39,7 @@ export async function readThread(db: Db, actor: SessionUser, threadId: string, n
   const thread = await findThread(db, threadId);
   const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
   if (!thread || !room) throw notFound();
-  authorize(decideRoom(actor, 'enter', room, now));
+  authorize(canActInRoom(actor, 'enter', room, now));
   const mayRead = thread.status === 'visible' || (thread.status !== 'removed' && (thread.authorId === actor.id || isRoomStaff(actor, room, now)));
   if (!mayRead) throw notFound();
   return { thread, room };
@@ -114,7 +114,7 @@ export async function postForModeration(db: Db, actor: SessionUser, target: { th
   const thread = await findThread(db, reply?.threadId ?? target.threadId ?? '00000000-0000-0000-0000-000000000000');
   const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
   if (!thread || !room || (target.replyId && !reply)) throw notFound();
-  authorize(decideRoom(actor, 'moderate', room, now));
+  authorize(canActInRoom(actor, 'moderate', room, now));
   return reply ? { kind: 'reply', reply, thread, room } : { kind: 'thread', thread, room };
 }
 
@@ -151,7 +151,7 @@ export async function changeThread(deps: NoticeboardDeps, ctx: AuditContext, act
   if (change.roomId) {
     const target = await findRoomDetail(deps.db, change.roomId);
     if (!target || target.kind !== 'noticeboard' || target.subnetId !== p.room.subnetId || target.id === p.room.id) return false;
-    authorize(decideRoom(actor, 'moderate', target, now));
+    authorize(canActInRoom(actor, 'moderate', target, now));
   }
   await deps.db.transaction(async (trx) => {
     await updateThreadFlags(trx, p.thread.id, { ...(change.pinned !== undefined ? { pinned: change.pinned } : {}), ...(change.locked !== undefined ? { locked: change.locked } : {}), ...(change.roomId ? { room_id: change.roomId } : {}) });
@@ -170,7 +170,7 @@ export async function reportable(db: Db, actor: SessionUser, target: { threadId?
   if (target.replyId && !reply) throw notFound();
   const { thread, room } = await readThread(db, actor, reply?.threadId ?? target.threadId ?? '', now);
   if (thread.status !== 'visible' || (target.replyId && reply?.status !== 'visible')) throw notFound();
-  authorize(decideRoom(actor, 'report', room, now));
+  authorize(canActInRoom(actor, 'report', room, now));
   return { thread, room };
 }
 

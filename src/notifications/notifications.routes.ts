@@ -5,7 +5,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { numericIdParam, parseQuery } from '../http/params.js';
 import { parseForm } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
-import { authorize, decideNotification } from '../policy/index.js';
+import { authorize, canReadNotification } from '../policy/index.js';
 import { findNotification, markRead } from './notifications.repo.js';
 import { unreadCount, visibleNotifications } from './notifications.service.js';
 
@@ -40,7 +40,7 @@ export function notificationsRoutes({ db }: { db: Db }): Router {
     parseForm(Empty, req.body);
     const n = await findNotification(db, numericIdParam(req.params.id));
     if (!n) throw notFound();
-    authorize(decideNotification(actorOf(req), n));
+    authorize(canReadNotification(actorOf(req), n));
     await markRead(db, n.userId, [n.id]);
     res.redirect(303, n.link);
   });

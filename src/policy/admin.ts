@@ -6,7 +6,7 @@ import { isActive, assertNever } from './helpers.js';
  * The admin pages: subnets, cohorts, rooms, staff accounts, suspension of any account, the audit
  * log. Admins only; to anyone else these pages do not exist.
  */
-export function decideAdmin(actor: Actor, action: AdminAction): Decision {
+export function canUseAdminPages(actor: Actor, action: AdminAction): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   switch (action) {
     case 'manage_subnets':

@@ -12,7 +12,7 @@ function hasCareTeamIn(actor: Actor, subnetId: string, now: Date): boolean {
  * the member themselves, clinicians of S, peer moderators of S only where S allows it.
  * To everyone else (other members, admins) the conversation does not exist.
  */
-export function decideCareConversation(actor: Actor, conv: CareConversationTarget, now: Date): Decision {
+export function canOpenCareConversation(actor: Actor, conv: CareConversationTarget, now: Date): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   if (actor.id === conv.memberId) return hasCareTeamIn(actor, conv.subnetId, now) ? ALLOW : deny('not_in_subnet', true);
   if (isClinicianOf(actor, conv.subnetId, now)) return ALLOW;
@@ -35,7 +35,7 @@ export function canWriteToCareTeam(actor: Actor, subnetId: string, now: Date): D
 }
 
 /** A notification is its owner's alone (ACCESS.md "read a notification": owner only, others 404). */
-export function decideNotification(actor: Actor, n: NotificationTarget): Decision {
+export function canReadNotification(actor: Actor, n: NotificationTarget): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   return actor.id === n.userId ? ALLOW : deny('not_owner', true);
 }

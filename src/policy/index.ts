@@ -5,10 +5,10 @@
 import type { Decision, DenyReason } from './types.js';
 
 export * from './types.js';
-export { canPostMessage, canReplyToThread, canSeeRoom, decideRoom } from './rooms.js';
-export { canListCareConversations, canWriteToCareTeam, decideCareConversation, decideNotification } from './care-team.js';
-export { canMoveAlongPathway, decideSubnet, decideMember } from './people.js';
-export { decideAdmin } from './admin.js';
+export { canPostMessage, canReplyToThread, canSeeRoom, canActInRoom } from './rooms.js';
+export { canListCareConversations, canWriteToCareTeam, canOpenCareConversation, canReadNotification } from './care-team.js';
+export { canMoveAlongPathway, canActInSubnet, canActOnMember } from './people.js';
+export { canUseAdminPages } from './admin.js';
 export { canSwitchBaselineRule } from './watched-words.js';
 export { isActive, isCurrent, isMemberRole, isSubnetStaffRole, mustUseTwoFactor } from './helpers.js';
 

@@ -12,7 +12,7 @@ import { currentMembership, isActive, isClinicianOf, isMemberRole, isStaffOf, as
  *   clinician of S, or an admin (all subnets).
  * To everyone else the page does not exist.
  */
-export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetTarget, now: Date): Decision {
+export function canActInSubnet(actor: Actor, action: SubnetAction, subnet: SubnetTarget, now: Date): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   switch (action) {
     case 'issue_key':
@@ -37,7 +37,7 @@ export function decideSubnet(actor: Actor, action: SubnetAction, subnet: SubnetT
  * cohorts, suspend or reinstate them, record and read their care events. Clinician of S only, and only on a member account that
  * belongs to S (a clinician cannot reach a member of another service, nor another staff member).
  */
-export function decideMember(actor: Actor, action: MemberAction, member: MemberTarget, subnetId: string, now: Date): Decision {
+export function canActOnMember(actor: Actor, action: MemberAction, member: MemberTarget, subnetId: string, now: Date): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   if (!isClinicianOf(actor, subnetId, now)) return deny('role_not_permitted', true);
   if (!currentMembership(member, subnetId, now)) return deny('not_in_subnet', true);
@@ -58,7 +58,7 @@ export function decideMember(actor: Actor, action: MemberAction, member: MemberT
  * actor must be a clinician of both, and the member a member account of S1.
  */
 export function canMoveAlongPathway(actor: Actor, member: MemberTarget, fromSubnetId: string, toSubnetId: string, now: Date): Decision {
-  const here = decideMember(actor, 'move_member', member, fromSubnetId, now);
+  const here = canActOnMember(actor, 'move_member', member, fromSubnetId, now);
   if (!here.allowed) return here;
   return isClinicianOf(actor, toSubnetId, now) ? ALLOW : deny('role_not_permitted', false);
 }

@@ -26,7 +26,7 @@ export function canSeeRoom(actor: Actor, room: RoomTarget, now: Date): Decision 
  * members in the audience may enter, post and report. Drafts (unpublished items and videos) are
  * for staff of S only.
  */
-export function decideRoom(actor: Actor, action: RoomAction, room: RoomTarget, now: Date): Decision {
+export function canActInRoom(actor: Actor, action: RoomAction, room: RoomTarget, now: Date): Decision {
   const seen = canSeeRoom(actor, room, now);
   if (!seen.allowed) return seen;
   const staff = isStaffOf(actor, room.subnetId, now);
@@ -51,7 +51,7 @@ export function decideRoom(actor: Actor, action: RoomAction, room: RoomTarget, n
  * is read-only now (its cover rule while no staff of S is on duty). Staff are never held back.
  */
 export function canPostMessage(actor: Actor, room: RoomTarget, state: PostingState, now: Date): Decision {
-  const base = decideRoom(actor, 'post', room, now);
+  const base = canActInRoom(actor, 'post', room, now);
   if (!base.allowed || isStaffOf(actor, room.subnetId, now)) return base;
   if (state.mutedUntil !== null && state.mutedUntil.getTime() > now.getTime()) return deny('muted', false);
   if (state.readOnlyNow) return deny('read_only_now', false);

@@ -1,6 +1,6 @@
 import type { Actor, BaselineRuleTarget, Decision, SubnetTarget } from './types.js';
 import { ALLOW, deny } from './types.js';
-import { decideSubnet } from './people.js';
+import { canActInSubnet } from './people.js';
 
 /**
  * Switching a rule of the safety baseline off in subnet S, or back on. ACCESS.md "watched words
@@ -10,7 +10,7 @@ import { decideSubnet } from './people.js';
  * the action does not).
  */
 export function canSwitchBaselineRule(actor: Actor, subnet: SubnetTarget, rule: BaselineRuleTarget, now: Date): Decision {
-  const manage = decideSubnet(actor, 'manage_watched_words', subnet, now);
+  const manage = canActInSubnet(actor, 'manage_watched_words', subnet, now);
   if (!manage.allowed) return manage;
   return rule.action === 'hold' ? ALLOW : deny('always_on', false);
 }

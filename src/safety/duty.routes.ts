@@ -9,7 +9,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
 import { badgeFor } from '../http/page-locals.js';
-import { authorize, canListCareConversations, decideSubnet, isCurrent } from '../policy/index.js';
+import { authorize, canListCareConversations, canActInSubnet, isCurrent } from '../policy/index.js';
 import { actionsDuring, listDutySessions } from './duty.repo.js';
 import { goOffDuty, goOnDuty, handoverFor, OPEN_ITEM_LABELS } from './duty.service.js';
 
@@ -24,7 +24,7 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
   const load = async (req: Request, action: 'go_on_duty' | 'supervise_duty') => {
     const subnet = await findSubnet(db, idParam(req.params.subnetId));
     if (!subnet) throw notFound();
-    authorize(decideSubnet(actorOf(req), action, subnet, new Date()));
+    authorize(canActInSubnet(actorOf(req), action, subnet, new Date()));
     return subnet;
   };
 
@@ -37,7 +37,7 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
     const notice = q.duty === 'on' && handover.onDutySince ? `You are on duty in ${subnet.name}. Watched-word alerts come to you live.`
       : q.duty === 'off' && !handover.onDutySince ? `You are off duty in ${subnet.name}. Your handover is saved for the next person on duty.` : undefined;
     const can = {
-      moderate: decideSubnet(actor, 'moderate_subnet', subnet, now).allowed,
+      moderate: canActInSubnet(actor, 'moderate_subnet', subnet, now).allowed,
       careTeamInbox: canListCareConversations(actor, { id: subnet.id, peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators }, now).allowed,
     };
     res.status(status).render('safety/handover', { title: `Duty and handover: ${subnet.name}`, subnet, handover, labels: OPEN_ITEM_LABELS, notice, can, note: form.note ?? '', errors: form.errors ?? NO_ERRORS });

@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { Realtime } from '../chat/realtime.js';
 import { announceNotifications, recordNotifications } from '../notifications/notifications.service.js';
 import type { NewNotification } from '../notifications/notifications.repo.js';
-import { decideSubnet } from '../policy/index.js';
+import { canActInSubnet } from '../policy/index.js';
 import { markOverdueAlerts, staffCandidates, type EscalatedAlert } from './escalation.repo.js';
 
 /**
@@ -30,7 +30,7 @@ export async function escalateOverdueAlerts(db: Db, realtime: Realtime, now: Dat
 /** One notification per alert for each person the policy counts as staff of the alert's subnet now. */
 function notificationsFor(alerts: EscalatedAlert[], staff: Awaited<ReturnType<typeof staffCandidates>>, now: Date): NewNotification[] {
   return alerts.flatMap((a) => staff
-    .filter((s) => decideSubnet(s, 'moderate_subnet', { id: a.subnetId }, now).allowed)
+    .filter((s) => canActInSubnet(s, 'moderate_subnet', { id: a.subnetId }, now).allowed)
     .map((s) => ({ userId: s.id, kind: 'alert_escalated' as const, link: a.roomId ? `/rooms/${a.roomId}` : `/subnets/${a.subnetId}/moderation`, roomId: a.roomId, subnetId: a.subnetId })));
 }
 

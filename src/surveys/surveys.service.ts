@@ -3,7 +3,7 @@ import type { SessionUser } from '../auth/users.repo.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
-import { authorize, decideSubnet, isCurrent, isMemberRole } from '../policy/index.js';
+import { authorize, canActInSubnet, isCurrent, isMemberRole } from '../policy/index.js';
 import { answersIn, handledState, insertResponse, questionnairesFor, snooze, type AnswerRow, type NewAnswer, type Questionnaire } from './surveys.repo.js';
 import { freeTextResult, type FreeTextResult, type RandomIndex } from './free-text.js';
 import { dueOccurrence } from './schedule.js';
@@ -84,7 +84,7 @@ export async function answerLater(db: Db, actor: SessionUser, due: DueSurvey, no
 export async function questionnaireSubnet(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<SubnetSummary> {
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
-  authorize(decideSubnet(actor, 'manage_questionnaires', subnet, now));
+  authorize(canActInSubnet(actor, 'manage_questionnaires', subnet, now));
   return subnet;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canListCareConversations, canReplyToThread, canWriteToCareTeam, decideCareConversation, decideNotification, type Actor, type Decision, type Role } from '../../src/policy/index.js';
+import { canListCareConversations, canReplyToThread, canWriteToCareTeam, canOpenCareConversation, canReadNotification, type Actor, type Decision, type Role } from '../../src/policy/index.js';
 
 /** shared/ACCESS.md "Care team and notifications", and locked threads, as data. */
 const NOW = new Date('2026-11-21T03:00:00Z');
@@ -23,7 +23,7 @@ describe('care-team conversation of a member of S', () => {
     ['another member of S', person('other', 'patient', [S]), true, '404 not_owner'],
     ['admin', person('a', 'admin', []), true, '404 not_owner'],
   ] as const)('%s -> %s', (_n, actor, allowed, expected) => {
-    expect(outcome(decideCareConversation(actor, conv(allowed), NOW))).toBe(expected);
+    expect(outcome(canOpenCareConversation(actor, conv(allowed), NOW))).toBe(expected);
   });
 
   it.each([
@@ -48,9 +48,9 @@ describe('care-team conversation of a member of S', () => {
 
 describe('notifications and locked threads', () => {
   it('a notification is its owner\'s alone', () => {
-    expect(outcome(decideNotification(member, { userId: 'member' }))).toBe('allow');
-    expect(outcome(decideNotification(person('other', 'patient', [S]), { userId: 'member' }))).toBe('404 not_owner');
-    expect(outcome(decideNotification(person('a', 'admin', []), { userId: 'member' }))).toBe('404 not_owner');
+    expect(outcome(canReadNotification(member, { userId: 'member' }))).toBe('allow');
+    expect(outcome(canReadNotification(person('other', 'patient', [S]), { userId: 'member' }))).toBe('404 not_owner');
+    expect(outcome(canReadNotification(person('a', 'admin', []), { userId: 'member' }))).toBe('404 not_owner');
   });
 
   const room = { id: 'r', subnetId: S, kind: 'noticeboard' as const, audienceCohortIds: ['c1'] };

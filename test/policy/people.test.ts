@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ACTIONS, decideAdmin, decideMember, decideSubnet, MEMBER_ACTIONS, ROLES, SUBNET_ACTIONS, type Actor, type Decision, type MemberTarget, type Role } from '../../src/policy/index.js';
+import { ADMIN_ACTIONS, canUseAdminPages, canActOnMember, canActInSubnet, MEMBER_ACTIONS, ROLES, SUBNET_ACTIONS, type Actor, type Decision, type MemberTarget, type Role } from '../../src/policy/index.js';
 
 /** shared/ACCESS.md "People and identities" and "Staff pages", as data. */
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -52,7 +52,7 @@ const SUBNET_TABLES: Record<(typeof SUBNET_ACTIONS)[number], [string, Actor, str
 describe('subnet staff pages (keys, members, moderation queue, watched words)', () => {
   for (const action of SUBNET_ACTIONS) {
     it.each(SUBNET_TABLES[action])(`${action}: %s -> %s`, (_name, a, expected) => {
-      expect(outcome(decideSubnet(a, action, { id: S }, NOW))).toBe(expected);
+      expect(outcome(canActInSubnet(a, action, { id: S }, NOW))).toBe(expected);
     });
   }
 });
@@ -72,7 +72,7 @@ const MEMBER_TABLE: [string, Actor, MemberTarget, string][] = [
 describe('acting on a member (reveal reference, move cohort, suspend)', () => {
   for (const action of MEMBER_ACTIONS) {
     it.each(MEMBER_TABLE)(`${action}: %s -> %s`, (_name, a, m, expected) => {
-      expect(outcome(decideMember(a, action, m, S, NOW))).toBe(expected);
+      expect(outcome(canActOnMember(a, action, m, S, NOW))).toBe(expected);
     });
   }
 });
@@ -80,10 +80,10 @@ describe('acting on a member (reveal reference, move cohort, suspend)', () => {
 describe('admin pages', () => {
   for (const action of ADMIN_ACTIONS) {
     it.each(ROLES.map((r) => [r, r === 'admin' ? 'allow' : '404 role_not_permitted'] as const))(`${action}: %s -> %s`, (role, expected) => {
-      expect(outcome(decideAdmin(actor(role, role === 'clinician' ? [S] : []), action))).toBe(expected);
+      expect(outcome(canUseAdminPages(actor(role, role === 'clinician' ? [S] : []), action))).toBe(expected);
     });
     it(`${action}: a suspended admin -> 404 account_inactive`, () => {
-      expect(outcome(decideAdmin(actor('admin', [], 'suspended'), action))).toBe('404 account_inactive');
+      expect(outcome(canUseAdminPages(actor('admin', [], 'suspended'), action))).toBe('404 account_inactive');
     });
   }
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canPostMessage, decideRoom, ROLES, ROOM_ACTIONS, ROOM_KINDS, type Actor, type DenyReason, type Role, type RoomAction, type RoomTarget } from '../../src/policy/index.js';
+import { canPostMessage, canActInRoom, ROLES, ROOM_ACTIONS, ROOM_KINDS, type Actor, type DenyReason, type Role, type RoomAction, type RoomTarget } from '../../src/policy/index.js';
 
 /**
  * shared/ACCESS.md "Rooms", as data a clinician can review. Each situation lists the outcome of
@@ -79,7 +79,7 @@ for (const role of ROLES)
           }
 
 function outcomeOf(actor: Actor, action: RoomAction, room: RoomTarget): Outcome {
-  const d = decideRoom(actor, action, room, NOW);
+  const d = canActInRoom(actor, action, room, NOW);
   return d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`;
 }
 
@@ -98,7 +98,7 @@ describe('room policy completeness', () => {
 
   it('denies an action it has no rule for', () => {
     const actor = actorFor('clinician', 'current in S', 'in audience', 'active');
-    expect(() => decideRoom(actor, 'teleport' as RoomAction, { id: 'r', subnetId: S, kind: 'library', audienceCohortIds: [] }, NOW)).toThrow(/No rule/);
+    expect(() => canActInRoom(actor, 'teleport' as RoomAction, { id: 'r', subnetId: S, kind: 'library', audienceCohortIds: [] }, NOW)).toThrow(/No rule/);
   });
 
   it('a room for the whole subnet lists every cohort: anorexia and bulimia both enter, carers of another subnet do not', () => {
