@@ -24,7 +24,7 @@ import { csrfProtection, noStore, sameOrigin, securityHeaders } from './http/sec
 import { notFound } from './http/errors.js';
 import { pageLocals } from './http/page-locals.js';
 import { createFormatters } from './http/format.js';
-import { createRealtime, type Realtime } from './chat/realtime.js';
+import { createRealtime, type Realtime } from './realtime/realtime.js';
 import type { ChatDeps } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
 import { libraryEditorRoutes, libraryRoutes } from './library/library.routes.js';
@@ -41,9 +41,9 @@ import { accountRoutes } from './account/account.routes.js';
 import { requireTwoFactorForStaff, twoFactorRoutes } from './account/two-factor.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
-import { createSocketServer } from './chat/socket-server.js';
+import { createSocketServer } from './realtime/socket-server.js';
 import { registerChatHandlers } from './chat/chat.socket.js';
-import { limitConnections } from './chat/connection-limits.js';
+import { limitConnections } from './realtime/connection-limits.js';
 import type http from 'node:http';
 import type { Server as SocketServer } from 'socket.io';
 

@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import { NewPassword, type PasswordHasher } from '../auth/passwords.js';
 import { findLoginByUsername, updatePasswordHash } from '../auth/users.repo.js';

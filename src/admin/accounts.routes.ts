@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import { eraseMember } from './data-rights.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { listAudit, listAuditActions } from '../audit/audit.repo.js';
 import { listAllSubnets } from '../building/building.repo.js';

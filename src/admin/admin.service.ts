@@ -7,7 +7,7 @@ import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { isSubnetStaffRole } from '../policy/index.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { listCohorts } from '../building/building.repo.js';
 import { replaceStaffSubnets } from '../members/members.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';

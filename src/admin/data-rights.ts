@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 
 /**

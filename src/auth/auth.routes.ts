@@ -10,7 +10,7 @@ import { isActive } from '../policy/index.js';
 import type { LoginFailure } from './passport.js';
 import { PasswordHashingBusy } from './passwords.js';
 import type { LoginThrottle } from './login-throttle.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { describeDevice } from '../account/device.js';
 import { saveSession } from './session.js';
 

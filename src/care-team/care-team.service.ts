@@ -3,7 +3,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
 import { authorize, canListCareConversations, canWriteToCareTeam, canOpenCareConversation } from '../policy/index.js';

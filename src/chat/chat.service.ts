@@ -13,7 +13,7 @@ import { findLivingRoomPage, listMessages } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
 import { COVER_HOLD, heldReasonOf } from './held-reason.js';
-import type { Realtime } from './realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';

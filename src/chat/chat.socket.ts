@@ -9,8 +9,8 @@ import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';
 import { dutySubnetsOf } from '../safety/duty.repo.js';
 import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
-import { sessionOf } from './socket-server.js';
-import { socketRooms, type SocketData } from './realtime.js';
+import { sessionOf } from '../realtime/socket-server.js';
+import { socketRooms, type SocketData } from '../realtime/realtime.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 
 const EVENT_CAP = 100;

@@ -7,7 +7,7 @@ import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import { authorize, canMoveAlongPathway, canActOnMember, canActInSubnet, type MemberAction } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { endMembership, findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, upsertMemberMembership, type MemberListRow, type MemberTargetRow } from './members.repo.js';
 
 export interface MembersPage {

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { heldReasonLabel } from '../chat/held-reason.js';
 import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportTarget } from './moderation.repo.js';

@@ -3,7 +3,7 @@ import type { Db } from '../db/knex.js';
 import { auditContext } from '../audit/audit.service.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { KIND_LABELS } from '../building/labels.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { HttpError } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';

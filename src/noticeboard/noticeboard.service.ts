@@ -3,7 +3,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { findRulesForRoom } from '../chat/chat.repo.js';
 import type { Config } from '../config.js';
 import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';

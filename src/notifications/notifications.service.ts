@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../auth/users.repo.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { findRoomsOfSubnets } from '../building/building.repo.js';
 import { canSeeRoom, isCurrent } from '../policy/index.js';
 import { insertNotification, insertNotifications, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { findSubnet, findSubnets, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';

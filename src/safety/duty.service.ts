@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../auth/users.repo.js';
 import type { RoomDetail } from '../building/building.repo.js';
 import { findMuteUntil } from '../chat/chat.repo.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { badgeFor } from '../http/page-locals.js';
 import type { PostingState } from '../policy/index.js';
 import { endDutyRow, listOnDuty, startDutyRow, type OnDutyRow } from './duty.repo.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { announceNotifications, recordNotifications } from '../notifications/notifications.service.js';
 import type { NewNotification } from '../notifications/notifications.repo.js';
 import { canActInSubnet } from '../policy/index.js';

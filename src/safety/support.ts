@@ -1,5 +1,5 @@
 import type { RoomDetail } from '../building/building.repo.js';
-import type { Realtime } from '../chat/realtime.js';
+import type { Realtime } from '../realtime/realtime.js';
 import { crisisContactsText } from './crisis-contacts.js';
 
 /**

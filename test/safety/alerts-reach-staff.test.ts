@@ -5,7 +5,7 @@ import { postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js'
 import { demoIds } from '../helpers/demo.js';
 import { ask, collect, connected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
 import { escalateOverdueAlerts } from '../../src/safety/escalation.js';
-import { socketRooms } from '../../src/chat/realtime.js';
+import { socketRooms } from '../../src/realtime/realtime.js';
 
 // Issue 13 item 2: an alert reaches the staff who are there (on duty, in the room, or online
 // anywhere), names and links the room, tells the sender truthfully who was told, and an
