@@ -58,6 +58,11 @@ export interface AppDeps {
   healthPool: pg.Pool;
   sessionSecret: string;
   logger: Logger;
+  /**
+   * The clock two-factor codes are checked against. Only tests pass one (so they never wait for a
+   * fresh 30-second step); the default is the system clock.
+   */
+  clock?: () => Date;
 }
 
 export interface App {
@@ -70,7 +75,7 @@ export interface App {
 }
 
 /** Builds the Express app. It never listens: server.ts and the tests do that. */
-export function createApp({ config, db, sessionPool, healthPool, sessionSecret, logger }: AppDeps): App {
+export function createApp({ config, db, sessionPool, healthPool, sessionSecret, logger, clock = () => new Date() }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -115,7 +120,7 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
 
   const realtime = createRealtime();
   const chat: ChatDeps = { db, realtime, config };
-  app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime }));
+  app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime, clock }));
   app.use(keysRoutes({ db, config, passwords }));
   // Each room kind's feature serves its own rooms at /rooms/:id; the building's page is the fallback.
   app.use(chatRoutes(chat));
@@ -129,7 +134,7 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
   app.use(surveysRoutes({ db }));
   app.use(evaluationRoutes({ db, config }));
   app.use(accountRoutes({ db, config, realtime, passwords }));
-  app.use(twoFactorRoutes({ db, passwords }));
+  app.use(twoFactorRoutes({ db, passwords, clock }));
   app.use(buildingRoutes({ db }));
   app.use(moderationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));

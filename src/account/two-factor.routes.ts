@@ -26,7 +26,7 @@ export const requireTwoFactorForStaff: RequestHandler = (req, res, next) => {
 };
 
 /** Setting up two-factor sign-in: QR code, confirm with the password and a first code, recovery codes once. */
-export function twoFactorRoutes({ db, passwords }: { db: Db; passwords: PasswordHasher }): Router {
+export function twoFactorRoutes({ db, passwords, clock }: { db: Db; passwords: PasswordHasher; clock: () => Date }): Router {
   const r = Router();
 
   async function renderSetup(req: Request, res: Response, status: number, errors: FormErrors) {
@@ -48,7 +48,7 @@ export function twoFactorRoutes({ db, passwords }: { db: Db; passwords: Password
     const login = await findLoginByUsername(db, actor.username);
     // Re-authenticate before changing two-factor settings (SECURITY.md).
     if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current))) return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Your password is not right' }]));
-    const step = await checkTotp(secret, form.data.code, null, new Date());
+    const step = await checkTotp(secret, form.data.code, null, clock());
     if (step === null) return renderSetup(req, res, 400, formErrors([{ field: 'code', message: 'That code is not right. Check the time on your phone and enter the newest code' }]));
     await enableTotp(db, actor.id, secret, step);
     const codes = await issueRecoveryCodes(db, actor.id);

@@ -30,6 +30,8 @@ interface Deps {
   passport: PassportStatic;
   throttle: LoginThrottle;
   realtime: Realtime;
+  /** The time two-factor codes are checked against (tests inject one; production reads the system clock). */
+  clock: () => Date;
 }
 
 function renderLogin(res: Response, status: number, username: string, errors: FormErrors, notice?: string): void {
@@ -37,7 +39,7 @@ function renderLogin(res: Response, status: number, username: string, errors: Fo
 }
 
 /** GET /login, POST /login, POST /logout. */
-export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
+export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): Router {
   const r = Router();
 
   r.get('/login', (req, res) => {
@@ -126,7 +128,7 @@ export function authRoutes({ db, passport, throttle, realtime }: Deps): Router {
     if (!form.ok) return renderCode(res, 400, form.errors);
     const code = form.data.code.replace(/\s+/g, '');
     const state = await twoFactorState(db, user.id);
-    const step = state.secret ? await checkTotp(state.secret, code, state.lastStep, new Date()) : null;
+    const step = state.secret ? await checkTotp(state.secret, code, state.lastStep, clock()) : null;
     const ok = step !== null ? await recordTotpStep(db, user.id, step) : await useRecoveryCode(db, user.id, code);
     if (!ok) {
       await throttle.recordFailure(user.username, ip);

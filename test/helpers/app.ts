@@ -11,7 +11,7 @@ import { createLogger } from '../../src/log.js';
 import type { Db } from '../../src/db/knex.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { DEMO_PASSWORD } from './constants.js';
-import { nextStep, STAFF, totpCode } from './totp.js';
+import { nextStep, STAFF, totpClock, totpCode } from './totp.js';
 
 export { DEMO_PASSWORD };
 
@@ -36,7 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
   const logger = createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent');
   const sessionPool = createSessionPool(database.url, logger, config.database);
   const healthPool = createHealthPool(database.url, logger);
-  const built = createApp({ config, db: database.db, sessionPool, healthPool, sessionSecret: 'test-secret-test-secret-test-secret', logger });
+  const built = createApp({ config, db: database.db, sessionPool, healthPool, sessionSecret: 'test-secret-test-secret-test-secret', logger, clock: totpClock.now });
   const { app, session } = built;
   let server: http.Server | undefined;
   let io: SocketServer | undefined;
@@ -103,7 +103,7 @@ export async function signIn(app: http.RequestListener, username: string, passwo
       if (password === DEMO_PASSWORD) staffCookies.get(app)?.set(username, cookie);
       return agent;
     }
-    await nextStep(); // this step's code was used by an earlier sign-in
+    nextStep(); // this step's code was used by an earlier sign-in
   }
   throw new Error(`two-factor sign-in as ${username} failed`);
 }

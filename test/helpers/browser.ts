@@ -53,7 +53,7 @@ export async function signInOn(page: Page, base: string, username: string): Prom
     ]);
     await page.waitForLoadState('domcontentloaded');
     for (let attempt = 0; new URL(page.url()).pathname === '/login/two-factor' && attempt < 3; attempt++) {
-      if (attempt > 0) await nextStep();
+      if (attempt > 0) nextStep();
       await page.getByLabel('Code').fill(await totpCode());
       await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.getByRole('button', { name: 'Continue' }).click()]);
     }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { csrfFrom, DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
-import { totpCode } from '../helpers/totp.js';
+import { generate } from 'otplib';
+import { DEMO_TOTP_SECRET } from '../../seeds/demo.js';
+import { nextStep, totpClock, totpCode } from '../helpers/totp.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
@@ -37,6 +39,31 @@ describe('two-factor sign-in for staff', () => {
     expect((await agent.get('/')).status).toBe(200);
     const replay = await password('peermod');
     expect((await code(replay.agent, used)).status).toBe(401);
+  });
+
+  it('after a sign-in, no code of that step or an earlier one works again; the next step\'s code does, without waiting for it', async () => {
+    const first = await password('clinician');
+    const used = await totpCode();
+    expect((await code(first.agent, used)).status).toBe(303);
+    nextStep();
+    const started = Date.now();
+    const fresh = await totpCode();
+    expect(fresh).not.toBe(used);
+    const second = await password('clinician');
+    expect((await code(second.agent, fresh)).status).toBe(303);
+    // The earlier step is still inside the one-step drift window, yet it was used: refused.
+    const replay = await password('clinician');
+    expect((await code(replay.agent, used)).status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('codes are checked against the app\'s clock: a code for its time works, a code for ten minutes before does not', async () => {
+    const systemTimeCode = await generate({ secret: DEMO_TOTP_SECRET, epoch: Math.floor(Date.now() / 1000) });
+    totpClock.offsetMs += 10 * 60_000;
+    const stale = await password('admin');
+    expect((await code(stale.agent, systemTimeCode)).status).toBe(401);
+    const current = await password('admin');
+    expect((await code(current.agent, await totpCode())).status).toBe(303);
   });
 
   it('members are not asked for a code', async () => {
