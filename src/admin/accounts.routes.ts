@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { ROLE_LABELS } from '../people/labels.js';
 import type { Db } from '../db/knex.js';
 import { csvRows } from '../http/csv.js';
 import type { Config } from '../config.js';
@@ -30,7 +31,6 @@ function auditFilter(q: { actor: string; action: string; target: string; from: s
     to: q.to ? new Date(new Date(`${q.to}T00:00:00Z`).getTime() + 86_400_000) : undefined,
   };
 }
-export const ROLE_LABELS = { admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: 'Patient', carer: 'Carer', professional: 'Professional' } as const;
 
 const ACCOUNT_NOTICES: Record<string, string> = {
   suspended: 'The account was suspended and signed out everywhere. Your reason is in the audit log.',

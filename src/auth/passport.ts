@@ -5,7 +5,8 @@ import type { Db } from '../db/knex.js';
 import type { SessionUserPreload } from './session-user.js';
 import { isActive } from '../policy/index.js';
 import { needsRehash, PasswordHashingBusy, type PasswordHasher } from './passwords.js';
-import { findLoginByUsername, findSessionUser, touchLastSeen, updatePasswordHash, type SessionUser } from './users.repo.js';
+import { findLoginByUsername, findSessionUser, touchLastSeen, updatePasswordHash } from './users.repo.js';
+import type { SessionUser } from '../people/person.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

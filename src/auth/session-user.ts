@@ -1,7 +1,8 @@
 import type session from 'express-session';
 import type pg from 'pg';
 import type { Db } from '../db/knex.js';
-import { sessionUserQuery, toSessionUser, type SessionUser } from './users.repo.js';
+import { sessionUserQuery, toSessionUser } from './users.repo.js';
+import type { SessionUser } from '../people/person.js';
 
 /**
  * Reads the signed-in person in the same query as their session, so that a page costs one round

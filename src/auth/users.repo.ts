@@ -1,22 +1,9 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { preparedQuery } from '../db/prepared.js';
-import type { AccountStatus, Actor, Membership, Role } from '../policy/index.js';
+import type { AccountStatus, Membership, Role } from '../policy/index.js';
+import type { SessionUser } from '../people/person.js';
 import { nicknameSkeleton } from './nickname-skeleton.js';
-
-/** The signed-in person: the policy's Actor plus what the header shows. */
-export interface SessionUser extends Actor {
-  username: string;
-  nickname: string;
-  displayName: string | null;
-  lastSeenAt: Date | null;
-  twoFactorEnabled: boolean;
-  /**
-   * The rooms of their unread notifications (null: not about a room), newest 100: read with the
-   * person in the same query, for the unread count in every page's header.
-   */
-  unreadRoomIds: (string | null)[];
-}
 
 export interface LoginRow {
   id: string;

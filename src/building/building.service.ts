@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { canListCareConversations, canSeeRoom, canWriteToCareTeam, canActInSubnet, isActive, isCurrent } from '../policy/index.js';
 import { findRoomsOfSubnets, findSubnets, type RoomSummary, type SubnetSummary } from './building.repo.js';
 import { dutySubnetsOf } from '../safety/duty.repo.js';

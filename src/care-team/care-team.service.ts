@@ -1,13 +1,13 @@
 import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
 import { authorize, canListCareConversations, canWriteToCareTeam, canOpenCareConversation } from '../policy/index.js';
-import { badgeFor } from '../http/page-locals.js';
+import { badgeFor } from '../people/labels.js';
 import { ensureConversation, findConversation, insertCareMessage, listConversations, listMessages, type CareMessageRow, type ConversationRow } from './care-team.repo.js';
 
 async function loadSubnet(db: Db, subnetId: string): Promise<SubnetSummary> {

@@ -1,10 +1,11 @@
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import { findSessionUser, type SessionUser } from '../auth/users.repo.js';
+import { findSessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { keepSessionAlive } from '../auth/session.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { badgeFor } from '../http/page-locals.js';
+import { badgeFor } from '../people/labels.js';
 import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';
 import { dutySubnetsOf } from '../safety/duty.repo.js';
 import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';

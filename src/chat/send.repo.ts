@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import { preparedQuery } from '../db/prepared.js';
-import { sessionUserQuery, toSessionUser, type SessionUser } from '../auth/users.repo.js';
+import { sessionUserQuery, toSessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { roomDetailQuery, toRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { onDutyQuery, toOnDuty, type OnDutyRow } from '../safety/duty.repo.js';
 import type { WatchRule } from './watched-words.js';

@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { listAllSubnets, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { canActInSubnet } from '../policy/index.js';

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { HttpError } from './errors.js';
 
 /**

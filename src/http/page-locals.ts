@@ -1,11 +1,6 @@
 import type { RequestHandler } from 'express';
-import { canUseAdminPages, type Role } from '../policy/index.js';
-
-/** The badge staff carry beside their nickname; members carry none. */
-export function badgeFor(role: Role): string | null {
-  const badges: Record<Role, string | null> = { admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: null, carer: null, professional: null };
-  return badges[role];
-}
+import { canUseAdminPages } from '../policy/index.js';
+import { badgeFor } from '../people/labels.js';
 
 /** What every page's header needs: who is signed in and the menu the policy allows them. */
 export const pageLocals: RequestHandler = (req, res, next) => {

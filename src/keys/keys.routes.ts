@@ -10,11 +10,10 @@ import { findSessionUser } from '../auth/users.repo.js';
 import { describeDevice } from '../account/device.js';
 import { saveSession } from '../auth/session.js';
 import { MEMBER_ROLES } from '../policy/index.js';
+import { MEMBER_ROLE_LABELS } from '../people/labels.js';
 import { IssueKeyBody, JoinQuery, RedeemKeyBody } from './keys.schemas.js';
 import { formatKeyCode, issueKey, keysPage, redeemKey, revokeKey, type KeysPage } from './keys.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
-
-export const MEMBER_ROLE_LABELS = { patient: 'Patient', carer: 'Carer', professional: 'Professional (training)' } as const;
 
 const keep = (body: unknown, fields: string[]): Record<string, string> =>
   Object.fromEntries(fields.map((f) => [f, String((body as Record<string, unknown> | undefined)?.[f] ?? '').slice(0, 200)]));

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { findTaken, insertUser } from '../auth/users.repo.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';

@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';

@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { setStatus } from '../auth/users.repo.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import { authorize, canMoveAlongPathway, canActOnMember, canActInSubnet, type MemberAction } from '../policy/index.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';

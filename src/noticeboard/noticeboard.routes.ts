@@ -8,7 +8,7 @@ import { HttpError } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
-import { badgeFor } from '../http/page-locals.js';
+import { badgeFor } from '../people/labels.js';
 import { authorize, canReplyToThread, canActInRoom, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
 import { postingState, roomCover } from '../safety/duty.service.js';

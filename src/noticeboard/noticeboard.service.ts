@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { findRulesForRoom } from '../chat/chat.repo.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import type { SessionUser } from '../auth/users.repo.js';
+import type { SessionUser } from '../people/person.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { findRoomsOfSubnets } from '../building/building.repo.js';
 import { canSeeRoom, isCurrent } from '../policy/index.js';

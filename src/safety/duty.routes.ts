@@ -8,7 +8,7 @@ import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
-import { badgeFor } from '../http/page-locals.js';
+import { badgeFor } from '../people/labels.js';
 import { authorize, canListCareConversations, canActInSubnet, isCurrent } from '../policy/index.js';
 import { actionsDuring, listDutySessions } from './duty.repo.js';
 import { goOffDuty, goOnDuty, handoverFor, OPEN_ITEM_LABELS } from './duty.service.js';
