@@ -35,6 +35,12 @@ import * as baselineWatchedWordsBackfill from './20261121007200_baseline_watched
 import * as heldReasonRule from './20261121007300_held_reason_rule.js';
 import * as authorRole from './20261121007400_author_role.js';
 import * as authorRoleBackfill from './20261121007500_author_role_backfill.js';
+import * as userForeignKeyIndexes from './20261202010100_user_foreign_key_indexes.js';
+import * as contentForeignKeyIndexes from './20261202010200_content_foreign_key_indexes.js';
+import * as notificationKindCheck from './20261202010300_notification_kind_check.js';
+import * as reportOutcomeCheck from './20261202010400_report_outcome_check.js';
+import * as baselineDetectorCheck from './20261202010500_baseline_detector_check.js';
+import * as auditOutcomeCheck from './20261202010600_audit_outcome_check.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -76,6 +82,12 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261121007300_held_reason_rule', heldReasonRule],
   ['20261121007400_author_role', authorRole],
   ['20261121007500_author_role_backfill', authorRoleBackfill],
+  ['20261202010100_user_foreign_key_indexes', userForeignKeyIndexes],
+  ['20261202010200_content_foreign_key_indexes', contentForeignKeyIndexes],
+  ['20261202010300_notification_kind_check', notificationKindCheck],
+  ['20261202010400_report_outcome_check', reportOutcomeCheck],
+  ['20261202010500_baseline_detector_check', baselineDetectorCheck],
+  ['20261202010600_audit_outcome_check', auditOutcomeCheck],
 ];
 
 /** A knex MigrationSource over the list above. */

@@ -1,11 +1,15 @@
 import type { Db } from '../db/knex.js';
 
+/** What came of an audited action (a CHECK on audit_log.outcome holds the table to this list). */
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed', 'throttled'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
 export interface AuditEntry {
   actorId: string | null;
   action: string;
   targetType?: string | null;
   targetId?: string | null;
-  outcome?: 'ok' | 'denied' | 'failed' | 'throttled';
+  outcome?: AuditOutcome;
   reason?: string | null;
   ip?: string | null;
   /** Ids and codes only: never message text, passwords or real identities. */

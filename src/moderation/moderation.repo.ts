@@ -148,8 +148,12 @@ export async function listPostFlags(db: Db, subnetId: string, table: 'reports' |
 
 export type ReportTarget = { id?: number; messageId?: number; threadId?: string; replyId?: string };
 
+/** How a report was closed (a CHECK on reports.outcome holds the table to this list). */
+export const REPORT_OUTCOMES = ['dismissed', 'removed', 'muted', 'suspended'] as const;
+export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
+
 /** Closes one report, or every open report of a message or post, with an outcome; returns the reporters. */
-export async function closeReports(db: Db, where: ReportTarget, by: string, outcome: string): Promise<string[]> {
+export async function closeReports(db: Db, where: ReportTarget, by: string, outcome: ReportOutcome): Promise<string[]> {
   const q = db('reports').where('status', 'open');
   if (where.id !== undefined) q.where('id', where.id);
   if (where.messageId !== undefined) q.where('message_id', where.messageId);

@@ -10,7 +10,7 @@ import { parseForm } from '../http/forms.js';
 import { idParam, numericIdParam } from '../http/params.js';
 import { authorize, canActOnMember, canActInSubnet } from '../policy/index.js';
 import { decideHeld, messageForModeration, muteAuthor, removeMessage, type ChatDeps } from '../chat/chat.service.js';
-import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
+import { acknowledgeAlertRow, findAlert, findReport, type ReportOutcome, type TargetRef } from './moderation.repo.js';
 import { postForModeration } from '../noticeboard/noticeboard.service.js';
 import { ActionBody, MUTE_CHOICES, MuteBody, RemoveBody } from './moderation.schemas.js';
 import { auditQueueAction, closeReportsAndNotify, moderationQueue } from './moderation.service.js';
@@ -40,7 +40,7 @@ export function moderationRoutes(deps: ChatDeps): Router {
     const p = await postForModeration(db, actorOf(req), { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined }, new Date());
     return { roomId: p.room.id, subnetId: p.room.subnetId, link: `/threads/${p.thread.id}` };
   };
-  const closeMessageReports = (req: Request, m: Awaited<ReturnType<typeof loadMessage>>, outcome: string) =>
+  const closeMessageReports = (req: Request, m: Awaited<ReturnType<typeof loadMessage>>, outcome: ReportOutcome) =>
     closeReportsAndNotify(db, deps.realtime, { messageId: m.message.id }, actorOf(req).id, outcome, `/rooms/${m.room.id}`, m.room.id);
   const form = <T>(parsed: { ok: true; data: T } | { ok: false }) => {
     if (!parsed.ok) throw badRequest();

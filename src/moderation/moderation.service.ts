@@ -8,7 +8,7 @@ import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { heldReasonLabel } from '../chat/held-reason.js';
-import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportTarget } from './moderation.repo.js';
+import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportOutcome, type ReportTarget } from './moderation.repo.js';
 
 export interface ModerationQueue {
   subnet: SubnetSummary;
@@ -45,7 +45,7 @@ export function auditQueueAction(db: Db, ctx: AuditContext, action: string, targ
 }
 
 /** Closes reports with an outcome and tells each reporter that the moderators have dealt with it. */
-export async function closeReportsAndNotify(db: Db, realtime: Realtime, where: ReportTarget, by: string, outcome: string, link: string, roomId: string): Promise<void> {
+export async function closeReportsAndNotify(db: Db, realtime: Realtime, where: ReportTarget, by: string, outcome: ReportOutcome, link: string, roomId: string): Promise<void> {
   const reporters = await closeReports(db, where, by, outcome);
   for (const userId of new Set(reporters)) await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId });
 }
