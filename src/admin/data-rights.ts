@@ -2,29 +2,18 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
+import { erasePersonalData, type ErasureMode } from '../privacy/registry.js';
 
 /**
- * Erases a member: login, personal details and private references removed; what they wrote is
- * kept under "Former member" (or removed, with ERASURE_CONTENT=remove). Sessions and sockets end.
- * Audited (the audit row names the account id only).
+ * Erases a member: every table in the personal-data registry (src/privacy/registry.ts) scrubs or
+ * deletes its rows in one transaction with the audit row. Login, personal details, private
+ * references, two-factor secrets, recovery codes, survey text and report reasons go; what they
+ * wrote is kept under "Former member" (or its text removed, with ERASURE_CONTENT=remove). Sessions
+ * and sockets end once it has committed. The audit row names the account id only.
  */
-export async function eraseMember(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, content: 'keep' | 'remove'): Promise<void> {
+export async function eraseMember(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, content: ErasureMode): Promise<void> {
   await db.transaction(async (trx) => {
-    const tag = userId.replace(/-/g, '').slice(0, 8);
-    // No nickname skeleton: the old nickname's look-alikes are free again, and "Former member" tags never block anyone.
-    await trx('users').where({ id: userId }).update({
-      username: `erased-${tag}`, nickname: `Former member ${tag}`, nickname_skeleton: null, display_name: null, password_hash: null, status: 'erased', status_changed_at: trx.fn.now(), last_seen_at: null,
-    });
-    await trx('memberships').where({ user_id: userId }).update({ private_reference: null, ends_at: trx.fn.now() });
-    await trx('invitation_keys').where({ redeemed_by: userId }).update({ private_reference: null });
-    await trx('notifications').where({ user_id: userId }).delete();
-    await trx('survey_snoozes').where({ user_id: userId }).delete();
-    if (content === 'remove') {
-      for (const table of ['messages', 'threads', 'replies']) await trx(table).where({ author_id: userId }).whereNot('status', 'removed').update({ status: 'removed', moderation_reason: 'erased' });
-      await trx('care_messages').where({ author_id: userId }).update({ body: '(removed at the member\'s request)' });
-    }
-    await deleteSessionsOfUser(trx, userId);
+    await erasePersonalData(trx, userId, content);
     await recordAudit(trx, ctx, { action: 'account.erase', targetType: 'user', targetId: userId, details: { content } });
   });
   realtime.disconnectUser(userId);
