@@ -16,7 +16,8 @@ const COLUMNS: ReadonlyArray<readonly [string, string]> = [
 const name = (table: string, column: string) => `${table}_${column}_fk_idx`;
 
 export async function up(knex: Knex): Promise<void> {
-  for (const [table, column] of COLUMNS) await knex.raw('CREATE INDEX ?? ON ?? (??)', [name(table, column), table, column]);
+  for (const [table, column] of COLUMNS)
+    await knex.raw('CREATE INDEX ?? ON ?? (??)', [name(table, column), table, column]);
 }
 
 export async function down(knex: Knex): Promise<void> {

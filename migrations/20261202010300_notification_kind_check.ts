@@ -5,7 +5,9 @@ import type { Knex } from 'knex';
  * test/migrations/closed-vocabularies.test.ts holds this list to the TypeScript constant.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw(`ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('thread_reply','care_reply','report_outcome','post_approved','post_declined','alert_escalated'))`);
+  await knex.raw(
+    `ALTER TABLE notifications ADD CONSTRAINT notifications_kind_check CHECK (kind IN ('thread_reply','care_reply','report_outcome','post_approved','post_declined','alert_escalated'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -5,7 +5,9 @@ import type { Knex } from 'knex';
  * test/migrations/closed-vocabularies.test.ts holds this list to the TypeScript constant.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw(`ALTER TABLE baseline_holds_off ADD CONSTRAINT baseline_holds_off_detector_check CHECK (detector IN ('email','phone','link','handle'))`);
+  await knex.raw(
+    `ALTER TABLE baseline_holds_off ADD CONSTRAINT baseline_holds_off_detector_check CHECK (detector IN ('email','phone','link','handle'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -5,7 +5,9 @@ import type { Knex } from 'knex';
  * test/migrations/closed-vocabularies.test.ts holds this list to the TypeScript constant.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw(`ALTER TABLE audit_log ADD CONSTRAINT audit_log_outcome_check CHECK (outcome IN ('ok','denied','failed','throttled'))`);
+  await knex.raw(
+    `ALTER TABLE audit_log ADD CONSTRAINT audit_log_outcome_check CHECK (outcome IN ('ok','denied','failed','throttled'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -14,10 +14,13 @@ const demoHashes = new WeakMap<Db, Promise<string>>();
 function demoPasswordHash(db: Db): Promise<string> {
   let hash = demoHashes.get(db);
   if (!hash) {
-    hash = db('users').where({ username: 'anna' }).first('password_hash').then((r: { password_hash: string } | undefined) => {
-      if (!r) throw new Error('factories need the demo seed (anna) for the demo password hash');
-      return r.password_hash;
-    });
+    hash = db('users')
+      .where({ username: 'anna' })
+      .first('password_hash')
+      .then((r: { password_hash: string } | undefined) => {
+        if (!r) throw new Error('factories need the demo seed (anna) for the demo password hash');
+        return r.password_hash;
+      });
     demoHashes.set(db, hash);
   }
   return hash;
@@ -53,14 +56,22 @@ export async function makeUser(db: Db, spec: UserSpec = {}): Promise<MadeUser> {
   const staff = (STAFF_ROLES as readonly Role[]).includes(role);
   const [{ id }] = await db('users')
     .insert({
-      username, nickname, nickname_skeleton: nicknameSkeleton(nickname), role, status: spec.status ?? 'active', password_hash: await demoPasswordHash(db),
+      username,
+      nickname,
+      nickname_skeleton: nicknameSkeleton(nickname),
+      role,
+      status: spec.status ?? 'active',
+      password_hash: await demoPasswordHash(db),
       ...(staff ? { totp_secret: DEMO_TOTP_SECRET, totp_enabled_at: db.fn.now() } : {}),
     })
     .returning('id');
   if (spec.subnetId) {
     if (!staff && !spec.cohortId) throw new Error('a member needs a cohort in the subnet');
     await db('memberships').insert({
-      user_id: id, subnet_id: spec.subnetId, cohort_id: staff ? null : spec.cohortId, private_reference: spec.privateReference ?? null,
+      user_id: id,
+      subnet_id: spec.subnetId,
+      cohort_id: staff ? null : spec.cohortId,
+      private_reference: spec.privateReference ?? null,
       ...(spec.startedAt ? { started_at: spec.startedAt } : {}),
     });
   }
@@ -75,9 +86,14 @@ export interface MadeSubnet {
 }
 
 /** A subnet with its cohorts (by slug): `await makeSubnet(db, { cohorts: ['a', 'b'] })`. */
-export async function makeSubnet(db: Db, spec: { slug?: string; name?: string; cohorts?: string[] } = {}): Promise<MadeSubnet> {
+export async function makeSubnet(
+  db: Db,
+  spec: { slug?: string; name?: string; cohorts?: string[] } = {},
+): Promise<MadeSubnet> {
   const slug = spec.slug ?? `subnet-${unique()}`;
-  const [{ id }] = await db('subnets').insert({ slug, name: spec.name ?? `Subnet ${slug}` }).returning('id');
+  const [{ id }] = await db('subnets')
+    .insert({ slug, name: spec.name ?? `Subnet ${slug}` })
+    .returning('id');
   const cohorts: Record<string, string> = {};
   for (const c of spec.cohorts ?? ['everyone']) {
     const [row] = await db('cohorts').insert({ subnet_id: id, slug: c, name: c }).returning('id');
@@ -87,11 +103,19 @@ export async function makeSubnet(db: Db, spec: { slug?: string; name?: string; c
 }
 
 /** A room of a kind in a subnet, open to the given cohorts (all of the subnet's cohorts by default). */
-export async function makeRoom(db: Db, spec: { subnetId: string; kind?: RoomKind; name?: string; cohortIds?: string[] }): Promise<string> {
+export async function makeRoom(
+  db: Db,
+  spec: { subnetId: string; kind?: RoomKind; name?: string; cohortIds?: string[] },
+): Promise<string> {
   const kind = spec.kind ?? 'living_room';
-  const [{ id }] = await db('rooms').insert({ subnet_id: spec.subnetId, kind, name: spec.name ?? `${kind} ${unique()}` }).returning('id');
+  const [{ id }] = await db('rooms')
+    .insert({ subnet_id: spec.subnetId, kind, name: spec.name ?? `${kind} ${unique()}` })
+    .returning('id');
   const cohortIds = spec.cohortIds ?? (await db('cohorts').where({ subnet_id: spec.subnetId }).pluck('id'));
-  if (cohortIds.length) await db('room_audiences').insert(cohortIds.map((cohortId: string) => ({ room_id: id, subnet_id: spec.subnetId, cohort_id: cohortId })));
+  if (cohortIds.length)
+    await db('room_audiences').insert(
+      cohortIds.map((cohortId: string) => ({ room_id: id, subnet_id: spec.subnetId, cohort_id: cohortId })),
+    );
   return id;
 }
 
@@ -111,13 +135,18 @@ export async function makeMessage(db: Db, spec: MessageSpec): Promise<number> {
 
 /** Many chat messages in one insert (for history pages and counts); returns their ids in order. */
 export async function makeMessages(db: Db, specs: MessageSpec[]): Promise<number[]> {
-  const rows: { id: string | number }[] = await db('messages').insert(specs.map((s) => messageRow(db, s))).returning('id');
+  const rows: { id: string | number }[] = await db('messages')
+    .insert(specs.map((s) => messageRow(db, s)))
+    .returning('id');
   return rows.map((r) => Number(r.id));
 }
 
 function messageRow(db: Db, spec: MessageSpec) {
   return {
-    room_id: spec.roomId, author_id: spec.authorId, client_id: randomUUID(), body: spec.body ?? `message ${unique()}`,
+    room_id: spec.roomId,
+    author_id: spec.authorId,
+    client_id: randomUUID(),
+    body: spec.body ?? `message ${unique()}`,
     author_role: db('users').where({ id: spec.authorId }).select('role'),
     ...(spec.status ? { status: spec.status } : {}),
     ...(spec.createdAt ? { created_at: spec.createdAt } : {}),
@@ -125,7 +154,12 @@ function messageRow(db: Db, spec: MessageSpec) {
 }
 
 /** An open report of a message by a member; returns its id. */
-export async function makeReport(db: Db, spec: { messageId: number; reporterId: string; reason?: string }): Promise<number> {
-  const [{ id }] = await db('reports').insert({ message_id: spec.messageId, reporter_id: spec.reporterId, reason: spec.reason ?? 'a test report' }).returning('id');
+export async function makeReport(
+  db: Db,
+  spec: { messageId: number; reporterId: string; reason?: string },
+): Promise<number> {
+  const [{ id }] = await db('reports')
+    .insert({ message_id: spec.messageId, reporter_id: spec.reporterId, reason: spec.reason ?? 'a test report' })
+    .returning('id');
   return Number(id);
 }

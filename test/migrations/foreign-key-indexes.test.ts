@@ -3,8 +3,12 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { migrationSource } from '../../migrations/index.js';
 
 let t: TestDatabase;
-beforeAll(async () => { t = await createTestDatabase(); });
-afterAll(async () => { await t.drop(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
 
 /** Tables whose rows erasure, export and retention find or delete through foreign keys. */
 const REFERENCED = ['users', 'rooms', 'messages', 'threads', 'replies'];

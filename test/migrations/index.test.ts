@@ -15,7 +15,10 @@ const onDisk = readdirSync(DIR)
 describe('migrations/index.ts', () => {
   it('lists every migration file in migrations/ and nothing else, in filename order', async () => {
     const listed = (await migrationSource.getMigrations([])).map((m) => migrationSource.getMigrationName(m));
-    expect(onDisk.every((name) => /^\d{14}_[a-z0-9_]+$/.test(name)), 'migration files are named <14-digit timestamp>_<snake_case>.ts').toBe(true);
+    expect(
+      onDisk.every((name) => /^\d{14}_[a-z0-9_]+$/.test(name)),
+      'migration files are named <14-digit timestamp>_<snake_case>.ts',
+    ).toBe(true);
     expect(listed).toEqual(onDisk);
   });
 
