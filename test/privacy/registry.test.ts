@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/knex.js';
 import { PERSONAL_DATA, type PersonalDataTable } from '../../src/privacy/registry.js';
@@ -63,6 +64,11 @@ describe('the personal-data registry', () => {
     } finally {
       await database.db.raw('DROP TABLE diary_entries, bookmarks');
     }
+  });
+
+  it('docs/privacy.md names every table in the registry', async () => {
+    const doc = await readFile(new URL('../../docs/privacy.md', import.meta.url), 'utf8');
+    expect(PERSONAL_DATA.map((t) => t.table).filter((table) => !doc.includes(`\`${table}\``))).toEqual([]);
   });
 
   it('lists each table once, and the users row is erased last', () => {
