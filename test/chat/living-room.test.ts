@@ -70,13 +70,18 @@ describe('cohort isolation', () => {
     const bella = await socketAs('bella');
     const reply = await ask(bella, 'room:join', { roomId: anorexia() });
     expect(reply).toEqual({ ok: false, error: 'not_found' });
-    const heard = collect(bella, 'message:new');
+    const bulimia = ids.room('Bulimia living room');
+    expect((await ask(bella, 'room:join', { roomId: bulimia })).ok).toBe(true);
+    const heard = collect<{ body: string }>(bella, 'message:new');
     const anna = await joined('anna');
     expect((await send(anna, 'only for the anorexia room')).ok).toBe(true);
     const bellaSend = await send(bella, 'sneaking in');
     expect(bellaSend).toEqual({ ok: false, error: 'not_found' });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(heard).toEqual([]);
+    // A barrier: a later message to a room bella is in reaches her after anything sent before it would have.
+    const clinician = await joined('clinician', bulimia);
+    expect((await send(clinician, 'barrier for bella', randomUUID(), bulimia)).ok).toBe(true);
+    await eventually(() => heard.length > 0);
+    expect(heard.map((m) => m.body)).toEqual(['barrier for bella']);
     const denied = await t.db('audit_log').where({ actor_id: ids.user('bella'), action: 'socket.room:join', outcome: 'denied' }).first();
     expect(denied.reason).toBe('not_in_cohort');
   });
@@ -123,8 +128,10 @@ describe('sending', () => {
     const second = await send(s, 'said once', clientId);
     expect(first.ok && second.ok && first.data.message.id === second.data.message.id).toBe(true);
     expect(await t.db('messages').where({ client_id: clientId }).count('* as n').first()).toEqual({ n: 1 });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(heard.filter((m) => m.body === 'said once')).toHaveLength(1);
+    // A barrier: a later message on the same path arrives after any second delivery would have.
+    expect((await send(s, 'said after')).ok).toBe(true);
+    await eventually(() => heard.some((m) => m.body === 'said after'));
+    expect(heard.map((m) => m.body).filter((b) => b === 'said once' || b === 'said after')).toEqual(['said once', 'said after']);
   });
 
   it('a client that reconnects catches up on every message it missed', async () => {
