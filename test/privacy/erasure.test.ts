@@ -97,9 +97,11 @@ describe('erasure removes what README promises', () => {
     const user = await newMember(removeApp, marker);
     await writeEverywhere(removeApp, await signIn(removeApp.app, user.username), marker);
     await addSecretsAndThrottle(removeApp, user);
-    // Planted in every place (the nickname's skeleton is a transformed copy: checked by value below).
+    // Planted in every place. The nickname's skeleton is a transformed copy that holds the marker
+    // only for some markers (look-alike letters and digits change): it is checked by value below.
     const personal = ['memberships.private_reference', 'rate_limits.key', 'reports.reason', 'survey_answers.text', 'users.display_name', 'users.nickname', 'users.username'];
-    expect(await columnsHolding(removeApp, marker)).toEqual([...CONTENT, ...personal].sort());
+    const planted = (await columnsHolding(removeApp, marker)).filter((c) => c !== 'users.nickname_skeleton');
+    expect(planted).toEqual([...CONTENT, ...personal].sort());
 
     const admin = await signIn(removeApp.app, 'admin');
     expect((await admin.get(`/admin/accounts/${user.id}/erase`)).text).toContain('The text of their messages, noticeboard posts and care-team messages is removed.');
