@@ -23,20 +23,8 @@ let accountEnded = false; // suspended: the server said so; never reconnect
 const WAITING = 'Waiting for a moderator';
 const DECLINED = 'Not posted: a moderator declined it';
 
-const ERRORS = {
-  empty: 'Write a message before you send it.',
-  too_long: `Your message is too long. Keep it to ${maxLength} characters.`,
-  rate_limited: 'You are sending messages very quickly. Wait a few seconds and try again.',
-  muted: 'A moderator has paused your messages in this room for a while.',
-  not_found: 'You can no longer post in this room.',
-  forbidden: 'You cannot do that here.',
-  unauthenticated: 'You have been signed out. Sign in again to carry on.',
-  invalid: 'That message could not be sent.',
-  read_only: 'This room is read-only while no staff are on duty. You can still read it.',
-  unavailable: 'SHaRON cannot save messages just now. Your message is kept here and will be sent when SHaRON can save it again.',
-  internal: 'Something went wrong. Try again.',
-  timeout: 'No answer from SHaRON. Check your connection; your message will be sent again when you reconnect.',
-};
+// The refusal vocabulary (src/http/refusals.ts): one sentence per code, the same as the server's forms.
+const ERRORS = JSON.parse(root.dataset.refusals);
 
 
 function timeText(iso) {

@@ -15,7 +15,8 @@ import { typedReason } from '../members/suspend-confirm.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
-import { isMemberRole, isSubnetStaffRole, STAFF_ROLES } from '../policy/index.js';
+import { authorize, canActOnAccount, STAFF_ROLES, type AccountAction, type Actor } from '../policy/index.js';
+import { actorOf } from '../http/guards.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { findAccount, listAccounts, subnetIdsOf, type AccountRow } from './admin.repo.js';
 import { AccountsQuery, AuditQuery, EmptyBody, PromoteBody, StaffBody, StaffSubnetsBody, SuspendAccountBody } from './admin.schemas.js';
@@ -71,6 +72,12 @@ const promoteConfirm = (a: AccountRow, subnetNames: string[]): Confirm => ({
   action: `/admin/accounts/${a.id}/make-peer-moderator`,
 });
 
+/** What the accounts list offers on a row: the policy's decisions, as booleans for the template. */
+const rowActions = (actor: Actor, a: AccountRow) => {
+  const may = (action: AccountAction) => canActOnAccount(actor, action, a).allowed;
+  return { suspend: may('suspend'), reinstate: may('reinstate'), endSessions: may('end_sessions'), erase: may('erase'), promote: may('make_peer_moderator') };
+};
+
 /** Admin pages for staff accounts, every account's status, and the audit log. */
 export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db; realtime: Realtime; config: Config; passwords: PasswordHasher }): Router {
   const r = Router();
@@ -96,14 +103,15 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
     const account = await loadAccount(req.params.userId);
     res.render('admin/staff-member', {
       title: account.username, account, subnets: await listAllSubnets(db), chosen: await subnetIdsOf(db, account.id),
-      canHoldSubnets: isSubnetStaffRole(account.role), roleLabels: ROLE_LABELS,
+      canHoldSubnets: canActOnAccount(actorOf(req), 'assign_subnets', account).allowed, roleLabels: ROLE_LABELS,
       notice: req.query.done === 'promoted' ? `${account.nickname} is now a peer moderator. They were signed out everywhere and sign in again as staff. What they wrote as a member keeps no staff badge.` : req.query.done ? 'Saved.' : undefined,
     });
   });
   r.post('/admin/staff/:userId/subnets', ...staffGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
     const form = parseForm(StaffSubnetsBody, req.body);
-    if (!isSubnetStaffRole(account.role) || !form.ok) throw notFound();
+    authorize(canActOnAccount(actorOf(req), 'assign_subnets', account));
+    if (!form.ok) throw notFound();
     await assignStaffSubnets(db, auditContext(req), account.id, form.data.subnetIds);
     res.redirect(303, `/admin/staff/${account.id}?done=saved`);
   });
@@ -113,7 +121,8 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
     const q = parseQuery(AccountsQuery, req.query);
     const accounts = await listAccounts(db, { q: q.q, limit: PAGE + 1, offset: (q.page - 1) * PAGE });
     const done = q.done ?? '';
-    res.render('admin/accounts', { title: 'Accounts', currentUserId: req.user?.id, isMemberRole, accounts: accounts.slice(0, PAGE), hasNext: accounts.length > PAGE, query: q, roleLabels: ROLE_LABELS, notice: ACCOUNT_NOTICES[done] ?? (done ? 'Saved.' : undefined) });
+    const actor = actorOf(req);
+    res.render('admin/accounts', { title: 'Accounts', accounts: accounts.slice(0, PAGE).map((a) => ({ ...a, can: rowActions(actor, a) })), hasNext: accounts.length > PAGE, query: q, roleLabels: ROLE_LABELS, notice: ACCOUNT_NOTICES[done] ?? (done ? 'Saved.' : undefined) });
   });
   const listOf = (account: AccountRow, done = '1') => `/admin/accounts?q=${encodeURIComponent(account.username)}&done=${done}`;
   /** The confirmation step of a serious change: names the person, says what happens, asks why. */
@@ -123,7 +132,7 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
     });
 
   // Suspending takes a confirmation step and a reason (kept in the audit log). Not oneself.
-  const suspendable = (req: Request, account: AccountRow) => account.id !== req.user?.id && account.status === 'active';
+  const suspendable = (req: Request, account: AccountRow) => canActOnAccount(actorOf(req), 'suspend', account).allowed;
   r.get('/admin/accounts/:userId/suspend', ...accountsGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
     if (!suspendable(req, account)) return res.redirect(303, listOf(account, ''));
@@ -140,24 +149,23 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
   r.post('/admin/accounts/:userId/reinstate', ...accountsGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
     parseForm(EmptyBody, req.body);
-    if (account.id !== req.user?.id) await setAccountStatus(db, realtime, auditContext(req), account.id, 'active');
+    if (canActOnAccount(actorOf(req), 'reinstate', account).allowed) await setAccountStatus(db, realtime, auditContext(req), account.id, 'active');
     res.redirect(303, listOf(account, 'reinstated'));
   });
 
   // Promotion takes a confirmation step and a reason too: a badge is trust members act on.
-  const promotable = (account: AccountRow) => isMemberRole(account.role) && account.status === 'active';
   const promoteConfirmFor = async (account: AccountRow) => {
     const mine = new Set(await subnetIdsOf(db, account.id));
     return promoteConfirm(account, (await listAllSubnets(db)).filter((s) => mine.has(s.id)).map((s) => s.name));
   };
   r.get('/admin/accounts/:userId/make-peer-moderator', ...staffGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
-    if (!promotable(account)) throw notFound();
+    authorize(canActOnAccount(actorOf(req), 'make_peer_moderator', account));
     renderConfirm(res, 200, account, await promoteConfirmFor(account));
   });
   r.post('/admin/accounts/:userId/make-peer-moderator', ...staffGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
-    if (!promotable(account)) throw notFound();
+    authorize(canActOnAccount(actorOf(req), 'make_peer_moderator', account));
     const form = parseForm(PromoteBody, req.body);
     if (!form.ok) return renderConfirm(res, 400, account, await promoteConfirmFor(account), { reason: typedReason(req.body), errors: form.errors });
     await makePeerModerator(db, realtime, auditContext(req), account.id, { from: account.role, reason: form.data.reason });
@@ -167,6 +175,7 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
   r.post('/admin/accounts/:userId/end-sessions', ...accountsGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
     parseForm(EmptyBody, req.body);
+    authorize(canActOnAccount(actorOf(req), 'end_sessions', account));
     const ended = await deleteSessionsOfUser(db, account.id);
     realtime.disconnectUser(account.id);
     await recordAudit(db, auditContext(req), { action: 'session.end_all', targetType: 'user', targetId: account.id, details: { ended } });
@@ -175,14 +184,14 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
 
   r.get('/admin/accounts/:userId/erase', ...accountsGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
-    if (!isMemberRole(account.role)) throw notFound();
+    authorize(canActOnAccount(actorOf(req), 'erase', account));
     res.render('admin/erase', { title: `Erase ${account.username}`, account, content: config.erasureContent });
   });
 
   r.post('/admin/accounts/:userId/erase', ...accountsGuard, async (req, res) => {
     const account = await loadAccount(req.params.userId);
     parseForm(EmptyBody, req.body);
-    if (!isMemberRole(account.role) || account.id === req.user?.id) throw notFound();
+    authorize(canActOnAccount(actorOf(req), 'erase', account));
     await eraseMember(db, realtime, auditContext(req), account.id, config.erasureContent);
     res.redirect(303, '/admin/accounts?done=1');
   });

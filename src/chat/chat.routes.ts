@@ -16,6 +16,7 @@ import { SUPPORT_STATEMENT, TOLD } from '../safety/support.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, inTimeOrder, reportMessage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
+import { refusalSentence, refusalSentences } from '../http/refusals.js';
 
 const RoomQuery = z.strictObject({
   before: z.coerce.number().int().positive().optional(),
@@ -25,16 +26,6 @@ const RoomQuery = z.strictObject({
   support: z.enum(TOLD).optional(),
   reported: z.literal('1').optional(),
 });
-
-const REFUSALS: Record<ChatRefusal['code'] | 'read_only' | 'unavailable', string> = {
-  unavailable: 'SHaRON cannot save messages just now. Your message has not been sent: it is still below. Try again in a minute',
-  empty: 'Write a message before you send it',
-  too_long: 'Your message is too long. Make it shorter and send it again',
-  rate_limited: 'You are sending messages very quickly. Wait a few seconds and send it again',
-  muted: 'A moderator has paused your messages in this room for a while',
-  read_only: 'While no clinician or peer moderator is on duty this room is read-only. If you need help now, use the crisis contacts on this page',
-  not_available: 'This room is not taking messages at the moment',
-};
 
 /** The living room page (server-rendered history, a plain form that works without JavaScript). */
 export function chatRoutes(deps: ChatDeps): Router {
@@ -57,7 +48,7 @@ export function chatRoutes(deps: ChatDeps): Router {
       title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, timeline: inTimeOrder(history, held), presence, olderPage: q.before !== undefined,
       can: { moderate: canActInRoom(actor, 'moderate', room, now).allowed, report: canActInRoom(actor, 'report', room, now).allowed },
       clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ?? null, supportStatements: SUPPORT_STATEMENT,
-      maxLength: deps.config.chat.maxLength, cover,
+      maxLength: deps.config.chat.maxLength, cover, refusals: JSON.stringify(refusalSentences(deps.config.chat)),
     });
   }
 
@@ -88,12 +79,12 @@ export function chatRoutes(deps: ChatDeps): Router {
       // typed, if it can still be read; otherwise the error handler's 503 page.
       if (isDatabaseUnavailable(e)) {
         res.set('Retry-After', '30');
-        return renderRoom(req, res, room, 503, { body, errors: formErrors([{ field: 'body', message: REFUSALS.unavailable }]) });
+        return renderRoom(req, res, room, 503, { body, errors: formErrors([{ field: 'body', message: refusalSentence('unavailable', deps.config.chat) }]) });
       }
       if (!(e instanceof ChatRefusal) && !(e instanceof PolicyDenied && (e.reason === 'muted' || e.reason === 'read_only_now'))) throw e;
       const code = e instanceof ChatRefusal ? e.code : e.reason === 'muted' ? 'muted' : 'read_only';
       if (e instanceof ChatRefusal && e.retryAfter) res.set('Retry-After', String(e.retryAfter));
-      await renderRoom(req, res, room, code === 'rate_limited' ? 429 : code === 'muted' || code === 'read_only' ? 403 : 400, { body, errors: formErrors([{ field: 'body', message: REFUSALS[code] }]) });
+      await renderRoom(req, res, room, code === 'rate_limited' ? 429 : code === 'muted' || code === 'read_only' ? 403 : 400, { body, errors: formErrors([{ field: 'body', message: refusalSentence(code, deps.config.chat) }]) });
     }
   });
 

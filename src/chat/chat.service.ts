@@ -7,7 +7,7 @@ import { keepSessionAlive } from '../auth/session.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { badgeFor } from '../people/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { authorize, canPostMessage, canActInRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
+import { authorize, canPostMessage, canPostWithoutModeration, canActInRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
 import { findMessage, findMessageByClientId, insertMute, insertReport, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { findLivingRoomPage, listMessages } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
@@ -18,6 +18,7 @@ import { notify } from '../notifications/notifications.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
+import type { ChatRefusalCode, RefusalCode } from '../http/refusals.js';
 
 export interface ChatDeps {
   db: Db;
@@ -51,7 +52,7 @@ export function toPublic(m: MessageRow): PublicMessage {
 /** A refusal a person can act on: its code goes into a socket ack or a form error. */
 export class ChatRefusal extends Error {
   constructor(
-    readonly code: 'empty' | 'too_long' | 'rate_limited' | 'muted' | 'not_available',
+    readonly code: ChatRefusalCode,
     readonly retryAfter = 0,
   ) {
     super(code);
@@ -160,8 +161,9 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
   const alerted = verdict.alerts.length > 0;
   const told = async () => (alerted ? whoWasTold(deps.realtime, room.subnetId, ctx.onDuty.map((d) => d.userId), actor.id) : null);
   if (ctx.retryOf) return retried(ctx.retryOf, room, await told());
-  const coverHolds = coverHoldsPosts(cover) && !canActInRoom(actor, 'moderate', room, now).allowed;
-  const heldReason = verdict.hold ? heldReasonOf(verdict.hold) : coverHolds ? COVER_HOLD : null;
+  // Staff are never held (the policy's rule): neither by a watched word nor by the cover rule.
+  const unheld = canPostWithoutModeration(actor, room, now).allowed;
+  const heldReason = unheld ? null : verdict.hold ? heldReasonOf(verdict.hold) : coverHoldsPosts(cover) ? COVER_HOLD : null;
   const status = heldReason ? 'held' : 'visible';
   const written = await insertMessageGuarded(
     db,
@@ -260,10 +262,19 @@ export async function reportMessage(deps: ChatDeps, actor: SessionUser, ctx: Aud
   deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
 }
 
-/** Maps what a chat call threw to a socket error code (never a message or a stack). */
-export function errorCode(e: unknown): string {
+/** What an HttpError's status means to the browser, in the refusal vocabulary. */
+function httpRefusal(status: HttpError['status']): RefusalCode {
+  if (status === 404) return 'not_found';
+  if (status === 401) return 'unauthenticated';
+  if (status === 429) return 'rate_limited';
+  if (status === 503) return 'unavailable';
+  return status === 403 ? 'forbidden' : 'invalid';
+}
+
+/** Maps what a chat call threw to a socket error code of the refusal vocabulary (never a message or a stack). */
+export function errorCode(e: unknown): RefusalCode {
   if (e instanceof ChatRefusal) return e.code;
-  if (e instanceof HttpError) return e.code;
+  if (e instanceof HttpError) return httpRefusal(e.status);
   if (e instanceof PolicyDenied) return e.hide ? 'not_found' : e.reason === 'muted' ? 'muted' : e.reason === 'read_only_now' ? 'read_only' : 'forbidden';
   // PostgreSQL down, restarting, read-only (a failover) or too slow: the client keeps the message
   // and sends it again with the same client id.

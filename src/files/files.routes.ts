@@ -6,7 +6,7 @@ import { findRoomDetail } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { idParam } from '../http/params.js';
-import { authorize, canActInRoom } from '../policy/index.js';
+import { authorize, canSeeContent } from '../policy/index.js';
 import { findFile, findFileOwner } from './files.repo.js';
 
 const INLINE = new Set(['video/mp4', 'video/webm', 'image/jpeg', 'image/png', 'image/webp', 'text/vtt']);
@@ -25,9 +25,8 @@ export function filesRoutes({ db, config }: { db: Db; config: Config }): Router 
     const [file, owner] = await Promise.all([findFile(db, id), findFileOwner(db, id)]);
     const room = owner ? await findRoomDetail(db, owner.roomId) : undefined;
     if (!file || !owner || !room) throw notFound();
-    authorize(canActInRoom(actor, 'enter', room, now));
-    // A draft's files do not exist for anyone who may not see drafts.
-    if (!owner.published && !canActInRoom(actor, 'see_drafts', room, now).allowed) throw notFound();
+    // A draft's files do not exist for anyone who may not see the draft.
+    authorize(canSeeContent(actor, room, { status: owner.published ? 'published' : 'draft', authorId: null }, now));
     const disposition = INLINE.has(file.mime) ? 'inline' : 'attachment';
     const safeName = file.originalName.replace(/[^\w.\- ]+/g, '_');
     res.sendFile(path.resolve(config.uploads.dir, file.storageName), {

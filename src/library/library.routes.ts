@@ -9,7 +9,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
 import type { CsrfVerifier } from '../http/security.js';
-import { authorize, canActInRoom, canActInSubnet } from '../policy/index.js';
+import { authorize, canActInRoom, canActInSubnet, canSeeDrafts } from '../policy/index.js';
 import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
 import { receiveUpload } from '../files/uploads.js';
 import { findItem, listItems, listNeedingReview, setItemStatus, type LibraryItemRow } from './library.repo.js';
@@ -33,7 +33,7 @@ export function libraryRoutes({ db }: Deps): Router {
     const actor = actorOf(req);
     const now = new Date();
     authorize(canActInRoom(actor, 'enter', room, now));
-    const can = { seeDrafts: canActInRoom(actor, 'see_drafts', room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
+    const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
     const items = await listItems(db, room.id, can.seeDrafts);
     res.render('library/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], items, can, today: ukToday(now), isDue: isDueForReview, notice: req.query.done ? 'Saved.' : undefined });
   });
@@ -42,7 +42,7 @@ export function libraryRoutes({ db }: Deps): Router {
     const actor = actorOf(req);
     const now = new Date();
     const { item, room } = await readItem(db, actor, idParam(req.params.itemId), now);
-    const can = { seeDrafts: canActInRoom(actor, 'see_drafts', room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
+    const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
     res.render('library/item', { title: item.title, item, room, bodyHtml: renderMarkdown(item.bodyMd), can, due: isDueForReview(item, ukToday(now)), notice: req.query.done ? 'Saved.' : undefined });
   });
 

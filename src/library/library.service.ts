@@ -6,7 +6,7 @@ import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
-import { authorize, canSeeRoom, canActInRoom, isCurrent } from '../policy/index.js';
+import { authorize, canSeeContent, canSeeRoom, isCurrent } from '../policy/index.js';
 import { insertFile } from '../files/files.repo.js';
 import { discardFiles, type Received } from '../files/uploads.js';
 import { findItem, insertItem, listClinicians, searchItems, updateItem, HIT_END, HIT_START, type LibraryItemRow, type SearchHit } from './library.repo.js';
@@ -34,8 +34,7 @@ export async function readItem(db: Db, actor: SessionUser, itemId: string, now: 
   const item = await findItem(db, itemId);
   const room = item ? await findRoomDetail(db, item.roomId) : undefined;
   if (!item || !room) throw notFound();
-  authorize(canActInRoom(actor, 'enter', room, now));
-  if (item.status === 'draft' && !canActInRoom(actor, 'see_drafts', room, now).allowed) throw notFound();
+  authorize(canSeeContent(actor, room, { status: item.status, authorId: null }, now));
   return { item, room };
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import type { Role } from '../policy/index.js';
+import type { ListedContentStatuses, Role } from '../policy/index.js';
 
 export type PostStatus = 'visible' | 'held' | 'removed' | 'declined';
 
@@ -53,12 +53,13 @@ const replies = (db: Db) => db('replies as p').join('users as u', 'u.id', 'p.aut
 
 /**
  * A page of a noticeboard's threads: pinned first, then the most recently active. Visible threads,
- * plus (for `viewerId`) their own held or declined ones; `allStatuses` for staff lists.
+ * in the statuses the policy lists for the viewer (`listedContentStatuses`): everybody's in `anyone`,
+ * `viewerId`'s own also in `own`.
  */
-export async function listThreads(db: Db, roomId: string, opts: { viewerId: string; allStatuses: boolean; limit: number; offset: number }): Promise<ThreadRow[]> {
-  const q = threads(db).where('t.room_id', roomId);
-  if (opts.allStatuses) q.whereIn('t.status', ['visible', 'held']);
-  else q.where((w) => w.where('t.status', 'visible').orWhere((o) => o.where('t.author_id', opts.viewerId).whereIn('t.status', ['held', 'declined'])));
+export async function listThreads(db: Db, roomId: string, opts: { viewerId: string; statuses: ListedContentStatuses; limit: number; offset: number }): Promise<ThreadRow[]> {
+  const { anyone, own } = opts.statuses;
+  const q = threads(db).where('t.room_id', roomId)
+    .where((w) => w.whereIn('t.status', anyone).orWhere((o) => o.where('t.author_id', opts.viewerId).whereIn('t.status', own)));
   const rows = await q.orderBy([{ column: 't.pinned', order: 'desc' }, { column: 't.last_activity_at', order: 'desc' }]).limit(opts.limit).offset(opts.offset);
   return rows.map(toThread);
 }
@@ -73,11 +74,11 @@ export async function findReply(db: Db, id: string): Promise<ReplyRow | undefine
   return r ? toReply(r) : undefined;
 }
 
-/** A thread's replies, oldest first: visible ones, plus the viewer's own held/declined, or all but removed for staff. */
-export async function listReplies(db: Db, threadId: string, opts: { viewerId: string; allStatuses: boolean }): Promise<ReplyRow[]> {
-  const q = replies(db).where('p.thread_id', threadId);
-  if (opts.allStatuses) q.whereIn('p.status', ['visible', 'held']);
-  else q.where((w) => w.where('p.status', 'visible').orWhere((o) => o.where('p.author_id', opts.viewerId).whereIn('p.status', ['held', 'declined'])));
+/** A thread's replies, oldest first, in the statuses the policy lists for the viewer (as for threads). */
+export async function listReplies(db: Db, threadId: string, opts: { viewerId: string; statuses: ListedContentStatuses }): Promise<ReplyRow[]> {
+  const { anyone, own } = opts.statuses;
+  const q = replies(db).where('p.thread_id', threadId)
+    .where((w) => w.whereIn('p.status', anyone).orWhere((o) => o.where('p.author_id', opts.viewerId).whereIn('p.status', own)));
   return (await q.orderBy('p.created_at', 'asc')).map(toReply);
 }
 

@@ -9,7 +9,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
 import { badgeFor } from '../people/labels.js';
-import { authorize, canReplyToThread, canActInRoom, PolicyDenied } from '../policy/index.js';
+import { authorize, canReplyToThread, canActInRoom, listedContentStatuses, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
 import { postingState, roomCover } from '../safety/duty.service.js';
 import { closeReportsAndNotify } from '../moderation/moderation.service.js';
@@ -36,8 +36,7 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
     const actor = actorOf(req);
     const now = new Date();
     const q = parseQuery(PageQuery, req.method === 'GET' ? req.query : {});
-    const staff = isRoomStaff(actor, room, now);
-    const threads = await listThreads(db, room.id, { viewerId: actor.id, allStatuses: staff, limit: PAGE + 1, offset: (q.page - 1) * PAGE });
+    const threads = await listThreads(db, room.id, { viewerId: actor.id, statuses: listedContentStatuses(actor, room, now), limit: PAGE + 1, offset: (q.page - 1) * PAGE });
     res.status(status).render('noticeboard/board', {
       title: room.name, room, kindLabel: KIND_LABELS[room.kind], threads: threads.slice(0, PAGE), hasNext: threads.length > PAGE, page: q.page,
       values, errors, notice: notice(q.done), badge, can: { post: canActInRoom(actor, 'post', room, now).allowed }, cover: await roomCover(db, config, room, now),
@@ -72,7 +71,7 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
     const actor = actorOf(req);
     const now = new Date();
     const staff = isRoomStaff(actor, room, now);
-    const replies = await listReplies(db, thread.id, { viewerId: actor.id, allStatuses: staff });
+    const replies = await listReplies(db, thread.id, { viewerId: actor.id, statuses: listedContentStatuses(actor, room, now) });
     const cover = await roomCover(db, config, room, now);
     const canReply = thread.status === 'visible' && canReplyToThread(actor, room, thread, await postingState(db, actor.id, cover, room.id), now).allowed;
     res.status(status).render('noticeboard/thread', {

@@ -11,7 +11,7 @@ import { evaluateWatchedWords } from '../chat/watched-words.js';
 import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
-import { authorize, canPostMessage, canReplyToThread, canActInRoom } from '../policy/index.js';
+import { authorize, canPostMessage, canPostWithoutModeration, canReplyToThread, canActInRoom, canSeeContent } from '../policy/index.js';
 import { findReply, findThread, insertPostAlert, insertPostReport, insertReply, insertThread, setPostStatus, touchThreadForReply, updateThreadFlags, type ReplyRow, type ThreadRow } from './noticeboard.repo.js';
 
 export interface NoticeboardDeps {
@@ -27,7 +27,7 @@ export async function loadNoticeboard(db: Db, roomId: string): Promise<RoomDetai
   return room;
 }
 
-/** Whether the actor is staff of the room's subnet (sees held posts, moderates, never held). */
+/** Whether the actor is staff of the room's subnet (moderates; their replies answer a thread as staff). */
 export const isRoomStaff = (actor: SessionUser, room: RoomDetail, now: Date): boolean => canActInRoom(actor, 'moderate', room, now).allowed;
 
 /**
@@ -39,9 +39,7 @@ export async function readThread(db: Db, actor: SessionUser, threadId: string, n
   const thread = await findThread(db, threadId);
   const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
   if (!thread || !room) throw notFound();
-  authorize(canActInRoom(actor, 'enter', room, now));
-  const mayRead = thread.status === 'visible' || (thread.status !== 'removed' && (thread.authorId === actor.id || isRoomStaff(actor, room, now)));
-  if (!mayRead) throw notFound();
+  authorize(canSeeContent(actor, room, { status: thread.status, authorId: thread.authorId }, now));
   return { thread, room };
 }
 
@@ -50,11 +48,11 @@ interface Verdict {
   alerts: string[];
 }
 
-/** Pre-moderation (the room's setting or its cover rule now) and watched words, exactly as in chat: staff are never held. */
+/** Pre-moderation (the room's setting or its cover rule now) and watched words, exactly as in chat: staff are never held (the policy's). */
 async function verdictFor(db: Db, actor: SessionUser, room: RoomDetail, cover: RoomCover, text: string, now: Date): Promise<Verdict> {
-  const staff = isRoomStaff(actor, room, now);
+  const unheld = canPostWithoutModeration(actor, room, now).allowed;
   const result = evaluateWatchedWords(text, await findRulesForRoom(db, room.subnetId, room.id));
-  const held = !staff && (room.preModerated || coverHoldsPosts(cover) || result.hold !== null);
+  const held = !unheld && (room.preModerated || coverHoldsPosts(cover) || result.hold !== null);
   return { status: held ? 'held' : 'visible', alerts: result.alerts.map((a) => a.pattern) };
 }
 

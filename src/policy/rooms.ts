@@ -23,8 +23,8 @@ export function canSeeRoom(actor: Actor, room: RoomTarget, now: Date): Decision 
 /**
  * Decides a room action. Everything starts from "can see": what is hidden stays hidden (404).
  * Staff of S may do everything but adding library items and videos, which is for clinicians;
- * members in the audience may enter, post and report. Drafts (unpublished items and videos) are
- * for staff of S only.
+ * members in the audience may enter, post and report. What content of R they see (drafts, held
+ * and removed posts) is content.ts's.
  */
 export function canActInRoom(actor: Actor, action: RoomAction, room: RoomTarget, now: Date): Decision {
   const seen = canSeeRoom(actor, room, now);
@@ -37,7 +37,6 @@ export function canActInRoom(actor: Actor, action: RoomAction, room: RoomTarget,
     case 'report':
       return ALLOW;
     case 'moderate':
-    case 'see_drafts':
       return staff ? ALLOW : deny('role_not_permitted', false);
     case 'manage_items':
       return staff && actor.role === 'clinician' ? ALLOW : deny('role_not_permitted', false);
@@ -48,7 +47,8 @@ export function canActInRoom(actor: Actor, action: RoomAction, room: RoomTarget,
 
 /**
  * May the actor post in R now? ACCESS.md "post": yes, unless muted in R (until the mute ends) or R
- * is read-only now (its cover rule while no staff of S is on duty). Staff are never held back.
+ * is read-only now (its cover rule while no staff of S is on duty). Staff are never held back
+ * (content.ts `canPostWithoutModeration`).
  */
 export function canPostMessage(actor: Actor, room: RoomTarget, state: PostingState, now: Date): Decision {
   const base = canActInRoom(actor, 'post', room, now);

@@ -18,7 +18,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 export const ROOM_KINDS = ['living_room', 'library', 'television', 'noticeboard'] as const;
 export type RoomKind = (typeof ROOM_KINDS)[number];
 
-export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'see_drafts', 'manage_items'] as const;
+export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'manage_items'] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
 export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'supervise_duty', 'moderate_subnet', 'go_on_duty', 'manage_watched_words', 'manage_questionnaires', 'view_evaluation'] as const;
@@ -29,6 +29,9 @@ export type MemberAction = (typeof MEMBER_ACTIONS)[number];
 
 export const ADMIN_ACTIONS = ['manage_subnets', 'manage_staff', 'suspend_any_account', 'read_audit'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+export const ACCOUNT_ACTIONS = ['suspend', 'reinstate', 'end_sessions', 'erase', 'make_peer_moderator', 'assign_subnets'] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 
 export const DENY_REASONS = [
   'account_inactive',
@@ -42,6 +45,13 @@ export const DENY_REASONS = [
   'read_only_now',
   'not_owner',
   'always_on',
+  'not_published',
+  'awaiting_moderation',
+  'content_removed',
+  'own_account',
+  'account_not_active',
+  'account_not_suspended',
+  'not_a_staff_account',
 ] as const;
 export type DenyReason = (typeof DENY_REASONS)[number];
 
@@ -83,6 +93,13 @@ export interface BaselineRuleTarget {
   action: 'alert' | 'hold';
 }
 
+/** An account an admin acts on. */
+export interface AccountTarget {
+  id: string;
+  role: Role;
+  status: AccountStatus;
+}
+
 /** A person acted upon (a member of one or more subnets). */
 export interface MemberTarget {
   id: string;
@@ -103,6 +120,26 @@ export interface CareConversationTarget {
   memberId: string;
   /** The subnet's setting: do its peer moderators share the care team's conversations? */
   peerModeratorsAllowed: boolean;
+}
+
+/**
+ * The statuses of a room's content: library items and videos are drafts until published; chat
+ * messages, threads and replies are visible, held (waiting for a moderator), declined or removed.
+ */
+export const CONTENT_STATUSES = ['published', 'draft', 'visible', 'held', 'declined', 'removed'] as const;
+export type ContentStatus = (typeof CONTENT_STATUSES)[number];
+
+/** One piece of a room's content (its room is passed alongside). */
+export interface ContentTarget {
+  status: ContentStatus;
+  /** Its author; null where authorship does not matter (library items, videos). */
+  authorId: string | null;
+}
+
+/** What a list of a room's content shows a person: everybody's in `anyone`, their own also in `own`. */
+export interface ListedContentStatuses {
+  anyone: readonly ContentStatus[];
+  own: readonly ContentStatus[];
 }
 
 export interface NotificationTarget {

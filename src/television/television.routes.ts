@@ -10,7 +10,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
 import type { CsrfVerifier } from '../http/security.js';
-import { authorize, canActInRoom } from '../policy/index.js';
+import { authorize, canActInRoom, canSeeDrafts } from '../policy/index.js';
 import { receiveUpload } from '../files/uploads.js';
 import { PublishBody } from '../library/library.schemas.js';
 import { findVideo, listVideos, setVideoStatus, type VideoRow } from './television.repo.js';
@@ -32,7 +32,7 @@ export function televisionRoutes({ db }: Deps): Router {
     const actor = actorOf(req);
     const now = new Date();
     authorize(canActInRoom(actor, 'enter', room, now));
-    const can = { seeDrafts: canActInRoom(actor, 'see_drafts', room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
+    const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
     res.render('television/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], videos: await listVideos(db, room.id, can.seeDrafts), can });
   });
 

@@ -6,7 +6,7 @@ import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
-import { authorize, canActInRoom } from '../policy/index.js';
+import { authorize, canSeeContent } from '../policy/index.js';
 import { insertFile } from '../files/files.repo.js';
 import { discardFiles, type FileRule, type Received } from '../files/uploads.js';
 import { findVideo, insertVideo, updateVideo, type VideoRow } from './television.repo.js';
@@ -36,8 +36,7 @@ export async function watchVideo(db: Db, actor: SessionUser, videoId: string, no
   const video = await findVideo(db, videoId);
   const room = video ? await findRoomDetail(db, video.roomId) : undefined;
   if (!video || !room) throw notFound();
-  authorize(canActInRoom(actor, 'enter', room, now));
-  if (video.status === 'draft' && !canActInRoom(actor, 'see_drafts', room, now).allowed) throw notFound();
+  authorize(canSeeContent(actor, room, { status: video.status, authorId: null }, now));
   return { video, room };
 }
 

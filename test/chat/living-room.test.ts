@@ -264,6 +264,17 @@ describe('watched words', () => {
     await eventually(() => heard.some((m) => m.body === 'email me at me@example.com'));
   });
 
+  it('staff are never held, as on the noticeboard: a peer moderator\'s message with contact details is delivered at once', async () => {
+    const listener = await joined('bella', ids.room('Bulimia living room'));
+    const heard = collect<{ body: string }>(listener, 'message:new');
+    const s = await joined('peermod', ids.room('Bulimia living room'));
+    const reply = await send(s, 'the clinic is at clinic@example.com', randomUUID(), ids.room('Bulimia living room'));
+    if (!reply.ok) throw new Error(reply.error);
+    expect(reply.data.held).toBe(false);
+    expect(reply.data.message.status).toBe('visible');
+    await eventually(() => heard.some((m) => m.body === 'the clinic is at clinic@example.com'));
+  });
+
   it('a declined message is never delivered, and its author is told live and on the page', async () => {
     await fresh('declined1', 'eating-disorders/bulimia');
     const listener = await joined('bella', ids.room('Bulimia living room'));

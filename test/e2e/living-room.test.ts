@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import { seriousViolations as serious, signedInPage, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
+import { refusalSentence } from '../../src/http/refusals.js';
 
 let t: TestApp;
 let base: string;
@@ -55,6 +56,25 @@ describe('the living room in a real browser', () => {
     expect(await serious(clinician.page)).toEqual([]);
     await anna.context.close();
     await clinician.context.close();
+  });
+
+  it('a member sending into a room that has turned read-only is told so in the server\'s words, not "Something went wrong"', async () => {
+    const roomId = ids.room('Bulimia living room');
+    const bella = await signedIn('bella');
+    await bella.page.goto(`${base}/rooms/${roomId}`);
+    await expect.poll(() => bella.page.locator('#staff-status').textContent()).toMatch(/online|here now/);
+    await t.db('rooms').where({ id: roomId }).update({ cover: 'read_only' });
+    try {
+      await bella.page.getByLabel('Your message').fill('Is anyone around tonight?');
+      await bella.page.getByRole('button', { name: 'Send' }).click();
+      const sentence = refusalSentence('read_only', t.config.chat);
+      await expect.poll(() => bella.page.locator('#send-status').textContent()).toBe(sentence);
+      expect(sentence).toContain('this room is read-only');
+      expect(await bella.page.locator('#messages li', { hasText: 'Is anyone around tonight?' }).textContent()).toContain('Not sent');
+    } finally {
+      await t.db('rooms').where({ id: roomId }).update({ cover: 'open' });
+      await bella.context.close();
+    }
   });
 
   it('without JavaScript, the form posts a message and the page shows it', async () => {

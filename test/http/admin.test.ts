@@ -105,6 +105,19 @@ describe('admin builds a subnet', () => {
     expect((await t.db('users').where({ username: 'carer' }).first()).status).toBe('active');
   });
 
+  it('an erased account stays erased: the accounts list leaves it out, and a forged reinstate changes nothing', async () => {
+    const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
+    const [{ id }] = await t.db('users').insert({ username: 'goner', nickname: 'Nick goner', role: 'patient', password_hash: hash }).returning('id');
+    await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort('eating-disorders/anorexia') });
+    const admin = await signIn(t.app, 'admin');
+    expect((await postForm(admin, `/admin/accounts/${id}/erase`, {}, '/admin/accounts')).status).toBe(303);
+    const erased = await t.db('users').where({ id }).first();
+    expect(erased.status).toBe('erased');
+    expect((await admin.get(`/admin/accounts?q=${encodeURIComponent(erased.username)}`)).text).not.toContain(`/admin/accounts/${id}/`);
+    expect((await postForm(admin, `/admin/accounts/${id}/reinstate`, {}, '/admin/accounts')).status).toBe(303);
+    expect((await t.db('users').where({ id }).first()).status).toBe('erased');
+  });
+
   it('the audit log page filters by actor and action', async () => {
     const admin = await signIn(t.app, 'admin');
     const res = await admin.get('/admin/audit?actor=admin&action=account.suspend');
