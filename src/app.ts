@@ -27,6 +27,7 @@ import { createFormatters } from './http/format.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import type { ChatDeps } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
+import { roomRoutes } from './rooms/room.routes.js';
 import { libraryEditorRoutes, libraryRoutes } from './library/library.routes.js';
 import { televisionEditorRoutes, televisionRoutes } from './television/television.routes.js';
 import { filesRoutes } from './files/files.routes.js';
@@ -122,7 +123,8 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
   const chat: ChatDeps = { db, realtime, config };
   app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime, clock }));
   app.use(keysRoutes({ db, config, passwords }));
-  // Each room kind's feature serves its own rooms at /rooms/:id; the building's page is the fallback.
+  // One route serves every room's page (src/rooms); each feature serves its own actions.
+  app.use(roomRoutes({ db, realtime, config, chat }));
   app.use(chatRoutes(chat));
   app.use(libraryRoutes(mediaDeps), libraryEditorRoutes(mediaDeps, 'staff'), libraryEditorRoutes(mediaDeps, 'admin'));
   app.use(televisionRoutes(mediaDeps), televisionEditorRoutes(mediaDeps, 'staff'), televisionEditorRoutes(mediaDeps, 'admin'));

@@ -2,19 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { auditContext } from '../audit/audit.service.js';
-import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import type { RoomDetail } from '../building/building.repo.js';
 import { KIND_LABELS } from '../building/labels.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, numericIdParam, parseQuery } from '../http/params.js';
-import { authorize, canActInRoom, PolicyDenied } from '../policy/index.js';
+import { canActInRoom, PolicyDenied } from '../policy/index.js';
 import { notFound } from '../http/errors.js';
-import { findMessage } from './chat.repo.js';
-import { findLivingRoomPage, type LivingRoomPage } from './history.repo.js';
 import { coverOf } from '../safety/duty.service.js';
 import { SUPPORT_STATEMENT, TOLD } from '../safety/support.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, SessionEnded, enterLivingRoom, inTimeOrder, reportMessage, roomPageLimit, sendMessage, toPublic, toRoomPage, type ChatDeps } from './chat.service.js';
+import { ChatRefusal, SessionEnded, enterLivingRoom, inTimeOrder, reportMessage, sendMessage, toPublic, toRoomPage, messageToReport, openRoom, type ChatDeps, type LivingRoomPage } from './chat.service.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { refusalSentence, refusalSentences } from '../http/refusals.js';
 
@@ -27,41 +25,35 @@ const RoomQuery = z.strictObject({
   reported: z.literal('1').optional(),
 });
 
-/** The living room page (server-rendered history, a plain form that works without JavaScript). */
+/**
+ * The living room's page (server-rendered history, a plain form that works without JavaScript),
+ * for a room the caller has loaded and the policy has let the actor enter; `read` when the caller
+ * already read its rows with the room (the room route).
+ */
+export async function renderLivingRoom(deps: ChatDeps, req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors; read?: LivingRoomPage } = {}): Promise<void> {
+  const actor = actorOf(req);
+  const now = new Date();
+  const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
+  const read = extra.read ?? (await openRoom(deps.db, room.id, actor.id, q.before));
+  if (!read) throw notFound();
+  const { history, held } = toRoomPage(read.visible, read.own, { beforeId: q.before });
+  const cover = coverOf(deps.config, room, read.onDuty, now);
+  const presence = await deps.realtime.presence(room.id, room.subnetId);
+  const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
+    : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
+  res.status(status).render('chat/living-room', {
+    title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, timeline: inTimeOrder(history, held), presence, olderPage: q.before !== undefined,
+    can: { moderate: canActInRoom(actor, 'moderate', room, now).allowed, report: canActInRoom(actor, 'report', room, now).allowed },
+    clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ?? null, supportStatements: SUPPORT_STATEMENT,
+    maxLength: deps.config.chat.maxLength, cover, refusals: JSON.stringify(refusalSentences(deps.config.chat)),
+  });
+}
+
+/** Sending and reporting in the living room (its page is served by the room route, src/rooms). */
 export function chatRoutes(deps: ChatDeps): Router {
   const r = Router();
   const { db } = deps;
-
-  /** The room's page; `read` when the caller already read its rows with the room (the GET). */
-  async function renderRoom(req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors; read?: LivingRoomPage } = {}) {
-    const actor = actorOf(req);
-    const now = new Date();
-    const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
-    const read = extra.read ?? (await findLivingRoomPage(db, room.id, actor.id, { beforeId: q.before, limit: roomPageLimit({}) }));
-    if (!read) throw notFound();
-    const { history, held } = toRoomPage(read.visible, read.own, { beforeId: q.before });
-    const cover = coverOf(deps.config, room, read.onDuty, now);
-    const presence = await deps.realtime.presence(room.id, room.subnetId);
-    const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
-      : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
-    res.status(status).render('chat/living-room', {
-      title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, timeline: inTimeOrder(history, held), presence, olderPage: q.before !== undefined,
-      can: { moderate: canActInRoom(actor, 'moderate', room, now).allowed, report: canActInRoom(actor, 'report', room, now).allowed },
-      clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ?? null, supportStatements: SUPPORT_STATEMENT,
-      maxLength: deps.config.chat.maxLength, cover, refusals: JSON.stringify(refusalSentences(deps.config.chat)),
-    });
-  }
-
-  r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
-    // One round trip reads the room and its page; the page is used only once the policy allows.
-    // (`before` is read leniently here: renderRoom validates the query strictly.)
-    const before = Number(req.query.before);
-    const beforeId = Number.isSafeInteger(before) && before > 0 ? before : undefined;
-    const read = await findLivingRoomPage(db, idParam(req.params.roomId), actorOf(req).id, { beforeId, limit: roomPageLimit({}) });
-    if (!read || read.room.kind !== 'living_room') return next();
-    authorize(canActInRoom(actorOf(req), 'enter', read.room, new Date()));
-    await renderRoom(req, res, read.room, 200, { read });
-  });
+  const renderRoom = (req: Request, res: Response, room: RoomDetail, status: number, extra: { body: string; errors: FormErrors }) => renderLivingRoom(deps, req, res, room, status, extra);
 
   r.post('/rooms/:roomId/messages', requireUser, async (req, res) => {
     const actor = actorOf(req);
@@ -89,10 +81,7 @@ export function chatRoutes(deps: ChatDeps): Router {
   });
 
   const loadReportable = async (req: Request) => {
-    const message = await findMessage(db, numericIdParam(req.params.messageId));
-    const room = message ? await findRoomDetail(db, message.roomId) : undefined;
-    if (!message || !room || message.status !== 'visible') throw notFound();
-    authorize(canActInRoom(actorOf(req), 'report', room, new Date()));
+    const { message, room } = await messageToReport(db, actorOf(req), numericIdParam(req.params.messageId), new Date());
     return { message: toPublic(message), room };
   };
 

@@ -9,7 +9,10 @@ import { badgeFor } from '../people/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { authorize, canPostMessage, canPostWithoutModeration, canActInRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
 import { findMessage, findMessageByClientId, insertMute, insertReport, setMessageStatus, type MessageRow } from './chat.repo.js';
-import { findLivingRoomPage, listMessages } from './history.repo.js';
+import { findLivingRoomPage, listMessages, type LivingRoomPage } from './history.repo.js';
+import { loadRoomFor, roomFor } from '../rooms/load-room.js';
+
+export type { LivingRoomPage } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
 import { evaluateWatchedWords } from './watched-words.js';
 import { COVER_HOLD, heldReasonOf } from './held-reason.js';
@@ -65,10 +68,16 @@ export class ChatRefusal extends Error {
  * @throws HttpError 404 (no such living room) or PolicyDenied.
  */
 export async function enterLivingRoom(db: Db, actor: SessionUser, roomId: string, now: Date): Promise<RoomDetail> {
-  const room = await findRoomDetail(db, roomId);
-  if (!room || room.kind !== 'living_room') throw notFound();
-  authorize(canActInRoom(actor, 'enter', room, now));
-  return room;
+  return loadRoomFor(db, actor, roomId, 'enter', 'living_room', now);
+}
+
+/**
+ * Any room with, when it is a living room, its reader's page, in one round trip (the room route's
+ * read; another kind of room has no messages, so its page comes back empty). The caller asks the
+ * policy about the room before it uses anything else read here.
+ */
+export async function openRoom(db: Db, roomId: string, readerId: string, beforeId: number | undefined): Promise<LivingRoomPage | undefined> {
+  return findLivingRoomPage(db, roomId, readerId, { beforeId, limit: roomPageLimit({}) });
 }
 
 export interface History {
@@ -206,9 +215,8 @@ interface Moderated {
  */
 export async function messageForModeration(db: Db, actor: SessionUser, messageId: number, now: Date): Promise<Moderated> {
   const message = await findMessage(db, messageId);
-  const room = message ? await findRoomDetail(db, message.roomId) : undefined;
-  if (!message || !room) throw notFound();
-  authorize(canActInRoom(actor, 'moderate', room, now));
+  const room = roomFor(message ? await findRoomDetail(db, message.roomId) : undefined, actor, 'moderate', 'living_room', now);
+  if (!message) throw notFound();
   return { message, room };
 }
 
@@ -248,14 +256,21 @@ export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated
 }
 
 /**
+ * A visible message and its room, for a person who may report it.
+ * @throws HttpError 404 when the message is not visible to them / PolicyDenied.
+ */
+export async function messageToReport(db: Db, actor: SessionUser, messageId: number, now: Date): Promise<Moderated> {
+  const message = await findMessage(db, messageId);
+  if (!message || message.status !== 'visible') throw notFound();
+  return { message, room: roomFor(await findRoomDetail(db, message.roomId), actor, 'report', 'living_room', now) };
+}
+
+/**
  * Reports a message the actor can see, with a reason, into the subnet's moderation queue.
  * @throws HttpError 404 when the message is not visible to them.
  */
 export async function reportMessage(deps: ChatDeps, actor: SessionUser, ctx: AuditContext, messageId: number, reason: string, now: Date): Promise<void> {
-  const message = await findMessage(deps.db, messageId);
-  const room = message ? await findRoomDetail(deps.db, message.roomId) : undefined;
-  if (!message || !room || message.status !== 'visible') throw notFound();
-  authorize(canActInRoom(actor, 'report', room, now));
+  const { room } = await messageToReport(deps.db, actor, messageId, now);
   const id = await insertReport(deps.db, messageId, actor.id, reason);
   if (id === null) return;
   await recordAudit(deps.db, ctx, { action: 'message.report', targetType: 'message', targetId: String(messageId), details: { report_id: id } });

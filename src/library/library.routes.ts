@@ -23,20 +23,18 @@ interface Deps {
   verifyCsrf: CsrfVerifier;
 }
 
-/** Reading: the library room, an item, search across the person's libraries, "needs review". */
+/** The library room's page, for the room route (src/rooms), which has loaded the room and let the actor enter it. */
+export async function renderLibraryRoom({ db }: { db: Db }, req: Request, res: Response, room: RoomDetail): Promise<void> {
+  const actor = actorOf(req);
+  const now = new Date();
+  const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
+  const items = await listItems(db, room.id, can.seeDrafts);
+  res.render('library/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], items, can, today: ukToday(now), isDue: isDueForReview, notice: req.query.done ? 'Saved.' : undefined });
+}
+
+/** Reading: an item, search across the person's libraries, "needs review". */
 export function libraryRoutes({ db }: Deps): Router {
   const r = Router();
-
-  r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
-    const room = await findRoomDetail(db, idParam(req.params.roomId));
-    if (!room || room.kind !== 'library') return next();
-    const actor = actorOf(req);
-    const now = new Date();
-    authorize(canActInRoom(actor, 'enter', room, now));
-    const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
-    const items = await listItems(db, room.id, can.seeDrafts);
-    res.render('library/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], items, can, today: ukToday(now), isDue: isDueForReview, notice: req.query.done ? 'Saved.' : undefined });
-  });
 
   r.get('/library/items/:itemId', requireUser, async (req, res) => {
     const actor = actorOf(req);

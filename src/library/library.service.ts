@@ -4,6 +4,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
+import { loadRoomOfKind } from '../rooms/load-room.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
 import { authorize, canSeeContent, canSeeRoom, isCurrent } from '../policy/index.js';
@@ -20,9 +21,7 @@ export const PDF_RULE = { label: 'attachment', maxBytes: 50 * 1024 * 1024, types
  * @throws HttpError 404 when there is none (or it is another kind of room).
  */
 export async function loadLibraryRoom(db: Db, roomId: string): Promise<RoomDetail> {
-  const room = await findRoomDetail(db, roomId);
-  if (!room || room.kind !== 'library') throw notFound();
-  return room;
+  return loadRoomOfKind(db, roomId, 'library');
 }
 
 /**

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { auditContext } from '../audit/audit.service.js';
-import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import type { RoomDetail } from '../building/building.repo.js';
+import { loadRoomFor } from '../rooms/load-room.js';
 import { KIND_LABELS } from '../building/labels.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { HttpError } from '../http/errors.js';
@@ -9,13 +10,13 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
 import { badgeFor } from '../people/labels.js';
-import { authorize, canReplyToThread, canActInRoom, listedContentStatuses, PolicyDenied } from '../policy/index.js';
+import { canReplyToThread, canActInRoom, listedContentStatuses, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
 import { postingState, roomCover } from '../safety/duty.service.js';
 import { closeReportsAndNotify } from '../moderation/moderation.service.js';
 import { listReplies, listThreads, type ThreadRow } from './noticeboard.repo.js';
 import { EmptyBody, MoveBody, PageQuery, ReasonBody, ReplyBody, ReportBody, ThreadBody } from './noticeboard.schemas.js';
-import { reportable, changeThread, decideHeldPost, isRoomStaff, otherNoticeboards, postForModeration, readThread, removePost, replyToThread, reportPost, startThread } from './noticeboard.service.js';
+import { reportable, changeThread, decideHeldPost, isRoomStaff, otherNoticeboards, postForModeration, readThread, removePost, replyToThread, reportPost, startThread, type NoticeboardDeps } from './noticeboard.service.js';
 
 const PAGE = 20;
 const NOTICES: Record<string, string> = {
@@ -25,35 +26,30 @@ const NOTICES: Record<string, string> = {
   saved: 'Saved.',
 };
 
+const notice = (done: unknown) => (typeof done === 'string' ? NOTICES[done] : undefined);
+const badge = (t: { authorRole: Parameters<typeof badgeFor>[0] }) => badgeFor(t.authorRole);
+
+/** The noticeboard's page (threads and the new-thread form), for the room route (src/rooms), which has loaded the room and let the actor enter it; the form's re-render too. */
+export async function renderNoticeboard(deps: NoticeboardDeps, req: Request, res: Response, room: RoomDetail, status = 200, values: Record<string, string> = {}, errors: FormErrors = NO_ERRORS): Promise<void> {
+  const { db, config } = deps;
+  const actor = actorOf(req);
+  const now = new Date();
+  const q = parseQuery(PageQuery, req.method === 'GET' ? req.query : {});
+  const threads = await listThreads(db, room.id, { viewerId: actor.id, statuses: listedContentStatuses(actor, room, now), limit: PAGE + 1, offset: (q.page - 1) * PAGE });
+  res.status(status).render('noticeboard/board', {
+    title: room.name, room, kindLabel: KIND_LABELS[room.kind], threads: threads.slice(0, PAGE), hasNext: threads.length > PAGE, page: q.page,
+    values, errors, notice: notice(q.done), badge, can: { post: canActInRoom(actor, 'post', room, now).allowed }, cover: await roomCover(db, config, room, now),
+  });
+}
+
 /** The noticeboard: threads, replies, staff tools and reports. */
 export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: Realtime; config: Config }): Router {
   const r = Router();
   const deps = { db, realtime, config };
-  const notice = (done: unknown) => (typeof done === 'string' ? NOTICES[done] : undefined);
-  const badge = (t: { authorRole: Parameters<typeof badgeFor>[0] }) => badgeFor(t.authorRole);
-
-  async function renderBoard(req: Request, res: Response, room: RoomDetail, status = 200, values: Record<string, string> = {}, errors: FormErrors = NO_ERRORS) {
-    const actor = actorOf(req);
-    const now = new Date();
-    const q = parseQuery(PageQuery, req.method === 'GET' ? req.query : {});
-    const threads = await listThreads(db, room.id, { viewerId: actor.id, statuses: listedContentStatuses(actor, room, now), limit: PAGE + 1, offset: (q.page - 1) * PAGE });
-    res.status(status).render('noticeboard/board', {
-      title: room.name, room, kindLabel: KIND_LABELS[room.kind], threads: threads.slice(0, PAGE), hasNext: threads.length > PAGE, page: q.page,
-      values, errors, notice: notice(q.done), badge, can: { post: canActInRoom(actor, 'post', room, now).allowed }, cover: await roomCover(db, config, room, now),
-    });
-  }
-
-  r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
-    const room = await findRoomDetail(db, idParam(req.params.roomId));
-    if (!room || room.kind !== 'noticeboard') return next();
-    authorize(canActInRoom(actorOf(req), 'enter', room, new Date()));
-    await renderBoard(req, res, room);
-  });
+  const renderBoard = (req: Request, res: Response, room: RoomDetail, status: number, values: Record<string, string>, errors: FormErrors) => renderNoticeboard(deps, req, res, room, status, values, errors);
 
   r.post('/rooms/:roomId/threads', requireUser, async (req, res) => {
-    const room = await findRoomDetail(db, idParam(req.params.roomId));
-    if (!room || room.kind !== 'noticeboard') throw new HttpError(404, 'not_found');
-    authorize(canActInRoom(actorOf(req), 'enter', room, new Date()));
+    const room = await loadRoomFor(db, actorOf(req), idParam(req.params.roomId), 'enter', 'noticeboard');
     const form = parseForm(ThreadBody, req.body);
     const values = { title: String(req.body?.title ?? '').slice(0, 200), body: String(req.body?.body ?? '').slice(0, 10_000) };
     if (!form.ok) return renderBoard(req, res, room, 400, values, form.errors);

@@ -3,6 +3,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
+import { loadRoomOfKind } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { findRulesForRoom } from '../chat/chat.repo.js';
 import type { Config } from '../config.js';
@@ -22,9 +23,7 @@ export interface NoticeboardDeps {
 
 /** @throws HttpError 404 unless the room is a noticeboard. */
 export async function loadNoticeboard(db: Db, roomId: string): Promise<RoomDetail> {
-  const room = await findRoomDetail(db, roomId);
-  if (!room || room.kind !== 'noticeboard') throw notFound();
-  return room;
+  return loadRoomOfKind(db, roomId, 'noticeboard');
 }
 
 /** Whether the actor is staff of the room's subnet (moderates; their replies answer a thread as staff). */

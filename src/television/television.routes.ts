@@ -10,7 +10,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
 import type { CsrfVerifier } from '../http/security.js';
-import { authorize, canActInRoom, canSeeDrafts } from '../policy/index.js';
+import { canActInRoom, canSeeDrafts } from '../policy/index.js';
 import { receiveUpload } from '../files/uploads.js';
 import { PublishBody } from '../library/library.schemas.js';
 import { findVideo, listVideos, setVideoStatus, type VideoRow } from './television.repo.js';
@@ -22,19 +22,17 @@ interface Deps {
   verifyCsrf: CsrfVerifier;
 }
 
-/** Watching: the television room and a video page (player with captions, transcript). */
+/** The television room's page, for the room route (src/rooms), which has loaded the room and let the actor enter it. */
+export async function renderTelevisionRoom({ db }: { db: Db }, req: Request, res: Response, room: RoomDetail): Promise<void> {
+  const actor = actorOf(req);
+  const now = new Date();
+  const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
+  res.render('television/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], videos: await listVideos(db, room.id, can.seeDrafts), can });
+}
+
+/** Watching: a video page (player with captions, transcript). */
 export function televisionRoutes({ db }: Deps): Router {
   const r = Router();
-
-  r.get('/rooms/:roomId', requireUser, async (req, res, next) => {
-    const room = await findRoomDetail(db, idParam(req.params.roomId));
-    if (!room || room.kind !== 'television') return next();
-    const actor = actorOf(req);
-    const now = new Date();
-    authorize(canActInRoom(actor, 'enter', room, now));
-    const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
-    res.render('television/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], videos: await listVideos(db, room.id, can.seeDrafts), can });
-  });
 
   r.get('/videos/:videoId', requireUser, async (req, res) => {
     const actor = actorOf(req);

@@ -4,6 +4,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import { loadRoomOfKind } from '../rooms/load-room.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
 import { authorize, canSeeContent } from '../policy/index.js';
@@ -23,9 +24,7 @@ export function videoRules(config: Config): Record<string, FileRule> {
 
 /** @throws HttpError 404 unless the room is a television. */
 export async function loadTelevisionRoom(db: Db, roomId: string): Promise<RoomDetail> {
-  const room = await findRoomDetail(db, roomId);
-  if (!room || room.kind !== 'television') throw notFound();
-  return room;
+  return loadRoomOfKind(db, roomId, 'television');
 }
 
 /**
