@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { csrfFrom, DEMO_PASSWORD, postForm, signIn, startTestApp, type TestApp } from './helpers/app.js';
 import { demoIds } from './helpers/demo.js';
+import { makeMessage, makeMessages, makeUser } from './helpers/factories.js';
 import { applyChatRetention } from '../src/admin/data-rights.js';
 
 let t: TestApp;
@@ -14,10 +14,8 @@ beforeAll(async () => {
 afterAll(async () => { await t.close(); });
 
 async function newMember(username: string): Promise<string> {
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  const [{ id }] = await t.db('users').insert({ username, nickname: `Nick ${username}`, role: 'patient', password_hash: hash }).returning('id');
-  await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort('eating-disorders/anorexia'), private_reference: 'Real Name 123' });
-  return id;
+  const member = await makeUser(t.db, { username, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia'), privateReference: 'Real Name 123' });
+  return member.id;
 }
 
 describe('passwords', () => {
@@ -73,9 +71,9 @@ describe('your sessions', () => {
 describe('data rights', () => {
   it('a member downloads their own data as JSON, with their messages and none of anyone else\'s', async () => {
     const id = await newMember('exporter');
-    await t.db('messages').insert([
-      { room_id: ids.room('Anorexia living room'), author_id: id, client_id: randomUUID(), body: 'my own words' },
-      { room_id: ids.room('Anorexia living room'), author_id: ids.user('anna'), client_id: randomUUID(), body: 'someone else' },
+    await makeMessages(t.db, [
+      { roomId: ids.room('Anorexia living room'), authorId: id, body: 'my own words' },
+      { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: 'someone else' },
     ]);
     const me = await signIn(t.app, 'exporter');
     const res = await me.get('/account/data.json');
@@ -89,7 +87,7 @@ describe('data rights', () => {
 
   it('an admin erases a member: login and personal details gone, content kept as "Former member", audited', async () => {
     const id = await newMember('leaver');
-    await t.db('messages').insert({ room_id: ids.room('Anorexia living room'), author_id: id, client_id: randomUUID(), body: 'I was here' });
+    await makeMessage(t.db, { roomId: ids.room('Anorexia living room'), authorId: id, body: 'I was here' });
     const leaver = await signIn(t.app, 'leaver');
     const admin = await signIn(t.app, 'admin');
     expect((await admin.get(`/admin/accounts/${id}/erase`)).text).toContain('This cannot be undone');
@@ -111,10 +109,10 @@ describe('data rights', () => {
   it('chat retention deletes messages older than the subnet\'s setting and keeps the rest', async () => {
     await t.db('subnets').where({ id: ids.subnet('ed-carers') }).update({ chat_retention_days: 30 });
     const room = ids.room('Carers living room');
-    await t.db('messages').insert([
-      { room_id: room, author_id: ids.user('carer'), client_id: randomUUID(), body: 'old', created_at: new Date(Date.now() - 40 * 86_400_000) },
-      { room_id: room, author_id: ids.user('carer'), client_id: randomUUID(), body: 'recent', created_at: new Date(Date.now() - 5 * 86_400_000) },
-      { room_id: ids.room('Anorexia living room'), author_id: ids.user('anna'), client_id: randomUUID(), body: 'other subnet, old', created_at: new Date(Date.now() - 400 * 86_400_000) },
+    await makeMessages(t.db, [
+      { roomId: room, authorId: ids.user('carer'), body: 'old', createdAt: new Date(Date.now() - 40 * 86_400_000) },
+      { roomId: room, authorId: ids.user('carer'), body: 'recent', createdAt: new Date(Date.now() - 5 * 86_400_000) },
+      { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: 'other subnet, old', createdAt: new Date(Date.now() - 400 * 86_400_000) },
     ]);
     expect(await applyChatRetention(t.db, new Date())).toBe(1);
     expect(await t.db('messages').where({ body: 'old' }).first()).toBeUndefined();

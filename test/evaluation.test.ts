@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { signIn, startTestApp, type TestApp } from './helpers/app.js';
 import { demoIds } from './helpers/demo.js';
+import { makeMessage, makeMessages, makeUser } from './helpers/factories.js';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -14,21 +14,19 @@ beforeAll(async () => {
   ids = await demoIds(t.db);
   for (const u of ['admin', 'clinician', 'peermod', 'anna', 'bella', 'carer']) agents.set(u, await signIn(t.app, u));
   // Known activity in March 2026 (GMT until the 29th): 12 messages from 6 members, 6 of them out of hours.
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
   const members: string[] = [];
   for (let i = 0; i < 6; i++) {
-    const [{ id }] = await t.db('users').insert({ username: `eval${i}`, nickname: `Eval ${i}`, role: 'patient', password_hash: hash }).returning('id');
-    await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort('eating-disorders/anorexia'), started_at: new Date('2026-01-01T00:00:00Z') });
-    members.push(id);
+    const member = await makeUser(t.db, { username: `eval${i}`, nickname: `Eval ${i}`, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia'), startedAt: new Date('2026-01-01T00:00:00Z') });
+    members.push(member.id);
   }
   const times = [
     '2026-03-02T10:00:00Z', '2026-03-03T10:00:00Z', '2026-03-04T10:00:00Z', '2026-03-05T10:00:00Z', '2026-03-06T16:59:00Z', '2026-03-09T09:00:00Z', // in hours
     '2026-03-02T17:00:00Z', '2026-03-03T08:59:00Z', '2026-03-07T12:00:00Z', '2026-03-31T16:30:00Z', // out: 17:00, 08:59, Saturday, 17:30 BST
     '2026-03-08T03:00:00Z', '2026-03-08T22:00:00Z', // out: Sunday night
   ];
-  await t.db('messages').insert(times.map((at, i) => ({ room_id: ids.room('Anorexia living room'), author_id: members[i % 6], client_id: randomUUID(), body: 'x', created_at: new Date(at) })));
+  await makeMessages(t.db, times.map((at, i) => ({ roomId: ids.room('Anorexia living room'), authorId: members[i % 6] ?? '', body: 'x', createdAt: new Date(at) })));
   // Staff messages never count as member activity.
-  await t.db('messages').insert({ room_id: ids.room('Anorexia living room'), author_id: ids.user('peermod'), client_id: randomUUID(), body: 'staff', created_at: new Date('2026-03-10T03:00:00Z') });
+  await makeMessage(t.db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('peermod'), body: 'staff', createdAt: new Date('2026-03-10T03:00:00Z') });
 });
 afterAll(async () => { await t.close(); });
 const as = (u: string) => agents.get(u) as TestAgent;

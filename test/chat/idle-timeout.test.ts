@@ -4,6 +4,7 @@ import request from 'supertest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeUser } from '../helpers/factories.js';
 import { ask, connected, disconnected, sessionCookie } from '../helpers/sockets.js';
 
 // An idle timeout of 3 s (SESSION_IDLE_SECONDS, tests only) so that the test can watch it pass.
@@ -28,9 +29,7 @@ const anorexia = () => ids.room('Anorexia living room');
 
 /** A member of the anorexia cohort of our own, signed in: the session cookie. */
 async function member(username: string): Promise<string> {
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  const [{ id }] = await t.db('users').insert({ username, nickname: `Nick ${username}`, role: 'patient', password_hash: hash }).returning('id');
-  await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort('eating-disorders/anorexia') });
+  await makeUser(t.db, { username, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia') });
   return sessionCookie(base, username);
 }
 

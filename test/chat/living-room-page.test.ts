@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfFrom, postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeMessage, makeReport } from '../helpers/factories.js';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -15,7 +16,7 @@ const room = () => `/rooms/${ids.room('Anorexia living room')}`;
 
 describe('the living room without JavaScript', () => {
   it('renders recent history on the server, escaped, with line breaks kept', async () => {
-    await t.db('messages').insert({ room_id: ids.room('Anorexia living room'), author_id: ids.user('peermod'), client_id: randomUUID(), body: 'Welcome <script>alert(1)</script>\nsecond line' });
+    await makeMessage(t.db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('peermod'), body: 'Welcome <script>alert(1)</script>\nsecond line' });
     const anna = await signIn(t.app, 'anna');
     const page = await anna.get(room());
     expect(page.status).toBe(200);
@@ -68,7 +69,7 @@ describe('the living room without JavaScript', () => {
   });
 
   it('the report page takes a reason; staff see it in the queue and dismiss it (audited)', async () => {
-    const [{ id }] = await t.db('messages').insert({ room_id: ids.room('Anorexia living room'), author_id: ids.user('peermod'), client_id: randomUUID(), body: 'please report this one' }).returning('id');
+    const id = await makeMessage(t.db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('peermod'), body: 'please report this one' });
     const anna = await signIn(t.app, 'anna');
     const empty = await postForm(anna, `/messages/${id}/report`, { reason: '' }, `/messages/${id}/report`);
     expect(empty.status).toBe(400);
@@ -86,8 +87,8 @@ describe('the living room without JavaScript', () => {
   it('the moderation queue is for the subnet staff only; members and admins get 404; only clinicians see suspend', async () => {
     const url = `/subnets/${ids.subnet('eating-disorders')}/moderation`;
     for (const u of ['anna', 'bella', 'carer', 'admin']) expect((await (await signIn(t.app, u)).get(url)).status).toBe(404);
-    const [{ id }] = await t.db('messages').insert({ room_id: ids.room('Anorexia living room'), author_id: ids.user('anna'), client_id: randomUUID(), body: 'reported for the suspend button' }).returning('id');
-    await t.db('reports').insert({ message_id: id, reporter_id: ids.user('bella'), reason: 'testing' });
+    const id = await makeMessage(t.db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: 'reported for the suspend button' });
+    await makeReport(t.db, { messageId: id, reporterId: ids.user('bella'), reason: 'testing' });
     expect((await (await signIn(t.app, 'clinician')).get(url)).text).toContain('Suspend Willow');
     expect((await (await signIn(t.app, 'peermod')).get(url)).text).not.toContain('Suspend Willow');
     const peermod = await signIn(t.app, 'peermod');

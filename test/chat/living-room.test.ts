@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { startTestApp, postForm, signIn, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeMessages, makeUser } from '../helpers/factories.js';
 import { ask, collect, connected, disconnected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
 
 let t: TestApp;
@@ -42,9 +43,7 @@ async function joined(user: string, roomId = anorexia()): Promise<Socket> {
 
 async function fresh(username: string, cohort = 'eating-disorders/anorexia'): Promise<string> {
   // Each flood-sensitive test speaks as its own new member so limits do not leak between tests.
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  const [{ id }] = await t.db('users').insert({ username, nickname: `Nick ${username}`, role: 'patient', password_hash: hash }).returning('id');
-  await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort(cohort) });
+  const { id } = await makeUser(t.db, { username, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort(cohort) });
   cookies.set(username, await sessionCookie(base, username));
   return id;
 }
@@ -151,7 +150,7 @@ describe('sending', () => {
 
   it('joining shows the latest 50 messages, and older pages load by id', async () => {
     const author = await fresh('historian');
-    await t.db('messages').insert(Array.from({ length: 60 }, (_, i) => ({ room_id: ids.room('Binge eating living room'), author_id: author, client_id: randomUUID(), body: `old ${i}` })));
+    await makeMessages(t.db, Array.from({ length: 60 }, (_, i) => ({ roomId: ids.room('Binge eating living room'), authorId: author, body: `old ${i}` })));
     const s = await socketAs('clinician');
     const reply = await ask<Joined>(s, 'room:join', { roomId: ids.room('Binge eating living room') });
     if (!reply.ok) throw new Error(reply.error);

@@ -3,6 +3,7 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { csrfFrom, DEMO_PASSWORD, postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { enrolTwoFactor } from '../helpers/totp.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeUser } from '../helpers/factories.js';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -13,9 +14,7 @@ beforeAll(async () => {
   t = await startTestApp();
   ids = await demoIds(t.db);
   clinician = await signIn(t.app, 'clinician');
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  [{ id: memberId }] = await t.db('users').insert({ username: 'walker', nickname: 'Walker', role: 'patient', password_hash: hash }).returning('id');
-  await t.db('memberships').insert({ user_id: memberId, subnet_id: ids.subnet('first-step'), cohort_id: ids.cohort('first-step/waiting') });
+  ({ id: memberId } = await makeUser(t.db, { username: 'walker', nickname: 'Walker', subnetId: ids.subnet('first-step'), cohortId: ids.cohort('first-step/waiting') }));
 });
 afterAll(async () => { await t.close(); });
 
@@ -41,9 +40,7 @@ describe('the care pathway', () => {
   });
 
   it('keeping the old service until a date: the member is in both until then', async () => {
-    const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-    const [{ id }] = await t.db('users').insert({ username: 'overlap', nickname: 'Overlap', role: 'patient', password_hash: hash }).returning('id');
-    await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('first-step'), cohort_id: ids.cohort('first-step/waiting') });
+    const { id } = await makeUser(t.db, { username: 'overlap', nickname: 'Overlap', subnetId: ids.subnet('first-step'), cohortId: ids.cohort('first-step/waiting') });
     const url = `/subnets/${ids.subnet('first-step')}/members/${id}`;
     await postForm(clinician, `${url}/pathway`, { destination: `${ids.subnet('eating-disorders')}:${ids.cohort('eating-disorders/bulimia')}`, leaveOn: '2099-01-31' }, url);
     const overlap = await signIn(t.app, 'overlap');

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { csrfFrom, DEMO_PASSWORD, postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeMessage, makeReport, makeUser } from '../helpers/factories.js';
 import { enrolTwoFactor } from '../helpers/totp.js';
 import { ask, connected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
 
@@ -30,10 +31,7 @@ const room = () => ids.room('Anorexia living room');
 
 /** A new member of the anorexia group, with the demo password. */
 async function member(username: string, nickname: string): Promise<string> {
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  const [{ id }] = await t.db('users').insert({ username, nickname, role: 'patient', password_hash: hash }).returning('id');
-  await t.db('memberships').insert({ user_id: id, subnet_id: ED(), cohort_id: ids.cohort('eating-disorders/anorexia') });
-  return id;
+  return (await makeUser(t.db, { username, nickname, subnetId: ED(), cohortId: ids.cohort('eating-disorders/anorexia') })).id;
 }
 
 async function joined(username: string): Promise<Socket> {
@@ -114,8 +112,8 @@ describe('suspension', () => {
     expect((await admin.get(`/admin/audit?action=account.suspend&target=${birch}`)).text).toContain(`Reason: ${reason}`);
 
     const cedar = await member('cedar', 'Cedar');
-    const [{ id: messageId }] = await t.db('messages').insert({ room_id: room(), author_id: cedar, author_role: 'patient', client_id: randomUUID(), body: 'a hostile message' }).returning('id');
-    await t.db('reports').insert({ message_id: messageId, reporter_id: ids.user('anna'), reason: 'hostile' });
+    const messageId = await makeMessage(t.db, { roomId: room(), authorId: cedar, body: 'a hostile message' });
+    await makeReport(t.db, { messageId, reporterId: ids.user('anna'), reason: 'hostile' });
     const clinician = await signIn(t.app, 'clinician');
     const queue = `/subnets/${ED()}/moderation`;
     expect((await clinician.get(queue)).text).toContain(`href="/moderation/messages/${messageId}/suspend-author"`);

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeUser } from '../helpers/factories.js';
 import { ask, connected, openSocket, sessionCookie } from '../helpers/sockets.js';
 
 let t: TestApp;
@@ -24,9 +25,7 @@ type Sent = { message: { id: number; status: string }; held: boolean; support: s
 
 /** A new member of a subnet's cohort (a key redemption's result, made in one line). */
 async function newMember(username: string, subnetId: string, cohortId: string): Promise<void> {
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  const [{ id }] = await t.db('users').insert({ username, nickname: `Nick ${username}`, role: 'patient', password_hash: hash }).returning('id');
-  await t.db('memberships').insert({ user_id: id, subnet_id: subnetId, cohort_id: cohortId });
+  await makeUser(t.db, { username, subnetId, cohortId });
 }
 
 async function joinedAs(username: string, roomId: string): Promise<Socket> {

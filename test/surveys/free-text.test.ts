@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeUser } from '../helpers/factories.js';
 import { freeTextResult, shuffled, type RandomIndex } from '../../src/surveys/free-text.js';
 
 let t: TestApp;
@@ -22,11 +23,7 @@ const textOf = (username: string) => TEXTS[ANSWERERS.findIndex(([u]) => u === us
 beforeAll(async () => {
   t = await startTestApp();
   ids = await demoIds(t.db);
-  const anna = await t.db('users').where({ username: 'anna' }).first();
-  for (const [username, nickname] of EXTRA) {
-    const [{ id }] = await t.db('users').insert({ username, nickname, role: 'patient', password_hash: anna.password_hash }).returning('id');
-    await t.db('memberships').insert({ user_id: id, subnet_id: ed(), cohort_id: ids.cohort('eating-disorders/anorexia') });
-  }
+  for (const [username, nickname] of EXTRA) await makeUser(t.db, { username, nickname, subnetId: ed(), cohortId: ids.cohort('eating-disorders/anorexia') });
   clinician = await signIn(t.app, 'clinician');
   const made = await postForm(clinician, list(), { title: 'After group', firstAfterDays: '0', repeatEveryDays: '', questions: 'likert: The group helped me\ntext: What would make evenings easier?' }, list());
   expect(made.status).toBe(303);

@@ -6,6 +6,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { csrfFrom, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeUser } from '../helpers/factories.js';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -142,9 +143,7 @@ describe('serving video files', () => {
   });
 
   it('a First Step member watches the video with captions; a draft and its files are hidden from members', async () => {
-    const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-    const [{ id }] = await t.db('users').insert({ username: 'waiting1', nickname: 'Waiting One', role: 'patient', password_hash: hash }).returning('id');
-    await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('first-step'), cohort_id: ids.cohort('first-step/waiting') });
+    await makeUser(t.db, { username: 'waiting1', nickname: 'Waiting One', subnetId: ids.subnet('first-step'), cohortId: ids.cohort('first-step/waiting') });
     const member = await signIn(t.app, 'waiting1');
     const v = await demoVideo();
     expect((await member.get(`/videos/${v.id}`)).status).toBe(200);
