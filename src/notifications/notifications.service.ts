@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { afterCommit } from '../db/after-commit.js';
 import type { SessionUser } from '../people/person.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { findRoomsOfSubnets } from '../building/building.repo.js';
@@ -29,11 +30,11 @@ export function notificationText(kind: NotificationRow['kind'], roomName: string
 
 /**
  * Records a notification (inside the caller's transaction when given one) and, once it is
- * committed, tells the person's open pages to update their unread count.
+ * committed, tells the person's open pages to update their unread count (never, if it rolls back).
  */
 export async function notify(db: Db, realtime: Realtime, n: NewNotification): Promise<void> {
   await insertNotification(db, n);
-  realtime.emitToUser(n.userId, 'notification:new', { kind: n.kind });
+  afterCommit(db, () => realtime.emitToUser(n.userId, 'notification:new', { kind: n.kind }));
 }
 
 /**
