@@ -34,7 +34,7 @@ async function unindexedForeignKeys(): Promise<string[]> {
 }
 
 describe('foreign keys used by erasure, export and retention', () => {
-  it(`every foreign key to ${REFERENCED.join(', ')} has an index that leads with its first column`, async () => {
+  it('every foreign key to users, rooms, messages, threads and replies has an index that leads with its first column', async () => {
     expect(await unindexedForeignKeys()).toEqual([]);
   });
 
