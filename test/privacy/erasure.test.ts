@@ -4,7 +4,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { csrfFrom, postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
-import { nicknameSkeleton } from '../../src/auth/nickname-skeleton.js';
+import { makeUser } from '../helpers/factories.js';
 
 // Erasure against the whole database: a member writes a unique marker everywhere a member can
 // write, through the real forms; an admin erases them; then every text, varchar, json and jsonb
@@ -31,16 +31,13 @@ afterAll(async () => {
   await keepApp.close();
 });
 
-/** A member of the anorexia group whose username, nickname and display name carry the marker. */
+/** A member of the anorexia group whose username, nickname, display name and private reference carry the marker. */
 async function newMember(t: TestApp, marker: string): Promise<{ id: string; username: string }> {
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  const username = `u${marker}`.toLowerCase();
-  const nickname = `Nick ${marker}`;
-  const [{ id }] = await t.db('users')
-    .insert({ username, nickname, nickname_skeleton: nicknameSkeleton(nickname), display_name: `Real ${marker}`, role: 'patient', password_hash: hash })
-    .returning('id');
-  await t.db('memberships').insert({ user_id: id, subnet_id: ed(), cohort_id: ids.cohort('eating-disorders/anorexia'), private_reference: `Ref ${marker}` });
-  return { id, username };
+  const user = await makeUser(t.db, {
+    username: `u${marker}`.toLowerCase(), nickname: `Nick ${marker}`, subnetId: ed(), cohortId: ids.cohort('eating-disorders/anorexia'), privateReference: `Ref ${marker}`,
+  });
+  await t.db('users').where({ id: user.id }).update({ display_name: `Real ${marker}` });
+  return user;
 }
 
 /** Writes the marker, through the real forms, everywhere a member can write. */
