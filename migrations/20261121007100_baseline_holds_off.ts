@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 
 /**
- * The safety baseline lives in code (src/chat/watched-words.ts): every subnet alerts on the crisis
+ * The safety baseline lives in code (src/moderation/watched-words.ts): every subnet alerts on the crisis
  * phrases and holds contact details. A subnet's staff may switch one of the baseline's HOLDS off,
  * with a reason; this table records which, why, by whom and when (the audit log keeps the history).
  * Switching it back on deletes the row. The baseline's alerts have no row: they cannot be switched off.

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isCrisisPhrase } from '../src/chat/watched-words.js';
+import { isCrisisPhrase } from '../src/moderation/watched-words.js';
 import { CRISIS_PHRASES } from '../src/safety/crisis-phrases.js';
 
 const CONTACT_HOLDS = ['email', 'phone', 'link'];

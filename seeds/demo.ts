@@ -24,7 +24,7 @@ type RoomSpec = [kind: RoomKind, name: string, description: string, audience: st
 
 // Alert phrases of the demo Eating Disorders service's own (delivered, staff alerted, sender supported).
 // Every subnet already alerts on suicide and self-harm and holds contact details: the safety
-// baseline in src/chat/watched-words.ts, not demo data.
+// baseline in src/moderation/watched-words.ts, not demo data.
 const ED_ALERT_PHRASES = ['purging again'];
 interface SubnetSpec {
   slug: string;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import type { Role } from '../policy/index.js';
-import { rulesInForce, type WatchRule } from './watched-words.js';
+import { rulesInForce, type WatchRule } from '../moderation/watched-words.js';
 
 export const MESSAGE_STATUSES = ['visible', 'held', 'removed', 'declined'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];

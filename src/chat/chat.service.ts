@@ -14,8 +14,8 @@ import { loadRoomFor, roomFor } from '../rooms/load-room.js';
 
 export type { LivingRoomPage } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
-import { evaluateWatchedWords } from './watched-words.js';
-import { COVER_HOLD, heldReasonOf } from './held-reason.js';
+import { evaluateWatchedWords } from '../moderation/watched-words.js';
+import { COVER_HOLD, heldReasonOf } from '../moderation/held-reason.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';

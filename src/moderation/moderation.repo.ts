@@ -9,7 +9,7 @@ export interface QueueMessage {
   body: string;
   status: string;
   createdAt: Date;
-  /** The rule that held it, as stored (see chat/held-reason.ts); null when it was never held. */
+  /** The rule that held it, as stored (see moderation/held-reason.ts); null when it was never held. */
   heldReason: string | null;
 }
 

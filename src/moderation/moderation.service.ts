@@ -7,7 +7,7 @@ import { notFound } from '../http/errors.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
-import { heldReasonLabel } from '../chat/held-reason.js';
+import { heldReasonLabel } from './held-reason.js';
 import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportOutcome, type ReportTarget } from './moderation.repo.js';
 
 export interface ModerationQueue {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import type { WatchAction } from '../chat/watched-words.js';
+import type { WatchAction } from './watched-words.js';
 
 export interface WatchedWordRow {
   id: number;

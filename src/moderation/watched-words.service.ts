@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import { recordAudit, type AuditContext } from '../audit/audit.service.js';
-import { BASELINE_HOLDS, BUILTIN_LABELS, CRISIS_ALERTS, type BaselineHold, type BaselineRuleKey, type WatchAction } from '../chat/watched-words.js';
+import { BASELINE_HOLDS, BUILTIN_LABELS, CRISIS_ALERTS, type BaselineHold, type BaselineRuleKey, type WatchAction } from './watched-words.js';
 import { CRISIS_PHRASES } from '../safety/crisis-phrases.js';
 import { deleteBaselineHoldOff, insertBaselineHoldOff, listBaselineHoldsOff, type BaselineHoldOffRow } from './watched-words.repo.js';
 

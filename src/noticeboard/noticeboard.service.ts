@@ -8,7 +8,7 @@ import type { Realtime } from '../realtime/realtime.js';
 import { findRulesForRoom } from '../chat/chat.repo.js';
 import type { Config } from '../config.js';
 import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';
-import { evaluateWatchedWords } from '../chat/watched-words.js';
+import { evaluateWatchedWords } from '../moderation/watched-words.js';
 import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';

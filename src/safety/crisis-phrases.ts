@@ -15,7 +15,7 @@
  *   word) or as a new entry.
  * - Do NOT add capitals, extra spaces, punctuation between words ("self-harm", "end.it.all") or
  *   look-alike characters ("k1ll mys3lf", "$uicide", Cyrillic letters): the matcher folds those
- *   itself (src/chat/match-text.ts). DO add misspellings ("sucide"), run-together forms
+ *   itself (src/moderation/match-text.ts). DO add misspellings ("sucide"), run-together forms
  *   ("selfharm"), slang ("kms", "unalive") and apostrophe-free forms ("dont", never "don't").
  * - Phrases match whole words anywhere in a message. Where a phrase has a common harmless use,
  *   name it: `unlessFollowedBy` words ("cut myself a slice") or `unlessAfterNumber` ("5 kms").

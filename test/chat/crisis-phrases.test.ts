@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateWatchedWords, isCrisisPhrase, rulesInForce, type WatchRule } from '../../src/chat/watched-words.js';
-import { matchText } from '../../src/chat/match-text.js';
+import { evaluateWatchedWords, isCrisisPhrase, rulesInForce, type WatchRule } from '../../src/moderation/watched-words.js';
+import { matchText } from '../../src/moderation/match-text.js';
 import { nicknameSkeleton } from '../../src/auth/nickname-skeleton.js';
 import { CRISIS_PHRASES } from '../../src/safety/crisis-phrases.js';
 

@@ -4,8 +4,8 @@ import type { Socket } from 'socket.io-client';
 import { postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
 import { ask, collect, connected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
-import { BUILTIN_LABELS } from '../../src/chat/watched-words.js';
-import { heldReasonLabel } from '../../src/chat/held-reason.js';
+import { BUILTIN_LABELS } from '../../src/moderation/watched-words.js';
+import { heldReasonLabel } from '../../src/moderation/held-reason.js';
 
 // The live room follows moderation: approving, declining and removing reach the author's own page
 // at once, by id, with what the page needs to update in place; held and declined messages keep

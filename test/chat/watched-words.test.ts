@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateWatchedWords, type WatchRule } from '../../src/chat/watched-words.js';
+import { evaluateWatchedWords, type WatchRule } from '../../src/moderation/watched-words.js';
 
 const rule = (id: number, kind: WatchRule['kind'], pattern: string, action: WatchRule['action']): WatchRule => ({ id, kind, pattern, action });
 const contact = [rule(1, 'builtin', 'email', 'hold'), rule(2, 'builtin', 'phone', 'hold'), rule(3, 'builtin', 'link', 'hold')];

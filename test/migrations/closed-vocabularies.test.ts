@@ -6,7 +6,7 @@ import { ACCOUNT_STATUSES, MEMBER_ROLES, ROLES, ROOM_KINDS } from '../../src/pol
 import { NOTIFICATION_KINDS } from '../../src/notifications/notifications.repo.js';
 import { REPORT_OUTCOMES } from '../../src/moderation/moderation.repo.js';
 import { AUDIT_OUTCOMES } from '../../src/audit/audit.repo.js';
-import { BASELINE_HOLDS, WATCH_ACTIONS } from '../../src/chat/watched-words.js';
+import { BASELINE_HOLDS, WATCH_ACTIONS } from '../../src/moderation/watched-words.js';
 import { MESSAGE_STATUSES } from '../../src/chat/chat.repo.js';
 import { CARE_EVENT_KINDS } from '../../src/members/care-events.js';
 
