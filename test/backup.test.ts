@@ -8,6 +8,7 @@ import { createDb } from '../src/db/knex.js';
 import { BackupError, createBackup, loadKey, restoreBackup } from '../src/backup/backup.js';
 import { createTestDatabase, type TestDatabase } from './helpers/db.js';
 import { demoIds } from './helpers/demo.js';
+import { makeMessage } from './helpers/factories.js';
 
 let source: TestDatabase;
 let dir: string;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   source = await createTestDatabase();
   dir = await mkdtemp(path.join(os.tmpdir(), 'sharon-backup-test-'));
   const ids = await demoIds(source.db);
-  await source.db('messages').insert({ room_id: ids.room('Anorexia living room'), author_id: ids.user('anna'), client_id: randomUUID(), body: MARKER });
+  await makeMessage(source.db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: MARKER });
   await writeFile(path.join(dir, 'uploads-marker'), 'an uploaded file');
 });
 afterAll(async () => {

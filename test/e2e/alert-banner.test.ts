@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import { closeBrowserSuite, openBrowserSuite, seriousViolations, signedInPage } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeMessage } from '../helpers/factories.js';
 
 // Issue 13 items 2 and 3 in a real browser: the alert banner names and links the room for staff
 // who are there, whatever their duty; the sender reads who was told; the handover page.
@@ -61,7 +61,7 @@ describe('alerts reach the staff who are there, in a real browser', () => {
 
   it('going off duty with an open alert asks for a handover note on an accessible page; with one, the next page shows it', async () => {
     // An alert nobody has acknowledged yet, on a message of anna's.
-    const [{ id: messageId }] = await t.db('messages').insert({ room_id: ids.room('Anorexia living room'), author_id: ids.user('anna'), client_id: randomUUID(), body: 'I want to end it all' }).returning('id');
+    const messageId = await makeMessage(t.db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: 'I want to end it all' });
     await t.db('alerts').insert({ subnet_id: ids.subnet('eating-disorders'), message_id: messageId, matched: 'end it all' });
     const peermod = await signedInPage(browser, base, 'peermod');
     await peermod.getByRole('button', { name: 'Go on duty in Eating Disorders' }).click();

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import { seriousViolations, signedInPage, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeUser } from '../helpers/factories.js';
 
 // A member's open living room follows what moderators do, without errors and in time order; a
 // suspended member's open page says so plainly and shows the crisis contacts.
@@ -39,10 +40,7 @@ const statusOf = (page: Page, body: string) => page.locator('#messages li', { ha
 const shownOrder = (page: Page) => page.locator('#messages li[data-id]').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-id'))));
 
 async function member(username: string, nickname: string): Promise<string> {
-  const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-  const [{ id }] = await t.db('users').insert({ username, nickname, role: 'patient', password_hash: hash }).returning('id');
-  await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort('eating-disorders/anorexia') });
-  return id;
+  return (await makeUser(t.db, { username, nickname, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia') })).id;
 }
 
 describe('the living room follows moderation in a real browser', () => {

@@ -124,6 +124,8 @@ export interface MessageSpec {
   authorId: string;
   body?: string;
   status?: 'visible' | 'held' | 'removed' | 'declined';
+  /** The rule that held it (chat/held-reason.ts), with `status: 'held'`. */
+  heldReason?: string;
   createdAt?: Date;
 }
 
@@ -149,6 +151,7 @@ function messageRow(db: Db, spec: MessageSpec) {
     body: spec.body ?? `message ${unique()}`,
     author_role: db('users').where({ id: spec.authorId }).select('role'),
     ...(spec.status ? { status: spec.status } : {}),
+    ...(spec.heldReason ? { held_reason: spec.heldReason } : {}),
     ...(spec.createdAt ? { created_at: spec.createdAt } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { csrfFrom, DEMO_PASSWORD, signIn, startTestApp, type TestApp } from '../helpers/app.js';
+import { makeUser } from '../helpers/factories.js';
 
 let t: TestApp;
 beforeAll(async () => { t = await startTestApp(); });
@@ -61,7 +62,7 @@ describe('signing in', () => {
   });
 
   it('after five failures the same username from the same address must wait, even with the right password', async () => {
-    await t.db('users').insert({ username: 'throttled', nickname: 'Throttled one', role: 'patient', password_hash: (await t.db('users').where({ username: 'anna' }).first()).password_hash });
+    await makeUser(t.db, { username: 'throttled', nickname: 'Throttled one' });
     for (let i = 0; i < 5; i++) expect((await attempt('throttled', `wrong-password-${i}`)).status).toBe(401);
     const blocked = await attempt('throttled', DEMO_PASSWORD);
     expect(blocked.status).toBe(429);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeMessage } from '../helpers/factories.js';
 
 // Issue 13 item 3: going off duty cannot drop an open alert. With open items a handover note is
 // required; the next person on duty finds the note and the open items on the page that confirms it.
@@ -29,7 +30,7 @@ async function openItems(): Promise<void> {
   const room = `/rooms/${anorexia()}`;
   const sent = await postForm(as('anna'), `${room}/messages`, { clientId: randomUUID(), body: 'I want to end it all' }, room);
   expect(sent.headers.location).toContain('support=');
-  await t.db('messages').insert({ room_id: anorexia(), author_id: ids.user('anna'), client_id: randomUUID(), body: 'held for a moderator', status: 'held', held_reason: 'email' });
+  await makeMessage(t.db, { roomId: anorexia(), authorId: ids.user('anna'), body: 'held for a moderator', status: 'held', heldReason: 'email' });
   await t.db('care_conversations').insert({ subnet_id: ed(), member_id: ids.user('anna'), awaiting_since: new Date() });
 }
 

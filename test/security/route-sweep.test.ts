@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import type TestAgent from 'supertest/lib/agent.js';
 import { csrfFrom, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeMessage, makeReport } from '../helpers/factories.js';
 
 /**
  * Attacks generated from the router itself, so a new route cannot be missed:
@@ -34,10 +34,10 @@ beforeAll(async () => {
   const ids = await demoIds(t.db);
   const db = t.db;
   const room = ids.room('Anorexia living room');
-  const [{ id: messageId }] = await db('messages').insert({ room_id: room, author_id: ids.user('anna'), client_id: randomUUID(), body: 'a message' }).returning('id');
+  const messageId = await makeMessage(db, { roomId: room, authorId: ids.user('anna'), body: 'a message' });
   const [{ id: threadId }] = await db('threads').insert({ room_id: ids.room('Anorexia noticeboard'), author_id: ids.user('anna'), title: 'A thread', body: 'x' }).returning('id');
   const [{ id: replyId }] = await db('replies').insert({ thread_id: threadId, author_id: ids.user('anna'), body: 'y' }).returning('id');
-  const [{ id: reportId }] = await db('reports').insert({ message_id: messageId, reporter_id: ids.user('bella'), reason: 'r' }).returning('id');
+  const reportId = await makeReport(db, { messageId, reporterId: ids.user('bella'), reason: 'r' });
   const [{ id: alertId }] = await db('alerts').insert({ subnet_id: ids.subnet('eating-disorders'), message_id: messageId, matched: 'w' }).returning('id');
   const [{ id: conversationId }] = await db('care_conversations').insert({ subnet_id: ids.subnet('eating-disorders'), member_id: ids.user('anna') }).returning('id');
   const [{ id: notificationId }] = await db('notifications').insert({ user_id: ids.user('anna'), kind: 'thread_reply', link: '/', room_id: room }).returning('id');
