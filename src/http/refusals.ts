@@ -46,7 +46,7 @@ export function refusalSentence(code: RefusalCode, limits: RefusalLimits): strin
     case 'rate_limited':
       return 'You are sending messages very quickly. Wait a few seconds and send it again';
     case 'muted':
-      return 'A moderator has paused your messages in this room for a while';
+      return 'A moderator has paused your posts in this room for a while';
     case 'read_only':
     case 'read_only_now':
       return READ_ONLY;

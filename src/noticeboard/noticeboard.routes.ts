@@ -9,11 +9,11 @@ import { HttpError } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
+import { refusalSentence } from '../http/refusals.js';
 import { badgeFor } from '../people/labels.js';
 import { canReplyToThread, canActInRoom, listedContentStatuses, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
 import { postingState, roomCover } from '../safety/duty.service.js';
-import { closeReportsAndNotify } from '../moderation/moderation.service.js';
 import { listReplies, listThreads, type ThreadRow } from './noticeboard.repo.js';
 import { EmptyBody, MoveBody, PageQuery, ReasonBody, ReplyBody, ReportBody, ThreadBody } from './noticeboard.schemas.js';
 import { reportable, changeThread, decideHeldPost, isRoomStaff, otherNoticeboards, postForModeration, readThread, removePost, replyToThread, reportPost, startThread, type NoticeboardDeps } from './noticeboard.service.js';
@@ -58,7 +58,7 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
       res.redirect(303, `/threads/${id}?done=${held ? 'held' : 'posted'}`);
     } catch (e) {
       if (!(e instanceof PolicyDenied) || e.hide) throw e;
-      const message = e.reason === 'read_only_now' ? 'While no clinician or peer moderator is on duty this noticeboard is read-only' : 'A moderator has paused your posts in this room for a while';
+      const message = refusalSentence(e.reason, config.chat);
       await renderBoard(req, res, room, 403, values, formErrors([{ field: 'body', message }]));
     }
   });
@@ -93,8 +93,7 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
       res.redirect(303, `/threads/${thread.id}?done=${held ? 'held' : 'posted'}#reply-${id}`);
     } catch (e) {
       if (!(e instanceof PolicyDenied) || e.hide) throw e;
-      const message = e.reason === 'thread_locked' ? 'This thread is locked: it takes no more replies'
-        : e.reason === 'read_only_now' ? 'While no clinician or peer moderator is on duty this noticeboard is read-only' : 'A moderator has paused your posts in this room for a while';
+      const message = refusalSentence(e.reason, config.chat);
       await renderThread(req, res, thread, room, 403, body, formErrors([{ field: 'body', message }]));
     }
   });
@@ -120,14 +119,12 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
   threadAction('remove', async (req, p) => {
     const form = parseForm(ReasonBody, req.body);
     await removePost(deps, auditContext(req), p, form.ok ? form.data.reason : '');
-    await closeReportsAndNotify(db, realtime, { threadId: p.thread.id }, actorOf(req).id, 'removed', `/rooms/${p.room.id}`, p.room.id);
   });
 
   r.post('/replies/:replyId/remove', requireUser, async (req, res) => {
     const p = await postForModeration(db, actorOf(req), { replyId: idParam(req.params.replyId) }, new Date());
     const form = parseForm(ReasonBody, req.body);
     await removePost(deps, auditContext(req), p, form.ok ? form.data.reason : '');
-    if (p.kind === 'reply') await closeReportsAndNotify(db, realtime, { replyId: p.reply.id }, actorOf(req).id, 'removed', `/threads/${p.thread.id}`, p.room.id);
     res.redirect(303, `/threads/${p.thread.id}?done=saved`);
   });
 

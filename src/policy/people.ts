@@ -62,3 +62,13 @@ export function canMoveAlongPathway(actor: Actor, member: MemberTarget, fromSubn
   if (!here.allowed) return here;
   return isClinicianOf(actor, toSubnetId, now) ? ALLOW : deny('role_not_permitted', false);
 }
+
+/**
+ * Questionnaires (outcome measures) are for the members of S (patients, carers, professionals),
+ * never for staff: may the actor answer S's questionnaires? ACCESS.md "Staff pages".
+ */
+export function canAnswerQuestionnaires(actor: Actor, subnetId: string, now: Date): Decision {
+  if (!isActive(actor)) return deny('account_inactive', true);
+  if (!isMemberRole(actor.role)) return deny('role_not_permitted', true);
+  return currentMembership(actor, subnetId, now) ? ALLOW : deny('not_in_subnet', true);
+}

@@ -3,7 +3,7 @@ import type { SessionUser } from '../people/person.js';
 import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
-import { authorize, canActInSubnet, isCurrent, isMemberRole } from '../policy/index.js';
+import { authorize, canActInSubnet, canAnswerQuestionnaires, isCurrent } from '../policy/index.js';
 import { answersIn, handledState, insertResponse, questionnairesFor, snooze, type AnswerRow, type NewAnswer, type Questionnaire } from './surveys.repo.js';
 import { freeTextResult, type FreeTextResult, type RandomIndex } from './free-text.js';
 import { dueOccurrence } from './schedule.js';
@@ -16,7 +16,7 @@ export interface DueSurvey {
 
 /** The questionnaires a member is due to answer now, in each subnet they belong to. */
 export async function dueSurveys(db: Db, actor: SessionUser, now: Date): Promise<DueSurvey[]> {
-  if (!isMemberRole(actor.role)) return [];
+  if (!actor.memberships.some((m) => canAnswerQuestionnaires(actor, m.subnetId, now).allowed)) return [];
   const memberships = await db('memberships').where({ user_id: actor.id }).select('subnet_id', 'started_at', 'ends_at');
   const current = memberships.filter((m) => isCurrent({ subnetId: m.subnet_id, cohortId: null, endsAt: m.ends_at }, now));
   const due: DueSurvey[] = [];

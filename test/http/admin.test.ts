@@ -105,7 +105,7 @@ describe('admin builds a subnet', () => {
     expect((await t.db('users').where({ username: 'carer' }).first()).status).toBe('active');
   });
 
-  it('an erased account stays erased: the accounts list leaves it out, and a forged reinstate changes nothing', async () => {
+  it('an erased account stays erased: the accounts list leaves it out, and a forged reinstate finds nothing', async () => {
     const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
     const [{ id }] = await t.db('users').insert({ username: 'goner', nickname: 'Nick goner', role: 'patient', password_hash: hash }).returning('id');
     await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort('eating-disorders/anorexia') });
@@ -114,7 +114,7 @@ describe('admin builds a subnet', () => {
     const erased = await t.db('users').where({ id }).first();
     expect(erased.status).toBe('erased');
     expect((await admin.get(`/admin/accounts?q=${encodeURIComponent(erased.username)}`)).text).not.toContain(`/admin/accounts/${id}/`);
-    expect((await postForm(admin, `/admin/accounts/${id}/reinstate`, {}, '/admin/accounts')).status).toBe(303);
+    expect((await postForm(admin, `/admin/accounts/${id}/reinstate`, {}, '/admin/accounts')).status).toBe(404);
     expect((await t.db('users').where({ id }).first()).status).toBe('erased');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ACTIONS, canUseAdminPages, canActOnMember, canActInSubnet, MEMBER_ACTIONS, ROLES, SUBNET_ACTIONS, type Actor, type Decision, type MemberTarget, type Role } from '../../src/policy/index.js';
+import { ADMIN_ACTIONS, canAnswerQuestionnaires, canUseAdminPages, canActOnMember, canActInSubnet, MEMBER_ACTIONS, ROLES, SUBNET_ACTIONS, type Actor, type Decision, type MemberTarget, type Role } from '../../src/policy/index.js';
 
 /** shared/ACCESS.md "People and identities" and "Staff pages", as data. */
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -86,4 +86,19 @@ describe('admin pages', () => {
       expect(outcome(canUseAdminPages(actor('admin', [], 'suspended'), action))).toBe('404 account_inactive');
     });
   }
+});
+
+describe('answering questionnaires: members of S only, never staff', () => {
+  it.each([
+    ['patient of S', actor('patient', [S]), 'allow'],
+    ['carer of S', actor('carer', [S]), 'allow'],
+    ['professional of S', actor('professional', [S]), 'allow'],
+    ['patient of another subnet', actor('patient', [OTHER]), '404 not_in_subnet'],
+    ['clinician of S', actor('clinician', [S]), '404 role_not_permitted'],
+    ['peer moderator of S', actor('peer_moderator', [S]), '404 role_not_permitted'],
+    ['admin', actor('admin', []), '404 role_not_permitted'],
+    ['suspended patient of S', actor('patient', [S], 'suspended'), '404 account_inactive'],
+  ] as const)('%s -> %s', (_n, a, expected) => {
+    expect(outcome(canAnswerQuestionnaires(a, S, NOW))).toBe(expected);
+  });
 });
