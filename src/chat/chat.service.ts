@@ -18,6 +18,7 @@ import { evaluateWatchedWords } from '../moderation/watched-words.js';
 import { COVER_HOLD, heldReasonOf } from '../moderation/held-reason.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
+import { closeReportsAndNotify } from '../moderation/moderation.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
@@ -209,6 +210,10 @@ interface Moderated {
   room: RoomDetail;
 }
 
+/** Closes a message's open reports with an outcome; the reporters are told once it commits. */
+const closeMessageReports = (db: Db, realtime: Realtime, ctx: AuditContext, m: Moderated, outcome: 'removed' | 'muted') =>
+  closeReportsAndNotify(db, realtime, { messageId: m.message.id }, ctx.actorId ?? '', outcome, `/rooms/${m.room.id}`, m.room.id);
+
 /**
  * Loads a message for a moderation action in its room.
  * @throws HttpError 404 / PolicyDenied (404 when the room is hidden, 403 for members).
@@ -220,23 +225,32 @@ export async function messageForModeration(db: Db, actor: SessionUser, messageId
   return { message, room };
 }
 
-/** Removes a message for everyone, live; it is kept with who removed it and why. */
-export async function removeMessage(deps: ChatDeps, ctx: AuditContext, m: Moderated, reason: string): Promise<boolean> {
+/**
+ * Removes a message for everyone, live; it is kept with who removed it and why. From the queue
+ * (`closeReports`), its open reports close as 'removed' and their reporters are told, in the same
+ * transaction: either all of it happens or none.
+ */
+export async function removeMessage(deps: ChatDeps, ctx: AuditContext, m: Moderated, reason: string, opts: { closeReports?: boolean } = {}): Promise<boolean> {
   const done = await deps.db.transaction(async (trx) => {
     const changed = await setMessageStatus(trx, m.message.id, ['visible', 'held'], 'removed', ctx.actorId ?? '', reason || null);
     if (changed) await recordAudit(trx, ctx, { action: 'message.remove', targetType: 'message', targetId: String(m.message.id), details: { room_id: m.room.id } });
+    if (opts.closeReports) await closeMessageReports(trx, deps.realtime, ctx, m, 'removed');
     return changed;
   });
   if (done) deps.realtime.emitToRoom(m.room.id, 'message:removed', { id: m.message.id, roomId: m.room.id, status: 'removed' });
   return done;
 }
 
-/** Mutes the author of a message in its room for some minutes (staff are never muted). */
-export async function muteAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated, minutes: number, reason: string, now: Date): Promise<Date> {
+/**
+ * Mutes the author of a message in its room for some minutes (staff are never muted); from the
+ * queue (`closeReports`), the message's open reports close as 'muted' in the same transaction.
+ */
+export async function muteAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated, minutes: number, reason: string, now: Date, opts: { closeReports?: boolean } = {}): Promise<Date> {
   const until = new Date(now.getTime() + minutes * 60_000);
   await deps.db.transaction(async (trx) => {
     await insertMute(trx, m.room.id, m.message.authorId, ctx.actorId ?? '', until, reason || null);
     await recordAudit(trx, ctx, { action: 'member.mute', targetType: 'user', targetId: m.message.authorId, details: { room_id: m.room.id, minutes } });
+    if (opts.closeReports) await closeMessageReports(trx, deps.realtime, ctx, m, 'muted');
   });
   deps.realtime.emitToUser(m.message.authorId, 'mute', { roomId: m.room.id, until: until.toISOString() });
   return until;

@@ -67,16 +67,14 @@ export function moderationRoutes(deps: ChatDeps): Router {
   r.post('/moderation/messages/:messageId/remove', requireUser, async (req, res) => {
     const { reason } = form(parseForm(RemoveBody, req.body));
     const m = await loadMessage(req, numericIdParam(req.params.messageId));
-    await removeMessage(deps, auditContext(req), m, reason);
-    await closeMessageReports(req, m, 'removed');
+    await removeMessage(deps, auditContext(req), m, reason, { closeReports: true });
     res.redirect(303, back(m.room.subnetId, 'removed'));
   });
 
   r.post('/moderation/messages/:messageId/mute', requireUser, async (req, res) => {
     const { minutes } = form(parseForm(MuteBody, req.body));
     const m = await loadMessage(req, numericIdParam(req.params.messageId));
-    await muteAuthor(deps, auditContext(req), m, minutes, '', new Date());
-    await closeMessageReports(req, m, 'muted');
+    await muteAuthor(deps, auditContext(req), m, minutes, '', new Date(), { closeReports: true });
     res.redirect(303, back(m.room.subnetId, 'muted'));
   });
 

@@ -14,7 +14,6 @@ import { badgeFor } from '../people/labels.js';
 import { canReplyToThread, canActInRoom, listedContentStatuses, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
 import { postingState, roomCover } from '../safety/duty.service.js';
-import { closeReportsAndNotify } from '../moderation/moderation.service.js';
 import { listReplies, listThreads, type ThreadRow } from './noticeboard.repo.js';
 import { EmptyBody, MoveBody, PageQuery, ReasonBody, ReplyBody, ReportBody, ThreadBody } from './noticeboard.schemas.js';
 import { reportable, changeThread, decideHeldPost, isRoomStaff, otherNoticeboards, postForModeration, readThread, removePost, replyToThread, reportPost, startThread, type NoticeboardDeps } from './noticeboard.service.js';
@@ -120,14 +119,12 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
   threadAction('remove', async (req, p) => {
     const form = parseForm(ReasonBody, req.body);
     await removePost(deps, auditContext(req), p, form.ok ? form.data.reason : '');
-    await closeReportsAndNotify(db, realtime, { threadId: p.thread.id }, actorOf(req).id, 'removed', `/rooms/${p.room.id}`, p.room.id);
   });
 
   r.post('/replies/:replyId/remove', requireUser, async (req, res) => {
     const p = await postForModeration(db, actorOf(req), { replyId: idParam(req.params.replyId) }, new Date());
     const form = parseForm(ReasonBody, req.body);
     await removePost(deps, auditContext(req), p, form.ok ? form.data.reason : '');
-    if (p.kind === 'reply') await closeReportsAndNotify(db, realtime, { replyId: p.reply.id }, actorOf(req).id, 'removed', `/threads/${p.thread.id}`, p.room.id);
     res.redirect(303, `/threads/${p.thread.id}?done=saved`);
   });
 

@@ -12,6 +12,7 @@ import { evaluateWatchedWords } from '../moderation/watched-words.js';
 import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
+import { closeReportsAndNotify } from '../moderation/moderation.service.js';
 import { authorize, canPostMessage, canPostWithoutModeration, canReplyToThread, canActInRoom, canSeeContent } from '../policy/index.js';
 import { findReply, findThread, insertPostAlert, insertPostReport, insertReply, insertThread, setPostStatus, touchThreadForReply, updateThreadFlags, type ReplyRow, type ThreadRow } from './noticeboard.repo.js';
 
@@ -119,11 +120,16 @@ const idOf = (p: PostTarget) => (p.kind === 'thread' ? p.thread.id : p.reply.id)
 const tableOf = (p: PostTarget) => (p.kind === 'thread' ? 'threads' : 'replies');
 const authorOf = (p: PostTarget) => (p.kind === 'thread' ? p.thread.authorId : p.reply.authorId);
 
-/** Removes a thread or reply (kept, with who and why). Audited. */
+/**
+ * Removes a thread or reply (kept, with who and why). Audited. Its open reports close as 'removed'
+ * and their reporters are told, in the same transaction.
+ */
 export async function removePost(deps: NoticeboardDeps, ctx: AuditContext, p: PostTarget, reason: string): Promise<boolean> {
   return deps.db.transaction(async (trx) => {
     const done = await setPostStatus(trx, tableOf(p), idOf(p), ['visible', 'held'], 'removed', ctx.actorId ?? '', reason || null);
     if (done) await recordAudit(trx, ctx, { action: `noticeboard.${p.kind}.remove`, targetType: p.kind, targetId: idOf(p), details: { room_id: p.room.id } });
+    const [where, link] = p.kind === 'thread' ? [{ threadId: p.thread.id }, `/rooms/${p.room.id}`] : [{ replyId: p.reply.id }, `/threads/${p.thread.id}`];
+    await closeReportsAndNotify(trx, deps.realtime, where, ctx.actorId ?? '', 'removed', link, p.room.id);
     return done;
   });
 }
