@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postForm, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeUser } from '../helpers/factories.js';
 import { enrolTwoFactor } from '../helpers/totp.js';
 
 let t: TestApp;
@@ -106,9 +107,7 @@ describe('admin builds a subnet', () => {
   });
 
   it('an erased account stays erased: the accounts list leaves it out, and a forged reinstate finds nothing', async () => {
-    const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
-    const [{ id }] = await t.db('users').insert({ username: 'goner', nickname: 'Nick goner', role: 'patient', password_hash: hash }).returning('id');
-    await t.db('memberships').insert({ user_id: id, subnet_id: ids.subnet('eating-disorders'), cohort_id: ids.cohort('eating-disorders/anorexia') });
+    const { id } = await makeUser(t.db, { username: 'goner', subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia') });
     const admin = await signIn(t.app, 'admin');
     expect((await postForm(admin, `/admin/accounts/${id}/erase`, {}, '/admin/accounts')).status).toBe(303);
     const erased = await t.db('users').where({ id }).first();
