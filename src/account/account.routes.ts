@@ -10,7 +10,7 @@ import { findLoginByUsername, updatePasswordHash } from '../auth/users.repo.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
-import { endSessions, listSessionsOf } from './sessions.repo.js';
+import { endSessions, listSessionsOf } from '../auth/sessions.repo.js';
 import { exportMemberData } from './data-export.js';
 
 const ChangePassword = z.strictObject({

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { findSessionUser } from '../auth/users.repo.js';
 import type { SessionUser } from '../people/person.js';
 import { keepSessionAlive } from '../auth/session.js';
+import { findLiveSessionExpiry, listLiveSessionIds } from '../auth/sessions.repo.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../people/labels.js';
 import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';
@@ -31,10 +32,10 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
     const data = socket.data as SocketData & { createdAt: number };
     const [user, live] = await Promise.all([
       findSessionUser(db, data.userId),
-      db('session').where({ sid: data.sid }).where('expire', '>', db.fn.now()).first<{ expire: Date } | undefined>('expire'),
+      findLiveSessionExpiry(db, data.sid),
     ]);
     if (!user || !live || !isActive(user)) return null;
-    keepSessionAlive(db, data.sid, live.expire, deps.config.sessionIdleMs); // a chat action is activity
+    keepSessionAlive(db, data.sid, live, deps.config.sessionIdleMs); // a chat action is activity
     return user;
   }
 
@@ -61,8 +62,8 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
     const sockets = [...io.of('/').sockets.values()];
     if (sockets.length === 0) return;
     const sids = [...new Set(sockets.map((s) => (s.data as SocketData).sid))];
-    db('session').whereIn('sid', sids).where('expire', '>', db.fn.now()).pluck('sid')
-      .then((live: string[]) => {
+    listLiveSessionIds(db, sids)
+      .then((live) => {
         const alive = new Set(live);
         for (const s of sockets) {
           const data = s.data as SocketData & { createdAt: number };
