@@ -1,7 +1,5 @@
-import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 import type { Role } from '../policy/index.js';
-import { rulesInForce, type WatchRule } from '../moderation/watched-words.js';
 
 export const MESSAGE_STATUSES = ['visible', 'held', 'removed', 'declined'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
@@ -64,52 +62,3 @@ export async function setMessageStatus(db: Db, id: number, from: MessageStatus[]
   const n = await db('messages').where({ id }).whereIn('status', from).update({ status: to, moderated_by: by, moderated_at: db.fn.now(), moderation_reason: reason });
   return n > 0;
 }
-
-/** When the member's mute in the room ends, or null. */
-export async function findMuteUntil(db: Db, roomId: string, userId: string): Promise<Date | null> {
-  const row = await muteQuery(db, roomId, userId).first();
-  return (row?.until as Date | null | undefined) ?? null;
-}
-
-export function muteQuery(db: Db, roomId: string, userId: string) {
-  return db('mutes').where({ room_id: roomId, user_id: userId }).where('until', '>', db.fn.now()).max('until as until');
-}
-
-export async function insertMute(db: Db, roomId: string, userId: string, by: string, until: Date, reason: string | null): Promise<void> {
-  await db('mutes').insert({ room_id: roomId, user_id: userId, muted_by: by, until, reason });
-}
-
-/** Records a report; false when this person had already reported this message. */
-export async function insertReport(db: Db, messageId: number, reporterId: string, reason: string): Promise<number | null> {
-  const rows = await db('reports').insert({ message_id: messageId, reporter_id: reporterId, reason }).onConflict(['message_id', 'reporter_id']).ignore().returning('id');
-  return rows[0]?.id ?? null;
-}
-
-export async function insertAlert(db: Db, subnetId: string, messageId: number, matched: string): Promise<number> {
-  const [row] = await db('alerts').insert({ subnet_id: subnetId, message_id: messageId, matched }).returning('id');
-  return row.id;
-}
-
-/** The watched-word rules in force in a room: the safety baseline, the subnet's and the room's own. */
-export async function findRulesForRoom(db: Db, subnetId: string, roomId: string): Promise<WatchRule[]> {
-  return toRules(await rulesQuery(db, subnetId, roomId));
-}
-
-/**
- * A subnet's watched words (the subnet as an id or an SQL expression) and the room's own, with the
- * baseline holds the subnet switched off (rows with `switched_off`), in one query: `toRules` makes
- * them the rules in force.
- */
-export function rulesQuery(db: Db, subnet: string | Knex.Raw, roomId: string) {
-  const stored = db('watched_words').where('subnet_id', subnet).andWhere((q) => q.whereNull('room_id').orWhere('room_id', roomId))
-    .select('id', 'kind', 'pattern', 'action', db.raw('false AS switched_off'));
-  const off = db('baseline_holds_off').where('subnet_id', subnet)
-    .select(db.raw('NULL::bigint AS id'), db.raw(`'builtin' AS kind`), 'detector AS pattern', db.raw(`'hold' AS action`), db.raw('true AS switched_off'));
-  return db.from(stored.unionAll(off).as('r')).orderBy('id').select('*');
-}
-
-const toRule = (r: Record<string, unknown>): WatchRule => ({ id: Number(r.id), kind: r.kind as WatchRule['kind'], pattern: r.pattern as string, action: r.action as WatchRule['action'] });
-
-/** The rows of `rulesQuery` as the rules in force (the baseline included). */
-export const toRules = (rows: Record<string, unknown>[]): WatchRule[] =>
-  rulesInForce(rows.filter((r) => !r.switched_off).map(toRule), rows.filter((r) => r.switched_off).map((r) => r.pattern as string));

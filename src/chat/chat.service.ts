@@ -8,7 +8,7 @@ import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { badgeFor } from '../people/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { authorize, canPostMessage, canPostWithoutModeration, canActInRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
-import { findMessage, findMessageByClientId, insertMute, insertReport, setMessageStatus, type MessageRow } from './chat.repo.js';
+import { findMessage, findMessageByClientId, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { findLivingRoomPage, listMessages, type LivingRoomPage } from './history.repo.js';
 import { loadRoomFor, roomFor } from '../rooms/load-room.js';
 
@@ -18,7 +18,7 @@ import { evaluateWatchedWords } from '../moderation/watched-words.js';
 import { COVER_HOLD, heldReasonOf } from '../moderation/held-reason.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
-import { closeReportsAndNotify } from '../moderation/moderation.service.js';
+import { closeReportsAndNotify, recordMessageReport, recordMute } from '../moderation/moderation.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
@@ -248,7 +248,7 @@ export async function removeMessage(deps: ChatDeps, ctx: AuditContext, m: Modera
 export async function muteAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated, minutes: number, reason: string, now: Date, opts: { closeReports?: boolean } = {}): Promise<Date> {
   const until = new Date(now.getTime() + minutes * 60_000);
   await deps.db.transaction(async (trx) => {
-    await insertMute(trx, m.room.id, m.message.authorId, ctx.actorId ?? '', until, reason || null);
+    await recordMute(trx, m.room.id, m.message.authorId, ctx.actorId ?? '', until, reason || null);
     await recordAudit(trx, ctx, { action: 'member.mute', targetType: 'user', targetId: m.message.authorId, details: { room_id: m.room.id, minutes } });
     if (opts.closeReports) await closeMessageReports(trx, deps.realtime, ctx, m, 'muted');
   });
@@ -285,7 +285,7 @@ export async function messageToReport(db: Db, actor: SessionUser, messageId: num
  */
 export async function reportMessage(deps: ChatDeps, actor: SessionUser, ctx: AuditContext, messageId: number, reason: string, now: Date): Promise<void> {
   const { room } = await messageToReport(deps.db, actor, messageId, now);
-  const id = await insertReport(deps.db, messageId, actor.id, reason);
+  const id = await recordMessageReport(deps.db, messageId, actor.id, reason);
   if (id === null) return;
   await recordAudit(deps.db, ctx, { action: 'message.report', targetType: 'message', targetId: String(messageId), details: { report_id: id } });
   deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });

@@ -6,7 +6,8 @@ import type { SessionUser } from '../people/person.js';
 import { roomDetailQuery, toRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { onDutyQuery, toOnDuty, type OnDutyRow } from '../safety/duty.repo.js';
 import type { WatchRule } from '../moderation/watched-words.js';
-import { insertAlert, muteQuery, rulesQuery, SELECT, toMessage, toRules, type MessageRow, type NewMessage } from './chat.repo.js';
+import { SELECT, toMessage, type MessageRow, type NewMessage } from './chat.repo.js';
+import { insertAlert, muteQuery, rulesQuery, toRules } from '../moderation/flags.repo.js';
 
 // Sending a message: the one query that reads its context and the one statement that writes it.
 

@@ -8,6 +8,8 @@ import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { heldReasonLabel } from './held-reason.js';
+import { findMuteUntil, findRulesForRoom, insertMute, insertReport } from './flags.repo.js';
+import type { WatchRule } from './watched-words.js';
 import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportOutcome, type ReportTarget } from './moderation.repo.js';
 
 export interface ModerationQueue {
@@ -48,4 +50,24 @@ export function auditQueueAction(db: Db, ctx: AuditContext, action: string, targ
 export async function closeReportsAndNotify(db: Db, realtime: Realtime, where: ReportTarget, by: string, outcome: ReportOutcome, link: string, roomId: string): Promise<void> {
   const reporters = await closeReports(db, where, by, outcome);
   for (const userId of new Set(reporters)) await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId });
+}
+
+/** Mutes a member in a room until a time (inside the caller's transaction when given one). */
+export function recordMute(db: Db, roomId: string, userId: string, by: string, until: Date, reason: string | null): Promise<void> {
+  return insertMute(db, roomId, userId, by, until, reason);
+}
+
+/** When the member's mute in the room ends, or null. */
+export function mutedUntil(db: Db, roomId: string, userId: string): Promise<Date | null> {
+  return findMuteUntil(db, roomId, userId);
+}
+
+/** Records a member's report of a chat message; null when they had already reported it. */
+export function recordMessageReport(db: Db, messageId: number, reporterId: string, reason: string): Promise<number | null> {
+  return insertReport(db, messageId, reporterId, reason);
+}
+
+/** The watched-word rules in force in a room: the safety baseline, the subnet's and the room's own. */
+export function rulesForRoom(db: Db, subnetId: string, roomId: string): Promise<WatchRule[]> {
+  return findRulesForRoom(db, subnetId, roomId);
 }

@@ -5,14 +5,13 @@ import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
 import { loadRoomOfKind } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { findRulesForRoom } from '../chat/chat.repo.js';
 import type { Config } from '../config.js';
 import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';
 import { evaluateWatchedWords } from '../moderation/watched-words.js';
 import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
-import { closeReportsAndNotify } from '../moderation/moderation.service.js';
+import { closeReportsAndNotify, rulesForRoom } from '../moderation/moderation.service.js';
 import { authorize, canPostMessage, canPostWithoutModeration, canReplyToThread, canActInRoom, canSeeContent } from '../policy/index.js';
 import { findReply, findThread, insertPostAlert, insertPostReport, insertReply, insertThread, setPostStatus, touchThreadForReply, updateThreadFlags, type ReplyRow, type ThreadRow } from './noticeboard.repo.js';
 
@@ -51,7 +50,7 @@ interface Verdict {
 /** Pre-moderation (the room's setting or its cover rule now) and watched words, exactly as in chat: staff are never held (the policy's). */
 async function verdictFor(db: Db, actor: SessionUser, room: RoomDetail, cover: RoomCover, text: string, now: Date): Promise<Verdict> {
   const unheld = canPostWithoutModeration(actor, room, now).allowed;
-  const result = evaluateWatchedWords(text, await findRulesForRoom(db, room.subnetId, room.id));
+  const result = evaluateWatchedWords(text, await rulesForRoom(db, room.subnetId, room.id));
   const held = !unheld && (room.preModerated || coverHoldsPosts(cover) || result.hold !== null);
   return { status: held ? 'held' : 'visible', alerts: result.alerts.map((a) => a.pattern) };
 }

@@ -4,7 +4,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
 import type { RoomDetail } from '../building/building.repo.js';
-import { findMuteUntil } from '../chat/chat.repo.js';
+import { mutedUntil } from '../moderation/moderation.service.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { badgeFor } from '../people/labels.js';
 import type { PostingState } from '../policy/index.js';
@@ -41,7 +41,7 @@ export function coverOf(config: Config, room: RoomDetail, onDuty: OnDutyRow[], n
 
 /** The actor's posting state in a room: their mute, and whether the room is read-only now. */
 export async function postingState(db: Db, actorId: string, cover: RoomCover, roomId: string): Promise<PostingState> {
-  return { mutedUntil: await findMuteUntil(db, roomId, actorId), readOnlyNow: cover.coverActive && cover.cover === 'read_only' };
+  return { mutedUntil: await mutedUntil(db, roomId, actorId), readOnlyNow: cover.coverActive && cover.cover === 'read_only' };
 }
 
 /** Whether members' posts are held now because of the room's cover rule. */
