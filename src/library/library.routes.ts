@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
-import { auditContext, recordAudit } from '../audit/audit.service.js';
+import { auditContext } from '../audit/audit.service.js';
 import { findRoomDetail, findSubnet, type RoomDetail } from '../building/building.repo.js';
 import { KIND_LABELS } from '../building/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
@@ -12,9 +12,9 @@ import type { CsrfVerifier } from '../http/security.js';
 import { authorize, canActInRoom, canActInSubnet, canSeeDrafts } from '../policy/index.js';
 import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
 import { receiveUpload } from '../files/uploads.js';
-import { findItem, listItems, listNeedingReview, setItemStatus, type LibraryItemRow } from './library.repo.js';
+import { findItem, listItems, listNeedingReview, type LibraryItemRow } from './library.repo.js';
 import { PublishBody, SearchQuery } from './library.schemas.js';
-import { isDueForReview, listClinicians, loadLibraryRoom, PDF_RULE, readItem, saveItem, searchLibraries, ukToday } from './library.service.js';
+import { isDueForReview, listClinicians, loadLibraryRoom, PDF_RULE, readItem, saveItem, searchLibraries, setLibraryItemStatus, ukToday } from './library.service.js';
 import { renderMarkdown } from './markdown.js';
 
 interface Deps {
@@ -131,8 +131,7 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
     r.post(`${prefix}/library/items/:itemId/${path}`, requireUser, async (req, res) => {
       const { item } = await loadForEdit(req);
       parseForm(PublishBody, req.body);
-      await setItemStatus(db, item.id, status);
-      await recordAudit(db, auditContext(req), { action: `library.item.${path}`, targetType: 'library_item', targetId: item.id });
+      await setLibraryItemStatus(db, auditContext(req), item.id, status);
       res.redirect(303, itemUrl(item.id));
     });
   }

@@ -10,7 +10,7 @@ import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
 import { authorize, canSeeContent, canSeeRoom, isCurrent } from '../policy/index.js';
 import { insertFile } from '../files/files.repo.js';
 import { discardFiles, type Received } from '../files/uploads.js';
-import { findItem, insertItem, listClinicians, searchItems, updateItem, HIT_END, HIT_START, type LibraryItemRow, type SearchHit } from './library.repo.js';
+import { findItem, insertItem, listClinicians, searchItems, setItemStatus, updateItem, HIT_END, HIT_START, type LibraryItemRow, type SearchHit } from './library.repo.js';
 import { LibraryItemFields, type LibraryItemInput } from './library.schemas.js';
 import { markdownText } from './markdown.js';
 
@@ -110,3 +110,11 @@ export async function saveItem(deps: { db: Db; config: Config }, ctx: AuditConte
 }
 
 export { listClinicians };
+
+/** Publishes or unpublishes an item, with its audit row, in one transaction. */
+export async function setLibraryItemStatus(db: Db, ctx: AuditContext, id: string, status: 'draft' | 'published'): Promise<void> {
+  await db.transaction(async (trx) => {
+    await setItemStatus(trx, id, status);
+    await recordAudit(trx, ctx, { action: `library.item.${status === 'published' ? 'publish' : 'unpublish'}`, targetType: 'library_item', targetId: id });
+  });
+}

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
-import { auditContext, recordAudit } from '../audit/audit.service.js';
+import { auditContext } from '../audit/audit.service.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { KIND_LABELS } from '../building/labels.js';
 import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
@@ -13,8 +13,8 @@ import type { CsrfVerifier } from '../http/security.js';
 import { canActInRoom, canSeeDrafts } from '../policy/index.js';
 import { receiveUpload } from '../files/uploads.js';
 import { PublishBody } from '../library/library.schemas.js';
-import { findVideo, listVideos, setVideoStatus, type VideoRow } from './television.repo.js';
-import { loadTelevisionRoom, saveVideo, videoRules, watchVideo } from './television.service.js';
+import { findVideo, listVideos, type VideoRow } from './television.repo.js';
+import { loadTelevisionRoom, saveVideo, setVideoPublished, videoRules, watchVideo } from './television.service.js';
 
 interface Deps {
   db: Db;
@@ -103,8 +103,7 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
     r.post(`${prefix}/videos/:videoId/${path}`, requireUser, async (req, res) => {
       const { video } = await loadForEdit(req);
       parseForm(PublishBody, req.body);
-      await setVideoStatus(db, video.id, status);
-      await recordAudit(db, auditContext(req), { action: `television.video.${path}`, targetType: 'video', targetId: video.id });
+      await setVideoPublished(db, auditContext(req), video.id, status);
       res.redirect(303, videoUrl(video.id));
     });
   }

@@ -10,7 +10,7 @@ import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
 import { authorize, canSeeContent } from '../policy/index.js';
 import { insertFile } from '../files/files.repo.js';
 import { discardFiles, type FileRule, type Received } from '../files/uploads.js';
-import { findVideo, insertVideo, updateVideo, type VideoRow } from './television.repo.js';
+import { findVideo, insertVideo, setVideoStatus, updateVideo, type VideoRow } from './television.repo.js';
 import { VideoFields } from './television.schemas.js';
 
 /** What the upload form accepts: the video (size from UPLOAD_MAX_MB), a poster, WebVTT captions. */
@@ -61,4 +61,12 @@ export async function saveVideo(deps: { db: Db; config: Config }, ctx: AuditCont
     return savedId;
   });
   return { ok: true, id };
+}
+
+/** Publishes or unpublishes a video, with its audit row, in one transaction. */
+export async function setVideoPublished(db: Db, ctx: AuditContext, id: string, status: 'draft' | 'published'): Promise<void> {
+  await db.transaction(async (trx) => {
+    await setVideoStatus(trx, id, status);
+    await recordAudit(trx, ctx, { action: `television.video.${status === 'published' ? 'publish' : 'unpublish'}`, targetType: 'video', targetId: id });
+  });
 }
