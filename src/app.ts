@@ -27,6 +27,7 @@ import { createFormatters } from './http/format.js';
 import { createRealtime, type Realtime } from './realtime/realtime.js';
 import type { ChatDeps } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
+import { messageModerationRoutes } from './chat/message-moderation.routes.js';
 import { roomRoutes } from './rooms/room.routes.js';
 import { libraryEditorRoutes, libraryRoutes } from './library/library.routes.js';
 import { televisionEditorRoutes, televisionRoutes } from './television/television.routes.js';
@@ -138,7 +139,7 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
   app.use(accountRoutes({ db, config, realtime, passwords }));
   app.use(twoFactorRoutes({ db, passwords, clock }));
   app.use(buildingRoutes({ db }));
-  app.use(moderationRoutes(chat));
+  app.use(moderationRoutes(chat), messageModerationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));
   app.use(membersRoutes({ db, realtime }));
   app.use(adminSubnetRoutes({ db }));

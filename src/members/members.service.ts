@@ -129,3 +129,8 @@ export async function moveAlongPathway(db: Db, realtime: Realtime, ctx: AuditCon
   realtime.disconnectUser(m.member.id);
   return true;
 }
+
+/** A person as the policy sees them for actions on members (role, status, memberships); undefined when there is none. */
+export function memberTarget(db: Db, userId: string): Promise<MemberTargetRow | undefined> {
+  return findMemberTarget(db, userId);
+}

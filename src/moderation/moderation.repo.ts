@@ -92,6 +92,12 @@ const toRef = (r: Record<string, unknown>): TargetRef => ({
   id: Number(r.id), messageId: r.message_id === null ? null : Number(r.message_id), threadId: r.thread_id as string | null, replyId: r.reply_id as string | null,
 });
 
+/** The room of a chat message (the queue reads messages of its subnet); undefined when there is none. */
+export async function findMessageRoomId(db: Db, messageId: number): Promise<string | undefined> {
+  const r = await db('messages').where({ id: messageId }).first('room_id');
+  return r?.room_id as string | undefined;
+}
+
 export async function findReport(db: Db, id: number): Promise<TargetRef | undefined> {
   const r = await db('reports').where({ id }).first('id', 'message_id', 'thread_id', 'reply_id');
   return r ? toRef(r) : undefined;

@@ -1,19 +1,17 @@
 import { Router, type Request } from 'express';
 import { auditContext } from '../audit/audit.service.js';
-import { setAccountStatus } from '../members/members.service.js';
-import { findMemberTarget } from '../members/members.repo.js';
-import { SuspendBody } from '../members/members.schemas.js';
-import { renderSuspendConfirm, typedReason } from '../members/suspend-confirm.js';
 import { badRequest, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { parseForm } from '../http/forms.js';
 import { idParam, numericIdParam } from '../http/params.js';
-import { authorize, canActOnMember, canActInSubnet } from '../policy/index.js';
-import { decideHeld, messageForModeration, muteAuthor, removeMessage, type ChatDeps } from '../chat/chat.service.js';
-import { acknowledgeAlertRow, findAlert, findReport, type ReportOutcome, type TargetRef } from './moderation.repo.js';
+import { canActInSubnet } from '../policy/index.js';
+import type { Db } from '../db/knex.js';
+import type { Config } from '../config.js';
+import type { Realtime } from '../realtime/realtime.js';
+import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
 import { postForModeration } from '../noticeboard/noticeboard.service.js';
-import { ActionBody, MUTE_CHOICES, MuteBody, RemoveBody } from './moderation.schemas.js';
-import { auditQueueAction, closeReportsAndNotify, moderationQueue } from './moderation.service.js';
+import { ActionBody, MUTE_CHOICES } from './moderation.schemas.js';
+import { auditQueueAction, closeReportsAndNotify, messageRoomForModeration, moderationQueue } from './moderation.service.js';
 
 const DONE: Record<string, string> = {
   dismissed: 'The report was dismissed.',
@@ -25,23 +23,23 @@ const DONE: Record<string, string> = {
   acknowledged: 'The alert was acknowledged.',
 };
 
-/** The moderation queue of a subnet and the actions taken from it. Every action is audited. */
-export function moderationRoutes(deps: ChatDeps): Router {
+/**
+ * The moderation queue of a subnet, dismissing reports and acknowledging alerts (the actions on a
+ * chat message are chat's: src/chat/message-moderation.routes.ts). Every action is audited.
+ */
+export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Config }): Router {
   const r = Router();
   const { db } = deps;
   const back = (subnetId: string, done: string) => `/subnets/${subnetId}/moderation?done=${done}`;
-  const loadMessage = (req: Request, id: number) => messageForModeration(db, actorOf(req), id, new Date());
   /** The room (and a link back) of whatever a report or alert points at, checked for moderation. */
   const loadTarget = async (req: Request, ref: TargetRef): Promise<{ roomId: string; subnetId: string; link: string }> => {
     if (ref.messageId !== null) {
-      const m = await loadMessage(req, ref.messageId);
-      return { roomId: m.room.id, subnetId: m.room.subnetId, link: `/rooms/${m.room.id}` };
+      const room = await messageRoomForModeration(db, actorOf(req), ref.messageId, new Date());
+      return { roomId: room.id, subnetId: room.subnetId, link: `/rooms/${room.id}` };
     }
     const p = await postForModeration(db, actorOf(req), { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined }, new Date());
     return { roomId: p.room.id, subnetId: p.room.subnetId, link: `/threads/${p.thread.id}` };
   };
-  const closeMessageReports = (req: Request, m: Awaited<ReturnType<typeof loadMessage>>, outcome: ReportOutcome) =>
-    closeReportsAndNotify(db, deps.realtime, { messageId: m.message.id }, actorOf(req).id, outcome, `/rooms/${m.room.id}`, m.room.id);
   const form = <T>(parsed: { ok: true; data: T } | { ok: false }) => {
     if (!parsed.ok) throw badRequest();
     return parsed.data;
@@ -62,53 +60,6 @@ export function moderationRoutes(deps: ChatDeps): Router {
     await closeReportsAndNotify(db, deps.realtime, { id: report.id }, actorOf(req).id, 'dismissed', target.link, target.roomId);
     await auditQueueAction(db, auditContext(req), 'report.dismiss', 'report', report.id);
     res.redirect(303, back(target.subnetId, 'dismissed'));
-  });
-
-  r.post('/moderation/messages/:messageId/remove', requireUser, async (req, res) => {
-    const { reason } = form(parseForm(RemoveBody, req.body));
-    const m = await loadMessage(req, numericIdParam(req.params.messageId));
-    await removeMessage(deps, auditContext(req), m, reason, { closeReports: true });
-    res.redirect(303, back(m.room.subnetId, 'removed'));
-  });
-
-  r.post('/moderation/messages/:messageId/mute', requireUser, async (req, res) => {
-    const { minutes } = form(parseForm(MuteBody, req.body));
-    const m = await loadMessage(req, numericIdParam(req.params.messageId));
-    await muteAuthor(deps, auditContext(req), m, minutes, '', new Date(), { closeReports: true });
-    res.redirect(303, back(m.room.subnetId, 'muted'));
-  });
-
-  for (const [path, approve, done] of [['approve', true, 'approved'], ['decline', false, 'declined']] as const) {
-    r.post(`/moderation/messages/:messageId/${path}`, requireUser, async (req, res) => {
-      form(parseForm(ActionBody, req.body));
-      const m = await loadMessage(req, numericIdParam(req.params.messageId));
-      await decideHeld(deps, auditContext(req), m, approve);
-      res.redirect(303, back(m.room.subnetId, done));
-    });
-  }
-
-  /** A reported message's author, checked: the actor may suspend them in the message's subnet. */
-  const loadAuthor = async (req: Request) => {
-    const m = await loadMessage(req, numericIdParam(req.params.messageId));
-    const author = await findMemberTarget(db, m.message.authorId);
-    if (!author) throw notFound();
-    authorize(canActOnMember(actorOf(req), 'suspend_member', author, m.room.subnetId, new Date()));
-    const confirm = { subnet: { id: m.room.subnetId, name: m.room.subnetName }, member: author, action: `/moderation/messages/${m.message.id}/suspend-author`, cancel: `/subnets/${m.room.subnetId}/moderation#reports` };
-    return { m, author, confirm };
-  };
-
-  // Suspending takes a confirmation step that names the person and asks why (kept in the audit log).
-  r.get('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
-    renderSuspendConfirm(res, 200, (await loadAuthor(req)).confirm);
-  });
-
-  r.post('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
-    const { m, author, confirm } = await loadAuthor(req);
-    const parsed = parseForm(SuspendBody, req.body);
-    if (!parsed.ok) return renderSuspendConfirm(res, 400, confirm, { reason: typedReason(req.body), errors: parsed.errors });
-    await setAccountStatus(db, deps.realtime, auditContext(req), author.id, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id), reason: parsed.data.reason });
-    await closeMessageReports(req, m, 'suspended');
-    res.redirect(303, back(m.room.subnetId, 'suspended'));
   });
 
   r.post('/moderation/alerts/:alertId/acknowledge', requireUser, async (req, res) => {

@@ -10,7 +10,11 @@ import { notify } from '../notifications/notifications.service.js';
 import { heldReasonLabel } from './held-reason.js';
 import { findMuteUntil, findRulesForRoom, insertMute, insertReport } from './flags.repo.js';
 import type { WatchRule } from './watched-words.js';
-import { closeReports, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportOutcome, type ReportTarget } from './moderation.repo.js';
+import { loadRoomFor } from '../rooms/load-room.js';
+
+export type { ReportOutcome } from './moderation.repo.js';
+import type { RoomDetail } from '../building/building.repo.js';
+import { closeReports, findMessageRoomId, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportOutcome, type ReportTarget } from './moderation.repo.js';
 
 export interface ModerationQueue {
   subnet: SubnetSummary;
@@ -70,4 +74,14 @@ export function recordMessageReport(db: Db, messageId: number, reporterId: strin
 /** The watched-word rules in force in a room: the safety baseline, the subnet's and the room's own. */
 export function rulesForRoom(db: Db, subnetId: string, roomId: string): Promise<WatchRule[]> {
   return findRulesForRoom(db, subnetId, roomId);
+}
+
+/**
+ * The room of a reported or alerting chat message, for a person who may moderate it.
+ * @throws HttpError 404 (no such message) / PolicyDenied.
+ */
+export async function messageRoomForModeration(db: Db, actor: SessionUser, messageId: number, now: Date): Promise<RoomDetail> {
+  const roomId = await findMessageRoomId(db, messageId);
+  if (!roomId) throw notFound();
+  return loadRoomFor(db, actor, roomId, 'moderate', 'living_room', now);
 }
