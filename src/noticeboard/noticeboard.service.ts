@@ -3,7 +3,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
 import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
-import { loadRoomOfKind } from '../rooms/load-room.js';
+import { loadRoomOfKind, roomFor } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { Config } from '../config.js';
 import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';
@@ -109,9 +109,8 @@ export type PostTarget = { kind: 'thread'; thread: ThreadRow; room: RoomDetail }
 export async function postForModeration(db: Db, actor: SessionUser, target: { threadId?: string; replyId?: string }, now: Date): Promise<PostTarget> {
   const reply = target.replyId ? await findReply(db, target.replyId) : undefined;
   const thread = await findThread(db, reply?.threadId ?? target.threadId ?? '00000000-0000-0000-0000-000000000000');
-  const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
-  if (!thread || !room || (target.replyId && !reply)) throw notFound();
-  authorize(canActInRoom(actor, 'moderate', room, now));
+  if (!thread || (target.replyId && !reply)) throw notFound();
+  const room = roomFor(await findRoomDetail(db, thread.roomId), actor, 'moderate', 'noticeboard', now);
   return reply ? { kind: 'reply', reply, thread, room } : { kind: 'thread', thread, room };
 }
 
@@ -153,7 +152,7 @@ export async function changeThread(deps: NoticeboardDeps, ctx: AuditContext, act
   if (change.roomId) {
     const target = await findRoomDetail(deps.db, change.roomId);
     if (!target || target.kind !== 'noticeboard' || target.subnetId !== p.room.subnetId || target.id === p.room.id) return false;
-    authorize(canActInRoom(actor, 'moderate', target, now));
+    roomFor(target, actor, 'moderate', 'noticeboard', now);
   }
   await deps.db.transaction(async (trx) => {
     await updateThreadFlags(trx, p.thread.id, { ...(change.pinned !== undefined ? { pinned: change.pinned } : {}), ...(change.locked !== undefined ? { locked: change.locked } : {}), ...(change.roomId ? { room_id: change.roomId } : {}) });
