@@ -51,7 +51,6 @@ export default tseslint.config(
       'src/library/library.routes.ts',
       'src/library/library.service.ts',
       'src/members/members.service.ts',
-      'src/moderation/moderation.routes.ts',
       'src/moderation/moderation.service.ts',
       'src/moderation/watched-words.routes.ts',
       'src/noticeboard/noticeboard.routes.ts',
@@ -76,7 +75,6 @@ export default tseslint.config(
     ['src/auth/auth.routes.ts', 100], // authRoutes
     ['src/chat/chat.socket.ts', 130], // registerChatHandlers and its connection handler
     ['src/db/embedded.ts', 90], // startEmbeddedPostgres
-    ['src/moderation/moderation.routes.ts', 90], // moderationRoutes
     ['src/noticeboard/noticeboard.routes.ts', 110], // noticeboardRoutes
   ].map(([file, max]) => ({ files: [file], rules: { 'max-lines-per-function': ['error', { max, skipBlankLines: true, skipComments: true }] } })),
   {
