@@ -19,6 +19,7 @@ import { COVER_HOLD, heldReasonOf } from '../moderation/held-reason.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
 import { closeReportsAndNotify, recordMessageReport, recordMute } from '../moderation/moderation.service.js';
+import { setAccountStatus } from '../members/members.service.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
@@ -211,7 +212,7 @@ interface Moderated {
 }
 
 /** Closes a message's open reports with an outcome; the reporters are told once it commits. */
-const closeMessageReports = (db: Db, realtime: Realtime, ctx: AuditContext, m: Moderated, outcome: 'removed' | 'muted') =>
+const closeMessageReports = (db: Db, realtime: Realtime, ctx: AuditContext, m: Moderated, outcome: 'removed' | 'muted' | 'suspended') =>
   closeReportsAndNotify(db, realtime, { messageId: m.message.id }, ctx.actorId ?? '', outcome, `/rooms/${m.room.id}`, m.room.id);
 
 /**
@@ -254,6 +255,17 @@ export async function muteAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated
   });
   deps.realtime.emitToUser(m.message.authorId, 'mute', { roomId: m.room.id, until: until.toISOString() });
   return until;
+}
+
+/**
+ * Suspends the author of a reported message (the reason kept in the audit log) and closes the
+ * message's open reports as 'suspended', in one transaction; their pages are told after the commit.
+ */
+export async function suspendMessageAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated, reason: string): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    await setAccountStatus(trx, deps.realtime, ctx, m.message.authorId, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id), reason });
+    await closeMessageReports(trx, deps.realtime, ctx, m, 'suspended');
+  });
 }
 
 /** Approves (delivers) or declines a held message. */

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { auditContext } from '../audit/audit.service.js';
-import { memberTarget, setAccountStatus } from '../members/members.service.js';
+import { memberTarget } from '../members/members.service.js';
 import { SuspendBody } from '../members/members.schemas.js';
 import { renderSuspendConfirm, typedReason } from '../members/suspend-confirm.js';
 import { badRequest, notFound } from '../http/errors.js';
@@ -9,8 +9,7 @@ import { parseForm } from '../http/forms.js';
 import { numericIdParam } from '../http/params.js';
 import { authorize, canActOnMember } from '../policy/index.js';
 import { ActionBody, MuteBody, RemoveBody } from '../moderation/moderation.schemas.js';
-import { closeReportsAndNotify, type ReportOutcome } from '../moderation/moderation.service.js';
-import { decideHeld, messageForModeration, muteAuthor, removeMessage, type ChatDeps } from './chat.service.js';
+import { decideHeld, messageForModeration, muteAuthor, removeMessage, suspendMessageAuthor, type ChatDeps } from './chat.service.js';
 
 /**
  * The moderation queue's actions on a chat message: remove, mute its author, approve or decline a
@@ -21,8 +20,6 @@ export function messageModerationRoutes(deps: ChatDeps): Router {
   const { db } = deps;
   const back = (subnetId: string, done: string) => `/subnets/${subnetId}/moderation?done=${done}`;
   const loadMessage = (req: Request, id: number) => messageForModeration(db, actorOf(req), id, new Date());
-  const closeMessageReports = (req: Request, m: Awaited<ReturnType<typeof loadMessage>>, outcome: ReportOutcome) =>
-    closeReportsAndNotify(db, deps.realtime, { messageId: m.message.id }, actorOf(req).id, outcome, `/rooms/${m.room.id}`, m.room.id);
   const form = <T>(parsed: { ok: true; data: T } | { ok: false }) => {
     if (!parsed.ok) throw badRequest();
     return parsed.data;
@@ -67,11 +64,10 @@ export function messageModerationRoutes(deps: ChatDeps): Router {
   });
 
   r.post('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
-    const { m, author, confirm } = await loadAuthor(req);
+    const { m, confirm } = await loadAuthor(req);
     const parsed = parseForm(SuspendBody, req.body);
     if (!parsed.ok) return renderSuspendConfirm(res, 400, confirm, { reason: typedReason(req.body), errors: parsed.errors });
-    await setAccountStatus(db, deps.realtime, auditContext(req), author.id, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id), reason: parsed.data.reason });
-    await closeMessageReports(req, m, 'suspended');
+    await suspendMessageAuthor(deps, auditContext(req), m, parsed.data.reason);
     res.redirect(303, back(m.room.subnetId, 'suspended'));
   });
 

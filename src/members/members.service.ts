@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { afterCommit } from '../db/after-commit.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
@@ -80,8 +81,11 @@ export async function setAccountStatus(db: Db, realtime: Realtime, ctx: AuditCon
     await recordAudit(trx, ctx, { action: status === 'suspended' ? 'account.suspend' : 'account.reinstate', targetType: 'user', targetId: userId, details });
   });
   if (status === 'suspended') {
-    realtime.emitToUser(userId, 'account:suspended', {});
-    realtime.disconnectUser(userId);
+    // After the commit (of the caller's transaction too, when this runs inside one).
+    afterCommit(db, () => {
+      realtime.emitToUser(userId, 'account:suspended', {});
+      realtime.disconnectUser(userId);
+    });
   }
 }
 

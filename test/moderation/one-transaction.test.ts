@@ -69,3 +69,15 @@ describe('muting the author of a reported message from the queue', () => {
     expect(await t.db('mutes').where({ user_id: ids.user('anna') }).first()).toBeUndefined();
   });
 });
+
+describe('suspending the author of a reported message from the queue', () => {
+  it('when closing its reports fails, the author stays active and keeps their sessions', async () => {
+    const messageId = await reportedMessage();
+    const anna = await signIn(t.app, 'anna');
+    await breakClosingReports();
+    const res = await postForm(clinician, `/moderation/messages/${messageId}/suspend-author`, { reason: 'Repeated unsafe messages' }, `/moderation/messages/${messageId}/suspend-author`);
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(await t.db('users').where({ id: ids.user('anna') }).first('status')).toEqual({ status: 'active' });
+    expect((await anna.get('/')).status).toBe(200);
+  });
+});
