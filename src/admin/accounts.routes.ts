@@ -9,7 +9,7 @@ import { eraseMember } from './data-rights.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { listAudit, listAuditActions } from '../audit/audit.repo.js';
-import { listAllSubnets } from '../building/building.repo.js';
+import { listAllSubnets } from '../building/building.service.js';
 import { setAccountStatus } from '../members/members.service.js';
 import { typedReason } from '../members/suspend-confirm.js';
 import { notFound } from '../http/errors.js';

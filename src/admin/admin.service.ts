@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import { isSubnetStaffRole } from '../policy/index.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { listCohorts } from '../building/building.repo.js';
+import { listCohorts } from '../building/building.service.js';
 import { replaceStaffSubnets } from '../members/members.repo.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { insertCohort, insertSubnet, renameCohortRow, saveRoom, updateSubnet } from './admin.repo.js';

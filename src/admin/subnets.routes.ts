@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { auditContext } from '../audit/audit.service.js';
-import { findRoomDetail, findRoomsOfSubnets, findSubnet, listAllSubnets, listCohorts, type SubnetSummary } from '../building/building.repo.js';
+import { findRoomDetail, findRoomsOfSubnets, findSubnet, listAllSubnets, listCohorts, type SubnetSummary } from '../building/building.service.js';
 import { KIND_LABELS } from '../building/labels.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
@@ -11,8 +11,8 @@ import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { CohortBody, RoomBody, SubnetBody } from './admin.schemas.js';
 import { addCohort, renameCohort, saveRoomFor, saveSubnet } from './admin.service.js';
 import { findCohort } from './admin.repo.js';
-import { listItems } from '../library/library.repo.js';
-import { listVideos } from '../television/television.repo.js';
+import { listItems } from '../library/library.service.js';
+import { listVideos } from '../television/television.service.js';
 
 const SUBNET_FIELDS = ['name', 'slug', 'description', 'crisisContacts', 'serviceHours', 'careTeamIncludesPeerModerators', 'hoursStart', 'hoursEnd', 'chatRetentionDays'] as const;
 const ROOM_FIELDS = ['name', 'description', 'kind', 'preModerated', 'cover'] as const;

@@ -2,7 +2,14 @@ import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../people/person.js';
 import { canListCareConversations, canSeeRoom, canWriteToCareTeam, canActInSubnet, isActive, isCurrent } from '../policy/index.js';
 import { findRoomsOfSubnets, findSubnets, type RoomSummary, type SubnetSummary } from './building.repo.js';
-import { dutySubnetsOf } from '../safety/duty.repo.js';
+import { dutySubnetsOf } from '../safety/duty.service.js';
+
+/**
+ * The building's reads other features use (a room with its subnet's settings, a subnet, its cohorts,
+ * the rooms of some subnets): they call these here, never building.repo (STYLE.md §1).
+ */
+export { findRoomDetail, findRoomsOfSubnets, findSubnet, findSubnets, listAllSubnets, listCohorts } from './building.repo.js';
+export type { CohortRow, RoomDetail, RoomSummary, SubnetSummary } from './building.repo.js';
 
 export interface LobbySubnet extends SubnetSummary {
   rooms: RoomSummary[];

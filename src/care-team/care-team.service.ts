@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
+import { findSubnet, type SubnetSummary } from '../building/building.service.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';

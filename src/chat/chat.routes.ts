@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { auditContext } from '../audit/audit.service.js';
-import type { RoomDetail } from '../building/building.repo.js';
+import type { RoomDetail } from '../building/building.service.js';
 import { KIND_LABELS } from '../building/labels.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';

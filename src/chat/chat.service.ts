@@ -4,7 +4,7 @@ import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
 import { keepSessionAlive } from '../auth/session.js';
-import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import { findRoomDetail, type RoomDetail } from '../building/building.service.js';
 import { badgeFor } from '../people/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { authorize, canPostMessage, canPostWithoutModeration, canActInRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';

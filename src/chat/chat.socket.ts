@@ -8,7 +8,7 @@ import { findLiveSessionExpiry, listLiveSessionIds } from '../auth/sessions.repo
 import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../people/labels.js';
 import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';
-import { dutySubnetsOf } from '../safety/duty.repo.js';
+import { dutySubnetsOf } from '../safety/duty.service.js';
 import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
 import { ChatRefusal, SessionEnded, enterLivingRoom, errorCode, messageForModeration, muteAuthor, removeMessage, reportMessage, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
 import { sessionOf } from '../realtime/socket-server.js';

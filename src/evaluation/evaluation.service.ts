@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import type { SessionUser } from '../people/person.js';
-import { listAllSubnets, type SubnetSummary } from '../building/building.repo.js';
+import { listAllSubnets, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { canActInSubnet } from '../policy/index.js';
 import { DEFAULT_HOURS } from '../safety/service-hours.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
-import { findRoomDetail } from '../building/building.repo.js';
+import { findRoomDetail } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { idParam } from '../http/params.js';

@@ -7,7 +7,7 @@ import { findTaken, insertUser } from '../auth/users.repo.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
-import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
+import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.service.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
 import { insertMembership } from '../members/members.repo.js';

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import { auditContext } from '../audit/audit.service.js';
-import { findRoomDetail, findSubnet, type RoomDetail } from '../building/building.repo.js';
+import { findRoomDetail, findSubnet, type RoomDetail } from '../building/building.service.js';
 import { KIND_LABELS } from '../building/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';

@@ -3,12 +3,12 @@ import type { Config } from '../config.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
+import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.service.js';
 import { loadRoomOfKind } from '../rooms/load-room.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
 import { authorize, canSeeContent, canSeeRoom, isCurrent } from '../policy/index.js';
-import { insertFile } from '../files/files.repo.js';
+import { insertFile } from '../files/files.service.js';
 import { discardFiles, type Received } from '../files/uploads.js';
 import { findItem, insertItem, listClinicians, searchItems, setItemStatus, updateItem, HIT_END, HIT_START, type LibraryItemRow, type SearchHit } from './library.repo.js';
 import { LibraryItemFields, type LibraryItemInput } from './library.schemas.js';
@@ -109,7 +109,8 @@ export async function saveItem(deps: { db: Db; config: Config }, ctx: AuditConte
   return { ok: true, id };
 }
 
-export { listClinicians };
+/** The subnet's clinicians (who review items), and a library room's items (drafts too when asked: the admin's room page lists them all). */
+export { listClinicians, listItems } from './library.repo.js';
 
 /** Publishes or unpublishes an item, with its audit row, in one transaction. */
 export async function setLibraryItemStatus(db: Db, ctx: AuditContext, id: string, status: 'draft' | 'published'): Promise<void> {

@@ -6,7 +6,7 @@ import type { SessionUser } from '../people/person.js';
 import { setStatus } from '../auth/users.repo.js';
 import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import { authorize, canMoveAlongPathway, canActOnMember, canActInSubnet, type MemberAction } from '../policy/index.js';
-import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.repo.js';
+import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { endMembership, findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, upsertMemberMembership, type MemberListRow, type MemberTargetRow } from './members.repo.js';

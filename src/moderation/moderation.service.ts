@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../people/person.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
+import { findSubnet, type RoomDetail, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../realtime/realtime.js';
@@ -13,7 +13,6 @@ import type { WatchRule } from './watched-words.js';
 import { loadRoomFor } from '../rooms/load-room.js';
 
 export type { ReportOutcome } from './moderation.repo.js';
-import type { RoomDetail } from '../building/building.repo.js';
 import { closeReports, findMessageRoomId, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportOutcome, type ReportTarget } from './moderation.repo.js';
 
 export interface ModerationQueue {

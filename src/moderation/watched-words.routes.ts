@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
-import { findRoomsOfSubnets, findSubnet } from '../building/building.repo.js';
+import { findRoomsOfSubnets, findSubnet } from '../building/building.service.js';
 import { BASELINE_HOLDS, BASELINE_RULE_KEYS, BUILTIN_DETECTORS, BUILTIN_LABELS, isCrisisPhrase, WATCH_ACTIONS } from './watched-words.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';

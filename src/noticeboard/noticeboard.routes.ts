@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { auditContext } from '../audit/audit.service.js';
-import type { RoomDetail } from '../building/building.repo.js';
+import type { RoomDetail } from '../building/building.service.js';
 import { loadRoomFor } from '../rooms/load-room.js';
 import { KIND_LABELS } from '../building/labels.js';
 import type { Realtime } from '../realtime/realtime.js';

@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.repo.js';
+import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.service.js';
 import { loadRoomOfKind, roomFor } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { Config } from '../config.js';

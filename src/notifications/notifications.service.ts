@@ -2,9 +2,11 @@ import type { Db } from '../db/knex.js';
 import { afterCommit } from '../db/after-commit.js';
 import type { SessionUser } from '../people/person.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { findRoomsOfSubnets } from '../building/building.repo.js';
+import { findRoomsOfSubnets } from '../building/building.service.js';
 import { canSeeRoom, isCurrent } from '../policy/index.js';
 import { insertNotification, insertNotifications, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';
+
+export type { NewNotification } from './notifications.repo.js';
 
 /** What each notification says: no message text ever, so nothing private travels in it. */
 export const NOTIFICATION_TEXT: Record<NotificationRow['kind'], string> = {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex.js';
-import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import { findRoomDetail, type RoomDetail } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { authorize, canActInRoom, type Actor, type RoomAction, type RoomKind } from '../policy/index.js';
 

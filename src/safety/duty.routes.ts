@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
-import { findSubnet, findSubnets, type SubnetSummary } from '../building/building.repo.js';
+import { findSubnet, findSubnets, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import type { RoomDetail } from '../building/building.repo.js';
+import type { RoomDetail } from '../building/building.service.js';
 import { mutedUntil } from '../moderation/moderation.service.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { badgeFor } from '../people/labels.js';
@@ -11,6 +11,9 @@ import type { PostingState } from '../policy/index.js';
 import { endDutyRow, listOnDuty, startDutyRow, type OnDutyRow } from './duty.repo.js';
 import { describeHours, isWithinServiceHours } from './service-hours.js';
 import { findLastHandover, findOpenDutyStart, listOpenItems, type HandoverNote, type OpenItemKind, type OpenItems } from './handover.repo.js';
+
+/** The subnets where the person is on duty now (their ids); the lobby and the living room ask it. */
+export { dutySubnetsOf } from './duty.repo.js';
 
 export interface RoomCover {
   /** Staff of the subnet on duty now, by public name and badge. */

@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { announceNotifications, recordNotifications } from '../notifications/notifications.service.js';
-import type { NewNotification } from '../notifications/notifications.repo.js';
+import type { NewNotification } from '../notifications/notifications.service.js';
 import { canActInSubnet } from '../policy/index.js';
 import { markOverdueAlerts, staffCandidates, type EscalatedAlert } from './escalation.repo.js';
 

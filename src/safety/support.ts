@@ -1,4 +1,4 @@
-import type { RoomDetail } from '../building/building.repo.js';
+import type { RoomDetail } from '../building/building.service.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { crisisContactsText } from './crisis-contacts.js';
 

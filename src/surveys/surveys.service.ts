@@ -1,6 +1,6 @@
 import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../people/person.js';
-import { findSubnet, type SubnetSummary } from '../building/building.repo.js';
+import { findSubnet, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { authorize, canActInSubnet, canAnswerQuestionnaires, isCurrent } from '../policy/index.js';

@@ -3,12 +3,12 @@ import type { Config } from '../config.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, type RoomDetail } from '../building/building.repo.js';
+import { findRoomDetail, type RoomDetail } from '../building/building.service.js';
 import { loadRoomOfKind } from '../rooms/load-room.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
 import { authorize, canSeeContent } from '../policy/index.js';
-import { insertFile } from '../files/files.repo.js';
+import { insertFile } from '../files/files.service.js';
 import { discardFiles, type FileRule, type Received } from '../files/uploads.js';
 import { findVideo, insertVideo, setVideoStatus, updateVideo, type VideoRow } from './television.repo.js';
 import { VideoFields } from './television.schemas.js';
@@ -38,6 +38,9 @@ export async function watchVideo(db: Db, actor: SessionUser, videoId: string, no
   authorize(canSeeContent(actor, room, { status: video.status, authorId: null }, now));
   return { video, room };
 }
+
+/** A television room's videos (drafts too when asked: the admin's room page lists them all). */
+export { listVideos } from './television.repo.js';
 
 export type SaveResult = { ok: true; id: string } | { ok: false; errors: FormErrors; status: 400 | 413 };
 
