@@ -10,6 +10,7 @@ import { findLoginByUsername, updatePasswordHash } from '../auth/users.repo.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
+import { EmptyForm, validate } from '../http/validate.js';
 import { endSessions, listSessionsOf } from '../auth/sessions.repo.js';
 import { exportMemberData } from './data-export.js';
 
@@ -18,7 +19,6 @@ const ChangePassword = z.strictObject({
   password: NewPassword,
   _csrf: z.string().optional(),
 });
-const Empty = z.strictObject({ _csrf: z.string().optional() });
 const Handle = z.string().regex(/^[0-9a-f]{16}$/);
 
 /** A session's public handle: never the session id itself (that is a secret). */
@@ -62,11 +62,11 @@ export function accountRoutes({ db, config, realtime, passwords }: { db: Db; con
   };
   r.get('/account/sessions', requireUser, (req, res) => renderSessions(req, res, req.query.done ? 'Done.' : undefined));
 
-  r.post('/account/sessions/:handle/end', requireUser, async (req, res) => {
-    parseForm(Empty, req.body);
-    const handle = Handle.safeParse(req.params.handle);
+  const endSession = validate({ params: z.strictObject({ handle: Handle }), body: EmptyForm });
+  r.post('/account/sessions/:handle/end', requireUser, endSession, async (req, res) => {
+    const { handle } = endSession.read(req).params;
     const actor = actorOf(req);
-    const target = handle.success ? (await listSessionsOf(db, actor.id, config.sessionIdleMs)).find((s) => sessionHandle(s.sid) === handle.data && s.sid !== req.sessionID) : undefined;
+    const target = (await listSessionsOf(db, actor.id, config.sessionIdleMs)).find((s) => sessionHandle(s.sid) === handle && s.sid !== req.sessionID);
     if (!target) throw notFound();
     await endSessions(db, actor.id, { sid: target.sid });
     realtime.disconnectSession(target.sid);
@@ -74,8 +74,8 @@ export function accountRoutes({ db, config, realtime, passwords }: { db: Db; con
     res.redirect(303, '/account/sessions?done=1');
   });
 
-  r.post('/account/sessions/end-others', requireUser, async (req, res) => {
-    parseForm(Empty, req.body);
+  const endOthers = validate({ body: EmptyForm });
+  r.post('/account/sessions/end-others', requireUser, endOthers, async (req, res) => {
     const ended = await endSessions(db, actorOf(req).id, { allBut: req.sessionID });
     ended.forEach((sid) => realtime.disconnectSession(sid));
     await recordAudit(db, auditContext(req), { action: 'session.end_others', details: { ended: ended.length } });

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { ROLE_LABELS } from '../people/labels.js';
 import type { Db } from '../db/knex.js';
 import { csvRows } from '../http/csv.js';
@@ -15,11 +16,12 @@ import { typedReason } from '../members/suspend-confirm.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
+import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { authorize, canActOnAccount, STAFF_ROLES, type AccountAction, type Actor } from '../policy/index.js';
 import { actorOf } from '../http/guards.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { findAccount, listAccounts, subnetIdsOf, type AccountRow } from './admin.repo.js';
-import { AccountsQuery, AuditQuery, EmptyBody, PromoteBody, StaffBody, StaffSubnetsBody, SuspendAccountBody } from './admin.schemas.js';
+import { AccountsQuery, AuditQuery, PromoteBody, StaffBody, StaffSubnetsBody, SuspendAccountBody } from './admin.schemas.js';
 import { assignStaffSubnets, createStaff, makePeerModerator } from './admin.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 
@@ -146,9 +148,10 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
     await setAccountStatus(db, realtime, auditContext(req), account.id, 'suspended', { reason: form.data.reason });
     res.redirect(303, listOf(account, 'suspended'));
   });
-  r.post('/admin/accounts/:userId/reinstate', ...accountsGuard, async (req, res) => {
-    const account = await loadAccount(req.params.userId);
-    parseForm(EmptyBody, req.body);
+  /** An account action with nothing to fill in: the id in the URL and only the CSRF token. */
+  const accountAction = validate({ params: z.strictObject({ userId: UuidParam }), body: EmptyForm });
+  r.post('/admin/accounts/:userId/reinstate', ...accountsGuard, accountAction, async (req, res) => {
+    const account = await loadAccount(accountAction.read(req).params.userId);
     if (canActOnAccount(actorOf(req), 'reinstate', account).allowed) await setAccountStatus(db, realtime, auditContext(req), account.id, 'active');
     res.redirect(303, listOf(account, 'reinstated'));
   });
@@ -172,9 +175,8 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
     res.redirect(303, `/admin/staff/${account.id}?done=promoted`);
   });
 
-  r.post('/admin/accounts/:userId/end-sessions', ...accountsGuard, async (req, res) => {
-    const account = await loadAccount(req.params.userId);
-    parseForm(EmptyBody, req.body);
+  r.post('/admin/accounts/:userId/end-sessions', ...accountsGuard, accountAction, async (req, res) => {
+    const account = await loadAccount(accountAction.read(req).params.userId);
     authorize(canActOnAccount(actorOf(req), 'end_sessions', account));
     const ended = await deleteSessionsOfUser(db, account.id);
     realtime.disconnectUser(account.id);
@@ -188,9 +190,8 @@ export function adminAccountRoutes({ db, realtime, config, passwords }: { db: Db
     res.render('admin/erase', { title: `Erase ${account.username}`, account, content: config.erasureContent });
   });
 
-  r.post('/admin/accounts/:userId/erase', ...accountsGuard, async (req, res) => {
-    const account = await loadAccount(req.params.userId);
-    parseForm(EmptyBody, req.body);
+  r.post('/admin/accounts/:userId/erase', ...accountsGuard, accountAction, async (req, res) => {
+    const account = await loadAccount(accountAction.read(req).params.userId);
     authorize(canActOnAccount(actorOf(req), 'erase', account));
     await eraseMember(db, realtime, auditContext(req), account.id, config.erasureContent);
     res.redirect(303, '/admin/accounts?done=1');

@@ -71,7 +71,5 @@ export const AuditQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(10_000).optional().default(1),
 });
 
-export const EmptyBody = z.strictObject(csrf);
-
 export const SuspendAccountBody = z.strictObject({ reason: reasonText('Say why you are suspending this account'), ...csrf });
 export const PromoteBody = z.strictObject({ reason: reasonText('Say why this person becomes a peer moderator'), ...csrf });

@@ -1,14 +1,16 @@
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import { auditContext } from '../audit/audit.service.js';
 import { memberTarget } from '../members/members.service.js';
 import { SuspendBody } from '../members/members.schemas.js';
 import { renderSuspendConfirm, typedReason } from '../members/suspend-confirm.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { parseForm } from '../http/forms.js';
 import { numericIdParam } from '../http/params.js';
+import { EmptyForm, NumericIdParam, validate } from '../http/validate.js';
 import { authorize, canActOnMember } from '../policy/index.js';
-import { ActionBody, MuteBody, RemoveBody } from '../moderation/moderation.schemas.js';
+import { MuteBody, RemoveBody } from '../moderation/moderation.schemas.js';
 import { decideHeld, messageForModeration, muteAuthor, removeMessage, suspendMessageAuthor, type ChatDeps } from './chat.service.js';
 
 /**
@@ -20,29 +22,30 @@ export function messageModerationRoutes(deps: ChatDeps): Router {
   const { db } = deps;
   const back = (subnetId: string, done: string) => `/subnets/${subnetId}/moderation?done=${done}`;
   const loadMessage = (req: Request, id: number) => messageForModeration(db, actorOf(req), id, new Date());
-  const form = <T>(parsed: { ok: true; data: T } | { ok: false }) => {
-    if (!parsed.ok) throw badRequest();
-    return parsed.data;
-  };
+  const messageParams = z.strictObject({ messageId: NumericIdParam });
 
-  r.post('/moderation/messages/:messageId/remove', requireUser, async (req, res) => {
-    const { reason } = form(parseForm(RemoveBody, req.body));
-    const m = await loadMessage(req, numericIdParam(req.params.messageId));
+  const remove = validate({ params: messageParams, body: RemoveBody });
+  r.post('/moderation/messages/:messageId/remove', requireUser, remove, async (req, res) => {
+    const { params, body } = remove.read(req);
+    const { reason } = body;
+    const m = await loadMessage(req, params.messageId);
     await removeMessage(deps, auditContext(req), m, reason, { closeReports: true });
     res.redirect(303, back(m.room.subnetId, 'removed'));
   });
 
-  r.post('/moderation/messages/:messageId/mute', requireUser, async (req, res) => {
-    const { minutes } = form(parseForm(MuteBody, req.body));
-    const m = await loadMessage(req, numericIdParam(req.params.messageId));
+  const mute = validate({ params: messageParams, body: MuteBody });
+  r.post('/moderation/messages/:messageId/mute', requireUser, mute, async (req, res) => {
+    const { params, body } = mute.read(req);
+    const { minutes } = body;
+    const m = await loadMessage(req, params.messageId);
     await muteAuthor(deps, auditContext(req), m, minutes, '', new Date(), { closeReports: true });
     res.redirect(303, back(m.room.subnetId, 'muted'));
   });
 
+  const decide = validate({ params: messageParams, body: EmptyForm });
   for (const [path, approve, done] of [['approve', true, 'approved'], ['decline', false, 'declined']] as const) {
-    r.post(`/moderation/messages/:messageId/${path}`, requireUser, async (req, res) => {
-      form(parseForm(ActionBody, req.body));
-      const m = await loadMessage(req, numericIdParam(req.params.messageId));
+    r.post(`/moderation/messages/:messageId/${path}`, requireUser, decide, async (req, res) => {
+      const m = await loadMessage(req, decide.read(req).params.messageId);
       await decideHeld(deps, auditContext(req), m, approve);
       res.redirect(303, back(m.room.subnetId, done));
     });

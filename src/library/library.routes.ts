@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import { auditContext } from '../audit/audit.service.js';
@@ -6,14 +7,15 @@ import { findRoomDetail, findSubnet, type RoomDetail } from '../building/buildin
 import { KIND_LABELS } from '../building/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { NO_ERRORS, type FormErrors } from '../http/forms.js';
+import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { idParam, parseQuery } from '../http/params.js';
 import type { CsrfVerifier } from '../http/security.js';
 import { authorize, canActInRoom, canActInSubnet, canSeeDrafts } from '../policy/index.js';
 import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
 import { receiveUpload } from '../files/uploads.js';
 import { findItem, listItems, listNeedingReview, type LibraryItemRow } from './library.repo.js';
-import { PublishBody, SearchQuery } from './library.schemas.js';
+import { SearchQuery } from './library.schemas.js';
 import { isDueForReview, listClinicians, loadLibraryRoom, PDF_RULE, readItem, saveItem, searchLibraries, setLibraryItemStatus, ukToday } from './library.service.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -127,10 +129,10 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
     res.redirect(303, itemUrl(saved.id));
   });
 
+  const publishForm = validate({ params: z.strictObject({ itemId: UuidParam }), body: EmptyForm });
   for (const [path, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
-    r.post(`${prefix}/library/items/:itemId/${path}`, requireUser, async (req, res) => {
+    r.post(`${prefix}/library/items/:itemId/${path}`, requireUser, publishForm, async (req, res) => {
       const { item } = await loadForEdit(req);
-      parseForm(PublishBody, req.body);
       await setLibraryItemStatus(db, auditContext(req), item.id, status);
       res.redirect(303, itemUrl(item.id));
     });

@@ -24,4 +24,3 @@ export const SearchQuery = z.strictObject({
   room: z.union([z.literal(''), z.uuid()]).default(''),
 });
 
-export const PublishBody = z.strictObject({ _csrf: z.string().optional() });

@@ -1,11 +1,13 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
-import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, StatusBody, SuspendBody } from './members.schemas.js';
+import { EmptyForm, UuidParam, validate } from '../http/validate.js';
+import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, SuspendBody } from './members.schemas.js';
 import { renderSuspendConfirm, typedReason } from './suspend-confirm.js';
 import { CARE_EVENT_LABELS, listCareEvents, recordCareEvent } from './care-events.js';
 import { memberFor, membersPage, moveAlongPathway, moveMember, pathwayDestinations, revealReference, setAccountStatus, type MemberContext } from './members.service.js';
@@ -66,9 +68,9 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
     res.redirect(303, `${base(m)}?done=suspended`);
   });
 
-  r.post('/subnets/:subnetId/members/:userId/reinstate', requireUser, async (req, res) => {
+  const reinstate = validate({ params: z.strictObject({ subnetId: UuidParam, userId: UuidParam }), body: EmptyForm });
+  r.post('/subnets/:subnetId/members/:userId/reinstate', requireUser, reinstate, async (req, res) => {
     const m = await load(req, 'suspend_member');
-    parseForm(StatusBody, req.body);
     await setAccountStatus(db, realtime, auditContext(req), m.member.id, 'active', { subnet_id: m.subnet.id });
     res.redirect(303, `${base(m)}?done=reinstated`);
   });

@@ -10,8 +10,6 @@ export const RevealBody = z.strictObject({
   _csrf: z.string().optional(),
 });
 
-export const StatusBody = z.strictObject({ _csrf: z.string().optional() });
-
 /** A reason kept in the audit log for a serious action (suspension, promotion). */
 export const reasonText = (missing: string) => {
   const message = `${missing}, in at least 10 characters`;

@@ -1,16 +1,17 @@
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import { auditContext } from '../audit/audit.service.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { parseForm } from '../http/forms.js';
-import { idParam, numericIdParam } from '../http/params.js';
+import { idParam } from '../http/params.js';
+import { EmptyForm, NumericIdParam, validate } from '../http/validate.js';
 import { canActInSubnet } from '../policy/index.js';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
 import { postForModeration } from '../noticeboard/noticeboard.service.js';
-import { ActionBody, MUTE_CHOICES } from './moderation.schemas.js';
+import { MUTE_CHOICES } from './moderation.schemas.js';
 import { auditQueueAction, closeReportsAndNotify, messageRoomForModeration, moderationQueue } from './moderation.service.js';
 
 const DONE: Record<string, string> = {
@@ -40,10 +41,8 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
     const p = await postForModeration(db, actorOf(req), { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined }, new Date());
     return { roomId: p.room.id, subnetId: p.room.subnetId, link: `/threads/${p.thread.id}` };
   };
-  const form = <T>(parsed: { ok: true; data: T } | { ok: false }) => {
-    if (!parsed.ok) throw badRequest();
-    return parsed.data;
-  };
+  const dismiss = validate({ params: z.strictObject({ reportId: NumericIdParam }), body: EmptyForm });
+  const acknowledge = validate({ params: z.strictObject({ alertId: NumericIdParam }), body: EmptyForm });
 
   r.get('/subnets/:subnetId/moderation', requireUser, async (req, res) => {
     const actor = actorOf(req);
@@ -52,9 +51,8 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
     res.render('moderation/queue', { title: `Moderation: ${queue.subnet.name}`, ...queue, notice, muteChoices: MUTE_CHOICES, can: { suspend: canActInSubnet(actor, 'suspend_members', queue.subnet, new Date()).allowed } });
   });
 
-  r.post('/moderation/reports/:reportId/dismiss', requireUser, async (req, res) => {
-    form(parseForm(ActionBody, req.body));
-    const report = await findReport(db, numericIdParam(req.params.reportId));
+  r.post('/moderation/reports/:reportId/dismiss', requireUser, dismiss, async (req, res) => {
+    const report = await findReport(db, dismiss.read(req).params.reportId);
     if (!report) throw notFound();
     const target = await loadTarget(req, report);
     await closeReportsAndNotify(db, deps.realtime, { id: report.id }, actorOf(req).id, 'dismissed', target.link, target.roomId);
@@ -62,9 +60,8 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
     res.redirect(303, back(target.subnetId, 'dismissed'));
   });
 
-  r.post('/moderation/alerts/:alertId/acknowledge', requireUser, async (req, res) => {
-    form(parseForm(ActionBody, req.body));
-    const alert = await findAlert(db, numericIdParam(req.params.alertId));
+  r.post('/moderation/alerts/:alertId/acknowledge', requireUser, acknowledge, async (req, res) => {
+    const alert = await findAlert(db, acknowledge.read(req).params.alertId);
     if (!alert) throw notFound();
     const target = await loadTarget(req, alert);
     if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id)) await auditQueueAction(db, auditContext(req), 'alert.acknowledge', 'alert', alert.id);

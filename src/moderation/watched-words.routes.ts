@@ -9,6 +9,7 @@ import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, numericIdParam } from '../http/params.js';
+import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { authorize, canSwitchBaselineRule, canActInSubnet } from '../policy/index.js';
 import { deleteWatchedWord, insertWatchedWord, listWatchedWords } from './watched-words.repo.js';
 import { baselineAction, baselineOf, switchOffBaselineHold, switchOnBaselineHold } from './watched-words.service.js';
@@ -21,12 +22,10 @@ const AddRule = z.strictObject({
   roomId: z.union([z.literal(''), z.uuid()]).default(''),
   _csrf: z.string().optional(),
 });
-const DeleteRule = z.strictObject({ _csrf: z.string().optional() });
 const SwitchOff = z.strictObject({
   reason: z.string().trim().min(1, 'Enter why this hold is switched off').max(500, 'The reason must be 500 characters or fewer'),
   _csrf: z.string().optional(),
 });
-const SwitchOn = DeleteRule;
 const BaselineRuleParam = z.enum(BASELINE_RULE_KEYS);
 
 // Shown on the 403 page when a request tries to switch off the baseline's alerts (the page offers no control).
@@ -79,10 +78,11 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
     res.redirect(303, `/subnets/${subnet.id}/watched-words?done=saved`);
   });
 
-  r.post('/subnets/:subnetId/watched-words/:ruleId/delete', requireUser, async (req, res) => {
+  // A rule id that is not a number (a forged "crisis-phrases") stays a 404, like an unknown rule.
+  const deleteRule = validate({ params: z.strictObject({ subnetId: UuidParam, ruleId: z.string().max(40) }), body: EmptyForm });
+  r.post('/subnets/:subnetId/watched-words/:ruleId/delete', requireUser, deleteRule, async (req, res) => {
     const subnet = await load(req);
-    parseForm(DeleteRule, req.body);
-    const id = numericIdParam(req.params.ruleId);
+    const id = numericIdParam(deleteRule.read(req).params.ruleId);
     if (await deleteWatchedWord(db, subnet.id, id)) await recordAudit(db, auditContext(req), { action: 'watched_word.delete', targetType: 'watched_word', targetId: String(id) });
     res.redirect(303, `/subnets/${subnet.id}/watched-words?done=saved`);
   });
@@ -116,9 +116,10 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
     res.redirect(303, `/subnets/${subnet.id}/watched-words?done=off`);
   });
 
-  r.post('/subnets/:subnetId/watched-words/baseline/:rule/switch-on', requireUser, async (req, res) => {
+  // An unknown rule stays a 404 (loadBaseline), like the switch-off page's.
+  const switchOn = validate({ params: z.strictObject({ subnetId: UuidParam, rule: z.string().max(40) }), body: EmptyForm });
+  r.post('/subnets/:subnetId/watched-words/baseline/:rule/switch-on', requireUser, switchOn, async (req, res) => {
     const { subnet, detector } = await loadBaseline(req, res);
-    parseForm(SwitchOn, req.body);
     await switchOnBaselineHold(db, auditContext(req), subnet.id, detector);
     res.redirect(303, `/subnets/${subnet.id}/watched-words?done=on`);
   });

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { auditContext } from '../audit/audit.service.js';
 import type { RoomDetail } from '../building/building.service.js';
@@ -9,13 +10,14 @@ import { HttpError } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
+import { EmptyForm, UuidParam, validate, type Validator } from '../http/validate.js';
 import { refusalSentence } from '../http/refusals.js';
 import { badgeFor } from '../people/labels.js';
 import { canReplyToThread, canActInRoom, listedContentStatuses, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
 import { postingState, roomCover } from '../safety/duty.service.js';
 import { listReplies, listThreads, type ThreadRow } from './noticeboard.repo.js';
-import { EmptyBody, MoveBody, PageQuery, ReasonBody, ReplyBody, ReportBody, ThreadBody } from './noticeboard.schemas.js';
+import { MoveBody, PageQuery, ReasonBody, ReplyBody, ReportBody, ThreadBody } from './noticeboard.schemas.js';
 import { reportable, changeThread, decideHeldPost, isRoomStaff, otherNoticeboards, postForModeration, readThread, removePost, replyToThread, reportPost, startThread, type NoticeboardDeps } from './noticeboard.service.js';
 
 const PAGE = 20;
@@ -99,24 +101,26 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
   });
 
   // Staff tools on a thread.
-  const threadAction = (path: string, run: (req: Request, p: Awaited<ReturnType<typeof postForModeration>> & { kind: 'thread' }) => Promise<void>) =>
-    r.post(`/threads/:threadId/${path}`, requireUser, async (req, res) => {
-      const p = await postForModeration(db, actorOf(req), { threadId: idParam(req.params.threadId) }, new Date());
+  const threadParams = z.strictObject({ threadId: UuidParam });
+  const threadAction = (path: string, valid: Validator<{ params: typeof threadParams }>, run: (req: Request, p: Awaited<ReturnType<typeof postForModeration>> & { kind: 'thread' }) => Promise<void>) =>
+    r.post(`/threads/:threadId/${path}`, requireUser, valid, async (req, res) => {
+      const p = await postForModeration(db, actorOf(req), { threadId: valid.read(req).params.threadId }, new Date());
       if (p.kind !== 'thread') throw new HttpError(404, 'not_found');
       await run(req, p);
       res.redirect(303, p.thread.status === 'removed' || path === 'remove' ? `/rooms/${p.room.id}?done=saved` : `/threads/${p.thread.id}?done=saved`);
     });
+  const emptyThreadForm = validate({ params: threadParams, body: EmptyForm });
+  const threadForm = validate({ params: threadParams });
   for (const [path, change] of [['pin', { pinned: true }], ['unpin', { pinned: false }], ['lock', { locked: true }], ['unlock', { locked: false }]] as const) {
-    threadAction(path, async (req, p) => {
-      parseForm(EmptyBody, req.body);
+    threadAction(path, emptyThreadForm, async (req, p) => {
       await changeThread(deps, auditContext(req), actorOf(req), p, change, new Date());
     });
   }
-  threadAction('move', async (req, p) => {
+  threadAction('move', threadForm, async (req, p) => {
     const form = parseForm(MoveBody, req.body);
     if (!form.ok || !(await changeThread(deps, auditContext(req), actorOf(req), p, { roomId: form.data.roomId }, new Date()))) throw new HttpError(400, 'bad_request');
   });
-  threadAction('remove', async (req, p) => {
+  threadAction('remove', threadForm, async (req, p) => {
     const form = parseForm(ReasonBody, req.body);
     await removePost(deps, auditContext(req), p, form.ok ? form.data.reason : '');
   });
@@ -131,9 +135,9 @@ export function noticeboardRoutes({ db, realtime, config }: { db: Db; realtime: 
   // Approve or decline held posts (from the moderation queue).
   for (const [kind, param] of [['threads', 'threadId'], ['replies', 'replyId']] as const) {
     for (const [path, approve] of [['approve', true], ['decline', false]] as const) {
-      r.post(`/moderation/${kind}/:${param}/${path}`, requireUser, async (req, res) => {
-        parseForm(EmptyBody, req.body);
-        const id = idParam(req.params[param]);
+      const decide = validate({ params: z.strictObject({ [param]: UuidParam }), body: EmptyForm });
+      r.post(`/moderation/${kind}/:${param}/${path}`, requireUser, decide, async (req, res) => {
+        const id = decide.read(req).params[param];
         const p = await postForModeration(db, actorOf(req), kind === 'threads' ? { threadId: id } : { replyId: id }, new Date());
         await decideHeldPost(deps, auditContext(req), p, approve);
         res.redirect(303, `/subnets/${p.room.subnetId}/moderation?done=${approve ? 'approved' : 'declined'}`);

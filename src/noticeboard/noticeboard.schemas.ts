@@ -15,7 +15,6 @@ export const ReplyBody = z.strictObject({
 
 export const MoveBody = z.strictObject({ roomId: z.uuid({ error: 'Choose a noticeboard' }), ...csrf });
 export const ReasonBody = z.strictObject({ reason: z.string().trim().max(500, 'The reason must be 500 characters or fewer').default(''), ...csrf });
-export const EmptyBody = z.strictObject(csrf);
 export const ReportBody = z.strictObject({
   reason: z.string({ error: 'Say what is wrong with this post' }).trim().min(3, 'Say what is wrong with this post').max(500, 'The reason must be 500 characters or fewer'),
   ...csrf,

@@ -2,8 +2,8 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { numericIdParam, parseQuery } from '../http/params.js';
-import { parseForm } from '../http/forms.js';
+import { parseQuery } from '../http/params.js';
+import { EmptyForm, NumericIdParam, validate } from '../http/validate.js';
 import { notFound } from '../http/errors.js';
 import { authorize, canReadNotification } from '../policy/index.js';
 import { findNotification, markRead } from './notifications.repo.js';
@@ -11,7 +11,6 @@ import { unreadCount, visibleNotifications } from './notifications.service.js';
 
 const PAGE = 30;
 const ListQuery = z.strictObject({ page: z.coerce.number().int().min(1).max(1000).default(1) });
-const Empty = z.strictObject({ _csrf: z.string().optional() });
 
 /** The unread count for the header of every signed-in page. */
 export function unreadCountLocals(db: Db): RequestHandler {
@@ -36,17 +35,17 @@ export function notificationsRoutes({ db }: { db: Db }): Router {
     res.render('notifications/index', { title: 'Notifications', notifications: rows.slice(0, PAGE), hasNext: rows.length > PAGE, page: q.page });
   });
 
-  r.post('/notifications/:id/open', requireUser, async (req, res) => {
-    parseForm(Empty, req.body);
-    const n = await findNotification(db, numericIdParam(req.params.id));
+  const openOne = validate({ params: z.strictObject({ id: NumericIdParam }), body: EmptyForm });
+  r.post('/notifications/:id/open', requireUser, openOne, async (req, res) => {
+    const n = await findNotification(db, openOne.read(req).params.id);
     if (!n) throw notFound();
     authorize(canReadNotification(actorOf(req), n));
     await markRead(db, n.userId, [n.id]);
     res.redirect(303, n.link);
   });
 
-  r.post('/notifications/read-all', requireUser, async (req, res) => {
-    parseForm(Empty, req.body);
+  const readAll = validate({ body: EmptyForm });
+  r.post('/notifications/read-all', requireUser, readAll, async (req, res) => {
     await markRead(db, actorOf(req).id, 'all');
     res.redirect(303, '/notifications');
   });

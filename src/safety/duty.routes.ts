@@ -8,13 +8,13 @@ import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam, parseQuery } from '../http/params.js';
+import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { badgeFor } from '../people/labels.js';
 import { authorize, canListCareConversations, canActInSubnet, isCurrent } from '../policy/index.js';
 import { actionsDuring, listDutySessions } from './duty.repo.js';
 import { goOffDuty, goOnDuty, handoverFor, OPEN_ITEM_LABELS } from './duty.service.js';
 
 const EndDuty = z.strictObject({ note: z.string().trim().max(2000, 'The handover note must be 2000 characters or fewer').default(''), _csrf: z.string().optional() });
-const Empty = z.strictObject({ _csrf: z.string().optional() });
 const HandoverQuery = z.strictObject({ duty: z.enum(['on', 'off']).optional() });
 const NOTE_NEEDED = 'Write a handover note: there are open items the next person on duty needs to know about';
 
@@ -47,9 +47,9 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
     await renderHandover(req, res, await load(req, 'go_on_duty'));
   });
 
-  r.post('/subnets/:subnetId/duty/start', requireUser, async (req, res) => {
+  const startDuty = validate({ params: z.strictObject({ subnetId: UuidParam }), body: EmptyForm });
+  r.post('/subnets/:subnetId/duty/start', requireUser, startDuty, async (req, res) => {
     const subnet = await load(req, 'go_on_duty');
-    parseForm(Empty, req.body);
     await goOnDuty(db, realtime, auditContext(req), actorOf(req), subnet.id);
     res.redirect(303, `/subnets/${subnet.id}/handover?duty=on`);
   });

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import { auditContext } from '../audit/audit.service.js';
@@ -7,12 +8,12 @@ import { KIND_LABELS } from '../building/labels.js';
 import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { NO_ERRORS, type FormErrors } from '../http/forms.js';
+import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { idParam } from '../http/params.js';
 import type { CsrfVerifier } from '../http/security.js';
 import { canActInRoom, canSeeDrafts } from '../policy/index.js';
 import { receiveUpload } from '../files/uploads.js';
-import { PublishBody } from '../library/library.schemas.js';
 import { findVideo, listVideos, type VideoRow } from './television.repo.js';
 import { loadTelevisionRoom, saveVideo, setVideoPublished, videoRules, watchVideo } from './television.service.js';
 
@@ -99,10 +100,10 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
     res.redirect(303, videoUrl(saved.id));
   });
 
+  const publishForm = validate({ params: z.strictObject({ videoId: UuidParam }), body: EmptyForm });
   for (const [path, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
-    r.post(`${prefix}/videos/:videoId/${path}`, requireUser, async (req, res) => {
+    r.post(`${prefix}/videos/:videoId/${path}`, requireUser, publishForm, async (req, res) => {
       const { video } = await loadForEdit(req);
-      parseForm(PublishBody, req.body);
       await setVideoPublished(db, auditContext(req), video.id, status);
       res.redirect(303, videoUrl(video.id));
     });
