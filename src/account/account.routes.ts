@@ -6,12 +6,11 @@ import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import { NewPassword, type PasswordHasher } from '../auth/passwords.js';
-import { findLoginByUsername, updatePasswordHash } from '../auth/users.repo.js';
+import { endSessions, findLoginByUsername, listSessionsOf, updatePasswordHash } from '../auth/auth.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
 import { EmptyForm, validate } from '../http/validate.js';
-import { endSessions, listSessionsOf } from '../auth/sessions.repo.js';
 import { exportMemberData } from './data-export.js';
 
 const ChangePassword = z.strictObject({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
-import { findLoginByUsername } from '../auth/users.repo.js';
+import { findLoginByUsername } from '../auth/auth.service.js';
 import { checkTotp, enableTotp, enrolmentQr, issueRecoveryCodes, newTotpSecret, twoFactorState } from '../auth/two-factor.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';

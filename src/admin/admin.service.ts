@@ -1,15 +1,14 @@
 import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findTaken, insertUser } from '../auth/users.repo.js';
+import { deleteSessionsOfUser, findTaken, insertUser } from '../auth/auth.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { isSubnetStaffRole } from '../policy/index.js';
-import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { listCohorts } from '../building/building.service.js';
-import { replaceStaffSubnets } from '../members/members.repo.js';
+import { replaceStaffSubnets } from '../members/members.service.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { insertCohort, insertSubnet, renameCohortRow, saveRoom, updateSubnet } from './admin.repo.js';
 import type { RoomInput, StaffInput, SubnetInput } from './admin.schemas.js';

@@ -2,6 +2,9 @@ import type { Request } from 'express';
 import type { Db } from '../db/knex.js';
 import { insertAudit, type AuditEntry } from './audit.repo.js';
 
+/** The audit log's pages for the admin (a filtered page of rows, and the actions it can filter by). */
+export { listAudit, listAuditActions } from './audit.repo.js';
+
 /** Who did it and from where, taken from the request. */
 export interface AuditContext {
   actorId: string | null;

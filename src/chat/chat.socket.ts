@@ -1,10 +1,9 @@
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import { findSessionUser } from '../auth/users.repo.js';
+import { findLiveSessionExpiry, findSessionUser, listLiveSessionIds } from '../auth/auth.service.js';
 import type { SessionUser } from '../people/person.js';
 import { keepSessionAlive } from '../auth/session.js';
-import { findLiveSessionExpiry, listLiveSessionIds } from '../auth/sessions.repo.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../people/labels.js';
 import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';

@@ -4,7 +4,7 @@ import { createLogger } from '../log.js';
 import { openDatabase } from '../db/open.js';
 import { Nickname, Username } from '../auth/identity.schemas.js';
 import { hashPassword, NewPassword } from '../auth/passwords.js';
-import { findTaken, insertUser } from '../auth/users.repo.js';
+import { findTaken, insertUser } from '../auth/auth.service.js';
 import { NICKNAME_TOO_CLOSE } from '../auth/identity-taken.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { runCommand } from './run-command.js';

@@ -6,7 +6,7 @@ import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
 import { createFailureLimiter } from '../http/rate-limit.js';
-import { findSessionUser } from '../auth/users.repo.js';
+import { findSessionUser } from '../auth/auth.service.js';
 import { describeDevice } from '../account/device.js';
 import { saveSession } from '../auth/session.js';
 import { MEMBER_ROLES } from '../policy/index.js';

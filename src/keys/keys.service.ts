@@ -3,14 +3,14 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findTaken, insertUser } from '../auth/users.repo.js';
+import { findTaken, insertUser } from '../auth/auth.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.service.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { notFound } from '../http/errors.js';
-import { insertMembership } from '../members/members.repo.js';
+import { insertMembership } from '../members/members.service.js';
 import { insertKey, listKeysOfSubnet, lockOpenKey, markRedeemed, revokeKeyRow, type KeyRow } from './keys.repo.js';
 import type { IssueKeyInput, RedeemKeyInput } from './keys.schemas.js';
 

@@ -3,13 +3,15 @@ import { afterCommit } from '../db/after-commit.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { setStatus } from '../auth/users.repo.js';
-import { deleteSessionsOfUser } from '../auth/sessions.repo.js';
+import { deleteSessionsOfUser, setStatus } from '../auth/auth.service.js';
 import { authorize, canMoveAlongPathway, canActOnMember, canActInSubnet, type MemberAction } from '../policy/index.js';
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { endMembership, findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, upsertMemberMembership, type MemberListRow, type MemberTargetRow } from './members.repo.js';
+
+/** Membership writes other features make in their own transaction: a new member's membership (a key's redemption) and a staff member's subnets (the admin). */
+export { insertMembership, replaceStaffSubnets } from './members.repo.js';
 
 export interface MembersPage {
   subnet: SubnetSummary;
