@@ -12,7 +12,8 @@ import { notFound } from '../http/errors.js';
 import { coverOf } from '../safety/duty.service.js';
 import { SUPPORT_STATEMENT, TOLD } from '../safety/support.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, SessionEnded, enterLivingRoom, inTimeOrder, reportMessage, sendMessage, toPublic, toRoomPage, messageToReport, openRoom, type ChatDeps, type LivingRoomPage } from './chat.service.js';
+import { ChatRefusal, SessionEnded, enterLivingRoom, inTimeOrder, sendMessage, toPublic, toRoomPage, openRoom, type ChatDeps, type LivingRoomPage } from './chat.service.js';
+import { messageToReport, reportMessage } from './message-moderation.service.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { refusalSentence, refusalSentences } from '../http/refusals.js';
 

@@ -11,7 +11,8 @@ import { numericIdParam } from '../http/params.js';
 import { EmptyForm, NumericIdParam, validate } from '../http/validate.js';
 import { authorize, canActOnMember } from '../policy/index.js';
 import { MuteBody, RemoveBody } from '../moderation/moderation.schemas.js';
-import { decideHeld, messageForModeration, muteAuthor, removeMessage, suspendMessageAuthor, type ChatDeps } from './chat.service.js';
+import type { ChatDeps } from './chat.service.js';
+import { decideHeld, messageForModeration, muteAuthor, removeMessage, suspendMessageAuthor } from './message-moderation.service.js';
 
 /**
  * The moderation queue's actions on a chat message: remove, mute its author, approve or decline a
