@@ -12,7 +12,10 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       eqeqeq: ['error', 'always'],
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='only']", message: 'No focused tests.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='only']", message: 'No focused tests.' },
+      ],
     },
   },
   // Issue 14 item 7, the habits that keep the house: files and functions stay small (STYLE.md §9),
@@ -22,9 +25,17 @@ export default tseslint.config(
     rules: {
       'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
-      'no-restricted-imports': ['error', {
-        patterns: [{ group: ['../*/*.repo.js', '../*/*.repo'], message: "Call the other feature's service, not its repository (STYLE.md §1)." }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*/*.repo.js', '../*/*.repo'],
+              message: "Call the other feature's service, not its repository (STYLE.md §1).",
+            },
+          ],
+        },
+      ],
     },
   },
   // Deliberate exceptions (issue 14 item 2): the living room's two hot paths build ONE prepared query
@@ -45,9 +56,23 @@ export default tseslint.config(
     ['src/chat/chat.socket.ts', 130], // registerChatHandlers and its connection handler
     ['src/db/embedded.ts', 90], // startEmbeddedPostgres
     ['src/noticeboard/noticeboard.routes.ts', 110], // noticeboardRoutes
-  ].map(([file, max]) => ({ files: [file], rules: { 'max-lines-per-function': ['error', { max, skipBlankLines: true, skipComments: true }] } })),
+  ].map(([file, max]) => ({
+    files: [file],
+    rules: { 'max-lines-per-function': ['error', { max, skipBlankLines: true, skipComments: true }] },
+  })),
   {
     files: ['public/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', crypto: 'readonly', fetch: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', XMLHttpRequest: 'readonly', FormData: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        crypto: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+        setInterval: 'readonly',
+        XMLHttpRequest: 'readonly',
+        FormData: 'readonly',
+      },
+    },
   },
 );

@@ -11,7 +11,12 @@ export async function connectAll(base: string, origin: string, cookies: string[]
   async function worker() {
     while (next < cookies.length) {
       const i = next++;
-      const s = io(base, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: { Cookie: must(cookies[i]), Origin: origin } });
+      const s = io(base, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        extraHeaders: { Cookie: must(cookies[i]), Origin: origin },
+      });
       await new Promise<void>((resolve, reject) => {
         s.once('connect', () => resolve());
         s.once('connect_error', (e) => reject(new Error(`socket ${i} could not connect: ${e.message}`)));
@@ -75,7 +80,11 @@ export interface LoadResult {
  * rotates over its members. Measures send → arrival at every other socket in the room (the
  * end-to-end delivery latency) and send → acknowledgement (written to PostgreSQL).
  */
-export async function chatLoad(groups: { roomId: string; sockets: Socket[] }[], rate: number, seconds: number): Promise<LoadResult> {
+export async function chatLoad(
+  groups: { roomId: string; sockets: Socket[] }[],
+  rate: number,
+  seconds: number,
+): Promise<LoadResult> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const acks: number[] = [];
@@ -151,13 +160,23 @@ export async function chatLoad(groups: { roomId: string; sockets: Socket[] }[], 
     persistedPerSecond: round(acked / elapsed, 0),
     expectedDeliveries: expected,
     deliveries,
-    deliveryMs: { p50: round(percentile(latencies, 50), 2), p95: round(percentile(latencies, 95), 2), p99: round(percentile(latencies, 99), 2), max: round(latencies.at(-1) ?? NaN, 2) },
+    deliveryMs: {
+      p50: round(percentile(latencies, 50), 2),
+      p95: round(percentile(latencies, 95), 2),
+      p99: round(percentile(latencies, 99), 2),
+      max: round(latencies.at(-1) ?? NaN, 2),
+    },
     ackMs: { p50: round(percentile(acks, 50), 2), p99: round(percentile(acks, 99), 2) },
   };
 }
 
 /** p50/p95/p99 of loading an older page of history (the "load older messages" event); readers take turns. */
-export async function historyLatency(readers: Socket[], roomId: string, ids: { min: number; max: number }, samples: number): Promise<{ samples: number; p50: number; p95: number; p99: number; messagesPerPage: number }> {
+export async function historyLatency(
+  readers: Socket[],
+  roomId: string,
+  ids: { min: number; max: number },
+  samples: number,
+): Promise<{ samples: number; p50: number; p95: number; p99: number; messagesPerPage: number }> {
   const times: number[] = [];
   let perPage = 0;
   for (let i = 0; i < samples; i++) {
@@ -169,5 +188,11 @@ export async function historyLatency(readers: Socket[], roomId: string, ids: { m
     perPage = (r.data as { messages: unknown[] }).messages.length;
   }
   times.sort((a, b) => a - b);
-  return { samples, p50: round(percentile(times, 50), 2), p95: round(percentile(times, 95), 2), p99: round(percentile(times, 99), 2), messagesPerPage: perPage };
+  return {
+    samples,
+    p50: round(percentile(times, 50), 2),
+    p95: round(percentile(times, 95), 2),
+    p99: round(percentile(times, 99), 2),
+    messagesPerPage: perPage,
+  };
 }

@@ -44,7 +44,16 @@ export async function datasetIn(db: Db): Promise<string | null> {
  * Bulk SQL (generate_series) with a progress bar; ANALYZE at the end.
  */
 export async function generateDataset(db: Db, profile: Profile): Promise<void> {
-  const bar = new SingleBar({ format: 'generating data |{bar}| {percentage}% {value}/{total} rows · {step}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 }, Presets.shades_classic);
+  const bar = new SingleBar(
+    {
+      format: 'generating data |{bar}| {percentage}% {value}/{total} rows · {step}',
+      hideCursor: true,
+      clearOnComplete: false,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+    },
+    Presets.shades_classic,
+  );
   const total = profile.members * 2 + profile.messages + profile.posts + profile.libraryItems;
   bar.start(total, 0, { step: 'building' });
   const passwordHash = await hashPassword('bench-member-password');
@@ -54,20 +63,51 @@ export async function generateDataset(db: Db, profile: Profile): Promise<void> {
   const noticeboards: string[] = [];
   const libraries: string[] = [];
   for (let s = 0; s < profile.subnets; s++) {
-    const [subnet] = await db('subnets').insert({ name: `Bench service ${s + 1}`, slug: `bench-${s + 1}`, description: 'Generated for the benchmark', crisis_contacts: 'Samaritans: call 116 123 (free, 24 hours).' }).returning('id');
+    const [subnet] = await db('subnets')
+      .insert({
+        name: `Bench service ${s + 1}`,
+        slug: `bench-${s + 1}`,
+        description: 'Generated for the benchmark',
+        crisis_contacts: 'Samaritans: call 116 123 (free, 24 hours).',
+      })
+      .returning('id');
     subnetIds.push(subnet.id);
-    await db('watched_words').insert(['email', 'phone', 'link'].map((pattern) => ({ subnet_id: subnet.id, kind: 'builtin', pattern, action: 'hold' })));
-    const cohorts = await db('cohorts').insert([{ subnet_id: subnet.id, name: 'Group A', slug: 'a' }, { subnet_id: subnet.id, name: 'Group B', slug: 'b' }]).returning('id');
+    await db('watched_words').insert(
+      ['email', 'phone', 'link'].map((pattern) => ({ subnet_id: subnet.id, kind: 'builtin', pattern, action: 'hold' })),
+    );
+    const cohorts = await db('cohorts')
+      .insert([
+        { subnet_id: subnet.id, name: 'Group A', slug: 'a' },
+        { subnet_id: subnet.id, name: 'Group B', slug: 'b' },
+      ])
+      .returning('id');
     const [a, b] = cohorts.map((c: { id: string }) => c.id) as [string, string];
     const audiences = [[a], [b], [a], [b], [a, b]];
     for (let r = 0; r < profile.livingRoomsPerSubnet; r++) {
-      const [room] = await db('rooms').insert({ subnet_id: subnet.id, kind: 'living_room', name: `Living room ${r + 1}`, description: 'Evening group' }).returning('id');
-      await db('room_audiences').insert(must(audiences[r % audiences.length]).map((cohort_id) => ({ room_id: room.id, subnet_id: subnet.id, cohort_id })));
+      const [room] = await db('rooms')
+        .insert({
+          subnet_id: subnet.id,
+          kind: 'living_room',
+          name: `Living room ${r + 1}`,
+          description: 'Evening group',
+        })
+        .returning('id');
+      await db('room_audiences').insert(
+        must(audiences[r % audiences.length]).map((cohort_id) => ({
+          room_id: room.id,
+          subnet_id: subnet.id,
+          cohort_id,
+        })),
+      );
       living.push(room.id);
     }
     const kind = s % 2 === 0 ? 'noticeboard' : 'library';
-    const [other] = await db('rooms').insert({ subnet_id: subnet.id, kind, name: kind === 'noticeboard' ? 'Noticeboard' : 'Library', description: '' }).returning('id');
-    await db('room_audiences').insert([a, b].map((cohort_id) => ({ room_id: other.id, subnet_id: subnet.id, cohort_id })));
+    const [other] = await db('rooms')
+      .insert({ subnet_id: subnet.id, kind, name: kind === 'noticeboard' ? 'Noticeboard' : 'Library', description: '' })
+      .returning('id');
+    await db('room_audiences').insert(
+      [a, b].map((cohort_id) => ({ room_id: other.id, subnet_id: subnet.id, cohort_id })),
+    );
     (kind === 'noticeboard' ? noticeboards : libraries).push(other.id);
   }
 
@@ -94,7 +134,11 @@ export async function generateDataset(db: Db, profile: Profile): Promise<void> {
     SELECT ra.room_id, row_number() OVER (PARTITION BY ra.room_id ORDER BY m.user_id) AS k, m.user_id
     FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id JOIN users u ON u.id = m.user_id AND u.username LIKE 'bench%'`);
   await db.raw('CREATE INDEX ON bench_room_members (room_id, k)');
-  const sizes = new Map<string, number>((await db.raw('SELECT room_id, count(*)::int AS n FROM bench_room_members GROUP BY room_id')).rows.map((r: { room_id: string; n: number }) => [r.room_id, r.n]));
+  const sizes = new Map<string, number>(
+    (await db.raw('SELECT room_id, count(*)::int AS n FROM bench_room_members GROUP BY room_id')).rows.map(
+      (r: { room_id: string; n: number }) => [r.room_id, r.n],
+    ),
+  );
 
   // Messages in time order across the building, as they arrive in life: each of 100 slots is a
   // room; the history room takes its share of the slots, the other rooms the rest.
@@ -126,10 +170,18 @@ export async function generateDataset(db: Db, profile: Profile): Promise<void> {
   const threadsPerBoard = Math.max(1, Math.floor(profile.posts / noticeboards.length / 10));
   const repliesPerThread = Math.max(0, Math.floor(profile.posts / noticeboards.length / threadsPerBoard) - 1);
   for (const roomId of noticeboards) {
-    const n = (await db.raw('SELECT count(*)::int AS n FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id WHERE ra.room_id = ?', [roomId])).rows[0].n as number;
+    const n = (
+      await db.raw(
+        'SELECT count(*)::int AS n FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id WHERE ra.room_id = ?',
+        [roomId],
+      )
+    ).rows[0].n as number;
     await db.raw(`CREATE TEMP TABLE IF NOT EXISTS bench_board_members (k int, user_id uuid)`);
     await db.raw('TRUNCATE bench_board_members');
-    await db.raw(`INSERT INTO bench_board_members SELECT row_number() OVER (ORDER BY m.user_id), m.user_id FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id WHERE ra.room_id = ?`, [roomId]);
+    await db.raw(
+      `INSERT INTO bench_board_members SELECT row_number() OVER (ORDER BY m.user_id), m.user_id FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id WHERE ra.room_id = ?`,
+      [roomId],
+    );
     await db.raw(
       `INSERT INTO threads (room_id, author_id, title, body, reply_count, created_at, last_activity_at)
        SELECT ?, bm.user_id, 'Thread ' || g || ': ' || left((?::text[])[1 + g % ?], 60), (?::text[])[1 + (g * 7) % ?], ?, now() - g * interval '1 hour', now() - g * interval '1 hour' + interval '30 minutes'
@@ -156,7 +208,18 @@ export async function generateDataset(db: Db, profile: Profile): Promise<void> {
               '## About this guide' || E'\\n\\n' || repeat((?::text[])[1 + g % ?] || ' ', 20), repeat((?::text[])[1 + g % ?] || ' ', 20),
               'NHS', current_date, current_date + 365, 'published', now()
        FROM generate_series(1, ?) g`,
-      [roomId, SENTENCES, SENTENCES.length, SENTENCES, SENTENCES.length, SENTENCES, SENTENCES.length, SENTENCES, SENTENCES.length, perLibrary],
+      [
+        roomId,
+        SENTENCES,
+        SENTENCES.length,
+        SENTENCES,
+        SENTENCES.length,
+        SENTENCES,
+        SENTENCES.length,
+        SENTENCES,
+        SENTENCES.length,
+        perLibrary,
+      ],
     );
     bar.increment(perLibrary);
   }
@@ -176,8 +239,17 @@ export async function loadFixtures(db: Db): Promise<Fixtures> {
   const mark = await db(DATASET_MARK).first('history_room_id');
   const rows = await db('rooms as r')
     .join('subnets as s', 's.id', 'r.subnet_id')
-    .where('s.slug', 'like', 'bench-%').andWhere('r.kind', 'living_room')
+    .where('s.slug', 'like', 'bench-%')
+    .andWhere('r.kind', 'living_room')
     .orderBy([{ column: 's.slug' }, { column: 'r.name' }])
-    .select('r.id', db.raw(`(SELECT array_agg(m.user_id ORDER BY m.user_id) FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id WHERE ra.room_id = r.id) AS member_ids`));
-  return { livingRooms: rows.map((r: { id: string; member_ids: string[] }) => ({ id: r.id, memberIds: r.member_ids })), historyRoomId: mark.history_room_id };
+    .select(
+      'r.id',
+      db.raw(
+        `(SELECT array_agg(m.user_id ORDER BY m.user_id) FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id WHERE ra.room_id = r.id) AS member_ids`,
+      ),
+    );
+  return {
+    livingRooms: rows.map((r: { id: string; member_ids: string[] }) => ({ id: r.id, memberIds: r.member_ids })),
+    historyRoomId: mark.history_room_id,
+  };
 }

@@ -26,7 +26,11 @@ export interface Started {
  * Starts a process in its own process group (so that `npm start` and what it runs are stopped
  * together) and waits until `readyUrl` answers 200.
  */
-export async function startProcess(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; readyUrl: string; timeoutMs?: number }): Promise<Started & { readyMs: number }> {
+export async function startProcess(
+  cmd: string,
+  args: string[],
+  opts: { env: NodeJS.ProcessEnv; readyUrl: string; timeoutMs?: number },
+): Promise<Started & { readyMs: number }> {
   const t0 = performance.now();
   const child = spawn(cmd, args, { env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -39,7 +43,10 @@ export async function startProcess(cmd: string, args: string[], opts: { env: Nod
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   while (Date.now() < deadline) {
     // The last line it wrote leads: a command's failure is reported as one line (src/cli/run-command.ts).
-    if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode}): ${out.trim().split('\n').at(-1) ?? ''}\n${out}`);
+    if (child.exitCode !== null)
+      throw new Error(
+        `${cmd} ${args.join(' ')} exited (${child.exitCode}): ${out.trim().split('\n').at(-1) ?? ''}\n${out}`,
+      );
     try {
       const res = await fetch(opts.readyUrl, { signal: AbortSignal.timeout(1000) });
       if (res.status === 200) return { ...started, readyMs: performance.now() - t0 };
@@ -87,7 +94,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;

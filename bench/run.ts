@@ -18,7 +18,19 @@ import { seedDemoIfEmpty } from '../seeds/demo.js';
 import { PROFILES } from './profiles.js';
 import { datasetIn, generateDataset, loadFixtures, type Fixtures } from './dataset.js';
 import { mintSessions } from './sessions.js';
-import { cpuSecondsOf, freePort, median, must, postgresCpu, postgresCpuSince, round, rssOf, startProcess, stopProcess, type Started } from './processes.js';
+import {
+  cpuSecondsOf,
+  freePort,
+  median,
+  must,
+  postgresCpu,
+  postgresCpuSince,
+  round,
+  rssOf,
+  startProcess,
+  stopProcess,
+  type Started,
+} from './processes.js';
 import { measurePage } from './pages.js';
 import { chatLoad, closeAll, connectAll, historyLatency, joinRooms, type LoadResult } from './chat.js';
 import { judge, toMarkdown, type Results } from './report.js';
@@ -32,10 +44,22 @@ const profile = PROFILES[args.has('--quick') ? 'quick' : 'full'];
 const dataDir = path.join(ROOT, 'bench', '.data', profile.name);
 const say = (s: string) => process.stdout.write(`${s}\n`);
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each app process (open it in Chrome DevTools).
-const NODE_TSX = [process.execPath, ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])]] as const;
+const NODE_TSX = [
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ],
+] as const;
 // --only=pages,chat,history,memory,startup,signins runs some phases (while working on one); the report needs all.
 const PHASES = ['startup', 'pages', 'chat', 'history', 'memory', 'signins'];
-const only = new Set([...args].find((a) => a.startsWith('--only='))?.slice(7).split(',') ?? PHASES);
+const only = new Set(
+  [...args]
+    .find((a) => a.startsWith('--only='))
+    ?.slice(7)
+    .split(',') ?? PHASES,
+);
 const IDLE_MS = 8 * 60 * 60_000;
 
 interface Context {
@@ -49,7 +73,9 @@ interface Context {
 }
 
 async function main(): Promise<void> {
-  say(`SHaRON benchmark (${profile.name}) on ${os.cpus().length} cores, Node ${process.version}; data in ${path.relative(ROOT, dataDir)}`);
+  say(
+    `SHaRON benchmark (${profile.name}) on ${os.cpus().length} cores, Node ${process.version}; data in ${path.relative(ROOT, dataDir)}`,
+  );
   const pgPort = await freePort();
   const uploadDir = path.join(dataDir, 'uploads');
 
@@ -66,14 +92,25 @@ async function main(): Promise<void> {
     if (!present) await db.transaction((trx) => generateDataset(trx, profile));
     else say('data set: already generated (delete bench/.data to regenerate)');
     counts = await tableCounts(db);
-    say(`data set: ${Object.entries(counts).map(([k, v]) => `${v.toLocaleString('en-GB')} ${k}`).join(', ')}`);
+    say(
+      `data set: ${Object.entries(counts)
+        .map(([k, v]) => `${v.toLocaleString('en-GB')} ${k}`)
+        .join(', ')}`,
+    );
   } finally {
     await db.destroy();
     await pg.stop();
   }
 
   const results: Partial<Results> = {
-    profile: profile.name, at: new Date().toISOString(), machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version },
+    profile: profile.name,
+    at: new Date().toISOString(),
+    machine: {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+    },
     dataset: counts,
   };
   if (only.has('startup')) results.startupSeconds = await startupPhase(uploadDir);
@@ -86,18 +123,33 @@ async function main(): Promise<void> {
   const started: Started[] = [];
   const pgUrl = pg.url;
   const ctx: Context = {
-    db, pgUrl, started, fixtures: await loadFixtures(db),
+    db,
+    pgUrl,
+    started,
+    fixtures: await loadFixtures(db),
     cookiesFor: (ids) => mintSessions(db, ids, { secret, cookieName, idleMs: IDLE_MS }),
     async startApp(extraEnv = {}) {
       const port = await freePort();
       const env: NodeJS.ProcessEnv = {
-        ...process.env, NODE_ENV: 'production', DATABASE_URL: pgUrl, SESSION_SECRET: secret, PORT: String(port), HOST: '127.0.0.1',
-        PUBLIC_ORIGIN: `http://127.0.0.1:${port}`, UPLOAD_DIR: uploadDir, LOG_LEVEL: 'warn', SESSION_IDLE_MINUTES: String(IDLE_MS / 60_000),
+        ...process.env,
+        NODE_ENV: 'production',
+        DATABASE_URL: pgUrl,
+        SESSION_SECRET: secret,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+        UPLOAD_DIR: uploadDir,
+        LOG_LEVEL: 'warn',
+        SESSION_IDLE_MINUTES: String(IDLE_MS / 60_000),
         // Senders in the ceiling test post many times a minute; the flood limit is not under test.
-        CHAT_FLOOD_MESSAGES: '1000', CHAT_FLOOD_SECONDS: '10',
+        CHAT_FLOOD_MESSAGES: '1000',
+        CHAT_FLOOD_SECONDS: '10',
         ...extraEnv,
       };
-      const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], 'src/server.ts'], { env, readyUrl: `http://127.0.0.1:${port}/healthz` });
+      const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], 'src/server.ts'], {
+        env,
+        readyUrl: `http://127.0.0.1:${port}/healthz`,
+      });
       started.push(p);
       return { ...p, base: `http://127.0.0.1:${port}` };
     },
@@ -109,12 +161,16 @@ async function main(): Promise<void> {
     if (only.has('signins')) results.signIns = await signInsPhase(ctx);
   } finally {
     for (const p of started) await stopProcess(p);
-    await db('session').whereRaw("sess->>'device' = 'Benchmark client'").delete().catch(() => undefined);
+    await db('session')
+      .whereRaw("sess->>'device' = 'Benchmark client'")
+      .delete()
+      .catch(() => undefined);
     await db.destroy();
     await pg.stop();
   }
 
-  const complete = results.startupSeconds && results.pages && results.chat && results.history && results.memory && results.signIns;
+  const complete =
+    results.startupSeconds && results.pages && results.chat && results.history && results.memory && results.signIns;
   const dir = path.join(ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   if (!complete) {
@@ -127,7 +183,10 @@ async function main(): Promise<void> {
   const md = toMarkdown(full);
   await writeFile(path.join(dir, 'latest.json'), `${JSON.stringify(full, null, 2)}\n`);
   await writeFile(path.join(dir, 'latest.md'), md);
-  await writeFile(path.join(dir, `${profile.name}-${full.at.replace(/[:.]/g, '-')}.json`), `${JSON.stringify(full, null, 2)}\n`);
+  await writeFile(
+    path.join(dir, `${profile.name}-${full.at.replace(/[:.]/g, '-')}.json`),
+    `${JSON.stringify(full, null, 2)}\n`,
+  );
   say(`\n${md}`);
   say('written: bench/results/latest.json, bench/results/latest.md');
 }
@@ -138,7 +197,15 @@ async function startupPhase(uploadDir: string): Promise<Results['startupSeconds'
   for (let i = 0; i < profile.startupRuns; i++) {
     const port = await freePort();
     const app = await startProcess('npm', ['start'], {
-      env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, UPLOAD_DIR: uploadDir, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NODE_ENV: 'development',
+        DATA_DIR: dataDir,
+        UPLOAD_DIR: uploadDir,
+        PORT: String(port),
+        EMBEDDED_PG_PORT: String(await freePort()),
+        LOG_LEVEL: 'warn',
+      },
       readyUrl: `http://127.0.0.1:${port}/healthz`,
     });
     runs.push(round(app.readyMs / 1000, 2));
@@ -168,13 +235,29 @@ async function pagesPhase(ctx: Context, session: { secret: string; cookieName: s
   const app = await ctx.startApp();
   const pageRoom = must(ctx.fixtures.livingRooms[1], 'a living room');
   const [cookie] = (await ctx.cookiesFor([must(pageRoom.memberIds[0], 'a member')])) as [string];
-  const livingRoom = await measurePage('living-room page', `${app.base}/rooms/${pageRoom.id}`, cookie, profile, app.pid);
+  const livingRoom = await measurePage(
+    'living-room page',
+    `${app.base}/rooms/${pageRoom.id}`,
+    cookie,
+    profile,
+    app.pid,
+  );
   const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile, app.pid);
   await stopProcess(app);
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), DATABASE_URL: ctx.pgUrl, SESSION_SECRET: session.secret, COOKIE_NAME: session.cookieName, FLOOR_PAGE_BYTES: String(livingRoom.bytesPerPage) };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    DATABASE_URL: ctx.pgUrl,
+    SESSION_SECRET: session.secret,
+    COOKIE_NAME: session.cookieName,
+    FLOOR_PAGE_BYTES: String(livingRoom.bytesPerPage),
+  };
   const floor = async (name: string, script: string, withCookie: boolean) => {
-    const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], script], { env, readyUrl: `http://127.0.0.1:${port}/ping` });
+    const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], script], {
+      env,
+      readyUrl: `http://127.0.0.1:${port}/ping`,
+    });
     ctx.started.push(p);
     try {
       return await measurePage(name, `http://127.0.0.1:${port}/`, withCookie ? cookie : undefined, profile, p.pid);
@@ -201,46 +284,87 @@ async function chatPhase(ctx: Context): Promise<Pick<Results, 'chat' | 'history'
     return { roomId: r.id, ids };
   });
   const sockets = await connectAll(app.base, app.base, await ctx.cookiesFor(groups.flatMap((g) => g.ids)));
-  await joinRooms(sockets, groups.flatMap((g) => g.ids.map(() => g.roomId)));
-  const socketGroups = groups.map((g, i) => ({ roomId: g.roomId, sockets: sockets.slice(i * perRoom, (i + 1) * perRoom) }));
+  await joinRooms(
+    sockets,
+    groups.flatMap((g) => g.ids.map(() => g.roomId)),
+  );
+  const socketGroups = groups.map((g, i) => ({
+    roomId: g.roomId,
+    sockets: sockets.slice(i * perRoom, (i + 1) * perRoom),
+  }));
   // Each step also records where the CPU went: the app, PostgreSQL, and this load generator.
   const load = async (rate: number, seconds: number): Promise<LoadResult> => {
     const before = { app: await cpuSecondsOf(app.pid), pg: await postgresCpu(), us: process.cpuUsage() };
     const r = await chatLoad(socketGroups, rate, seconds);
     const us = process.cpuUsage(before.us);
     const per = (s: number) => round((s * 1000) / Math.max(1, r.acked), 3);
-    r.cpuMsPerMessage = { app: per((await cpuSecondsOf(app.pid)) - before.app), postgres: per(postgresCpuSince(before.pg, await postgresCpu())), loadGenerator: per((us.user + us.system) / 1e6) };
+    r.cpuMsPerMessage = {
+      app: per((await cpuSecondsOf(app.pid)) - before.app),
+      postgres: per(postgresCpuSince(before.pg, await postgresCpu())),
+      loadGenerator: per((us.user + us.system) / 1e6),
+    };
     return r;
   };
   await load(profile.chat.rooms, 2); // warm-up
   const steady = await load(profile.chat.rooms, profile.chat.seconds);
-  say(`  ${profile.chat.rooms} msg/s: delivery p50 ${steady.deliveryMs.p50} ms, p95 ${steady.deliveryMs.p95} ms, p99 ${steady.deliveryMs.p99} ms; ${steady.deliveries}/${steady.expectedDeliveries} delivered`);
+  say(
+    `  ${profile.chat.rooms} msg/s: delivery p50 ${steady.deliveryMs.p50} ms, p95 ${steady.deliveryMs.p95} ms, p99 ${steady.deliveryMs.p99} ms; ${steady.deliveries}/${steady.expectedDeliveries} delivered`,
+  );
   const steps: LoadResult[] = [];
   for (const rate of profile.chat.ceilingSteps) {
     await new Promise((r) => setTimeout(r, 1500));
     const step = await load(rate, profile.chat.ceilingSeconds);
     steps.push(step);
-    say(`  ceiling step ${rate} msg/s: achieved ${step.persistedPerSecond} persisted/s, delivery p99 ${step.deliveryMs.p99} ms, refused ${JSON.stringify(step.refused)}, CPU ms per message ${JSON.stringify(step.cpuMsPerMessage)}`);
+    say(
+      `  ceiling step ${rate} msg/s: achieved ${step.persistedPerSecond} persisted/s, delivery p99 ${step.deliveryMs.p99} ms, refused ${JSON.stringify(step.refused)}, CPU ms per message ${JSON.stringify(step.cpuMsPerMessage)}`,
+    );
     if (!sustained(step)) break;
   }
   closeAll(sockets);
 
   say('history');
-  const historyRoom = must(fixtures.livingRooms.find((r) => r.id === fixtures.historyRoomId), 'the history room');
-  const ids = await db('messages').where({ room_id: historyRoom.id }).select(db.raw('min(id)::bigint AS min, max(id)::bigint AS max')).first();
-  const roomMessages = Number((await db('messages').where({ room_id: historyRoom.id }).count('* as n').first())?.n ?? 0);
+  const historyRoom = must(
+    fixtures.livingRooms.find((r) => r.id === fixtures.historyRoomId),
+    'the history room',
+  );
+  const ids = await db('messages')
+    .where({ room_id: historyRoom.id })
+    .select(db.raw('min(id)::bigint AS min, max(id)::bigint AS max'))
+    .first();
+  const roomMessages = Number(
+    (await db('messages').where({ room_id: historyRoom.id }).count('* as n').first())?.n ?? 0,
+  );
   // A socket may send 100 events in 10 s (flood guard): readers take turns, 60 pages each.
   const readerIds = historyRoom.memberIds.slice(-Math.ceil(profile.historySamples / 60));
   const readers = await connectAll(app.base, app.base, await ctx.cookiesFor(readerIds));
-  await joinRooms(readers, readers.map(() => historyRoom.id));
-  const history = { roomMessages, ...(await historyLatency(readers, historyRoom.id, { min: Number(ids.min), max: Number(ids.max) }, profile.historySamples)) };
+  await joinRooms(
+    readers,
+    readers.map(() => historyRoom.id),
+  );
+  const history = {
+    roomMessages,
+    ...(await historyLatency(
+      readers,
+      historyRoom.id,
+      { min: Number(ids.min), max: Number(ids.max) },
+      profile.historySamples,
+    )),
+  };
   say(`  ${roomMessages} messages: p50 ${history.p50} ms, p99 ${history.p99} ms`);
   closeAll(readers);
   await stopProcess(app);
   // The data set stays as generated: the messages this phase sent are removed again.
   await db('messages').where('body', 'like', 'bench % checking in').delete();
   const best = steps.filter(sustained).at(-1);
-  return { chat: { sockets: sockets.length, rooms: socketGroups.length, steady, ceiling: { steps, sustainedPersistedPerSecond: best?.persistedPerSecond ?? 0 } }, history };
+  return {
+    chat: {
+      sockets: sockets.length,
+      rooms: socketGroups.length,
+      steady,
+      ceiling: { steps, sustainedPersistedPerSecond: best?.persistedPerSecond ?? 0 },
+    },
+    history,
+  };
 }
 
 /** A fresh process, then N idle authenticated sockets: RSS delta / N. */
@@ -259,7 +383,12 @@ async function memoryPhase(ctx: Context): Promise<Results['memory']> {
   await stopProcess(app);
   const bytesPerSocket = Math.round((after - before) / idle.length);
   say(`  ${round(bytesPerSocket / 1024, 1)} KB per idle socket`);
-  return { sockets: idle.length, rssBeforeMiB: round(before / 2 ** 20, 1), rssAfterMiB: round(after / 2 ** 20, 1), bytesPerSocket };
+  return {
+    sockets: idle.length,
+    rssBeforeMiB: round(before / 2 ** 20, 1),
+    rssAfterMiB: round(after / 2 ** 20, 1),
+    bytesPerSocket,
+  };
 }
 
 /**
@@ -269,27 +398,49 @@ async function memoryPhase(ctx: Context): Promise<Results['memory']> {
 async function signInsPhase(ctx: Context): Promise<Results['signIns']> {
   say(`sign-ins: ${profile.signInBurst} at once, 128-character passwords`);
   const ids = [...new Set(ctx.fixtures.livingRooms.flatMap((r) => r.memberIds))].slice(0, profile.signInBurst);
-  const members = await ctx.db('users').whereIn('id', ids).select<{ id: string; username: string; password_hash: string }[]>('id', 'username', 'password_hash');
+  const members = await ctx
+    .db('users')
+    .whereIn('id', ids)
+    .select<{ id: string; username: string; password_hash: string }[]>('id', 'username', 'password_hash');
   const password = randomBytes(96).toString('base64url'); // 128 characters
-  await ctx.db('users').whereIn('id', ids).update({ password_hash: await hashPassword(password) });
+  await ctx
+    .db('users')
+    .whereIn('id', ids)
+    .update({ password_hash: await hashPassword(password) });
   // Behind a TLS proxy, as deployed: the secure session cookie (the login form's CSRF token) is set.
   const app = await ctx.startApp({ TRUST_PROXY: '1' });
   try {
-    const r = await signInBurst(app.base, members.map((m) => ({ username: m.username, password })));
-    say(`  ${r.burst} sign-ins answered in ${r.burstMs} ms ${JSON.stringify(r.answers)}; unrelated GET /login p50 ${r.duringLoginMs.p50} ms, p95 ${r.duringLoginMs.p95} ms, p99 ${r.duringLoginMs.p99} ms (idle p95 ${r.idleLoginMs.p95} ms)`);
+    const r = await signInBurst(
+      app.base,
+      members.map((m) => ({ username: m.username, password })),
+    );
+    say(
+      `  ${r.burst} sign-ins answered in ${r.burstMs} ms ${JSON.stringify(r.answers)}; unrelated GET /login p50 ${r.duringLoginMs.p50} ms, p95 ${r.duringLoginMs.p95} ms, p99 ${r.duringLoginMs.p99} ms (idle p95 ${r.idleLoginMs.p95} ms)`,
+    );
     return r;
   } finally {
     await stopProcess(app);
     // The data set stays as generated: the members' own password hashes back, the new sessions gone.
     for (const hash of new Set(members.map((m) => m.password_hash))) {
-      await ctx.db('users').whereIn('id', members.filter((m) => m.password_hash === hash).map((m) => m.id)).update({ password_hash: hash });
+      await ctx
+        .db('users')
+        .whereIn(
+          'id',
+          members.filter((m) => m.password_hash === hash).map((m) => m.id),
+        )
+        .update({ password_hash: hash });
     }
     await ctx.db('session').whereRaw("sess -> 'passport' ->> 'user' = ANY(?)", [ids]).delete();
   }
 }
 
 function sustained(step: LoadResult): boolean {
-  return step.deliveryMs.p99 <= 100 && step.acked === step.sent && step.deliveries === step.expectedDeliveries && step.persistedPerSecond >= step.targetRate * 0.95;
+  return (
+    step.deliveryMs.p99 <= 100 &&
+    step.acked === step.sent &&
+    step.deliveries === step.expectedDeliveries &&
+    step.persistedPerSecond >= step.targetRate * 0.95
+  );
 }
 
 async function tableCounts(db: Db): Promise<Record<string, number>> {
@@ -302,8 +453,12 @@ async function tableCounts(db: Db): Promise<Record<string, number>> {
 
 /** Refuses an unknown argument or phase before anything starts: a typo must not run the full suite. */
 function checkArguments(): void {
-  const unknown = [...[...args].filter((a) => a !== '--quick' && !a.startsWith('--only=')), ...[...only].filter((p) => !PHASES.includes(p))];
-  if (unknown.length > 0) throw new Error(`unknown argument or phase ${unknown.join(', ')}: use --quick and --only=${PHASES.join(',')}`);
+  const unknown = [
+    ...[...args].filter((a) => a !== '--quick' && !a.startsWith('--only=')),
+    ...[...only].filter((p) => !PHASES.includes(p)),
+  ];
+  if (unknown.length > 0)
+    throw new Error(`unknown argument or phase ${unknown.join(', ')}: use --quick and --only=${PHASES.join(',')}`);
 }
 
 await runCommand('benchmark failed', async () => {

@@ -7,13 +7,24 @@ import type { Db } from '../src/db/knex.js';
  * would leave them (passport user, createdAt, device). Signing in 5,000 members through argon2
  * would measure the password hash, not the thing under test.
  */
-export async function mintSessions(db: Db, userIds: string[], opts: { secret: string; cookieName: string; idleMs: number }): Promise<string[]> {
+export async function mintSessions(
+  db: Db,
+  userIds: string[],
+  opts: { secret: string; cookieName: string; idleMs: number },
+): Promise<string[]> {
   const now = Date.now();
   const expires = new Date(now + opts.idleMs);
   const rows = userIds.map((user) => ({
     sid: randomBytes(24).toString('base64url'),
     sess: JSON.stringify({
-      cookie: { originalMaxAge: opts.idleMs, expires: expires.toISOString(), httpOnly: true, path: '/', sameSite: 'lax', secure: opts.cookieName.startsWith('__Host-') },
+      cookie: {
+        originalMaxAge: opts.idleMs,
+        expires: expires.toISOString(),
+        httpOnly: true,
+        path: '/',
+        sameSite: 'lax',
+        secure: opts.cookieName.startsWith('__Host-'),
+      },
       passport: { user },
       createdAt: now,
       device: 'Benchmark client',

@@ -45,7 +45,12 @@ async function probe(base: string, stop: () => boolean, max = Infinity): Promise
 
 const stats = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
-  return { samples: sorted.length, p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)) };
+  return {
+    samples: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+  };
 };
 
 /**
@@ -54,9 +59,13 @@ const stats = (times: number[]) => {
  * Each sign-in is an argon2 verify (19 MiB, tens of milliseconds of a core): without a bound they
  * take every core and every libuv thread, and the probe waits behind them.
  */
-export async function signInBurst(base: string, accounts: { username: string; password: string }[]): Promise<SignInBurstResult> {
+export async function signInBurst(
+  base: string,
+  accounts: { username: string; password: string }[],
+): Promise<SignInBurstResult> {
   const forms: LoginForm[] = [];
-  for (let i = 0; i < accounts.length; i += 20) forms.push(...(await Promise.all(accounts.slice(i, i + 20).map(() => loginForm(base)))));
+  for (let i = 0; i < accounts.length; i += 20)
+    forms.push(...(await Promise.all(accounts.slice(i, i + 20).map(() => loginForm(base)))));
   await probe(base, () => false, 20); // warm-up
   const { p50: idleP50, p95: idleP95, samples: idleSamples } = stats(await probe(base, () => false, 100));
 

@@ -21,8 +21,12 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['author_id', 'client_id']);
     t.index(['room_id', 'id']);
   });
-  await knex.raw(`ALTER TABLE messages ADD CONSTRAINT messages_status_check CHECK (status IN ('visible','held','removed','declined'))`);
-  await knex.raw('ALTER TABLE messages ADD CONSTRAINT messages_body_length_check CHECK (char_length(body) BETWEEN 1 AND 20000)');
+  await knex.raw(
+    `ALTER TABLE messages ADD CONSTRAINT messages_status_check CHECK (status IN ('visible','held','removed','declined'))`,
+  );
+  await knex.raw(
+    'ALTER TABLE messages ADD CONSTRAINT messages_body_length_check CHECK (char_length(body) BETWEEN 1 AND 20000)',
+  );
   await knex.raw(`CREATE INDEX messages_held_idx ON messages (room_id, id) WHERE status = 'held'`);
 }
 

@@ -17,9 +17,15 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['subnet_id']);
   });
-  await knex.raw(`ALTER TABLE watched_words ADD CONSTRAINT watched_words_kind_check CHECK (kind IN ('phrase','builtin'))`);
-  await knex.raw(`ALTER TABLE watched_words ADD CONSTRAINT watched_words_action_check CHECK (action IN ('alert','hold'))`);
-  await knex.raw(`CREATE UNIQUE INDEX watched_words_unique_idx ON watched_words (subnet_id, coalesce(room_id, '00000000-0000-0000-0000-000000000000'::uuid), kind, lower(pattern))`);
+  await knex.raw(
+    `ALTER TABLE watched_words ADD CONSTRAINT watched_words_kind_check CHECK (kind IN ('phrase','builtin'))`,
+  );
+  await knex.raw(
+    `ALTER TABLE watched_words ADD CONSTRAINT watched_words_action_check CHECK (action IN ('alert','hold'))`,
+  );
+  await knex.raw(
+    `CREATE UNIQUE INDEX watched_words_unique_idx ON watched_words (subnet_id, coalesce(room_id, '00000000-0000-0000-0000-000000000000'::uuid), kind, lower(pattern))`,
+  );
   await knex.schema.createTable('alerts', (t) => {
     t.bigIncrements('id').primary();
     t.uuid('subnet_id').notNullable().references('subnets.id').onDelete('CASCADE');

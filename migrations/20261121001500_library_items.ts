@@ -24,7 +24,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['room_id', 'status']);
   });
-  await knex.raw(`ALTER TABLE library_items ADD CONSTRAINT library_items_status_check CHECK (status IN ('draft','published'))`);
+  await knex.raw(
+    `ALTER TABLE library_items ADD CONSTRAINT library_items_status_check CHECK (status IN ('draft','published'))`,
+  );
   await knex.raw(`
     ALTER TABLE library_items ADD COLUMN search tsvector GENERATED ALWAYS AS (
       setweight(to_tsvector('english', coalesce(title, '')), 'A') ||

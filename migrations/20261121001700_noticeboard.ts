@@ -39,7 +39,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['thread_id', 'created_at']);
   });
   for (const table of ['threads', 'replies']) {
-    await knex.raw(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_status_check CHECK (status IN ('visible','held','removed','declined'))`);
+    await knex.raw(
+      `ALTER TABLE ${table} ADD CONSTRAINT ${table}_status_check CHECK (status IN ('visible','held','removed','declined'))`,
+    );
   }
 }
 

@@ -8,10 +8,16 @@ export async function up(knex: Knex): Promise<void> {
       t.uuid('thread_id').nullable().references('threads.id').onDelete('CASCADE');
       t.uuid('reply_id').nullable().references('replies.id').onDelete('CASCADE');
     });
-    await knex.raw(`ALTER TABLE ${table} ADD CONSTRAINT ${table}_one_target_check CHECK (num_nonnulls(message_id, thread_id, reply_id) = 1)`);
+    await knex.raw(
+      `ALTER TABLE ${table} ADD CONSTRAINT ${table}_one_target_check CHECK (num_nonnulls(message_id, thread_id, reply_id) = 1)`,
+    );
   }
-  await knex.raw('CREATE UNIQUE INDEX reports_thread_reporter_idx ON reports (thread_id, reporter_id) WHERE thread_id IS NOT NULL');
-  await knex.raw('CREATE UNIQUE INDEX reports_reply_reporter_idx ON reports (reply_id, reporter_id) WHERE reply_id IS NOT NULL');
+  await knex.raw(
+    'CREATE UNIQUE INDEX reports_thread_reporter_idx ON reports (thread_id, reporter_id) WHERE thread_id IS NOT NULL',
+  );
+  await knex.raw(
+    'CREATE UNIQUE INDEX reports_reply_reporter_idx ON reports (reply_id, reporter_id) WHERE reply_id IS NOT NULL',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

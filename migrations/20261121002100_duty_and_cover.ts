@@ -16,7 +16,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['subnet_id', 'ended_at']);
     t.index(['user_id', 'ended_at']);
   });
-  await knex.raw('CREATE UNIQUE INDEX duty_sessions_open_idx ON duty_sessions (user_id, subnet_id) WHERE ended_at IS NULL');
+  await knex.raw(
+    'CREATE UNIQUE INDEX duty_sessions_open_idx ON duty_sessions (user_id, subnet_id) WHERE ended_at IS NULL',
+  );
   await knex.schema.alterTable('subnets', (t) => {
     t.string('hours_start', 5).notNullable().defaultTo('09:00');
     t.string('hours_end', 5).notNullable().defaultTo('17:00');
@@ -26,7 +28,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('rooms', (t) => {
     t.string('cover', 14).notNullable().defaultTo('open');
   });
-  await knex.raw(`ALTER TABLE rooms ADD CONSTRAINT rooms_cover_check CHECK (cover IN ('open','pre_moderated','read_only'))`);
+  await knex.raw(
+    `ALTER TABLE rooms ADD CONSTRAINT rooms_cover_check CHECK (cover IN ('open','pre_moderated','read_only'))`,
+  );
   await knex.schema.alterTable('alerts', (t) => {
     t.timestamp('escalated_at', { useTz: true }).nullable();
   });

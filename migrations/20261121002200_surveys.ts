@@ -27,7 +27,9 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('required').notNullable().defaultTo(false);
     t.unique(['questionnaire_id', 'position']);
   });
-  await knex.raw(`ALTER TABLE questions ADD CONSTRAINT questions_kind_check CHECK (kind IN ('likert','single_choice','free_text'))`);
+  await knex.raw(
+    `ALTER TABLE questions ADD CONSTRAINT questions_kind_check CHECK (kind IN ('likert','single_choice','free_text'))`,
+  );
   await knex.schema.createTable('survey_responses', (t) => {
     t.bigIncrements('id').primary();
     t.uuid('questionnaire_id').notNullable().references('questionnaires.id').onDelete('CASCADE');
@@ -39,7 +41,9 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['questionnaire_id', 'user_id', 'subnet_id', 'due_at']);
     t.index(['subnet_id', 'questionnaire_id']);
   });
-  await knex.raw(`ALTER TABLE survey_responses ADD CONSTRAINT survey_responses_status_check CHECK (status IN ('answered','declined'))`);
+  await knex.raw(
+    `ALTER TABLE survey_responses ADD CONSTRAINT survey_responses_status_check CHECK (status IN ('answered','declined'))`,
+  );
   await knex.schema.createTable('survey_answers', (t) => {
     t.bigIncrements('id').primary();
     t.bigInteger('response_id').notNullable().references('survey_responses.id').onDelete('CASCADE');
@@ -58,5 +62,6 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['survey_snoozes', 'survey_answers', 'survey_responses', 'questions', 'questionnaires']) await knex.schema.dropTable(table);
+  for (const table of ['survey_snoozes', 'survey_answers', 'survey_responses', 'questions', 'questionnaires'])
+    await knex.schema.dropTable(table);
 }

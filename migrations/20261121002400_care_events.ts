@@ -13,7 +13,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['subnet_id', 'occurred_on']);
     t.index(['user_id', 'occurred_on']);
   });
-  await knex.raw(`ALTER TABLE care_events ADD CONSTRAINT care_events_kind_check CHECK (kind IN ('admission','discharge','relapse','service_discharge'))`);
+  await knex.raw(
+    `ALTER TABLE care_events ADD CONSTRAINT care_events_kind_check CHECK (kind IN ('admission','discharge','relapse','service_discharge'))`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -6,7 +6,9 @@ import type { Knex } from 'knex';
  * than a walk through the room's history.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw(`CREATE INDEX messages_own_pending_idx ON messages (author_id, room_id, id) WHERE status IN ('held', 'declined')`);
+  await knex.raw(
+    `CREATE INDEX messages_own_pending_idx ON messages (author_id, room_id, id) WHERE status IN ('held', 'declined')`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

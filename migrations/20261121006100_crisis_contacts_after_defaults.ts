@@ -7,7 +7,8 @@ import type { Knex } from 'knex';
  * fallback) would now show every UK number twice, so that text is cleared: the UK numbers it held
  * are still shown, first, by src/safety/crisis-contacts.ts. Any other text is kept as written.
  */
-const OLD_UK_DEFAULT = 'If you need help now: call NHS 111 and choose option 2 for mental health crisis support. Call Samaritans free on 116 123, any time. In an emergency, call 999.';
+const OLD_UK_DEFAULT =
+  'If you need help now: call NHS 111 and choose option 2 for mental health crisis support. Call Samaritans free on 116 123, any time. In an emergency, call 999.';
 
 export async function up(knex: Knex): Promise<void> {
   await knex('subnets').where({ crisis_contacts: OLD_UK_DEFAULT }).update({ crisis_contacts: '' });

@@ -16,7 +16,9 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['subnet_id', 'detector']);
     t.index(['switched_off_by']);
   });
-  await knex.raw(`ALTER TABLE baseline_holds_off ADD CONSTRAINT baseline_holds_off_reason_check CHECK (length(btrim(reason)) > 0)`);
+  await knex.raw(
+    `ALTER TABLE baseline_holds_off ADD CONSTRAINT baseline_holds_off_reason_check CHECK (length(btrim(reason)) > 0)`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

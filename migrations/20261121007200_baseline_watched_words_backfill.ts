@@ -24,9 +24,16 @@ export async function up(knex: Knex): Promise<void> {
  */
 export async function down(knex: Knex): Promise<void> {
   const subnets: { id: string }[] = await knex('subnets').select('id');
-  const off = new Set((await knex('baseline_holds_off').select('subnet_id', 'detector')).map((r) => `${r.subnet_id}/${r.detector}`));
+  const off = new Set(
+    (await knex('baseline_holds_off').select('subnet_id', 'detector')).map((r) => `${r.subnet_id}/${r.detector}`),
+  );
   const rows = subnets.flatMap((s) => [
-    ...CONTACT_HOLDS.filter((d) => !off.has(`${s.id}/${d}`)).map((pattern) => ({ subnet_id: s.id, kind: 'builtin', pattern, action: 'hold' })),
+    ...CONTACT_HOLDS.filter((d) => !off.has(`${s.id}/${d}`)).map((pattern) => ({
+      subnet_id: s.id,
+      kind: 'builtin',
+      pattern,
+      action: 'hold',
+    })),
     ...CRISIS_PHRASES.map((p) => ({ subnet_id: s.id, kind: 'phrase', pattern: p.phrase, action: 'alert' })),
   ]);
   if (rows.length) await knex('watched_words').insert(rows).onConflict().ignore();

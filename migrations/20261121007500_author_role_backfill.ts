@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   for (const table of ['messages', 'threads', 'replies']) {
-    await knex.raw(`UPDATE ${table} x SET author_role = u.role FROM users u WHERE u.id = x.author_id AND x.author_role IS NULL`);
+    await knex.raw(
+      `UPDATE ${table} x SET author_role = u.role FROM users u WHERE u.id = x.author_id AND x.author_role IS NULL`,
+    );
   }
 }
 

@@ -14,10 +14,13 @@ export interface DemoItem {
 
 export const DEMO_ITEMS: DemoItem[] = [
   {
-    subnet: 'first-step', room: 'First Step library', source: 'The trust',
+    subnet: 'first-step',
+    room: 'First Step library',
+    source: 'The trust',
     title: 'What to expect from your first appointment',
     summary: 'Who you will meet, how long it takes, and what you can bring.',
-    reviewedDaysAgo: 30, nextReviewInDays: 335,
+    reviewedDaysAgo: 30,
+    nextReviewInDays: 335,
     body: `## Before the appointment
 
 We will write to you with the date, the time and the place, or a video link. If the time does not suit you, call the number on the letter and we will find another.
@@ -35,10 +38,13 @@ Together we will agree what happens next. Until then, this network is here for y
 _This is demonstration content for SHaRON._`,
   },
   {
-    subnet: 'first-step', room: 'First Step library', source: 'NHS',
+    subnet: 'first-step',
+    room: 'First Step library',
+    source: 'NHS',
     title: 'Looking after yourself while you wait',
     summary: 'Small, practical things that can help while you wait for treatment.',
-    reviewedDaysAgo: 60, nextReviewInDays: 305,
+    reviewedDaysAgo: 60,
+    nextReviewInDays: 305,
     body: `## Keep to a routine
 
 Regular meals, sleep and a little time outside can make the wait easier.
@@ -56,10 +62,13 @@ Talk to people you trust. The noticeboard here is a safe place to ask the team a
 _This is demonstration content for SHaRON._`,
   },
   {
-    subnet: 'first-step', room: 'First Step library', source: 'NICE',
+    subnet: 'first-step',
+    room: 'First Step library',
+    source: 'NICE',
     title: 'Eating disorders: recognising the signs',
     summary: 'About eating disorders, for people waiting for an assessment.',
-    reviewedDaysAgo: 400, nextReviewInDays: -35,
+    reviewedDaysAgo: 400,
+    nextReviewInDays: -35,
     body: `Eating disorders are serious mental illnesses. They can affect anyone, of any age, gender or background.
 
 ## Common signs
@@ -73,10 +82,13 @@ Recovery is possible, and getting help early makes a difference.
 _This is demonstration content for SHaRON._`,
   },
   {
-    subnet: 'eating-disorders', room: 'Eating disorders library', source: 'Beat',
+    subnet: 'eating-disorders',
+    room: 'Eating disorders library',
+    source: 'Beat',
     title: 'Coping with difficult evenings',
     summary: 'Ideas from people in recovery for the hours after services close.',
-    reviewedDaysAgo: 90, nextReviewInDays: 275,
+    reviewedDaysAgo: 90,
+    nextReviewInDays: 275,
     body: `## Plan ahead
 
 Write down two or three things that have helped before, and keep the list somewhere you will see it.
@@ -88,10 +100,13 @@ The living room is open all night. You do not have to say much: being with other
 _This is demonstration content for SHaRON._`,
   },
   {
-    subnet: 'eating-disorders', room: 'Eating disorders library', source: 'The trust',
+    subnet: 'eating-disorders',
+    room: 'Eating disorders library',
+    source: 'The trust',
     title: 'Meal support at home: a guide for the first weeks',
     summary: 'How meal plans work and how to ask for support.',
-    reviewedDaysAgo: 20, nextReviewInDays: 345,
+    reviewedDaysAgo: 20,
+    nextReviewInDays: 345,
     body: `Your meal plan is agreed with your dietitian. Meals and snacks are spread through the day.
 
 ## Asking for support
@@ -107,7 +122,8 @@ export const DEMO_VIDEO = {
   room: 'First Step television',
   title: 'Welcome to First Step',
   description: 'A short welcome for people waiting for their first appointment (demonstration video).',
-  transcript: 'Welcome to First Step. While you wait for your first appointment, this network is here for you, day and night.',
+  transcript:
+    'Welcome to First Step. While you wait for your first appointment, this network is here for you, day and night.',
   files: {
     video: { file: 'first-step-welcome.webm', mime: 'video/webm', storage: 'demo-first-step-welcome-video' },
     poster: { file: 'first-step-welcome-poster.png', mime: 'image/png', storage: 'demo-first-step-welcome-poster' },

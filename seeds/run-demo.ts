@@ -11,5 +11,7 @@ await runCommand('seed:demo failed', async (scope) => {
   const database = await openDatabase(config, createLogger(config.logLevel));
   scope.defer(() => database.close());
   await seedDemo(database.db, config.demoPassword, config.env, config.uploads.dir);
-  process.stdout.write(`Demo data is in place. Accounts: admin, clinician, peermod, anna, bella, carer. Password: ${config.demoPassword}\n`);
+  process.stdout.write(
+    `Demo data is in place. Accounts: admin, clinician, peermod, anna, bella, carer. Password: ${config.demoPassword}\n`,
+  );
 });

@@ -77,7 +77,15 @@ export interface App {
 }
 
 /** Builds the Express app. It never listens: server.ts and the tests do that. */
-export function createApp({ config, db, sessionPool, healthPool, sessionSecret, logger, clock = () => new Date() }: AppDeps): App {
+export function createApp({
+  config,
+  db,
+  sessionPool,
+  healthPool,
+  sessionSecret,
+  logger,
+  clock = () => new Date(),
+}: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -102,8 +110,15 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
   // The design system's CSS without its @font-face rules, which load fonts from assets.nhs.uk:
   // SHaRON makes no third-party requests and must run on a closed network (Arial is the fallback).
   const nhsukCss = readFileSync(path.join(nhsuk, 'nhsuk-frontend.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, '');
-  app.get('/nhsuk/nhsuk-frontend.min.css', (_req, res) => res.type('css').set('Cache-Control', config.isProduction ? 'public, max-age=86400' : 'no-cache').send(nhsukCss));
-  app.get('/nhsuk/nhsuk-frontend.min.js', (_req, res) => res.sendFile(path.join(nhsuk, 'nhsuk-frontend.min.js'), staticOpts));
+  app.get('/nhsuk/nhsuk-frontend.min.css', (_req, res) =>
+    res
+      .type('css')
+      .set('Cache-Control', config.isProduction ? 'public, max-age=86400' : 'no-cache')
+      .send(nhsukCss),
+  );
+  app.get('/nhsuk/nhsuk-frontend.min.js', (_req, res) =>
+    res.sendFile(path.join(nhsuk, 'nhsuk-frontend.min.js'), staticOpts),
+  );
   app.use('/public', express.static(path.join(ROOT, 'public'), staticOpts));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(nhsuk, 'assets', 'images', 'favicon.ico'), staticOpts));
   app.use(healthRoutes({ pool: healthPool }));
@@ -113,7 +128,12 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
   const session = createSession(config, sessionPool, sessionSecret);
   const passwords = createPasswordHasher(config.passwordHashing);
   const passport = createPassport(db, passwords, preloadUserWithSession(session.store, db, sessionPool));
-  app.use(session.middleware, enforceAbsoluteLifetime(config.sessionAbsoluteMs), passport.initialize(), passport.session());
+  app.use(
+    session.middleware,
+    enforceAbsoluteLifetime(config.sessionAbsoluteMs),
+    passport.initialize(),
+    passport.session(),
+  );
   app.use(noStore);
   app.use(sameOrigin(config.publicOrigin ? [config.publicOrigin] : []));
   const csrf = csrfProtection();
@@ -128,7 +148,11 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
   app.use(roomRoutes({ db, realtime, config, chat }));
   app.use(chatRoutes(chat));
   app.use(libraryRoutes(mediaDeps), libraryEditorRoutes(mediaDeps, 'staff'), libraryEditorRoutes(mediaDeps, 'admin'));
-  app.use(televisionRoutes(mediaDeps), televisionEditorRoutes(mediaDeps, 'staff'), televisionEditorRoutes(mediaDeps, 'admin'));
+  app.use(
+    televisionRoutes(mediaDeps),
+    televisionEditorRoutes(mediaDeps, 'staff'),
+    televisionEditorRoutes(mediaDeps, 'admin'),
+  );
   app.use(noticeboardRoutes({ db, realtime, config }));
   app.use(filesRoutes({ db, config }));
   app.use(careTeamRoutes({ db, realtime }));
@@ -153,10 +177,24 @@ export function createApp({ config, db, sessionPool, healthPool, sessionSecret, 
  * Attaches Socket.IO (living-room chat) to the HTTP server. With `adapterPool` the Postgres
  * adapter delivers messages and presence between app processes on one database.
  */
-export function attachRealtime(server: http.Server, built: App, deps: { config: Config; logger: Logger; adapterPool?: pg.Pool; sweepMs?: number }): SocketServer {
+export function attachRealtime(
+  server: http.Server,
+  built: App,
+  deps: { config: Config; logger: Logger; adapterPool?: pg.Pool; sweepMs?: number },
+): SocketServer {
   // The engine reads the session but never keeps it alive: only pages and chat actions are activity.
-  const io = createSocketServer(server, { config: deps.config, session: built.session.readOnly, adapterPool: deps.adapterPool, logger: deps.logger });
-  registerChatHandlers(io, { ...built.chat, logger: deps.logger, sessionAbsoluteMs: deps.config.sessionAbsoluteMs, sweepMs: deps.sweepMs });
+  const io = createSocketServer(server, {
+    config: deps.config,
+    session: built.session.readOnly,
+    adapterPool: deps.adapterPool,
+    logger: deps.logger,
+  });
+  registerChatHandlers(io, {
+    ...built.chat,
+    logger: deps.logger,
+    sessionAbsoluteMs: deps.config.sessionAbsoluteMs,
+    sweepMs: deps.sweepMs,
+  });
   // After the handshake's own middleware, which says whose socket it is.
   io.use(limitConnections(deps.config.sockets));
   built.realtime.attach(io);

@@ -12,10 +12,20 @@ const EnvSchema = z
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
     // Tests only (refused otherwise): an idle timeout of seconds, so a test can watch one pass.
     SESSION_IDLE_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
-    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 7)
+      .default(12),
     DEMO_PASSWORD: z.string().min(10).max(128).default('hope-and-recovery'),
     KEY_EXPIRY_DAYS: z.coerce.number().int().min(1).max(90).default(14),
     TRUST_PROXY: z
@@ -32,16 +42,31 @@ const EnvSchema = z
     PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
     UPLOAD_DIR: z.string().min(1).optional(),
     UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_000).default(500),
-    SERVICE_TIMEZONE: z.string().min(1).default('Europe/London').refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en-GB', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'SERVICE_TIMEZONE must be an IANA time zone such as Europe/London'),
-    BANK_HOLIDAYS: z.string().regex(/^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/, 'BANK_HOLIDAYS is a comma-separated list of dates like 2026-12-25').optional(),
-    ALERT_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+    SERVICE_TIMEZONE: z
+      .string()
+      .min(1)
+      .default('Europe/London')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'SERVICE_TIMEZONE must be an IANA time zone such as Europe/London'),
+    BANK_HOLIDAYS: z
+      .string()
+      .regex(
+        /^(\d{4}-\d{2}-\d{2})(,\d{4}-\d{2}-\d{2})*$/,
+        'BANK_HOLIDAYS is a comma-separated list of dates like 2026-12-25',
+      )
+      .optional(),
+    ALERT_ESCALATION_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(10),
     ERASURE_CONTENT: z.enum(['keep', 'remove']).default('keep'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
@@ -51,7 +76,11 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.SESSION_IDLE_SECONDS !== undefined && env.NODE_ENV !== 'test') {
-      ctx.addIssue({ code: 'custom', path: ['SESSION_IDLE_SECONDS'], message: 'is for tests only: use SESSION_IDLE_MINUTES' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_IDLE_SECONDS'],
+        message: 'is for tests only: use SESSION_IDLE_MINUTES',
+      });
     }
     if (env.NODE_ENV !== 'production') return;
     if (!env.SESSION_SECRET) {
@@ -91,7 +120,11 @@ export interface Config {
   /** The out-of-hours safety net: the service's clock, its bank holidays, and when alerts escalate. */
   /** On erasure, keep what the member wrote (shown as "Former member") or remove it. */
   readonly erasureContent: 'keep' | 'remove';
-  readonly safety: { readonly timeZone: string; readonly bankHolidays: readonly string[]; readonly escalationMs: number };
+  readonly safety: {
+    readonly timeZone: string;
+    readonly bankHolidays: readonly string[];
+    readonly escalationMs: number;
+  };
   /**
    * How long request work waits for PostgreSQL before answering "unavailable": connecting,
    * a free connection, a statement (PostgreSQL's statement_timeout) and its answer (one second
@@ -125,7 +158,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: e.DATA_DIR,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     sessionSecret: e.SESSION_SECRET,
-    sessionIdleMs: e.SESSION_IDLE_SECONDS !== undefined ? e.SESSION_IDLE_SECONDS * 1000 : e.SESSION_IDLE_MINUTES * 60_000,
+    sessionIdleMs:
+      e.SESSION_IDLE_SECONDS !== undefined ? e.SESSION_IDLE_SECONDS * 1000 : e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     demoPassword: e.DEMO_PASSWORD,
     keyExpiryDays: e.KEY_EXPIRY_DAYS,
@@ -138,10 +172,22 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       bankHolidays: Object.freeze(e.BANK_HOLIDAYS ? e.BANK_HOLIDAYS.split(',') : [...ENGLAND_BANK_HOLIDAYS]),
       escalationMs: e.ALERT_ESCALATION_MINUTES * 60_000,
     }),
-    database: Object.freeze({ connectMs: e.DB_CONNECT_TIMEOUT_MS, acquireMs: e.DB_ACQUIRE_TIMEOUT_MS, statementMs: e.DB_STATEMENT_TIMEOUT_MS, readMs: e.DB_STATEMENT_TIMEOUT_MS + 1_000 }),
+    database: Object.freeze({
+      connectMs: e.DB_CONNECT_TIMEOUT_MS,
+      acquireMs: e.DB_ACQUIRE_TIMEOUT_MS,
+      statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+      readMs: e.DB_STATEMENT_TIMEOUT_MS + 1_000,
+    }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1_000,
-    uploads: Object.freeze({ dir: e.UPLOAD_DIR ?? `${e.DATA_DIR}/uploads`, maxVideoBytes: e.UPLOAD_MAX_MB * 1024 * 1024 }),
-    chat: Object.freeze({ maxLength: e.CHAT_MAX_LENGTH, floodMessages: e.CHAT_FLOOD_MESSAGES, floodSeconds: e.CHAT_FLOOD_SECONDS }),
+    uploads: Object.freeze({
+      dir: e.UPLOAD_DIR ?? `${e.DATA_DIR}/uploads`,
+      maxVideoBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    }),
+    chat: Object.freeze({
+      maxLength: e.CHAT_MAX_LENGTH,
+      floodMessages: e.CHAT_FLOOD_MESSAGES,
+      floodSeconds: e.CHAT_FLOOD_SECONDS,
+    }),
     sockets: Object.freeze({ perSession: e.SOCKETS_PER_SESSION, perPerson: e.SOCKETS_PER_PERSON }),
     passwordHashing: Object.freeze({ concurrency: e.PASSWORD_HASH_CONCURRENCY, queue: e.PASSWORD_HASH_QUEUE }),
   });

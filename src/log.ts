@@ -16,11 +16,16 @@ export interface Logger {
  * value cannot start a fake log line. Callers pass ids and reason codes, never message text,
  * passwords, session ids or health data.
  */
-export function createLogger(level: Config['logLevel'], write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
+export function createLogger(
+  level: Config['logLevel'],
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
   const min = LEVELS[level];
-  const log = (lvl: Level) => (msg: string, fields: LogFields = {}) => {
-    if (LEVELS[lvl] < min) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
-  };
+  const log =
+    (lvl: Level) =>
+    (msg: string, fields: LogFields = {}) => {
+      if (LEVELS[lvl] < min) return;
+      write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

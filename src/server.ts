@@ -15,8 +15,14 @@ async function main(): Promise<void> {
   // The backstop for "a process never exits because PostgreSQL blinked": a database error that
   // escaped every handler is logged and the process carries on; anything else is a bug, and ends it.
   process.on('unhandledRejection', (reason) => {
-    if (isDatabaseUnavailable(reason)) return logger.warn('database unavailable (unhandled)', { code: String((reason as { code?: unknown }).code ?? 'none') });
-    logger.error('unhandled rejection', { error: reason instanceof Error ? reason.name : 'unknown', detail: reason instanceof Error ? reason.message.slice(0, 200) : undefined });
+    if (isDatabaseUnavailable(reason))
+      return logger.warn('database unavailable (unhandled)', {
+        code: String((reason as { code?: unknown }).code ?? 'none'),
+      });
+    logger.error('unhandled rejection', {
+      error: reason instanceof Error ? reason.name : 'unknown',
+      detail: reason instanceof Error ? reason.message.slice(0, 200) : undefined,
+    });
     process.exit(1);
   });
   const database = await openDatabase(config, logger, { superviseEmbedded: true });
@@ -25,18 +31,34 @@ async function main(): Promise<void> {
   }
   const sessionPool = createSessionPool(database.url, logger, config.database);
   const healthPool = createHealthPool(database.url, logger);
-  const built = createApp({ config, db: database.db, sessionPool, healthPool, sessionSecret: await sessionSecretFor(config), logger });
+  const built = createApp({
+    config,
+    db: database.db,
+    sessionPool,
+    healthPool,
+    sessionSecret: await sessionSecretFor(config),
+    logger,
+  });
   const { app, session } = built;
   const server = http.createServer(app);
   // The Postgres adapter links every app process on this database (scale-out needs nothing more).
   const adapterPool = createAdapterPool(database.url, logger, config.database);
   const io = attachRealtime(server, built, { config, logger, adapterPool });
-  const stopRetention = startRetentionJob(database.maintenance, (e) => logger.error('retention job failed', { error: e instanceof Error ? e.message : 'unknown' }));
-  const stopEscalation = startEscalationJob(database.db, built.realtime, config.safety.escalationMs, (e) => logger.error('alert escalation failed', { error: e instanceof Error ? e.message : 'unknown' }));
+  const stopRetention = startRetentionJob(database.maintenance, (e) =>
+    logger.error('retention job failed', { error: e instanceof Error ? e.message : 'unknown' }),
+  );
+  const stopEscalation = startEscalationJob(database.db, built.realtime, config.safety.escalationMs, (e) =>
+    logger.error('alert escalation failed', { error: e instanceof Error ? e.message : 'unknown' }),
+  );
   server.listen(config.port, config.host, () => {
-    logger.info('SHaRON is listening', { url: `http://localhost:${config.port}`, database: database.embedded ? 'embedded' : 'DATABASE_URL' });
+    logger.info('SHaRON is listening', {
+      url: `http://localhost:${config.port}`,
+      database: database.embedded ? 'embedded' : 'DATABASE_URL',
+    });
     if (!config.isProduction) {
-      process.stdout.write(`\n  SHaRON is running at http://localhost:${config.port}\n  Demo accounts: admin, clinician, peermod, anna, bella, carer\n  Demo password: ${config.demoPassword}\n  Staff (admin, clinician, peermod) also need a code from the demo TOTP key ${DEMO_TOTP_SECRET} (see README)\n\n`);
+      process.stdout.write(
+        `\n  SHaRON is running at http://localhost:${config.port}\n  Demo accounts: admin, clinician, peermod, anna, bella, carer\n  Demo password: ${config.demoPassword}\n  Staff (admin, clinician, peermod) also need a code from the demo TOTP key ${DEMO_TOTP_SECRET} (see README)\n\n`,
+      );
     }
   });
 

@@ -11,10 +11,17 @@ beforeAll(async () => {
   t = await startTestApp();
   ids = await demoIds(t.db);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 async function newMember(username: string): Promise<string> {
-  const member = await makeUser(t.db, { username, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia'), privateReference: 'Real Name 123' });
+  const member = await makeUser(t.db, {
+    username,
+    subnetId: ids.subnet('eating-disorders'),
+    cohortId: ids.cohort('eating-disorders/anorexia'),
+    privateReference: 'Real Name 123',
+  });
   return member.id;
 }
 
@@ -22,11 +29,19 @@ describe('passwords', () => {
   it('a common password is refused when redeeming a key, with a kind explanation', async () => {
     const clinician = await signIn(t.app, 'clinician');
     const keys = `/subnets/${ids.subnet('eating-disorders')}/keys`;
-    const issued = await postForm(clinician, keys, { cohortId: ids.cohort('eating-disorders/anorexia'), role: 'patient', expiryDays: '14' }, keys);
+    const issued = await postForm(
+      clinician,
+      keys,
+      { cohortId: ids.cohort('eating-disorders/anorexia'), role: 'patient', expiryDays: '14' },
+      keys,
+    );
     const code = /id="key-code">([A-Z0-9-]+)</.exec(issued.text)?.[1] ?? '';
     const agent = request.agent(t.app);
     const _csrf = await csrfFrom(agent, '/join');
-    const res = await agent.post('/join').type('form').send({ _csrf, key: code, username: 'commonpw', nickname: 'Common Pw', password: 'password1234' });
+    const res = await agent
+      .post('/join')
+      .type('form')
+      .send({ _csrf, key: code, username: 'commonpw', nickname: 'Common Pw', password: 'password1234' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('That password is too common');
   });
@@ -35,11 +50,21 @@ describe('passwords', () => {
     await newMember('changer');
     const other = await signIn(t.app, 'changer');
     const me = await signIn(t.app, 'changer');
-    const wrong = await postForm(me, '/account/password', { current: 'not my password', password: 'brand new long passphrase' }, '/account/password');
+    const wrong = await postForm(
+      me,
+      '/account/password',
+      { current: 'not my password', password: 'brand new long passphrase' },
+      '/account/password',
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.text).toContain('Your current password is not right');
     const before = String((await me.get('/account')).headers['set-cookie'] ?? '');
-    const res = await postForm(me, '/account/password', { current: DEMO_PASSWORD, password: 'brand new long passphrase' }, '/account/password');
+    const res = await postForm(
+      me,
+      '/account/password',
+      { current: DEMO_PASSWORD, password: 'brand new long passphrase' },
+      '/account/password',
+    );
     expect(res.status).toBe(200);
     expect(res.text).toContain('Your password has been changed');
     expect(String(res.headers['set-cookie'])).not.toBe(before);
@@ -54,22 +79,31 @@ describe('your sessions', () => {
     await newMember('sessions1');
     const phone = request.agent(t.app);
     const tok = await csrfFrom(phone, '/login');
-    await phone.post('/login').set('User-Agent', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1').type('form').send({ _csrf: tok, username: 'sessions1', password: DEMO_PASSWORD });
+    await phone
+      .post('/login')
+      .set('User-Agent', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1')
+      .type('form')
+      .send({ _csrf: tok, username: 'sessions1', password: DEMO_PASSWORD });
     const laptop = await signIn(t.app, 'sessions1');
     const page = await laptop.get('/account/sessions');
     expect(page.text).toContain('Safari on iPhone or iPad');
-    const sids = (await t.db('session').whereRaw("sess->'passport'->>'user' = (SELECT id::text FROM users WHERE username = 'sessions1')").pluck('sid')) as string[];
+    const sids = (await t
+      .db('session')
+      .whereRaw("sess->'passport'->>'user' = (SELECT id::text FROM users WHERE username = 'sessions1')")
+      .pluck('sid')) as string[];
     for (const sid of sids) expect(page.text).not.toContain(sid);
     const handle = /\/account\/sessions\/([0-9a-f]{16})\/end/.exec(page.text)?.[1];
     expect((await postForm(laptop, `/account/sessions/${handle}/end`, {}, '/account/sessions')).status).toBe(303);
     expect((await phone.get('/')).status).toBe(303);
     expect((await laptop.get('/')).status).toBe(200);
-    expect((await postForm(laptop, '/account/sessions/0000000000000000/end', {}, '/account/sessions')).status).toBe(404);
+    expect((await postForm(laptop, '/account/sessions/0000000000000000/end', {}, '/account/sessions')).status).toBe(
+      404,
+    );
   });
 });
 
 describe('data rights', () => {
-  it('a member downloads their own data as JSON, with their messages and none of anyone else\'s', async () => {
+  it("a member downloads their own data as JSON, with their messages and none of anyone else's", async () => {
     const id = await newMember('exporter');
     await makeMessages(t.db, [
       { roomId: ids.room('Anorexia living room'), authorId: id, body: 'my own words' },
@@ -103,16 +137,26 @@ describe('data rights', () => {
     expect(await t.db('audit_log').where({ action: 'account.erase', target_id: id }).first()).toBeTruthy();
     const agent = request.agent(t.app);
     const _csrf = await csrfFrom(agent, '/login');
-    expect((await agent.post('/login').type('form').send({ _csrf, username: 'leaver', password: DEMO_PASSWORD })).status).toBe(401);
+    expect(
+      (await agent.post('/login').type('form').send({ _csrf, username: 'leaver', password: DEMO_PASSWORD })).status,
+    ).toBe(401);
   });
 
-  it('chat retention deletes messages older than the subnet\'s setting and keeps the rest', async () => {
-    await t.db('subnets').where({ id: ids.subnet('ed-carers') }).update({ chat_retention_days: 30 });
+  it("chat retention deletes messages older than the subnet's setting and keeps the rest", async () => {
+    await t
+      .db('subnets')
+      .where({ id: ids.subnet('ed-carers') })
+      .update({ chat_retention_days: 30 });
     const room = ids.room('Carers living room');
     await makeMessages(t.db, [
       { roomId: room, authorId: ids.user('carer'), body: 'old', createdAt: new Date(Date.now() - 40 * 86_400_000) },
       { roomId: room, authorId: ids.user('carer'), body: 'recent', createdAt: new Date(Date.now() - 5 * 86_400_000) },
-      { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: 'other subnet, old', createdAt: new Date(Date.now() - 400 * 86_400_000) },
+      {
+        roomId: ids.room('Anorexia living room'),
+        authorId: ids.user('anna'),
+        body: 'other subnet, old',
+        createdAt: new Date(Date.now() - 400 * 86_400_000),
+      },
     ]);
     expect(await applyChatRetention(t.db, new Date())).toBe(1);
     expect(await t.db('messages').where({ body: 'old' }).first()).toBeUndefined();
@@ -130,10 +174,11 @@ describe('audit', () => {
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe('id,at,actor,action,target_type,target_id,outcome,reason,ip,details');
     expect(lines.slice(1).every((l) => l.split(',')[3] === 'login')).toBe(true);
-    for (const u of ['clinician', 'peermod', 'anna']) expect((await (await signIn(t.app, u)).get('/admin/audit.csv')).status).toBe(404);
+    for (const u of ['clinician', 'peermod', 'anna'])
+      expect((await (await signIn(t.app, u)).get('/admin/audit.csv')).status).toBe(404);
   });
 
-  it('an admin ends all of a person\'s sessions', async () => {
+  it("an admin ends all of a person's sessions", async () => {
     await newMember('ended');
     const victim = await signIn(t.app, 'ended');
     const admin = await signIn(t.app, 'admin');

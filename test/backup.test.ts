@@ -27,8 +27,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const checksum = async (db: ReturnType<typeof createDb>) => createHash('sha256').update(JSON.stringify(await db('messages').orderBy('id').select('id', 'body', 'created_at'))).digest('hex');
-const counts = async (db: ReturnType<typeof createDb>) => Object.fromEntries(await Promise.all(['users', 'messages', 'rooms', 'library_items', 'audit_log', 'files'].map(async (t) => [t, Number((await db(t).count('* as n').first())?.n)])));
+const checksum = async (db: ReturnType<typeof createDb>) =>
+  createHash('sha256')
+    .update(JSON.stringify(await db('messages').orderBy('id').select('id', 'body', 'created_at')))
+    .digest('hex');
+const counts = async (db: ReturnType<typeof createDb>) =>
+  Object.fromEntries(
+    await Promise.all(
+      ['users', 'messages', 'rooms', 'library_items', 'audit_log', 'files'].map(async (t) => [
+        t,
+        Number((await db(t).count('* as n').first())?.n),
+      ]),
+    ),
+  );
 
 describe('backups', () => {
   it('a backup restores into a fresh database with the same rows, the same messages and the uploads', async () => {
@@ -51,12 +62,30 @@ describe('backups', () => {
     const target = createDb(u.toString(), 2);
     const restoredUploads = path.join(dir, 'restored-uploads');
     try {
-      await restoreBackup({ file, databaseUrl: u.toString(), uploadDir: restoredUploads, key, databaseIsEmpty: async () => Number((await target.raw("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'")).rows[0].n) === 0 });
+      await restoreBackup({
+        file,
+        databaseUrl: u.toString(),
+        uploadDir: restoredUploads,
+        key,
+        databaseIsEmpty: async () =>
+          Number(
+            (await target.raw("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'"))
+              .rows[0].n,
+          ) === 0,
+      });
       expect(await counts(target)).toEqual(await counts(source.db));
       expect(await checksum(target)).toBe(await checksum(source.db));
       expect(await readFile(path.join(restoredUploads, 'storedfile'), 'utf8')).toBe('uploaded bytes');
       // Restoring over data is refused.
-      await expect(restoreBackup({ file, databaseUrl: u.toString(), uploadDir: restoredUploads, key, databaseIsEmpty: async () => false })).rejects.toThrow(/not empty/);
+      await expect(
+        restoreBackup({
+          file,
+          databaseUrl: u.toString(),
+          uploadDir: restoredUploads,
+          key,
+          databaseIsEmpty: async () => false,
+        }),
+      ).rejects.toThrow(/not empty/);
     } finally {
       await target.destroy();
       await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -68,7 +97,15 @@ describe('backups', () => {
     const file = path.join(dir, 'backup2.sbk');
     await createBackup({ databaseUrl: source.url, uploadDir: path.join(dir, 'none'), key, outFile: file });
     const restored = path.join(dir, 'wrong-key-uploads');
-    await expect(restoreBackup({ file, databaseUrl: 'postgres://unused@127.0.0.1:1/none', uploadDir: restored, key: randomBytes(32), databaseIsEmpty: async () => true })).rejects.toThrow(/key is wrong or the file is damaged/);
+    await expect(
+      restoreBackup({
+        file,
+        databaseUrl: 'postgres://unused@127.0.0.1:1/none',
+        uploadDir: restored,
+        key: randomBytes(32),
+        databaseIsEmpty: async () => true,
+      }),
+    ).rejects.toThrow(/key is wrong or the file is damaged/);
     await expect(readdir(restored)).rejects.toThrow();
   });
 

@@ -13,7 +13,9 @@ describe('configuration', () => {
 
   it('in production a missing SESSION_SECRET or DATABASE_URL is a clear start-up error', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: is required in production[\s\S]*DATABASE_URL: is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SESSION_SECRET: is required in production[\s\S]*DATABASE_URL: is required in production/,
+    );
   });
 
   it('a bad value names the variable', () => {

@@ -18,15 +18,17 @@ app.set('view cache', true);
 app.get('/ping', (_req, res) => {
   res.send('ok');
 });
-app.use(session({
-  name: process.env.COOKIE_NAME,
-  store: new PgStore({ pool, tableName: 'session' }),
-  secret: String(process.env.SESSION_SECRET),
-  resave: false,
-  saveUninitialized: false,
-  rolling: true,
-  cookie: { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 30 * 60_000 },
-}));
+app.use(
+  session({
+    name: process.env.COOKIE_NAME,
+    store: new PgStore({ pool, tableName: 'session' }),
+    secret: String(process.env.SESSION_SECRET),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 30 * 60_000 },
+  }),
+);
 // Lines of text that bring the page to FLOOR_PAGE_BYTES (the living-room page's size).
 const lineOf = (i: number) => `Line ${i}: a paragraph of text standing in for the page's content.`;
 const bytesPerLine = Buffer.byteLength(`  <li><p>${lineOf(100)}</p></li>\n`);

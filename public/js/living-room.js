@@ -15,7 +15,10 @@ const status = document.getElementById('send-status');
 const template = document.getElementById('message-template');
 const csrf = form.querySelector('input[name="_csrf"]').value;
 
-let lastSeenId = Math.max(0, ...[...list.querySelectorAll('[data-id]')].map((li) => Number(li.dataset.id)).filter((n) => n > 0));
+let lastSeenId = Math.max(
+  0,
+  ...[...list.querySelectorAll('[data-id]')].map((li) => Number(li.dataset.id)).filter((n) => n > 0),
+);
 const pending = new Map(); // clientId -> { body, li }
 let activeSinceKeepalive = false;
 let accountEnded = false; // suspended: the server said so; never reconnect
@@ -25,7 +28,6 @@ const DECLINED = 'Not posted: a moderator declined it';
 
 // The refusal vocabulary (src/http/refusals.ts): one sentence per code, the same as the server's forms.
 const ERRORS = JSON.parse(root.dataset.refusals);
-
 
 function timeText(iso) {
   return new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
@@ -86,14 +88,27 @@ function addActions(li, m) {
     actions.append(a);
   }
   if (canModerate) {
-    actions.append(actionButton('Remove', `message from ${m.nickname}`, () => moderate('message:remove', { messageId: m.id, reason: '' })));
-    actions.append(actionButton('Mute for 1 hour', m.nickname, () => moderate('member:mute', { messageId: m.id, minutes: 60, reason: '' })));
+    actions.append(
+      actionButton('Remove', `message from ${m.nickname}`, () =>
+        moderate('message:remove', { messageId: m.id, reason: '' }),
+      ),
+    );
+    actions.append(
+      actionButton('Mute for 1 hour', m.nickname, () =>
+        moderate('member:mute', { messageId: m.id, minutes: 60, reason: '' }),
+      ),
+    );
   }
 }
 
 function moderate(event, payload) {
   socket.timeout(10000).emit(event, payload, (err, reply) => {
-    status.textContent = err || !reply.ok ? ERRORS[reply?.error] || ERRORS.internal : event === 'member:mute' ? 'The member was muted in this room for 1 hour.' : 'The message was removed.';
+    status.textContent =
+      err || !reply.ok
+        ? ERRORS[reply?.error] || ERRORS.internal
+        : event === 'member:mute'
+          ? 'The member was muted in this room for 1 hour.'
+          : 'The message was removed.';
   });
 }
 
@@ -111,7 +126,9 @@ function appendMessage(m) {
   }
   document.getElementById('empty-room')?.remove();
   const li = renderMessage(m, m.status === 'held' ? WAITING : m.status === 'declined' ? DECLINED : '');
-  const later = [...list.querySelectorAll('[data-id]')].find((el) => Number(el.dataset.id) > m.id && !el.classList.contains('sharon-message--pending'));
+  const later = [...list.querySelectorAll('[data-id]')].find(
+    (el) => Number(el.dataset.id) > m.id && !el.classList.contains('sharon-message--pending'),
+  );
   list.insertBefore(li, later || firstPending());
   if (m.status === 'visible') lastSeenId = Math.max(lastSeenId, m.id); // catch-up is of visible messages
 }
@@ -122,18 +139,22 @@ function firstPending() {
 
 function showPresence(p) {
   const ul = document.getElementById('presence');
-  ul.replaceChildren(...p.people.map((person) => {
-    const li = document.createElement('li');
-    li.textContent = person.nickname;
-    if (person.badge) {
-      const tag = document.createElement('span');
-      tag.className = 'nhsuk-tag nhsuk-tag--blue sharon-badge';
-      tag.textContent = person.badge;
-      li.append(' ', tag);
-    }
-    return li;
-  }));
-  document.getElementById('staff-status').textContent = p.staffOnline ? 'A clinician or peer moderator is here now.' : 'No clinician or peer moderator is online right now.';
+  ul.replaceChildren(
+    ...p.people.map((person) => {
+      const li = document.createElement('li');
+      li.textContent = person.nickname;
+      if (person.badge) {
+        const tag = document.createElement('span');
+        tag.className = 'nhsuk-tag nhsuk-tag--blue sharon-badge';
+        tag.textContent = person.badge;
+        li.append(' ', tag);
+      }
+      return li;
+    }),
+  );
+  document.getElementById('staff-status').textContent = p.staffOnline
+    ? 'A clinician or peer moderator is here now.'
+    : 'No clinician or peer moderator is online right now.';
   document.getElementById('crisis').hidden = p.staffOnline;
 }
 
@@ -143,7 +164,10 @@ function retryLater(clientId) {
   const item = pending.get(clientId);
   if (!item || item.timer) return;
   item.delay = Math.min(30000, (item.delay || 1000) * 2);
-  item.timer = setTimeout(() => { item.timer = undefined; if (socket.connected) send(clientId); }, item.delay);
+  item.timer = setTimeout(() => {
+    item.timer = undefined;
+    if (socket.connected) send(clientId);
+  }, item.delay);
 }
 
 function send(clientId) {
@@ -165,7 +189,9 @@ function send(clientId) {
       }
       setStatus(item.li, 'Not sent');
       status.textContent = ERRORS[code] || ERRORS.internal;
-      item.li.querySelector('[data-field="actions"]').append(actionButton('Try again', 'to send this message', () => send(clientId)));
+      item.li
+        .querySelector('[data-field="actions"]')
+        .append(actionButton('Try again', 'to send this message', () => send(clientId)));
       return;
     }
     pending.delete(clientId);
@@ -174,7 +200,9 @@ function send(clientId) {
     appendMessage(m);
     const li = list.querySelector(`[data-id="${m.id}"]`);
     setStatus(li, reply.data.held ? WAITING : 'Sent');
-    status.textContent = reply.data.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.' : 'Message sent.';
+    status.textContent = reply.data.held
+      ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
+      : 'Message sent.';
     if (reply.data.support) {
       // The box the server rendered for who was told (nobody: the crisis contacts come first).
       const box = document.getElementById('live-support');
@@ -198,18 +226,22 @@ form.addEventListener('submit', (event) => {
   activeSinceKeepalive = true;
   send(clientId);
 });
-textarea.addEventListener('input', () => { activeSinceKeepalive = true; });
+textarea.addEventListener('input', () => {
+  activeSinceKeepalive = true;
+});
 
 // "Show earlier messages" loads the previous page in place.
 const older = document.getElementById('older-link');
 older?.addEventListener('click', (event) => {
   event.preventDefault();
   const first = list.querySelector('[data-id]');
-  socket.timeout(10000).emit('message:history', { roomId, beforeId: Number(first?.dataset.id || lastSeenId + 1) }, (err, reply) => {
-    if (err || !reply.ok) return void (status.textContent = ERRORS.internal);
-    for (const m of reply.data.messages.reverse()) list.insertBefore(renderMessage(m, ''), list.firstElementChild);
-    if (!reply.data.hasOlder) older.parentElement.remove();
-  });
+  socket
+    .timeout(10000)
+    .emit('message:history', { roomId, beforeId: Number(first?.dataset.id || lastSeenId + 1) }, (err, reply) => {
+      if (err || !reply.ok) return void (status.textContent = ERRORS.internal);
+      for (const m of reply.data.messages.reverse()) list.insertBefore(renderMessage(m, ''), list.firstElementChild);
+      if (!reply.data.hasOlder) older.parentElement.remove();
+    });
 });
 
 // Joining (again) fetches whatever arrived since the last message seen: after a reconnect, and when
@@ -217,8 +249,10 @@ older?.addEventListener('click', (event) => {
 function join(attempt = 0) {
   socket.timeout(10000).emit('room:join', { roomId, ...(lastSeenId ? { afterId: lastSeenId } : {}) }, (err, reply) => {
     if (err || !reply.ok) {
-      if ((err || reply.error === 'unavailable') && socket.connected) setTimeout(() => join(attempt + 1), Math.min(30000, 2000 * 2 ** attempt));
-      return void (status.textContent = ERRORS[reply?.error] || 'Could not join the room live. The page still works: refresh to see new messages.');
+      if ((err || reply.error === 'unavailable') && socket.connected)
+        setTimeout(() => join(attempt + 1), Math.min(30000, 2000 * 2 ** attempt));
+      return void (status.textContent =
+        ERRORS[reply?.error] || 'Could not join the room live. The page still works: refresh to see new messages.');
     }
     for (const m of reply.data.messages) appendMessage(m);
     for (const m of reply.data.held) appendMessage(m); // my own held or declined ones, in place
@@ -233,8 +267,12 @@ socket.on('disconnect', (reason) => {
   status.textContent = 'Connection lost. Reconnecting…';
   if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000);
 });
-socket.on('connect_error', () => { if (!accountEnded) status.textContent = 'Cannot reach SHaRON right now. Retrying…'; });
-socket.on('message:new', (m) => { if (m.roomId === roomId) appendMessage(m); });
+socket.on('connect_error', () => {
+  if (!accountEnded) status.textContent = 'Cannot reach SHaRON right now. Retrying…';
+});
+socket.on('message:new', (m) => {
+  if (m.roomId === roomId) appendMessage(m);
+});
 socket.on('message:removed', ({ id }) => list.querySelector(`[data-id="${id}"]`)?.remove());
 socket.on('message:declined', ({ id }) => {
   const li = list.querySelector(`[data-id="${id}"]`);
@@ -256,13 +294,16 @@ socket.on('account:suspended', () => {
   notice.tabIndex = -1;
   notice.focus(); // the room can no longer be used: the notice is where the person needs to be
 });
-socket.on('presence', (p) => { if (p.roomId === roomId) showPresence(p); });
+socket.on('presence', (p) => {
+  if (p.roomId === roomId) showPresence(p);
+});
 socket.on('mute', ({ roomId: r, until }) => {
   if (r === roomId) status.textContent = `A moderator has paused your messages in this room until ${timeText(until)}.`;
 });
 // Staff (on duty or not) hear of every alert in their services: the banner names the room and links to it.
 socket.on('alert:new', (a) => {
-  document.getElementById('staff-alert-text').textContent = `A watched word was used by ${a.nickname} in ${a.roomName}.`;
+  document.getElementById('staff-alert-text').textContent =
+    `A watched word was used by ${a.nickname} in ${a.roomName}.`;
   const toRoom = document.getElementById('staff-alert-room');
   toRoom.href = `/rooms/${a.roomId}`;
   toRoom.textContent = `Go to ${a.roomName}`;
@@ -271,8 +312,15 @@ socket.on('alert:new', (a) => {
 });
 
 // Chatting counts as activity: keep the session alive while the person is here and active.
-setInterval(() => {
-  if (!activeSinceKeepalive) return;
-  activeSinceKeepalive = false;
-  fetch('/session/keepalive', { method: 'POST', headers: { 'x-csrf-token': csrf }, credentials: 'same-origin' }).catch(() => undefined);
-}, 4 * 60 * 1000);
+setInterval(
+  () => {
+    if (!activeSinceKeepalive) return;
+    activeSinceKeepalive = false;
+    fetch('/session/keepalive', {
+      method: 'POST',
+      headers: { 'x-csrf-token': csrf },
+      credentials: 'same-origin',
+    }).catch(() => undefined);
+  },
+  4 * 60 * 1000,
+);

@@ -43,5 +43,10 @@ function showAlert(text, a) {
 }
 
 // The living room shows a new alert in its own banner (#staff-alert): not twice.
-socket.on('alert:new', (a) => { if (!document.getElementById('staff-alert')) showAlert(`A watched word was used in ${a.roomName}: someone may need support now.`, a); });
-socket.on('alert:escalated', (a) => showAlert(`An alert in ${a.roomName} has waited too long without anyone acknowledging it.`, a));
+socket.on('alert:new', (a) => {
+  if (!document.getElementById('staff-alert'))
+    showAlert(`A watched word was used in ${a.roomName}: someone may need support now.`, a);
+});
+socket.on('alert:escalated', (a) =>
+  showAlert(`An alert in ${a.roomName} has waited too long without anyone acknowledging it.`, a),
+);

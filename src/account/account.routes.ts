@@ -24,12 +24,23 @@ const Handle = z.string().regex(/^[0-9a-f]{16}$/);
 export const sessionHandle = (sid: string): string => createHash('sha256').update(sid).digest('hex').slice(0, 16);
 
 /** Your account: change password (re-authenticating), your sessions, your data. */
-export function accountRoutes({ db, config, realtime, passwords }: { db: Db; config: Config; realtime: Realtime; passwords: PasswordHasher }): Router {
+export function accountRoutes({
+  db,
+  config,
+  realtime,
+  passwords,
+}: {
+  db: Db;
+  config: Config;
+  realtime: Realtime;
+  passwords: PasswordHasher;
+}): Router {
   const r = Router();
 
   r.get('/account', requireUser, (_req, res) => res.render('account/index', { title: 'Your account' }));
 
-  const renderPassword = (res: Response, status: number, errors: FormErrors, notice?: string) => res.status(status).render('account/password', { title: 'Change your password', errors, notice });
+  const renderPassword = (res: Response, status: number, errors: FormErrors, notice?: string) =>
+    res.status(status).render('account/password', { title: 'Change your password', errors, notice });
   r.get('/account/password', requireUser, (_req, res) => renderPassword(res, 200, NO_ERRORS));
   r.post('/account/password', requireUser, async (req, res) => {
     const actor = actorOf(req);
@@ -37,10 +48,23 @@ export function accountRoutes({ db, config, realtime, passwords }: { db: Db; con
     if (!form.ok) return renderPassword(res, 400, form.errors);
     const login = await findLoginByUsername(db, actor.username);
     if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current))) {
-      await recordAudit(db, auditContext(req), { action: 'password.change', outcome: 'failed', reason: 'bad_current_password' });
-      return renderPassword(res, 400, formErrors([{ field: 'current', message: 'Your current password is not right' }]));
+      await recordAudit(db, auditContext(req), {
+        action: 'password.change',
+        outcome: 'failed',
+        reason: 'bad_current_password',
+      });
+      return renderPassword(
+        res,
+        400,
+        formErrors([{ field: 'current', message: 'Your current password is not right' }]),
+      );
     }
-    if (form.data.password.toLowerCase().includes(actor.username.toLowerCase())) return renderPassword(res, 400, formErrors([{ field: 'password', message: 'Your password must not contain your username' }]));
+    if (form.data.password.toLowerCase().includes(actor.username.toLowerCase()))
+      return renderPassword(
+        res,
+        400,
+        formErrors([{ field: 'password', message: 'Your password must not contain your username' }]),
+      );
     await updatePasswordHash(db, actor.id, await passwords.hash(form.data.password));
     // Every other session ends; this one gets a new id.
     const ended = await endSessions(db, actor.id, { allBut: req.sessionID });
@@ -51,12 +75,19 @@ export function accountRoutes({ db, config, realtime, passwords }: { db: Db; con
     await new Promise<void>((resolve, reject) => req.login(actor, (e) => (e ? reject(e) : resolve())));
     req.session.createdAt = createdAt;
     req.session.device = device;
-    await recordAudit(db, auditContext(req), { action: 'password.change', details: { other_sessions_ended: ended.length } });
+    await recordAudit(db, auditContext(req), {
+      action: 'password.change',
+      details: { other_sessions_ended: ended.length },
+    });
     renderPassword(res, 200, NO_ERRORS, 'Your password has been changed. You have been signed out everywhere else.');
   });
 
   const renderSessions = async (req: Request, res: Response, notice?: string) => {
-    const sessions = (await listSessionsOf(db, actorOf(req).id, config.sessionIdleMs)).map((s) => ({ ...s, handle: sessionHandle(s.sid), current: s.sid === req.sessionID }));
+    const sessions = (await listSessionsOf(db, actorOf(req).id, config.sessionIdleMs)).map((s) => ({
+      ...s,
+      handle: sessionHandle(s.sid),
+      current: s.sid === req.sessionID,
+    }));
     res.render('account/sessions', { title: 'Your sessions', sessions, notice });
   };
   r.get('/account/sessions', requireUser, (req, res) => renderSessions(req, res, req.query.done ? 'Done.' : undefined));
@@ -65,7 +96,9 @@ export function accountRoutes({ db, config, realtime, passwords }: { db: Db; con
   r.post('/account/sessions/:handle/end', requireUser, endSession, async (req, res) => {
     const { handle } = endSession.read(req).params;
     const actor = actorOf(req);
-    const target = (await listSessionsOf(db, actor.id, config.sessionIdleMs)).find((s) => sessionHandle(s.sid) === handle && s.sid !== req.sessionID);
+    const target = (await listSessionsOf(db, actor.id, config.sessionIdleMs)).find(
+      (s) => sessionHandle(s.sid) === handle && s.sid !== req.sessionID,
+    );
     if (!target) throw notFound();
     await endSessions(db, actor.id, { sid: target.sid });
     realtime.disconnectSession(target.sid);

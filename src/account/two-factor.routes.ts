@@ -4,14 +4,24 @@ import type { Db } from '../db/knex.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { findLoginByUsername } from '../auth/auth.service.js';
-import { checkTotp, enableTotp, enrolmentQr, issueRecoveryCodes, newTotpSecret, twoFactorState } from '../auth/two-factor.js';
+import {
+  checkTotp,
+  enableTotp,
+  enrolmentQr,
+  issueRecoveryCodes,
+  newTotpSecret,
+  twoFactorState,
+} from '../auth/two-factor.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { mustUseTwoFactor } from '../policy/index.js';
 
 const Enrol = z.strictObject({
   current: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1000),
-  code: z.string({ error: 'Enter the 6-digit code from your app' }).trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your app'),
+  code: z
+    .string({ error: 'Enter the 6-digit code from your app' })
+    .trim()
+    .regex(/^\d{6}$/, 'Enter the 6-digit code from your app'),
   _csrf: z.string().optional(),
 });
 
@@ -20,22 +30,44 @@ const ALLOWED_BEFORE_ENROLMENT = ['/account/two-factor', '/logout', '/help', '/s
 /** Staff without two-factor sign-in can only set it up (or sign out) until they have. */
 export const requireTwoFactorForStaff: RequestHandler = (req, res, next) => {
   const user = req.user;
-  if (!user || user.twoFactorEnabled || !mustUseTwoFactor(user) || ALLOWED_BEFORE_ENROLMENT.includes(req.path)) return next();
+  if (!user || user.twoFactorEnabled || !mustUseTwoFactor(user) || ALLOWED_BEFORE_ENROLMENT.includes(req.path))
+    return next();
   if (req.method === 'GET' && req.accepts('html')) return res.redirect(303, '/account/two-factor');
   res.status(403).json({ error: 'two_factor_required' });
 };
 
 /** Setting up two-factor sign-in: QR code, confirm with the password and a first code, recovery codes once. */
-export function twoFactorRoutes({ db, passwords, clock }: { db: Db; passwords: PasswordHasher; clock: () => Date }): Router {
+export function twoFactorRoutes({
+  db,
+  passwords,
+  clock,
+}: {
+  db: Db;
+  passwords: PasswordHasher;
+  clock: () => Date;
+}): Router {
   const r = Router();
 
   async function renderSetup(req: Request, res: Response, status: number, errors: FormErrors) {
     const actor = actorOf(req);
     const state = await twoFactorState(db, actor.id);
-    if (state.enabled) return res.status(status).render('account/two-factor', { title: 'Two-factor sign-in', enabled: true, errors, required: mustUseTwoFactor(actor) });
+    if (state.enabled)
+      return res.status(status).render('account/two-factor', {
+        title: 'Two-factor sign-in',
+        enabled: true,
+        errors,
+        required: mustUseTwoFactor(actor),
+      });
     req.session.pendingTotpSecret ??= newTotpSecret();
     const { qr } = await enrolmentQr(req.session.pendingTotpSecret, actor.username);
-    res.status(status).render('account/two-factor', { title: 'Set up two-factor sign-in', enabled: false, qr, secret: req.session.pendingTotpSecret, errors, required: mustUseTwoFactor(actor) });
+    res.status(status).render('account/two-factor', {
+      title: 'Set up two-factor sign-in',
+      enabled: false,
+      qr,
+      secret: req.session.pendingTotpSecret,
+      errors,
+      required: mustUseTwoFactor(actor),
+    });
   }
 
   r.get('/account/two-factor', requireUser, (req, res) => renderSetup(req, res, 200, NO_ERRORS));
@@ -47,9 +79,18 @@ export function twoFactorRoutes({ db, passwords, clock }: { db: Db; passwords: P
     if (!form.ok || !secret) return renderSetup(req, res, 400, form.ok ? NO_ERRORS : form.errors);
     const login = await findLoginByUsername(db, actor.username);
     // Re-authenticate before changing two-factor settings (SECURITY.md).
-    if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current))) return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Your password is not right' }]));
+    if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current)))
+      return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Your password is not right' }]));
     const step = await checkTotp(secret, form.data.code, null, clock());
-    if (step === null) return renderSetup(req, res, 400, formErrors([{ field: 'code', message: 'That code is not right. Check the time on your phone and enter the newest code' }]));
+    if (step === null)
+      return renderSetup(
+        req,
+        res,
+        400,
+        formErrors([
+          { field: 'code', message: 'That code is not right. Check the time on your phone and enter the newest code' },
+        ]),
+      );
     await enableTotp(db, actor.id, secret, step);
     const codes = await issueRecoveryCodes(db, actor.id);
     delete req.session.pendingTotpSecret;

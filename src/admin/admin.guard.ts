@@ -4,10 +4,13 @@ import { actorOf, requireUser } from '../http/guards.js';
 
 /** Signed in and allowed this admin action; to anyone else the page does not exist (404). */
 export function adminOnly(action: AdminAction): RequestHandler[] {
-  return [requireUser, (req, _res, next) => {
-    authorize(canUseAdminPages(actorOf(req), action));
-    next();
-  }];
+  return [
+    requireUser,
+    (req, _res, next) => {
+      authorize(canUseAdminPages(actorOf(req), action));
+      next();
+    },
+  ];
 }
 
 /** A submitted form's raw values, kept (bounded) so a form re-renders with the person's input. */

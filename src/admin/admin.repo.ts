@@ -3,7 +3,11 @@ import { STAFF_ROLES, type AccountStatus, type Role, type RoomKind } from '../po
 import type { SubnetInput } from './admin.schemas.js';
 
 const subnetColumns = (s: SubnetInput) => ({
-  name: s.name, slug: s.slug, description: s.description, crisis_contacts: s.crisisContacts, service_hours: s.serviceHours,
+  name: s.name,
+  slug: s.slug,
+  description: s.description,
+  crisis_contacts: s.crisisContacts,
+  service_hours: s.serviceHours,
   care_team_includes_peer_moderators: s.careTeamIncludesPeerModerators === 'yes',
   hours_start: s.hoursStart,
   hours_end: s.hoursEnd,
@@ -36,10 +40,19 @@ export interface RoomWrite {
 
 /** Inserts or updates a room and replaces its audience. Cohorts of another subnet fail the foreign key. */
 export async function saveRoom(db: Db, subnetId: string, roomId: string | null, r: RoomWrite): Promise<string> {
-  const cols = { name: r.name, description: r.description, kind: r.kind, pre_moderated: r.preModerated === 'yes', cover: r.cover };
+  const cols = {
+    name: r.name,
+    description: r.description,
+    kind: r.kind,
+    pre_moderated: r.preModerated === 'yes',
+    cover: r.cover,
+  };
   let id = roomId;
   if (id) await db('rooms').where({ id, subnet_id: subnetId }).update(cols);
-  else [{ id }] = await db('rooms').insert({ ...cols, subnet_id: subnetId }).returning('id');
+  else
+    [{ id }] = await db('rooms')
+      .insert({ ...cols, subnet_id: subnetId })
+      .returning('id');
   if (!id) throw new Error('room insert returned no id');
   await db('room_audiences').where({ room_id: id }).delete();
   await db('room_audiences').insert(r.audience.map((c) => ({ room_id: id, subnet_id: subnetId, cohort_id: c })));
@@ -58,20 +71,34 @@ export interface AccountRow {
 }
 
 /** Accounts, optionally filtered by username or nickname, optionally staff only. */
-export async function listAccounts(db: Db, opts: { id?: string; q?: string; staffOnly?: boolean; limit: number; offset: number }): Promise<AccountRow[]> {
+export async function listAccounts(
+  db: Db,
+  opts: { id?: string; q?: string; staffOnly?: boolean; limit: number; offset: number },
+): Promise<AccountRow[]> {
   const q = db('users as u').whereNot('u.status', 'erased');
   if (opts.id) q.where('u.id', opts.id);
   const like = `%${(opts.q ?? '').replace(/[\\%_]/g, '\\$&')}%`;
   if (opts.q) q.where((w) => w.whereILike('u.username', like).orWhereILike('u.nickname', like));
   if (opts.staffOnly) q.whereIn('u.role', STAFF_ROLES);
   const rows = await q
-    .select('u.*', db.raw(`coalesce((SELECT array_agg(s.name ORDER BY s.name) FROM memberships m JOIN subnets s ON s.id = m.subnet_id WHERE m.user_id = u.id), '{}') AS subnet_names`))
+    .select(
+      'u.*',
+      db.raw(
+        `coalesce((SELECT array_agg(s.name ORDER BY s.name) FROM memberships m JOIN subnets s ON s.id = m.subnet_id WHERE m.user_id = u.id), '{}') AS subnet_names`,
+      ),
+    )
     .orderByRaw('lower(u.username)')
     .limit(opts.limit)
     .offset(opts.offset);
   return rows.map((r) => ({
-    id: r.id, username: r.username, nickname: r.nickname, displayName: r.display_name, role: r.role,
-    status: r.status, lastSeenAt: r.last_seen_at, subnetNames: r.subnet_names,
+    id: r.id,
+    username: r.username,
+    nickname: r.nickname,
+    displayName: r.display_name,
+    role: r.role,
+    status: r.status,
+    lastSeenAt: r.last_seen_at,
+    subnetNames: r.subnet_names,
   }));
 }
 
@@ -86,7 +113,10 @@ export async function subnetIdsOf(db: Db, userId: string): Promise<string[]> {
   return db('memberships').where({ user_id: userId }).pluck('subnet_id');
 }
 
-export async function findCohort(db: Db, id: string): Promise<{ id: string; subnetId: string; name: string } | undefined> {
+export async function findCohort(
+  db: Db,
+  id: string,
+): Promise<{ id: string; subnetId: string; name: string } | undefined> {
   const row = await db('cohorts').where({ id }).first('id', 'subnet_id', 'name');
   return row ? { id: row.id, subnetId: row.subnet_id, name: row.name } : undefined;
 }

@@ -15,7 +15,6 @@ import type { RoomInput, StaffInput, SubnetInput } from './admin.schemas.js';
 
 export type Saved = { ok: true; id: string } | { ok: false; errors: FormErrors };
 
-
 /** Runs a write; a unique violation becomes a form error on `field`. */
 async function uniquely(field: string, message: string, write: () => Promise<string>): Promise<Saved> {
   try {
@@ -33,20 +32,35 @@ export function saveSubnet(db: Db, ctx: AuditContext, id: string | null, s: Subn
       // A new subnet needs no watched-word rows: the safety baseline applies to every subnet from code.
       const savedId = id ?? (await insertSubnet(trx, s));
       if (id) await updateSubnet(trx, id, s);
-      await recordAudit(trx, ctx, { action: id ? 'subnet.edit' : 'subnet.create', targetType: 'subnet', targetId: savedId });
+      await recordAudit(trx, ctx, {
+        action: id ? 'subnet.edit' : 'subnet.create',
+        targetType: 'subnet',
+        targetId: savedId,
+      });
       return savedId;
     }),
   );
 }
 
-const slugify = (name: string) => name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'group';
+const slugify = (name: string) =>
+  name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60) || 'group';
 
 /** Adds a cohort to a subnet, audited. */
 export function addCohort(db: Db, ctx: AuditContext, subnetId: string, name: string): Promise<Saved> {
   return uniquely('name', 'This subnet already has a group with that name', () =>
     db.transaction(async (trx) => {
       const id = await insertCohort(trx, subnetId, name, slugify(name));
-      await recordAudit(trx, ctx, { action: 'cohort.create', targetType: 'cohort', targetId: id, details: { subnet_id: subnetId } });
+      await recordAudit(trx, ctx, {
+        action: 'cohort.create',
+        targetType: 'cohort',
+        targetId: id,
+        details: { subnet_id: subnetId },
+      });
       return id;
     }),
   );
@@ -61,12 +75,24 @@ export async function renameCohort(db: Db, ctx: AuditContext, cohortId: string, 
 }
 
 /** Creates or edits a room; its audience must be cohorts of the same subnet. */
-export async function saveRoomFor(db: Db, ctx: AuditContext, subnetId: string, roomId: string | null, r: RoomInput): Promise<Saved> {
+export async function saveRoomFor(
+  db: Db,
+  ctx: AuditContext,
+  subnetId: string,
+  roomId: string | null,
+  r: RoomInput,
+): Promise<Saved> {
   const cohorts = new Set((await listCohorts(db, subnetId)).map((c) => c.id));
-  if (!r.audience.every((c) => cohorts.has(c))) return { ok: false, errors: formErrors([{ field: 'audience', message: 'Choose groups of this subnet' }]) };
+  if (!r.audience.every((c) => cohorts.has(c)))
+    return { ok: false, errors: formErrors([{ field: 'audience', message: 'Choose groups of this subnet' }]) };
   const id = await db.transaction(async (trx) => {
     const saved = await saveRoom(trx, subnetId, roomId, r);
-    await recordAudit(trx, ctx, { action: roomId ? 'room.edit' : 'room.create', targetType: 'room', targetId: saved, details: { subnet_id: subnetId, kind: r.kind } });
+    await recordAudit(trx, ctx, {
+      action: roomId ? 'room.edit' : 'room.create',
+      targetType: 'room',
+      targetId: saved,
+      details: { subnet_id: subnetId, kind: r.kind },
+    });
     return saved;
   });
   return { ok: true, id };
@@ -79,9 +105,20 @@ export async function createStaff(db: Db, passwords: PasswordHasher, ctx: AuditC
   const passwordHash = await passwords.hash(s.password);
   try {
     const id = await db.transaction(async (trx) => {
-      const userId = await insertUser(trx, { username: s.username, nickname: s.nickname, displayName: s.displayName, role: s.role, passwordHash });
+      const userId = await insertUser(trx, {
+        username: s.username,
+        nickname: s.nickname,
+        displayName: s.displayName,
+        role: s.role,
+        passwordHash,
+      });
       if (isSubnetStaffRole(s.role)) await replaceStaffSubnets(trx, userId, s.subnetIds);
-      await recordAudit(trx, ctx, { action: 'staff.create', targetType: 'user', targetId: userId, details: { role: s.role } });
+      await recordAudit(trx, ctx, {
+        action: 'staff.create',
+        targetType: 'user',
+        targetId: userId,
+        details: { role: s.role },
+      });
       return userId;
     });
     return { ok: true, id };
@@ -94,10 +131,20 @@ export async function createStaff(db: Db, passwords: PasswordHasher, ctx: AuditC
 }
 
 /** Replaces the subnets a staff member works in, audited. */
-export async function assignStaffSubnets(db: Db, ctx: AuditContext, userId: string, subnetIds: string[]): Promise<void> {
+export async function assignStaffSubnets(
+  db: Db,
+  ctx: AuditContext,
+  userId: string,
+  subnetIds: string[],
+): Promise<void> {
   await db.transaction(async (trx) => {
     await replaceStaffSubnets(trx, userId, subnetIds);
-    await recordAudit(trx, ctx, { action: 'staff.assign_subnets', targetType: 'user', targetId: userId, details: { subnets: subnetIds.length } });
+    await recordAudit(trx, ctx, {
+      action: 'staff.assign_subnets',
+      targetType: 'user',
+      targetId: userId,
+      details: { subnets: subnetIds.length },
+    });
   });
 }
 
@@ -107,12 +154,23 @@ export async function assignStaffSubnets(db: Db, ctx: AuditContext, userId: stri
  * their sockets close. Audited with the role they had and the admin's reason. What they wrote
  * before keeps the role it was written with (author_role): no badge appears on it.
  */
-export async function makePeerModerator(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, why: { from: string; reason: string }): Promise<void> {
+export async function makePeerModerator(
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  userId: string,
+  why: { from: string; reason: string },
+): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('users').where({ id: userId }).update({ role: 'peer_moderator' });
     await trx('memberships').where({ user_id: userId }).update({ cohort_id: null });
     await deleteSessionsOfUser(trx, userId);
-    await recordAudit(trx, ctx, { action: 'account.role_change', targetType: 'user', targetId: userId, details: { from: why.from, to: 'peer_moderator', reason: why.reason } });
+    await recordAudit(trx, ctx, {
+      action: 'account.role_change',
+      targetType: 'user',
+      targetId: userId,
+      details: { from: why.from, to: 'peer_moderator', reason: why.reason },
+    });
   });
   realtime.disconnectUser(userId);
 }

@@ -11,21 +11,37 @@ import { erasePersonalData, type ErasureMode } from '../privacy/registry.js';
  * wrote is kept under "Former member" (or its text removed, with ERASURE_CONTENT=remove). Sessions
  * and sockets end once it has committed. The audit row names the account id only.
  */
-export async function eraseMember(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, content: ErasureMode): Promise<void> {
+export async function eraseMember(
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  userId: string,
+  content: ErasureMode,
+): Promise<void> {
   await db.transaction(async (trx) => {
     await erasePersonalData(trx, userId, content);
-    await recordAudit(trx, ctx, { action: 'account.erase', targetType: 'user', targetId: userId, details: { content } });
+    await recordAudit(trx, ctx, {
+      action: 'account.erase',
+      targetType: 'user',
+      targetId: userId,
+      details: { content },
+    });
   });
   realtime.disconnectUser(userId);
 }
 
 /** Deletes living-room messages older than each subnet's retention setting. Returns how many. */
 export async function applyChatRetention(db: Db, now: Date): Promise<number> {
-  const subnets: { id: string; days: number }[] = await db('subnets').whereNotNull('chat_retention_days').select('id', 'chat_retention_days as days');
+  const subnets: { id: string; days: number }[] = await db('subnets')
+    .whereNotNull('chat_retention_days')
+    .select('id', 'chat_retention_days as days');
   let total = 0;
   for (const s of subnets) {
     const cutoff = new Date(now.getTime() - s.days * 86_400_000);
-    total += await db('messages').whereIn('room_id', db('rooms').where({ subnet_id: s.id }).select('id')).where('created_at', '<', cutoff).delete();
+    total += await db('messages')
+      .whereIn('room_id', db('rooms').where({ subnet_id: s.id }).select('id'))
+      .where('created_at', '<', cutoff)
+      .delete();
   }
   return total;
 }

@@ -24,7 +24,14 @@ const LoginBody = z.object({
 const LoginQuery = z.object({ expired: z.string().optional(), signedout: z.string().optional() }).loose();
 
 const GENERIC = 'The username or password is not right. Check them and try again.';
-const CodeBody = z.object({ code: z.string().trim().min(1, 'Enter the code from your authenticator app, or a recovery code').max(20, 'Enter the 6-digit code from your app'), _csrf: z.string().optional() });
+const CodeBody = z.object({
+  code: z
+    .string()
+    .trim()
+    .min(1, 'Enter the code from your authenticator app, or a recovery code')
+    .max(20, 'Enter the 6-digit code from your app'),
+  _csrf: z.string().optional(),
+});
 
 interface Deps {
   db: Db;
@@ -46,8 +53,12 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
   r.get('/login', (req, res) => {
     if (req.user) return res.redirect(303, '/');
     const q = LoginQuery.safeParse(req.query);
-    const notice = q.success && q.data.expired ? 'Your session ended. Sign in again to carry on.'
-      : q.success && q.data.signedout ? 'You have signed out.' : undefined;
+    const notice =
+      q.success && q.data.expired
+        ? 'Your session ended. Sign in again to carry on.'
+        : q.success && q.data.signedout
+          ? 'You have signed out.'
+          : undefined;
     renderLogin(res, 200, '', NO_ERRORS, notice);
   });
 
@@ -58,10 +69,24 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
     const ip = req.ip ?? 'unknown';
     const wait = await throttle.retryAfter(username, ip);
     if (wait > 0) {
-      await recordAudit(db, auditContext(req), { action: 'login', outcome: 'throttled', details: { username_length: username.length } });
+      await recordAudit(db, auditContext(req), {
+        action: 'login',
+        outcome: 'throttled',
+        details: { username_length: username.length },
+      });
       res.set('Retry-After', String(wait));
       const minutes = Math.ceil(wait / 60);
-      return renderLogin(res, 429, username, formErrors([{ field: 'username', message: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.` }]));
+      return renderLogin(
+        res,
+        429,
+        username,
+        formErrors([
+          {
+            field: 'username',
+            message: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+          },
+        ]),
+      );
     }
     passport.authenticate('local', (err: unknown, user: SessionUser | false, failure?: LoginFailure) => {
       if (err instanceof PasswordHashingBusy) return renderBusy(res, username, err);
@@ -74,14 +99,33 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
   /** Too many sign-ins at this moment: nothing was checked, so nothing counts against the person. */
   function renderBusy(res: Response, username: string, busy: PasswordHashingBusy): void {
     res.set('Retry-After', String(busy.retryAfterSeconds));
-    renderLogin(res, 503, username, formErrors([{ field: 'password', message: 'Many people are signing in at this moment. Wait a few seconds and try again.' }]));
+    renderLogin(
+      res,
+      503,
+      username,
+      formErrors([
+        { field: 'password', message: 'Many people are signing in at this moment. Wait a few seconds and try again.' },
+      ]),
+    );
   }
 
-  async function onFailure(req: Request, res: Response, username: string, failure: LoginFailure | undefined): Promise<void> {
+  async function onFailure(
+    req: Request,
+    res: Response,
+    username: string,
+    failure: LoginFailure | undefined,
+  ): Promise<void> {
     const reason = failure?.reason ?? 'bad_credentials';
     await throttle.recordFailure(username, req.ip ?? 'unknown');
-    await recordAudit(db, { actorId: failure?.userId ?? null, ip: req.ip ?? null }, { action: 'login', outcome: 'failed', reason });
-    const message = reason === 'account_inactive' ? 'Your account is suspended. Contact your care team if you think this is wrong.' : GENERIC;
+    await recordAudit(
+      db,
+      { actorId: failure?.userId ?? null, ip: req.ip ?? null },
+      { action: 'login', outcome: 'failed', reason },
+    );
+    const message =
+      reason === 'account_inactive'
+        ? 'Your account is suspended. Contact your care team if you think this is wrong.'
+        : GENERIC;
     renderLogin(res, 401, username, formErrors([{ field: 'username', message }]));
   }
 
@@ -99,24 +143,37 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
     await completeLogin(req, res, user, returnTo, false);
   }
 
-  async function completeLogin(req: Request, res: Response, user: SessionUser, returnTo: string | undefined, twoFactor: boolean): Promise<void> {
+  async function completeLogin(
+    req: Request,
+    res: Response,
+    user: SessionUser,
+    returnTo: string | undefined,
+    twoFactor: boolean,
+  ): Promise<void> {
     // passport regenerates the session here: the id a visitor had before signing in stops working.
     await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
     req.session.createdAt = Date.now();
     req.session.device = describeDevice(req.get('user-agent'));
     await saveSession(req);
     await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
-    await recordAudit(db, { actorId: user.id, ip: req.ip ?? null }, { action: 'login', details: { two_factor: twoFactor } });
+    await recordAudit(
+      db,
+      { actorId: user.id, ip: req.ip ?? null },
+      { action: 'login', details: { two_factor: twoFactor } },
+    );
     res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');
   }
 
-  const renderCode = (res: Response, status: number, errors: FormErrors) => res.status(status).render('auth/two-factor', { title: 'Enter your code', errors });
+  const renderCode = (res: Response, status: number, errors: FormErrors) =>
+    res.status(status).render('auth/two-factor', { title: 'Enter your code', errors });
   const pending = (req: Request) => {
     const p = req.session.pendingTwoFactor;
     return p && Date.now() - p.at < 5 * 60_000 ? p : undefined;
   };
 
-  r.get('/login/two-factor', (req, res) => (pending(req) ? renderCode(res, 200, NO_ERRORS) : res.redirect(303, '/login')));
+  r.get('/login/two-factor', (req, res) =>
+    pending(req) ? renderCode(res, 200, NO_ERRORS) : res.redirect(303, '/login'),
+  );
 
   r.post('/login/two-factor', async (req, res) => {
     const p = pending(req);
@@ -125,7 +182,12 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
     const form = parseForm(CodeBody, req.body);
     if (!user || !isActive(user)) return res.redirect(303, '/login');
     const ip = req.ip ?? 'unknown';
-    if ((await throttle.retryAfter(user.username, ip)) > 0) return renderCode(res, 429, formErrors([{ field: 'code', message: 'Too many attempts. Wait 15 minutes and try again.' }]));
+    if ((await throttle.retryAfter(user.username, ip)) > 0)
+      return renderCode(
+        res,
+        429,
+        formErrors([{ field: 'code', message: 'Too many attempts. Wait 15 minutes and try again.' }]),
+      );
     if (!form.ok) return renderCode(res, 400, form.errors);
     const code = form.data.code.replace(/\s+/g, '');
     const state = await twoFactorState(db, user.id);
@@ -133,8 +195,21 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
     const ok = step !== null ? await recordTotpStep(db, user.id, step) : await useRecoveryCode(db, user.id, code);
     if (!ok) {
       await throttle.recordFailure(user.username, ip);
-      await recordAudit(db, { actorId: user.id, ip }, { action: 'login', outcome: 'failed', reason: 'bad_second_factor' });
-      return renderCode(res, 401, formErrors([{ field: 'code', message: 'That code is not right, or it has been used already. Enter the newest code from your app.' }]));
+      await recordAudit(
+        db,
+        { actorId: user.id, ip },
+        { action: 'login', outcome: 'failed', reason: 'bad_second_factor' },
+      );
+      return renderCode(
+        res,
+        401,
+        formErrors([
+          {
+            field: 'code',
+            message: 'That code is not right, or it has been used already. Enter the newest code from your app.',
+          },
+        ]),
+      );
     }
     delete req.session.pendingTwoFactor;
     await completeLogin(req, res, user, p.returnTo, true);

@@ -4,5 +4,18 @@
  * setting its status and password, and listing or ending its sessions. They call these here,
  * never users.repo or sessions.repo (STYLE.md §1).
  */
-export { findLoginByUsername, findSessionUser, findTaken, insertUser, setStatus, updatePasswordHash } from './users.repo.js';
-export { deleteSessionsOfUser, endSessions, findLiveSessionExpiry, listLiveSessionIds, listSessionsOf } from './sessions.repo.js';
+export {
+  findLoginByUsername,
+  findSessionUser,
+  findTaken,
+  insertUser,
+  setStatus,
+  updatePasswordHash,
+} from './users.repo.js';
+export {
+  deleteSessionsOfUser,
+  endSessions,
+  findLiveSessionExpiry,
+  listLiveSessionIds,
+  listSessionsOf,
+} from './sessions.repo.js';

@@ -10,7 +10,9 @@ export const NICKNAME_TOO_CLOSE = "That nickname is too close to someone else's.
 export function takenErrors(taken: { username: boolean; nickname: NicknameClash }): FieldError[] {
   return [
     ...(taken.username ? [{ field: 'username', message: USERNAME_TAKEN }] : []),
-    ...(taken.nickname ? [{ field: 'nickname', message: taken.nickname === 'taken' ? NICKNAME_TAKEN : NICKNAME_TOO_CLOSE }] : []),
+    ...(taken.nickname
+      ? [{ field: 'nickname', message: taken.nickname === 'taken' ? NICKNAME_TAKEN : NICKNAME_TOO_CLOSE }]
+      : []),
   ];
 }
 

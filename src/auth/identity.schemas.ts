@@ -10,8 +10,31 @@ export const Username = z
   .transform((s) => s.toLowerCase());
 
 // Words that would make a member look like staff. Checked after folding look-alike digits and symbols.
-const STAFF_WORDS = ['moderator', 'modteam', 'clinician', 'nhs', 'admin', 'doctor', 'nurse', 'therapist', 'staff', 'sharon'];
-const FOLD: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', $: 's', '!': 'i', '|': 'i' };
+const STAFF_WORDS = [
+  'moderator',
+  'modteam',
+  'clinician',
+  'nhs',
+  'admin',
+  'doctor',
+  'nurse',
+  'therapist',
+  'staff',
+  'sharon',
+];
+const FOLD: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'i',
+};
 
 /** Folds a nickname to letters only, mapping look-alike digits and symbols, for the staff-word check. */
 export function foldForComparison(nickname: string): string {
@@ -42,9 +65,24 @@ export const Nickname = z
       .string()
       .min(3, 'Your nickname must be at least 3 characters')
       .max(30, 'Your nickname must be 30 characters or fewer')
-      .refine((s) => !looksLikeEmail(s), 'Your nickname looks like an email address. To keep you anonymous, choose a name that does not contain contact details')
-      .refine((s) => !looksLikeUrl(s), 'Your nickname looks like a web address. To keep you anonymous, choose a name that does not contain a link')
-      .refine((s) => !looksLikePhone(s), 'Your nickname looks like a phone number. To keep you anonymous, choose a name with fewer numbers')
-      .refine((s) => /^[\p{Script=Latin}0-9 '._-]+$/u.test(s), "Your nickname can only use letters, numbers, spaces and the characters ' . _ -")
-      .refine((s) => !STAFF_WORDS.some((w) => foldForComparison(s).includes(w)), 'Your nickname must not look like a staff title, such as moderator, clinician, NHS or admin, so that everyone can tell who staff are'),
+      .refine(
+        (s) => !looksLikeEmail(s),
+        'Your nickname looks like an email address. To keep you anonymous, choose a name that does not contain contact details',
+      )
+      .refine(
+        (s) => !looksLikeUrl(s),
+        'Your nickname looks like a web address. To keep you anonymous, choose a name that does not contain a link',
+      )
+      .refine(
+        (s) => !looksLikePhone(s),
+        'Your nickname looks like a phone number. To keep you anonymous, choose a name with fewer numbers',
+      )
+      .refine(
+        (s) => /^[\p{Script=Latin}0-9 '._-]+$/u.test(s),
+        "Your nickname can only use letters, numbers, spaces and the characters ' . _ -",
+      )
+      .refine(
+        (s) => !STAFF_WORDS.some((w) => foldForComparison(s).includes(w)),
+        'Your nickname must not look like a staff title, such as moderator, clinician, NHS or admin, so that everyone can tell who staff are',
+      ),
   );

@@ -24,11 +24,19 @@ export function createLoginThrottle(db: Db): LoginThrottle {
   const pair = (u: string, ip: string) => `${u.toLowerCase().slice(0, 64)}|${ip}`;
   return {
     async retryAfter(username, ip) {
-      const waits = await Promise.all([byUserIp.retryAfter(pair(username, ip)), byUser.retryAfter(user(username)), byIp.retryAfter(ip)]);
+      const waits = await Promise.all([
+        byUserIp.retryAfter(pair(username, ip)),
+        byUser.retryAfter(user(username)),
+        byIp.retryAfter(ip),
+      ]);
       return Math.max(...waits);
     },
     async recordFailure(username, ip) {
-      await Promise.all([byUserIp.recordFailure(pair(username, ip)), byUser.recordFailure(user(username)), byIp.recordFailure(ip)]);
+      await Promise.all([
+        byUserIp.recordFailure(pair(username, ip)),
+        byUser.recordFailure(user(username)),
+        byIp.recordFailure(ip),
+      ]);
     },
     async recordSuccess(username, ip) {
       await byUserIp.reset(pair(username, ip));

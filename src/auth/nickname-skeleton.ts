@@ -9,7 +9,8 @@ const AFTER_FOLDING: Record<string, string> = { i: 'l', '5': 's', '8': 'b', w: '
 const MAX_PASSES = 6;
 
 /** NFKC, full case folding (upper then lower: ß to ss), then diacritics removed (NFD, marks dropped). */
-const fold = (s: string): string => s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+const fold = (s: string): string =>
+  s.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
 
 /**
  * A nickname's confusable skeleton (Unicode TR39 style, folded for case and accents): two

@@ -41,7 +41,8 @@ export function createPassport(db: Db, passwords: PasswordHasher, preload?: Sess
       .then(async (user) => {
         if (!user || !isActive(user)) return done(null, false);
         // "Last seen" is kept to five minutes: no write on every request.
-        if (!user.lastSeenAt || Date.now() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) await touchLastSeen(db, user.id);
+        if (!user.lastSeenAt || Date.now() - user.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS)
+          await touchLastSeen(db, user.id);
         done(null, user);
       })
       .catch(done);
@@ -50,11 +51,18 @@ export function createPassport(db: Db, passwords: PasswordHasher, preload?: Sess
 }
 
 /** @throws PasswordHashingBusy when too many passwords are being checked (nothing was decided). */
-async function authenticate(db: Db, passwords: PasswordHasher, username: string, password: string): Promise<{ user?: SessionUser; failure?: LoginFailure }> {
+async function authenticate(
+  db: Db,
+  passwords: PasswordHasher,
+  username: string,
+  password: string,
+): Promise<{ user?: SessionUser; failure?: LoginFailure }> {
   const login = await findLoginByUsername(db, username);
   const ok = await passwords.verify(login?.passwordHash ?? null, password);
-  if (!login || !ok) return { failure: { message: 'bad_credentials', reason: 'bad_credentials', userId: login?.id ?? null } };
-  if (login.status !== 'active') return { failure: { message: 'account_inactive', reason: 'account_inactive', userId: login.id } };
+  if (!login || !ok)
+    return { failure: { message: 'bad_credentials', reason: 'bad_credentials', userId: login?.id ?? null } };
+  if (login.status !== 'active')
+    return { failure: { message: 'account_inactive', reason: 'account_inactive', userId: login.id } };
   if (login.passwordHash && needsRehash(login.passwordHash)) {
     // The rehash can wait for a quieter sign-in: a busy hasher does not refuse a right password.
     const rehashed = await passwords.hash(password).catch((e: unknown) => {

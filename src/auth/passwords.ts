@@ -15,7 +15,10 @@ export const NewPassword = z
   .string({ error: 'Enter a password' })
   .min(10, 'Your password must be at least 10 characters')
   .max(128, 'Your password must be 128 characters or fewer')
-  .refine((p) => !commonPasswords.test(p), 'That password is too common and easy to guess. Try three or four random words');
+  .refine(
+    (p) => !commonPasswords.test(p),
+    'That password is too common and easy to guess. Try three or four random words',
+  );
 
 /**
  * Hashes a password with argon2id, unbounded: for command-line tools, seeds and the benchmark's

@@ -18,7 +18,12 @@ function throttleKeys(username: string): { exact: string; prefix: string } {
 export const AUTH_PERSONAL_DATA: readonly PersonalDataTable[] = [
   {
     table: 'recovery_codes',
-    personColumns: { user_id: { export: { omit: 'hashes of single-use sign-in codes: secrets, not information about the person' }, erase: true } },
+    personColumns: {
+      user_id: {
+        export: { omit: 'hashes of single-use sign-in codes: secrets, not information about the person' },
+        erase: true,
+      },
+    },
     async erase(trx, userId) {
       await trx('recovery_codes').where({ user_id: userId }).delete();
     },
@@ -26,7 +31,8 @@ export const AUTH_PERSONAL_DATA: readonly PersonalDataTable[] = [
   {
     table: 'session',
     personColumns: {},
-    findsPersonBy: "sess -> 'passport' ->> 'user' (the signed-in person's id); listed to the person at /account/sessions, not in the download",
+    findsPersonBy:
+      "sess -> 'passport' ->> 'user' (the signed-in person's id); listed to the person at /account/sessions, not in the download",
     async erase(trx, userId) {
       await deleteSessionsOfUser(trx, userId);
     },
@@ -34,12 +40,16 @@ export const AUTH_PERSONAL_DATA: readonly PersonalDataTable[] = [
   {
     table: 'rate_limits',
     personColumns: {},
-    findsPersonBy: "key: 'login_user:<username>' and 'login_user_ip:<username>|<address>' (failed sign-ins); counters, not in the download",
+    findsPersonBy:
+      "key: 'login_user:<username>' and 'login_user_ip:<username>|<address>' (failed sign-ins); counters, not in the download",
     async erase(trx, userId) {
       const user: { username: string } | undefined = await trx('users').where({ id: userId }).first('username');
       if (!user) return;
       const keys = throttleKeys(user.username);
-      await trx('rate_limits').where('key', keys.exact).orWhereRaw('left(key, ?) = ?', [keys.prefix.length, keys.prefix]).delete();
+      await trx('rate_limits')
+        .where('key', keys.exact)
+        .orWhereRaw('left(key, ?) = ?', [keys.prefix.length, keys.prefix])
+        .delete();
     },
   },
 ];
@@ -51,16 +61,27 @@ export const USERS_PERSONAL_DATA: PersonalDataTable = {
   findsPersonBy: 'id',
   export: {
     key: 'profile',
-    read: (db: Db, userId: string) => db('users').where({ id: userId }).first('username', 'nickname', 'role', 'created_at', 'last_seen_at'),
+    read: (db: Db, userId: string) =>
+      db('users').where({ id: userId }).first('username', 'nickname', 'role', 'created_at', 'last_seen_at'),
   },
   async erase(trx, userId) {
     const tag = userId.replace(/-/g, '').slice(0, 8);
     // No nickname skeleton: the old nickname's look-alikes are free again, and "Former member" tags never block anyone.
     // The role stays (members show no badge either way); the two-factor secret goes in both modes.
-    await trx('users').where({ id: userId }).update({
-      username: `erased-${tag}`, nickname: `Former member ${tag}`, nickname_skeleton: null, display_name: null, password_hash: null,
-      totp_secret: null, totp_enabled_at: null, totp_last_step: null,
-      status: 'erased', status_changed_at: trx.fn.now(), last_seen_at: null,
-    });
+    await trx('users')
+      .where({ id: userId })
+      .update({
+        username: `erased-${tag}`,
+        nickname: `Former member ${tag}`,
+        nickname_skeleton: null,
+        display_name: null,
+        password_hash: null,
+        totp_secret: null,
+        totp_enabled_at: null,
+        totp_last_step: null,
+        status: 'erased',
+        status_changed_at: trx.fn.now(),
+        last_seen_at: null,
+      });
   },
 };

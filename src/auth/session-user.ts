@@ -19,7 +19,9 @@ const MAX_KEPT = 5_000;
 
 export function preloadUserWithSession(store: session.Store, db: Db, pool: pg.Pool): SessionUserPreload {
   // The person whose id the session names (a malformed id names nobody, rather than failing).
-  const userId = db.raw(`CASE WHEN (s.sess -> 'passport' ->> 'user') ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN (s.sess -> 'passport' ->> 'user')::uuid END`);
+  const userId = db.raw(
+    `CASE WHEN (s.sess -> 'passport' ->> 'user') ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN (s.sess -> 'passport' ->> 'user')::uuid END`,
+  );
   const person = sessionUserQuery(db, userId).toSQL().toNative();
   if (person.bindings.length > 0) throw new Error('the session-user query must take no parameters');
   const text = `SELECT s.sess, (SELECT row_to_json(x) FROM (${person.sql}) x) AS person FROM session s WHERE s.sid = $1 AND s.expire >= to_timestamp($2)`;
@@ -28,7 +30,8 @@ export function preloadUserWithSession(store: session.Store, db: Db, pool: pg.Po
   store.get = (sid, done) => {
     pool.query({ name: 'session_with_user', text, values: [sid, Math.floor(Date.now() / 1000)] }).then(
       ({ rows }) => {
-        const row = rows[0] as { sess: session.SessionData | string; person: Record<string, unknown> | null } | undefined;
+        const row = rows[0] as
+          { sess: session.SessionData | string; person: Record<string, unknown> | null } | undefined;
         if (!row) return done(null, null);
         if (row.person) {
           if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value as string);

@@ -69,7 +69,8 @@ export const touchResolutionMs = (idleMs: number): number => Math.min(60_000, id
  * awaited by the caller; a failed touch is tried again by the next action.
  */
 export function keepSessionAlive(db: Db, sid: string, expires: Date, idleMs: number, now = Date.now()): void {
-  if (expires.getTime() < now + idleMs - touchResolutionMs(idleMs)) void extendSession(db, sid, idleMs).catch(() => undefined);
+  if (expires.getTime() < now + idleMs - touchResolutionMs(idleMs))
+    void extendSession(db, sid, idleMs).catch(() => undefined);
 }
 
 /**

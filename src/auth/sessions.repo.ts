@@ -13,7 +13,10 @@ export async function deleteSessionsOfUser(db: Db, userId: string): Promise<numb
  * does. An ended session stays ended. Only the expiry column moves (as the store's own touch does).
  */
 export async function extendSession(db: Db, sid: string, idleMs: number): Promise<void> {
-  await db('session').where({ sid }).where('expire', '>', db.fn.now()).update({ expire: db.raw('now() + make_interval(secs => ?)', [idleMs / 1000]) });
+  await db('session')
+    .where({ sid })
+    .where('expire', '>', db.fn.now())
+    .update({ expire: db.raw('now() + make_interval(secs => ?)', [idleMs / 1000]) });
 }
 
 export interface SessionRow {
@@ -28,15 +31,28 @@ export interface SessionRow {
  * timeout); the device is the coarse description stored at sign-in.
  */
 export async function listSessionsOf(db: Db, userId: string, idleMs: number): Promise<SessionRow[]> {
-  const rows = await db('session').whereRaw("sess -> 'passport' ->> 'user' = ?", [userId]).where('expire', '>', db.fn.now()).orderBy('expire', 'desc').select('sid', 'sess', 'expire');
+  const rows = await db('session')
+    .whereRaw("sess -> 'passport' ->> 'user' = ?", [userId])
+    .where('expire', '>', db.fn.now())
+    .orderBy('expire', 'desc')
+    .select('sid', 'sess', 'expire');
   return rows.map((r) => {
     const sess = (typeof r.sess === 'string' ? JSON.parse(r.sess) : r.sess) as { device?: string; createdAt?: number };
-    return { sid: r.sid, device: sess.device ?? 'Unknown device', createdAt: sess.createdAt ? new Date(sess.createdAt) : null, lastActiveAt: new Date(new Date(r.expire).getTime() - idleMs) };
+    return {
+      sid: r.sid,
+      device: sess.device ?? 'Unknown device',
+      createdAt: sess.createdAt ? new Date(sess.createdAt) : null,
+      lastActiveAt: new Date(new Date(r.expire).getTime() - idleMs),
+    };
   });
 }
 
 /** Ends sessions of a person: one by id, or all but one. Returns the ended session ids. */
-export async function endSessions(db: Db, userId: string, which: { sid: string } | { allBut: string | null }): Promise<string[]> {
+export async function endSessions(
+  db: Db,
+  userId: string,
+  which: { sid: string } | { allBut: string | null },
+): Promise<string[]> {
   const q = db('session').whereRaw("sess -> 'passport' ->> 'user' = ?", [userId]);
   if ('sid' in which) q.where('sid', which.sid);
   else if (which.allBut) q.whereNot('sid', which.allBut);
@@ -46,7 +62,10 @@ export async function endSessions(db: Db, userId: string, which: { sid: string }
 
 /** A live session's expiry; undefined when it has ended (expired, signed out, or ended elsewhere). */
 export async function findLiveSessionExpiry(db: Db, sid: string): Promise<Date | undefined> {
-  const row = await db('session').where({ sid }).where('expire', '>', db.fn.now()).first<{ expire: Date } | undefined>('expire');
+  const row = await db('session')
+    .where({ sid })
+    .where('expire', '>', db.fn.now())
+    .first<{ expire: Date } | undefined>('expire');
   return row?.expire;
 }
 

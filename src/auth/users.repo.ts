@@ -24,18 +24,32 @@ export async function findSessionUser(db: Db, id: string): Promise<SessionUser |
 }
 
 // Every signed-in request runs this: a prepared statement (planned once per connection).
-const sessionUserPrepared = preparedQuery<{ id: string }>('session_user', (db, p) => sessionUserQuery(db, p.id).limit(1));
+const sessionUserPrepared = preparedQuery<{ id: string }>('session_user', (db, p) =>
+  sessionUserQuery(db, p.id).limit(1),
+);
 
 /** The one query behind the signed-in person (also a part of a chat message's context query). */
 export function sessionUserQuery(db: Db, id: string | Knex.Raw, opts: { unread: boolean } = { unread: true }) {
   const q = db('users as u')
     .where('u.id', id)
     .select(
-      'u.id', 'u.username', 'u.nickname', 'u.display_name', 'u.role', 'u.status', 'u.last_seen_at', 'u.totp_enabled_at',
+      'u.id',
+      'u.username',
+      'u.nickname',
+      'u.display_name',
+      'u.role',
+      'u.status',
+      'u.last_seen_at',
+      'u.totp_enabled_at',
       db.raw(`coalesce((SELECT json_agg(json_build_object('subnet_id', m.subnet_id, 'cohort_id', m.cohort_id, 'ends_at', m.ends_at))
                FROM memberships m WHERE m.user_id = u.id), '[]'::json) AS memberships`),
     );
-  if (opts.unread) q.select(db.raw(`coalesce((SELECT json_agg(n.room_id) FROM (SELECT room_id FROM notifications WHERE user_id = u.id AND read_at IS NULL ORDER BY id DESC LIMIT 100) n), '[]'::json) AS unread_rooms`));
+  if (opts.unread)
+    q.select(
+      db.raw(
+        `coalesce((SELECT json_agg(n.room_id) FROM (SELECT room_id FROM notifications WHERE user_id = u.id AND read_at IS NULL ORDER BY id DESC LIMIT 100) n), '[]'::json) AS unread_rooms`,
+      ),
+    );
   return q;
 }
 
@@ -61,7 +75,9 @@ function toMembership(m: MembershipJson): Membership {
 
 /** The login columns for a username (case-insensitive). */
 export async function findLoginByUsername(db: Db, username: string): Promise<LoginRow | undefined> {
-  const row = await db('users').whereRaw('lower(username) = lower(?)', [username]).first('id', 'password_hash', 'status');
+  const row = await db('users')
+    .whereRaw('lower(username) = lower(?)', [username])
+    .first('id', 'password_hash', 'status');
   return row ? { id: row.id, passwordHash: row.password_hash, status: row.status } : undefined;
 }
 
@@ -111,14 +127,20 @@ export type NicknameClash = 'taken' | 'too_close' | null;
  * 'taken' when it is theirs exactly, 'too_close' when it differs only in case or has the same
  * look-alike skeleton. Erased accounts hold no skeleton: they block only their own nickname.
  */
-export async function findTaken(db: Db, username: string, nickname: string): Promise<{ username: boolean; nickname: NicknameClash }> {
+export async function findTaken(
+  db: Db,
+  username: string,
+  nickname: string,
+): Promise<{ username: boolean; nickname: NicknameClash }> {
   const skeleton = nicknameSkeleton(nickname);
   const rows: { username: string; nickname: string; nickname_skeleton: string | null }[] = await db('users')
     .whereRaw('lower(username) = lower(?)', [username])
     .orWhereRaw('lower(nickname) = lower(?)', [nickname])
     .orWhere('nickname_skeleton', skeleton)
     .select('username', 'nickname', 'nickname_skeleton');
-  const alike = rows.filter((r) => r.nickname_skeleton === skeleton || r.nickname.toLowerCase() === nickname.toLowerCase());
+  const alike = rows.filter(
+    (r) => r.nickname_skeleton === skeleton || r.nickname.toLowerCase() === nickname.toLowerCase(),
+  );
   return {
     username: rows.some((r) => r.username.toLowerCase() === username.toLowerCase()),
     nickname: alike.some((r) => r.nickname === nickname) ? 'taken' : alike.length ? 'too_close' : null,

@@ -32,7 +32,9 @@ export interface SubnetSummary {
 }
 
 const audienceIds = (db: Db) =>
-  db.raw(`coalesce((SELECT array_agg(ra.cohort_id::text) FROM room_audiences ra WHERE ra.room_id = r.id), '{}') AS audience_ids`);
+  db.raw(
+    `coalesce((SELECT array_agg(ra.cohort_id::text) FROM room_audiences ra WHERE ra.room_id = r.id), '{}') AS audience_ids`,
+  );
 
 function toRoom(r: Record<string, unknown>): RoomSummary {
   return {
@@ -49,14 +51,28 @@ function toRoom(r: Record<string, unknown>): RoomSummary {
 export async function findSubnets(db: Db, ids: readonly string[]): Promise<SubnetSummary[]> {
   if (ids.length === 0) return [];
   const rows = await db('subnets').whereIn('id', ids).orderBy('name');
-  return rows.map((s) => ({ id: s.id, name: s.name, slug: s.slug, description: s.description, crisisContacts: s.crisis_contacts, serviceHours: s.service_hours, careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators), hours: { start: s.hours_start, end: s.hours_end, days: s.hours_days }, chatRetentionDays: s.chat_retention_days }));
+  return rows.map((s) => ({
+    id: s.id,
+    name: s.name,
+    slug: s.slug,
+    description: s.description,
+    crisisContacts: s.crisis_contacts,
+    serviceHours: s.service_hours,
+    careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators),
+    hours: { start: s.hours_start, end: s.hours_end, days: s.hours_days },
+    chatRetentionDays: s.chat_retention_days,
+  }));
 }
 
 /** All rooms of the given subnets with their audience, in a stable order. */
 export async function findRoomsOfSubnets(db: Db, subnetIds: readonly string[]): Promise<RoomSummary[]> {
   if (subnetIds.length === 0) return [];
-  const rows = await db('rooms as r').whereIn('r.subnet_id', subnetIds).select('r.*', audienceIds(db))
-    .orderByRaw("array_position(ARRAY['living_room','library','television','noticeboard']::text[], r.kind::text), r.name");
+  const rows = await db('rooms as r')
+    .whereIn('r.subnet_id', subnetIds)
+    .select('r.*', audienceIds(db))
+    .orderByRaw(
+      "array_position(ARRAY['living_room','library','television','noticeboard']::text[], r.kind::text), r.name",
+    );
   return rows.map(toRoom);
 }
 
@@ -70,16 +86,36 @@ const roomDetailPrepared = preparedQuery<{ id: string }>('room_detail', (db, p) 
 
 /** The one query behind a room's detail (every living-room page and chat message starts here). */
 export function roomDetailQuery(db: Db, id: string) {
-  return db('rooms as r').join('subnets as s', 's.id', 'r.subnet_id').where('r.id', id).select(
-    'r.*', 's.name as subnet_name', 's.crisis_contacts', 's.hours_start', 's.hours_end', 's.hours_days', audienceIds(db),
-    db.raw(`coalesce((SELECT json_agg(json_build_object('id', c.id, 'name', c.name) ORDER BY c.name) FROM room_audiences ra JOIN cohorts c ON c.id = ra.cohort_id WHERE ra.room_id = r.id), '[]'::json) AS audience`),
-  );
+  return db('rooms as r')
+    .join('subnets as s', 's.id', 'r.subnet_id')
+    .where('r.id', id)
+    .select(
+      'r.*',
+      's.name as subnet_name',
+      's.crisis_contacts',
+      's.hours_start',
+      's.hours_end',
+      's.hours_days',
+      audienceIds(db),
+      db.raw(
+        `coalesce((SELECT json_agg(json_build_object('id', c.id, 'name', c.name) ORDER BY c.name) FROM room_audiences ra JOIN cohorts c ON c.id = ra.cohort_id WHERE ra.room_id = r.id), '[]'::json) AS audience`,
+      ),
+    );
 }
 
 export function toRoomDetail(row: Record<string, unknown>): RoomDetail {
   return {
-    ...toRoom(row), subnetName: row.subnet_name as string, crisisContacts: row.crisis_contacts as string, preModerated: Boolean(row.pre_moderated), cover: row.cover as RoomDetail['cover'],
-    audience: row.audience as { id: string; name: string }[], hours: { start: row.hours_start as string, end: row.hours_end as string, days: row.hours_days as ServiceHours['days'] },
+    ...toRoom(row),
+    subnetName: row.subnet_name as string,
+    crisisContacts: row.crisis_contacts as string,
+    preModerated: Boolean(row.pre_moderated),
+    cover: row.cover as RoomDetail['cover'],
+    audience: row.audience as { id: string; name: string }[],
+    hours: {
+      start: row.hours_start as string,
+      end: row.hours_end as string,
+      days: row.hours_days as ServiceHours['days'],
+    },
   };
 }
 

@@ -5,7 +5,6 @@ import { lobbyFor } from './building.service.js';
 import { dueSurveys } from '../surveys/surveys.service.js';
 import { KIND_LABELS } from './labels.js';
 
-
 /** GET /: the lobby. Each kind of room is served by its own feature (chat, library, television, noticeboard). */
 export function buildingRoutes({ db }: { db: Db }): Router {
   const r = Router();
@@ -13,7 +12,14 @@ export function buildingRoutes({ db }: { db: Db }): Router {
   r.get('/', requireUser, async (req, res) => {
     const now = new Date();
     const [subnets, surveys] = await Promise.all([lobbyFor(db, actorOf(req), now), dueSurveys(db, actorOf(req), now)]);
-    const notice = req.query.survey === 'thanks' ? 'Thank you for your answers.' : req.query.survey === 'later' ? 'We will ask you again in a few days.' : req.query.survey === 'decline' ? 'No problem. We will not ask you this time.' : undefined;
+    const notice =
+      req.query.survey === 'thanks'
+        ? 'Thank you for your answers.'
+        : req.query.survey === 'later'
+          ? 'We will ask you again in a few days.'
+          : req.query.survey === 'decline'
+            ? 'No problem. We will not ask you this time.'
+            : undefined;
     res.render('building/lobby', { title: 'Your rooms', subnets, surveys, kindLabels: KIND_LABELS, notice });
   });
 

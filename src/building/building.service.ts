@@ -1,6 +1,13 @@
 import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../people/person.js';
-import { canListCareConversations, canSeeRoom, canWriteToCareTeam, canActInSubnet, isActive, isCurrent } from '../policy/index.js';
+import {
+  canListCareConversations,
+  canSeeRoom,
+  canWriteToCareTeam,
+  canActInSubnet,
+  isActive,
+  isCurrent,
+} from '../policy/index.js';
 import { findRoomsOfSubnets, findSubnets, type RoomSummary, type SubnetSummary } from './building.repo.js';
 import { dutySubnetsOf } from '../safety/duty.service.js';
 
@@ -8,12 +15,30 @@ import { dutySubnetsOf } from '../safety/duty.service.js';
  * The building's reads other features use (a room with its subnet's settings, a subnet, its cohorts,
  * the rooms of some subnets): they call these here, never building.repo (STYLE.md §1).
  */
-export { findRoomDetail, findRoomsOfSubnets, findSubnet, findSubnets, listAllSubnets, listCohorts } from './building.repo.js';
+export {
+  findRoomDetail,
+  findRoomsOfSubnets,
+  findSubnet,
+  findSubnets,
+  listAllSubnets,
+  listCohorts,
+} from './building.repo.js';
 export type { CohortRow, RoomDetail, RoomSummary, SubnetSummary } from './building.repo.js';
 
 export interface LobbySubnet extends SubnetSummary {
   rooms: RoomSummary[];
-  can: { manageKeys: boolean; listMembers: boolean; moderate: boolean; watchedWords: boolean; writeToCareTeam: boolean; careTeamInbox: boolean; goOnDuty: boolean; superviseDuty: boolean; questionnaires: boolean; evaluation: boolean };
+  can: {
+    manageKeys: boolean;
+    listMembers: boolean;
+    moderate: boolean;
+    watchedWords: boolean;
+    writeToCareTeam: boolean;
+    careTeamInbox: boolean;
+    goOnDuty: boolean;
+    superviseDuty: boolean;
+    questionnaires: boolean;
+    evaluation: boolean;
+  };
   onDuty: boolean;
 }
 
@@ -24,7 +49,11 @@ export interface LobbySubnet extends SubnetSummary {
 export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<LobbySubnet[]> {
   if (!isActive(actor)) return [];
   const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
-  const [subnets, rooms, duty] = await Promise.all([findSubnets(db, subnetIds), findRoomsOfSubnets(db, subnetIds), dutySubnetsOf(db, actor.id)]);
+  const [subnets, rooms, duty] = await Promise.all([
+    findSubnets(db, subnetIds),
+    findRoomsOfSubnets(db, subnetIds),
+    dutySubnetsOf(db, actor.id),
+  ]);
   return subnets.map((s) => ({
     ...s,
     rooms: rooms.filter((r) => r.subnetId === s.id && canSeeRoom(actor, r, now).allowed),
@@ -34,7 +63,11 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
       moderate: canActInSubnet(actor, 'moderate_subnet', s, now).allowed,
       watchedWords: canActInSubnet(actor, 'manage_watched_words', s, now).allowed,
       writeToCareTeam: canWriteToCareTeam(actor, s.id, now).allowed,
-      careTeamInbox: canListCareConversations(actor, { id: s.id, peerModeratorsAllowed: s.careTeamIncludesPeerModerators }, now).allowed,
+      careTeamInbox: canListCareConversations(
+        actor,
+        { id: s.id, peerModeratorsAllowed: s.careTeamIncludesPeerModerators },
+        now,
+      ).allowed,
       goOnDuty: canActInSubnet(actor, 'go_on_duty', s, now).allowed,
       superviseDuty: canActInSubnet(actor, 'supervise_duty', s, now).allowed,
       questionnaires: canActInSubnet(actor, 'manage_questionnaires', s, now).allowed,

@@ -11,7 +11,11 @@ export type ManageMode = 'staff' | 'admin';
  * @throws PolicyDenied
  */
 export function authorizeItemManagement(req: Request, room: RoomTarget, mode: ManageMode): void {
-  authorize(mode === 'admin' ? canUseAdminPages(actorOf(req), 'manage_subnets') : canActInRoom(actorOf(req), 'manage_items', room, new Date()));
+  authorize(
+    mode === 'admin'
+      ? canUseAdminPages(actorOf(req), 'manage_subnets')
+      : canActInRoom(actorOf(req), 'manage_items', room, new Date()),
+  );
 }
 
 /** The URL prefix of each mode's editing pages. */

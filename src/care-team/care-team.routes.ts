@@ -6,10 +6,21 @@ import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
-import { authorLabel, careTeamInbox, openConversation, ownConversationId, writeInConversation, type OpenConversation } from './care-team.service.js';
+import {
+  authorLabel,
+  careTeamInbox,
+  openConversation,
+  ownConversationId,
+  writeInConversation,
+  type OpenConversation,
+} from './care-team.service.js';
 
 const MessageBody = z.strictObject({
-  body: z.string({ error: 'Write your message' }).trim().min(1, 'Write your message').max(10_000, 'Your message must be 10,000 characters or fewer'),
+  body: z
+    .string({ error: 'Write your message' })
+    .trim()
+    .min(1, 'Write your message')
+    .max(10_000, 'Your message must be 10,000 characters or fewer'),
   _csrf: z.string().optional(),
 });
 
@@ -17,11 +28,26 @@ const MessageBody = z.strictObject({
 export function careTeamRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Router {
   const r = Router();
 
-  const render = (req: Request, res: Response, open: OpenConversation, status = 200, body = '', errors: FormErrors = NO_ERRORS) =>
+  const render = (
+    req: Request,
+    res: Response,
+    open: OpenConversation,
+    status = 200,
+    body = '',
+    errors: FormErrors = NO_ERRORS,
+  ) =>
     res.status(status).render('care-team/conversation', {
       title: open.isOwn ? `Your care team: ${open.subnet.name}` : `Care team: ${open.conversation.memberNickname}`,
-      ...open, body, errors, label: (m: Parameters<typeof authorLabel>[0]) => authorLabel(m, actorOf(req).id),
-      notice: req.query.sent === '1' ? 'Sent. Your care team will answer; you will get a notification.' : req.query.sent === 'answer' ? 'Your answer was sent.' : undefined,
+      ...open,
+      body,
+      errors,
+      label: (m: Parameters<typeof authorLabel>[0]) => authorLabel(m, actorOf(req).id),
+      notice:
+        req.query.sent === '1'
+          ? 'Sent. Your care team will answer; you will get a notification.'
+          : req.query.sent === 'answer'
+            ? 'Your answer was sent.'
+            : undefined,
     });
 
   // The member's own conversation in a subnet: created on first visit.
@@ -31,7 +57,13 @@ export function careTeamRoutes({ db, realtime }: { db: Db; realtime: Realtime })
   });
 
   r.get('/care-team/conversations/:conversationId', requireUser, async (req, res) => {
-    const open = await openConversation(db, actorOf(req), auditContext(req), idParam(req.params.conversationId), new Date());
+    const open = await openConversation(
+      db,
+      actorOf(req),
+      auditContext(req),
+      idParam(req.params.conversationId),
+      new Date(),
+    );
     render(req, res, open);
   });
 

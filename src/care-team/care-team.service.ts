@@ -8,7 +8,15 @@ import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
 import { authorize, canListCareConversations, canWriteToCareTeam, canOpenCareConversation } from '../policy/index.js';
 import { badgeFor } from '../people/labels.js';
-import { ensureConversation, findConversation, insertCareMessage, listConversations, listMessages, type CareMessageRow, type ConversationRow } from './care-team.repo.js';
+import {
+  ensureConversation,
+  findConversation,
+  insertCareMessage,
+  listConversations,
+  listMessages,
+  type CareMessageRow,
+  type ConversationRow,
+} from './care-team.repo.js';
 
 async function loadSubnet(db: Db, subnetId: string): Promise<SubnetSummary> {
   const subnet = await findSubnet(db, subnetId);
@@ -16,7 +24,11 @@ async function loadSubnet(db: Db, subnetId: string): Promise<SubnetSummary> {
   return subnet;
 }
 
-const target = (c: ConversationRow, subnet: SubnetSummary) => ({ subnetId: c.subnetId, memberId: c.memberId, peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators });
+const target = (c: ConversationRow, subnet: SubnetSummary) => ({
+  subnetId: c.subnetId,
+  memberId: c.memberId,
+  peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators,
+});
 
 export interface OpenConversation {
   subnet: SubnetSummary;
@@ -29,13 +41,25 @@ export interface OpenConversation {
  * Opens a conversation for reading. A clinician's (or peer moderator's) read is audited.
  * @throws HttpError 404 / PolicyDenied (hidden).
  */
-export async function openConversation(db: Db, actor: SessionUser, ctx: AuditContext, conversationId: string, now: Date): Promise<OpenConversation> {
+export async function openConversation(
+  db: Db,
+  actor: SessionUser,
+  ctx: AuditContext,
+  conversationId: string,
+  now: Date,
+): Promise<OpenConversation> {
   const conversation = await findConversation(db, conversationId);
   if (!conversation) throw notFound();
   const subnet = await loadSubnet(db, conversation.subnetId);
   authorize(canOpenCareConversation(actor, target(conversation, subnet), now));
   const isOwn = conversation.memberId === actor.id;
-  if (!isOwn) await recordAudit(db, ctx, { action: 'care_team.read', targetType: 'care_conversation', targetId: conversation.id, details: { subnet_id: subnet.id } });
+  if (!isOwn)
+    await recordAudit(db, ctx, {
+      action: 'care_team.read',
+      targetType: 'care_conversation',
+      targetId: conversation.id,
+      details: { subnet_id: subnet.id },
+    });
   return { subnet, conversation, messages: await listMessages(db, conversation.id), isOwn };
 }
 
@@ -50,12 +74,27 @@ export async function ownConversationId(db: Db, actor: SessionUser, subnetId: st
 }
 
 /** Writes in a conversation; a staff answer tells the member (by notification, never by its text). */
-export async function writeInConversation(deps: { db: Db; realtime: Realtime }, actor: SessionUser, ctx: AuditContext, open: OpenConversation, body: string): Promise<void> {
+export async function writeInConversation(
+  deps: { db: Db; realtime: Realtime },
+  actor: SessionUser,
+  ctx: AuditContext,
+  open: OpenConversation,
+  body: string,
+): Promise<void> {
   await deps.db.transaction(async (trx) => {
     await insertCareMessage(trx, open.conversation.id, actor.id, body, open.isOwn);
     if (!open.isOwn) {
-      await notify(trx, deps.realtime, { userId: open.conversation.memberId, kind: 'care_reply', link: `/care-team/conversations/${open.conversation.id}`, subnetId: open.subnet.id });
-      await recordAudit(trx, ctx, { action: 'care_team.answer', targetType: 'care_conversation', targetId: open.conversation.id });
+      await notify(trx, deps.realtime, {
+        userId: open.conversation.memberId,
+        kind: 'care_reply',
+        link: `/care-team/conversations/${open.conversation.id}`,
+        subnetId: open.subnet.id,
+      });
+      await recordAudit(trx, ctx, {
+        action: 'care_team.answer',
+        targetType: 'care_conversation',
+        targetId: open.conversation.id,
+      });
     }
   });
 }
@@ -64,9 +103,20 @@ export async function writeInConversation(deps: { db: Db; realtime: Realtime }, 
  * The care team's list for a subnet: conversations awaiting a reply, oldest first.
  * @throws HttpError 404 / PolicyDenied (hidden).
  */
-export async function careTeamInbox(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<{ subnet: SubnetSummary; conversations: ConversationRow[] }> {
+export async function careTeamInbox(
+  db: Db,
+  actor: SessionUser,
+  subnetId: string,
+  now: Date,
+): Promise<{ subnet: SubnetSummary; conversations: ConversationRow[] }> {
   const subnet = await loadSubnet(db, subnetId);
-  authorize(canListCareConversations(actor, { id: subnet.id, peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators }, now));
+  authorize(
+    canListCareConversations(
+      actor,
+      { id: subnet.id, peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators },
+      now,
+    ),
+  );
   return { subnet, conversations: await listConversations(db, subnet.id) };
 }
 

@@ -9,8 +9,13 @@ export const CARE_TEAM_PERSONAL_DATA: readonly PersonalDataTable[] = [
     table: 'care_conversations',
     personColumns: {
       member_id: {
-        export: { omit: 'holds no text: the messages the person wrote in it are exported under careTeamMessages; staff replies are clinical record, left to subject access' },
-        erase: { retain: 'the conversation holds staff replies (clinical record) and no text of its own; it names the erased account, which holds nothing personal any more' },
+        export: {
+          omit: 'holds no text: the messages the person wrote in it are exported under careTeamMessages; staff replies are clinical record, left to subject access',
+        },
+        erase: {
+          retain:
+            'the conversation holds staff replies (clinical record) and no text of its own; it names the erased account, which holds nothing personal any more',
+        },
       },
     },
   },
@@ -19,8 +24,12 @@ export const CARE_TEAM_PERSONAL_DATA: readonly PersonalDataTable[] = [
     personColumns: { author_id: COVERED },
     export: {
       key: 'careTeamMessages',
-      read: (db, userId) => db('care_messages as m').join('care_conversations as c', 'c.id', 'm.conversation_id').where('m.author_id', userId).orderBy('m.id')
-        .select('m.body', 'm.created_at'),
+      read: (db, userId) =>
+        db('care_messages as m')
+          .join('care_conversations as c', 'c.id', 'm.conversation_id')
+          .where('m.author_id', userId)
+          .orderBy('m.id')
+          .select('m.body', 'm.created_at'),
     },
     async erase(trx, userId, mode) {
       if (mode === 'keep') return;

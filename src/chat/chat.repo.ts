@@ -17,7 +17,18 @@ export interface MessageRow {
   createdAt: Date;
 }
 
-export const SELECT = ['m.id', 'm.room_id', 'm.author_id', 'm.client_id', 'm.body', 'm.status', 'm.created_at', 'm.author_role', 'u.nickname', 'u.role'];
+export const SELECT = [
+  'm.id',
+  'm.room_id',
+  'm.author_id',
+  'm.client_id',
+  'm.body',
+  'm.status',
+  'm.created_at',
+  'm.author_role',
+  'u.nickname',
+  'u.role',
+];
 
 export function toMessage(r: Record<string, unknown>): MessageRow {
   return {
@@ -47,8 +58,15 @@ export interface NewMessage {
 }
 
 /** The message an author sent with a client id (a retry finds its first try). */
-export async function findMessageByClientId(db: Db, authorId: string, clientId: string): Promise<MessageRow | undefined> {
-  const row = await db('messages as m').join('users as u', 'u.id', 'm.author_id').where({ 'm.author_id': authorId, 'm.client_id': clientId }).first(SELECT);
+export async function findMessageByClientId(
+  db: Db,
+  authorId: string,
+  clientId: string,
+): Promise<MessageRow | undefined> {
+  const row = await db('messages as m')
+    .join('users as u', 'u.id', 'm.author_id')
+    .where({ 'm.author_id': authorId, 'm.client_id': clientId })
+    .first(SELECT);
   return row ? toMessage(row) : undefined;
 }
 
@@ -58,7 +76,17 @@ export async function findMessage(db: Db, id: number): Promise<MessageRow | unde
 }
 
 /** Moves a message from one status to another; false when it was no longer in `from`. */
-export async function setMessageStatus(db: Db, id: number, from: MessageStatus[], to: MessageStatus, by: string, reason: string | null): Promise<boolean> {
-  const n = await db('messages').where({ id }).whereIn('status', from).update({ status: to, moderated_by: by, moderated_at: db.fn.now(), moderation_reason: reason });
+export async function setMessageStatus(
+  db: Db,
+  id: number,
+  from: MessageStatus[],
+  to: MessageStatus,
+  by: string,
+  reason: string | null,
+): Promise<boolean> {
+  const n = await db('messages')
+    .where({ id })
+    .whereIn('status', from)
+    .update({ status: to, moderated_by: by, moderated_at: db.fn.now(), moderation_reason: reason });
   return n > 0;
 }

@@ -12,7 +12,18 @@ import { notFound } from '../http/errors.js';
 import { coverOf } from '../safety/duty.service.js';
 import { SUPPORT_STATEMENT, TOLD } from '../safety/support.js';
 import { PostMessageBody, ReportMessageBody } from './chat.schemas.js';
-import { ChatRefusal, SessionEnded, enterLivingRoom, inTimeOrder, sendMessage, toPublic, toRoomPage, openRoom, type ChatDeps, type LivingRoomPage } from './chat.service.js';
+import {
+  ChatRefusal,
+  SessionEnded,
+  enterLivingRoom,
+  inTimeOrder,
+  sendMessage,
+  toPublic,
+  toRoomPage,
+  openRoom,
+  type ChatDeps,
+  type LivingRoomPage,
+} from './chat.service.js';
 import { messageToReport, reportMessage } from './message-moderation.service.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 import { refusalSentence, refusalSentences } from '../http/refusals.js';
@@ -31,7 +42,14 @@ const RoomQuery = z.strictObject({
  * for a room the caller has loaded and the policy has let the actor enter; `read` when the caller
  * already read its rows with the room (the room route).
  */
-export async function renderLivingRoom(deps: ChatDeps, req: Request, res: Response, room: RoomDetail, status = 200, extra: { body?: string; errors?: FormErrors; read?: LivingRoomPage } = {}): Promise<void> {
+export async function renderLivingRoom(
+  deps: ChatDeps,
+  req: Request,
+  res: Response,
+  room: RoomDetail,
+  status = 200,
+  extra: { body?: string; errors?: FormErrors; read?: LivingRoomPage } = {},
+): Promise<void> {
   const actor = actorOf(req);
   const now = new Date();
   const q = parseQuery(RoomQuery, req.method === 'GET' ? req.query : {});
@@ -40,13 +58,35 @@ export async function renderLivingRoom(deps: ChatDeps, req: Request, res: Respon
   const { history, held } = toRoomPage(read.visible, read.own, { beforeId: q.before });
   const cover = coverOf(deps.config, room, read.onDuty, now);
   const presence = await deps.realtime.presence(room.id, room.subnetId);
-  const notice = q.held ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
-    : q.reported ? 'Thank you. Your report has gone to the moderators.' : q.sent ? 'Message sent.' : undefined;
+  const notice = q.held
+    ? 'Your message is waiting for a moderator to check it. Only you can see it until then.'
+    : q.reported
+      ? 'Thank you. Your report has gone to the moderators.'
+      : q.sent
+        ? 'Message sent.'
+        : undefined;
   res.status(status).render('chat/living-room', {
-    title: room.name, room, kindLabel: KIND_LABELS[room.kind], history, held, timeline: inTimeOrder(history, held), presence, olderPage: q.before !== undefined,
-    can: { moderate: canActInRoom(actor, 'moderate', room, now).allowed, report: canActInRoom(actor, 'report', room, now).allowed },
-    clientId: randomUUID(), body: extra.body ?? '', errors: extra.errors ?? NO_ERRORS, notice, support: q.support ?? null, supportStatements: SUPPORT_STATEMENT,
-    maxLength: deps.config.chat.maxLength, cover, refusals: JSON.stringify(refusalSentences(deps.config.chat)),
+    title: room.name,
+    room,
+    kindLabel: KIND_LABELS[room.kind],
+    history,
+    held,
+    timeline: inTimeOrder(history, held),
+    presence,
+    olderPage: q.before !== undefined,
+    can: {
+      moderate: canActInRoom(actor, 'moderate', room, now).allowed,
+      report: canActInRoom(actor, 'report', room, now).allowed,
+    },
+    clientId: randomUUID(),
+    body: extra.body ?? '',
+    errors: extra.errors ?? NO_ERRORS,
+    notice,
+    support: q.support ?? null,
+    supportStatements: SUPPORT_STATEMENT,
+    maxLength: deps.config.chat.maxLength,
+    cover,
+    refusals: JSON.stringify(refusalSentences(deps.config.chat)),
   });
 }
 
@@ -54,16 +94,31 @@ export async function renderLivingRoom(deps: ChatDeps, req: Request, res: Respon
 export function chatRoutes(deps: ChatDeps): Router {
   const r = Router();
   const { db } = deps;
-  const renderRoom = (req: Request, res: Response, room: RoomDetail, status: number, extra: { body: string; errors: FormErrors }) => renderLivingRoom(deps, req, res, room, status, extra);
+  const renderRoom = (
+    req: Request,
+    res: Response,
+    room: RoomDetail,
+    status: number,
+    extra: { body: string; errors: FormErrors },
+  ) => renderLivingRoom(deps, req, res, room, status, extra);
 
   r.post('/rooms/:roomId/messages', requireUser, async (req, res) => {
     const actor = actorOf(req);
     const room = await enterLivingRoom(db, actor, idParam(req.params.roomId), new Date());
     const form = parseForm(PostMessageBody, req.body);
     const body = String(req.body?.body ?? '').slice(0, 20_000);
-    if (!form.ok) return renderRoom(req, res, room, 400, { body, errors: formErrors([{ field: 'body', message: form.errors.list[0]?.message ?? 'Write a message' }]) });
+    if (!form.ok)
+      return renderRoom(req, res, room, 400, {
+        body,
+        errors: formErrors([{ field: 'body', message: form.errors.list[0]?.message ?? 'Write a message' }]),
+      });
     try {
-      const sent = await sendMessage(deps, { userId: actor.id }, { roomId: room.id, clientId: form.data.clientId, body: form.data.body }, new Date());
+      const sent = await sendMessage(
+        deps,
+        { userId: actor.id },
+        { roomId: room.id, clientId: form.data.clientId, body: form.data.body },
+        new Date(),
+      );
       const flag = sent.told ? `support=${sent.told}` : sent.held ? 'held=1' : 'sent=1';
       res.redirect(303, `/rooms/${room.id}?${flag}#latest`);
     } catch (e) {
@@ -72,12 +127,25 @@ export function chatRoutes(deps: ChatDeps): Router {
       // typed, if it can still be read; otherwise the error handler's 503 page.
       if (isDatabaseUnavailable(e)) {
         res.set('Retry-After', '30');
-        return renderRoom(req, res, room, 503, { body, errors: formErrors([{ field: 'body', message: refusalSentence('unavailable', deps.config.chat) }]) });
+        return renderRoom(req, res, room, 503, {
+          body,
+          errors: formErrors([{ field: 'body', message: refusalSentence('unavailable', deps.config.chat) }]),
+        });
       }
-      if (!(e instanceof ChatRefusal) && !(e instanceof PolicyDenied && (e.reason === 'muted' || e.reason === 'read_only_now'))) throw e;
+      if (
+        !(e instanceof ChatRefusal) &&
+        !(e instanceof PolicyDenied && (e.reason === 'muted' || e.reason === 'read_only_now'))
+      )
+        throw e;
       const code = e instanceof ChatRefusal ? e.code : e.reason === 'muted' ? 'muted' : 'read_only';
       if (e instanceof ChatRefusal && e.retryAfter) res.set('Retry-After', String(e.retryAfter));
-      await renderRoom(req, res, room, code === 'rate_limited' ? 429 : code === 'muted' || code === 'read_only' ? 403 : 400, { body, errors: formErrors([{ field: 'body', message: refusalSentence(code, deps.config.chat) }]) });
+      await renderRoom(
+        req,
+        res,
+        room,
+        code === 'rate_limited' ? 429 : code === 'muted' || code === 'read_only' ? 403 : 400,
+        { body, errors: formErrors([{ field: 'body', message: refusalSentence(code, deps.config.chat) }]) },
+      );
     }
   });
 
@@ -94,7 +162,14 @@ export function chatRoutes(deps: ChatDeps): Router {
   r.post('/messages/:messageId/report', requireUser, async (req, res) => {
     const { message, room } = await loadReportable(req);
     const form = parseForm(ReportMessageBody, req.body);
-    if (!form.ok) return res.status(400).render('chat/report', { title: 'Report a message', message, room, reason: String(req.body?.reason ?? '').slice(0, 500), errors: form.errors });
+    if (!form.ok)
+      return res.status(400).render('chat/report', {
+        title: 'Report a message',
+        message,
+        room,
+        reason: String(req.body?.reason ?? '').slice(0, 500),
+        errors: form.errors,
+      });
     await reportMessage(deps, actorOf(req), auditContext(req), message.id, form.data.reason, new Date());
     res.redirect(303, `/rooms/${room.id}?reported=1`);
   });

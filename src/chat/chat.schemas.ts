@@ -11,7 +11,15 @@ export const LeaveRoom = z.strictObject({ roomId: RoomId });
 export const SendMessage = z.strictObject({ roomId: RoomId, clientId: z.uuid(), body: Body });
 export const LoadHistory = z.strictObject({ roomId: RoomId, beforeId: MessageId });
 export const RemoveMessage = z.strictObject({ messageId: MessageId, reason: z.string().trim().max(500).default('') });
-export const MuteAuthor = z.strictObject({ messageId: MessageId, minutes: z.coerce.number().int().min(1).max(60 * 24 * 30), reason: z.string().trim().max(500).default('') });
+export const MuteAuthor = z.strictObject({
+  messageId: MessageId,
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60 * 24 * 30),
+  reason: z.string().trim().max(500).default(''),
+});
 export const ReportMessage = z.strictObject({ messageId: MessageId, reason: z.string().trim().min(1).max(500) });
 
 /** The no-JavaScript form in the living room. */
@@ -22,6 +30,10 @@ export const PostMessageBody = z.strictObject({
 });
 
 export const ReportMessageBody = z.strictObject({
-  reason: z.string({ error: 'Say what is wrong with this message' }).trim().min(3, 'Say what is wrong with this message').max(500, 'The reason must be 500 characters or fewer'),
+  reason: z
+    .string({ error: 'Say what is wrong with this message' })
+    .trim()
+    .min(3, 'Say what is wrong with this message')
+    .max(500, 'The reason must be 500 characters or fewer'),
   _csrf: z.string().optional(),
 });

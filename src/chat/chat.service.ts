@@ -5,7 +5,15 @@ import { keepSessionAlive } from '../auth/session.js';
 import type { RoomDetail } from '../building/building.service.js';
 import { badgeFor } from '../people/labels.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { authorize, canPostMessage, canPostWithoutModeration, canActInRoom, isActive, PolicyDenied, type Role } from '../policy/index.js';
+import {
+  authorize,
+  canPostMessage,
+  canPostWithoutModeration,
+  canActInRoom,
+  isActive,
+  PolicyDenied,
+  type Role,
+} from '../policy/index.js';
 import { findMessageByClientId, type MessageRow } from './chat.repo.js';
 import { findLivingRoomPage, listMessages, type LivingRoomPage } from './history.repo.js';
 import { loadRoomFor } from '../rooms/load-room.js';
@@ -73,7 +81,12 @@ export async function enterLivingRoom(db: Db, actor: SessionUser, roomId: string
  * read; another kind of room has no messages, so its page comes back empty). The caller asks the
  * policy about the room before it uses anything else read here.
  */
-export async function openRoom(db: Db, roomId: string, readerId: string, beforeId: number | undefined): Promise<LivingRoomPage | undefined> {
+export async function openRoom(
+  db: Db,
+  roomId: string,
+  readerId: string,
+  beforeId: number | undefined,
+): Promise<LivingRoomPage | undefined> {
   return findLivingRoomPage(db, roomId, readerId, { beforeId, limit: roomPageLimit({}) });
 }
 
@@ -93,12 +106,20 @@ function toHistory(rows: MessageRow[], opts: { afterId?: number }): History {
 }
 
 /** The latest messages of a room, older ones before an id, or those after an id (catch-up after a reconnect). */
-export async function roomHistory(db: Db, roomId: string, opts: { afterId?: number; beforeId?: number }): Promise<History> {
+export async function roomHistory(
+  db: Db,
+  roomId: string,
+  opts: { afterId?: number; beforeId?: number },
+): Promise<History> {
   return toHistory(await listMessages(db, roomId, { ...opts, limit: pageSize(opts) + 1 }), opts);
 }
 
 /** The rows of a room's page (history and the reader's own held messages) as the page shows them. */
-export function toRoomPage(visible: MessageRow[], own: MessageRow[], opts: { afterId?: number; beforeId?: number }): { history: History; held: PublicMessage[] } {
+export function toRoomPage(
+  visible: MessageRow[],
+  own: MessageRow[],
+  opts: { afterId?: number; beforeId?: number },
+): { history: History; held: PublicMessage[] } {
   return { history: toHistory(visible, opts), held: own.map(toPublic) };
 }
 
@@ -114,7 +135,12 @@ export function inTimeOrder(history: History, held: PublicMessage[]): PublicMess
 export const roomPageLimit = (opts: { afterId?: number }) => pageSize(opts) + 1;
 
 /** A room as its reader opens it: the history page and the reader's own held or declined messages. */
-export async function roomPage(db: Db, roomId: string, readerId: string, opts: { afterId?: number; beforeId?: number }): Promise<{ history: History; held: PublicMessage[] }> {
+export async function roomPage(
+  db: Db,
+  roomId: string,
+  readerId: string,
+  opts: { afterId?: number; beforeId?: number },
+): Promise<{ history: History; held: PublicMessage[] }> {
   const read = await findLivingRoomPage(db, roomId, readerId, { ...opts, limit: roomPageLimit(opts) });
   if (!read) throw notFound();
   return toRoomPage(read.visible, read.own, opts);
@@ -147,29 +173,61 @@ export class SessionEnded extends Error {
  * client id returns the stored message and sends nothing twice.
  * @throws SessionEnded / HttpError 404 / PolicyDenied / ChatRefusal.
  */
-export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: string }, input: { roomId: string; clientId: string; body: string }, now: Date): Promise<SendOutcome> {
+export async function sendMessage(
+  deps: ChatDeps,
+  who: { userId: string; sid?: string },
+  input: { roomId: string; clientId: string; body: string },
+  now: Date,
+): Promise<SendOutcome> {
   const { db } = deps;
   const body = input.body.replace(/\r\n?/g, '\n').trim();
   if (body.length === 0) throw new ChatRefusal('empty');
   if (body.length > deps.config.chat.maxLength) throw new ChatRefusal('too_long');
-  const ctx = await loadSendContext(db, { userId: who.userId, roomId: input.roomId, clientId: input.clientId, sid: who.sid });
+  const ctx = await loadSendContext(db, {
+    userId: who.userId,
+    roomId: input.roomId,
+    clientId: input.clientId,
+    sid: who.sid,
+  });
   const actor = ctx.sender;
   if (!ctx.sessionLive || !actor || !isActive(actor)) throw new SessionEnded();
   // Sending counts as activity; not awaited, so the send's two round trips stay two.
-  if (who.sid && ctx.sessionExpires) keepSessionAlive(db, who.sid, ctx.sessionExpires, deps.config.sessionIdleMs, now.getTime());
+  if (who.sid && ctx.sessionExpires)
+    keepSessionAlive(db, who.sid, ctx.sessionExpires, deps.config.sessionIdleMs, now.getTime());
   const room = ctx.room;
   if (!room || room.kind !== 'living_room') throw notFound();
   authorize(canActInRoom(actor, 'enter', room, now));
   const cover = coverOf(deps.config, room, ctx.onDuty, now);
-  authorize(canPostMessage(actor, room, { mutedUntil: ctx.mutedUntil, readOnlyNow: cover.coverActive && cover.cover === 'read_only' }, now));
+  authorize(
+    canPostMessage(
+      actor,
+      room,
+      { mutedUntil: ctx.mutedUntil, readOnlyNow: cover.coverActive && cover.cover === 'read_only' },
+      now,
+    ),
+  );
   const verdict = evaluateWatchedWords(body, ctx.rules);
   // Only an alert asks who is online (after the commit); other messages keep their two round trips.
   const alerted = verdict.alerts.length > 0;
-  const told = async () => (alerted ? whoWasTold(deps.realtime, room.subnetId, ctx.onDuty.map((d) => d.userId), actor.id) : null);
+  const told = async () =>
+    alerted
+      ? whoWasTold(
+          deps.realtime,
+          room.subnetId,
+          ctx.onDuty.map((d) => d.userId),
+          actor.id,
+        )
+      : null;
   if (ctx.retryOf) return retried(ctx.retryOf, room, await told());
   // Staff are never held (the policy's rule): neither by a watched word nor by the cover rule.
   const unheld = canPostWithoutModeration(actor, room, now).allowed;
-  const heldReason = unheld ? null : verdict.hold ? heldReasonOf(verdict.hold) : coverHoldsPosts(cover) ? COVER_HOLD : null;
+  const heldReason = unheld
+    ? null
+    : verdict.hold
+      ? heldReasonOf(verdict.hold)
+      : coverHoldsPosts(cover)
+        ? COVER_HOLD
+        : null;
   const status = heldReason ? 'held' : 'visible';
   const written = await insertMessageGuarded(
     db,
@@ -183,7 +241,17 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
     return retried(stored, room, await told());
   }
   if ('retryAfter' in written) throw new ChatRefusal('rate_limited', written.retryAfter);
-  const pub = toPublic({ id: written.id, roomId: room.id, authorId: actor.id, authorNickname: actor.nickname, authorRole: actor.role, clientId: input.clientId, body, status, createdAt: written.createdAt });
+  const pub = toPublic({
+    id: written.id,
+    roomId: room.id,
+    authorId: actor.id,
+    authorNickname: actor.nickname,
+    authorRole: actor.role,
+    clientId: input.clientId,
+    body,
+    status,
+    createdAt: written.createdAt,
+  });
   announce(deps, room, pub, alerted);
   const whom = await told();
   return { message: pub, held: status === 'held', support: whom && supportText(room, whom), told: whom };
@@ -191,7 +259,12 @@ export async function sendMessage(deps: ChatDeps, who: { userId: string; sid?: s
 
 function retried(stored: MessageRow, room: RoomDetail, told: Told | null): SendOutcome {
   const whom = stored.status === 'removed' ? null : told;
-  return { message: toPublic(stored), held: stored.status === 'held', support: whom && supportText(room, whom), told: whom };
+  return {
+    message: toPublic(stored),
+    held: stored.status === 'held',
+    support: whom && supportText(room, whom),
+    told: whom,
+  };
 }
 
 function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, alerted: boolean): void {
@@ -214,7 +287,14 @@ function httpRefusal(status: HttpError['status']): RefusalCode {
 export function errorCode(e: unknown): RefusalCode {
   if (e instanceof ChatRefusal) return e.code;
   if (e instanceof HttpError) return httpRefusal(e.status);
-  if (e instanceof PolicyDenied) return e.hide ? 'not_found' : e.reason === 'muted' ? 'muted' : e.reason === 'read_only_now' ? 'read_only' : 'forbidden';
+  if (e instanceof PolicyDenied)
+    return e.hide
+      ? 'not_found'
+      : e.reason === 'muted'
+        ? 'muted'
+        : e.reason === 'read_only_now'
+          ? 'read_only'
+          : 'forbidden';
   // PostgreSQL down, restarting, read-only (a failover) or too slow: the client keeps the message
   // and sends it again with the same client id.
   if (isDatabaseUnavailable(e)) return 'unavailable';

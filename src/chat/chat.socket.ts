@@ -8,8 +8,25 @@ import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../people/labels.js';
 import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';
 import { dutySubnetsOf } from '../safety/duty.service.js';
-import { JoinRoom, LeaveRoom, LoadHistory, MuteAuthor, RemoveMessage, ReportMessage, SendMessage } from './chat.schemas.js';
-import { ChatRefusal, SessionEnded, enterLivingRoom, errorCode, roomHistory, roomPage, sendMessage, type ChatDeps } from './chat.service.js';
+import {
+  JoinRoom,
+  LeaveRoom,
+  LoadHistory,
+  MuteAuthor,
+  RemoveMessage,
+  ReportMessage,
+  SendMessage,
+} from './chat.schemas.js';
+import {
+  ChatRefusal,
+  SessionEnded,
+  enterLivingRoom,
+  errorCode,
+  roomHistory,
+  roomPage,
+  sendMessage,
+  type ChatDeps,
+} from './chat.service.js';
 import { messageForModeration, muteAuthor, removeMessage, reportMessage } from './message-moderation.service.js';
 import { sessionOf } from '../realtime/socket-server.js';
 import { socketRooms, type SocketData } from '../realtime/realtime.js';
@@ -25,15 +42,15 @@ type Ack = (reply: { ok: true; data: unknown } | { ok: false; error: string; ret
  * every event reloads the person (and checks their session still exists), so a suspension, a
  * cohort change or a logout applies to the very next event.
  */
-export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logger; sessionAbsoluteMs: number; sweepMs?: number }): void {
+export function registerChatHandlers(
+  io: Server,
+  deps: ChatDeps & { logger: Logger; sessionAbsoluteMs: number; sweepMs?: number },
+): void {
   const { db } = deps;
 
   async function currentActor(socket: Socket): Promise<SessionUser | null> {
     const data = socket.data as SocketData & { createdAt: number };
-    const [user, live] = await Promise.all([
-      findSessionUser(db, data.userId),
-      findLiveSessionExpiry(db, data.sid),
-    ]);
+    const [user, live] = await Promise.all([findSessionUser(db, data.userId), findLiveSessionExpiry(db, data.sid)]);
     if (!user || !live || !isActive(user)) return null;
     keepSessionAlive(db, data.sid, live, deps.config.sessionIdleMs); // a chat action is activity
     return user;
@@ -46,10 +63,24 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
       .then(([user, onDuty]) => {
         if (!user || !isActive(user)) return next(new Error('unauthenticated'));
         const now = new Date();
-        const staffOf = user.memberships.map((m) => m.subnetId).filter((id) => canActInSubnet(user, 'moderate_subnet', { id }, now).allowed);
-        socket.data = { userId: user.id, sid: s.sid, createdAt: s.createdAt, nickname: user.nickname, badge: badgeFor(user.role), staffOf } satisfies SocketData & { createdAt: number };
+        const staffOf = user.memberships
+          .map((m) => m.subnetId)
+          .filter((id) => canActInSubnet(user, 'moderate_subnet', { id }, now).allowed);
+        socket.data = {
+          userId: user.id,
+          sid: s.sid,
+          createdAt: s.createdAt,
+          nickname: user.nickname,
+          badge: badgeFor(user.role),
+          staffOf,
+        } satisfies SocketData & { createdAt: number };
         const duty = onDuty.filter((id) => staffOf.includes(id));
-        void socket.join([socketRooms.user(user.id), socketRooms.session(s.sid), ...staffOf.map(socketRooms.staff), ...duty.map(socketRooms.duty)]);
+        void socket.join([
+          socketRooms.user(user.id),
+          socketRooms.session(s.sid),
+          ...staffOf.map(socketRooms.staff),
+          ...duty.map(socketRooms.duty),
+        ]);
         next();
       })
       // The client sees a code, never the database's words; it retries by itself.
@@ -83,14 +114,19 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
       events = events.filter((t) => now - t < EVENT_WINDOW_MS);
       events.push(now);
       if (events.length > EVENT_CAP) {
-        void recordAudit(db, { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address }, { action: 'socket.flood', outcome: 'throttled' }).catch(() => undefined);
+        void recordAudit(
+          db,
+          { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address },
+          { action: 'socket.flood', outcome: 'throttled' },
+        ).catch(() => undefined);
         socket.disconnect(true);
         return;
       }
       next();
     });
 
-    const refreshPresence = async (roomId: string, subnetId: string) => deps.realtime.emitToRoom(roomId, 'presence', await deps.realtime.presence(roomId, subnetId));
+    const refreshPresence = async (roomId: string, subnetId: string) =>
+      deps.realtime.emitToRoom(roomId, 'presence', await deps.realtime.presence(roomId, subnetId));
 
     const endSession = (reply: Ack) => {
       reply({ ok: false, error: 'unauthenticated' });
@@ -98,7 +134,11 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
     };
 
     /** An event handler that reloads the person first (their session checked, memberships as they are now). */
-    function on<S extends z.ZodType>(event: string, schema: S, handler: (actor: SessionUser, data: z.infer<S>) => Promise<unknown>): void {
+    function on<S extends z.ZodType>(
+      event: string,
+      schema: S,
+      handler: (actor: SessionUser, data: z.infer<S>) => Promise<unknown>,
+    ): void {
       onChecked(event, schema, async (data) => {
         const actor = await currentActor(socket);
         if (!actor) throw new SessionEnded();
@@ -110,23 +150,39 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
      * An event handler that checks the person itself, within its own query (message:send, the hot
      * path), and throws SessionEnded when their session or account has ended.
      */
-    function onChecked<S extends z.ZodType>(event: string, schema: S, handler: (data: z.infer<S>) => Promise<unknown>): void {
+    function onChecked<S extends z.ZodType>(
+      event: string,
+      schema: S,
+      handler: (data: z.infer<S>) => Promise<unknown>,
+    ): void {
       socket.on(event, async (payload: unknown, ack?: unknown) => {
         const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
         const parsed = schema.safeParse(payload);
         if (!parsed.success) return reply({ ok: false, error: 'invalid' });
         try {
-          if (Date.now() - (socket.data as SocketData & { createdAt: number }).createdAt > deps.sessionAbsoluteMs) throw new SessionEnded();
+          if (Date.now() - (socket.data as SocketData & { createdAt: number }).createdAt > deps.sessionAbsoluteMs)
+            throw new SessionEnded();
           reply({ ok: true, data: await handler(parsed.data) });
         } catch (e) {
           if (e instanceof SessionEnded) return endSession(reply);
           const error = errorCode(e);
           if (e instanceof PolicyDenied) {
-            await recordAudit(db, { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address }, { action: `socket.${event}`, outcome: 'denied', reason: e.reason }).catch(() => undefined);
+            await recordAudit(
+              db,
+              { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address },
+              { action: `socket.${event}`, outcome: 'denied', reason: e.reason },
+            ).catch(() => undefined);
           } else if (error === 'internal') {
-            deps.logger.error('socket event failed', { event, error: e instanceof Error ? e.message.slice(0, 200) : 'unknown' });
+            deps.logger.error('socket event failed', {
+              event,
+              error: e instanceof Error ? e.message.slice(0, 200) : 'unknown',
+            });
           }
-          reply({ ok: false, error, ...(e instanceof ChatRefusal && e.retryAfter ? { retryAfter: e.retryAfter } : {}) });
+          reply({
+            ok: false,
+            error,
+            ...(e instanceof ChatRefusal && e.retryAfter ? { retryAfter: e.retryAfter } : {}),
+          });
         }
       });
     }
@@ -135,7 +191,10 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
       const room = await enterLivingRoom(db, actor, roomId, new Date());
       await socket.join(socketRooms.room(room.id));
       joined.set(room.id, room.subnetId);
-      const [{ history, held }, presence] = await Promise.all([roomPage(db, room.id, actor.id, { afterId }), deps.realtime.presence(room.id, room.subnetId)]);
+      const [{ history, held }, presence] = await Promise.all([
+        roomPage(db, room.id, actor.id, { afterId }),
+        deps.realtime.presence(room.id, room.subnetId),
+      ]);
       deps.realtime.emitToRoom(room.id, 'presence', presence);
       return { roomId: room.id, ...history, held, presence, crisisContacts: room.crisisContacts };
     });
@@ -167,11 +226,22 @@ export function registerChatHandlers(io: Server, deps: ChatDeps & { logger: Logg
     on('member:mute', MuteAuthor, async (actor, { messageId, minutes, reason }) => {
       const now = new Date();
       const m = await messageForModeration(db, actor, messageId, now);
-      return { until: (await muteAuthor(deps, { actorId: actor.id, ip: socket.handshake.address }, m, minutes, reason, now)).toISOString() };
+      return {
+        until: (
+          await muteAuthor(deps, { actorId: actor.id, ip: socket.handshake.address }, m, minutes, reason, now)
+        ).toISOString(),
+      };
     });
 
     on('message:report', ReportMessage, async (actor, { messageId, reason }) => {
-      await reportMessage(deps, actor, { actorId: actor.id, ip: socket.handshake.address }, messageId, reason, new Date());
+      await reportMessage(
+        deps,
+        actor,
+        { actorId: actor.id, ip: socket.handshake.address },
+        messageId,
+        reason,
+        new Date(),
+      );
       return null;
     });
 

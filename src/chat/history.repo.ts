@@ -24,11 +24,25 @@ const NEWEST = '9223372036854775807';
 function visibleQuery(db: Db, roomId: string, opts: PageOpts) {
   const q = db('messages as m').join('users as u', 'u.id', 'm.author_id').whereRaw("m.status = 'visible'");
   if (opts.afterId !== undefined) {
-    return q.whereRaw('(m.room_id, m.id) > (?::uuid, ?::bigint)', [roomId, opts.afterId]).where('m.room_id', '<=', roomId)
-      .orderBy([{ column: 'm.room_id', order: 'asc' }, { column: 'm.id', order: 'asc' }]).limit(opts.limit).select(SELECT);
+    return q
+      .whereRaw('(m.room_id, m.id) > (?::uuid, ?::bigint)', [roomId, opts.afterId])
+      .where('m.room_id', '<=', roomId)
+      .orderBy([
+        { column: 'm.room_id', order: 'asc' },
+        { column: 'm.id', order: 'asc' },
+      ])
+      .limit(opts.limit)
+      .select(SELECT);
   }
-  return q.whereRaw('(m.room_id, m.id) < (?::uuid, ?::bigint)', [roomId, opts.beforeId ?? NEWEST]).where('m.room_id', '>=', roomId)
-    .orderBy([{ column: 'm.room_id', order: 'desc' }, { column: 'm.id', order: 'desc' }]).limit(opts.limit).select(SELECT);
+  return q
+    .whereRaw('(m.room_id, m.id) < (?::uuid, ?::bigint)', [roomId, opts.beforeId ?? NEWEST])
+    .where('m.room_id', '>=', roomId)
+    .orderBy([
+      { column: 'm.room_id', order: 'desc' },
+      { column: 'm.id', order: 'desc' },
+    ])
+    .limit(opts.limit)
+    .select(SELECT);
 }
 
 /** Oldest first, whichever way the query ran. */
@@ -36,7 +50,12 @@ const inOrder = (rows: MessageRow[], opts: PageOpts) => (opts.afterId !== undefi
 
 /** Visible messages of a room, oldest first: the newest page, before an id, or after one. */
 export async function listMessages(db: Db, roomId: string, opts: PageOpts): Promise<MessageRow[]> {
-  return inOrder((await historyPrepared(opts)(db, { roomId, before: opts.beforeId ?? null, after: opts.afterId ?? null })).map(toMessage), opts);
+  return inOrder(
+    (await historyPrepared(opts)(db, { roomId, before: opts.beforeId ?? null, after: opts.afterId ?? null })).map(
+      toMessage,
+    ),
+    opts,
+  );
 }
 
 /**
@@ -44,10 +63,13 @@ export async function listMessages(db: Db, roomId: string, opts: PageOpts): Prom
  * opening a room and "load older messages" are the busiest reads.
  */
 type Cursor = { roomId: string; before: number | null; after: number | null };
-const shapeOf = (opts: PageOpts) => `${opts.afterId !== undefined ? 'after' : opts.beforeId !== undefined ? 'before' : 'latest'}_${opts.limit}`;
+const shapeOf = (opts: PageOpts) =>
+  `${opts.afterId !== undefined ? 'after' : opts.beforeId !== undefined ? 'before' : 'latest'}_${opts.limit}`;
 /** The shape comes from `opts` (the statement's), the values from `p` (tokens while compiling). */
 const fromCursor = (p: Cursor, opts: PageOpts): PageOpts => ({
-  limit: opts.limit, ...(opts.beforeId !== undefined ? { beforeId: p.before as number } : {}), ...(opts.afterId !== undefined ? { afterId: p.after as number } : {}),
+  limit: opts.limit,
+  ...(opts.beforeId !== undefined ? { beforeId: p.before as number } : {}),
+  ...(opts.afterId !== undefined ? { afterId: p.after as number } : {}),
 });
 const historyStatements = new Map<string, ReturnType<typeof preparedQuery<Cursor>>>();
 function historyPrepared(opts: PageOpts) {
@@ -63,11 +85,23 @@ const OWN_HELD_LIMIT = 20;
 
 /** An author's own messages in a room that are waiting (held) or were declined this week. */
 function ownHeldQuery(db: Db, roomId: string, authorId: string) {
-  return db('messages as m').join('users as u', 'u.id', 'm.author_id')
-    // A literal status list, so that a prepared (generic) plan can use messages_own_pending_idx.
-    .where({ 'm.room_id': roomId, 'm.author_id': authorId }).whereRaw("m.status IN ('held', 'declined')")
-    .where((q) => q.where('m.status', 'held').orWhere((d) => d.where('m.status', 'declined').where('m.moderated_at', '>', db.raw("now() - interval '7 days'"))))
-    .orderBy('m.id', 'desc').limit(OWN_HELD_LIMIT).select(SELECT);
+  return (
+    db('messages as m')
+      .join('users as u', 'u.id', 'm.author_id')
+      // A literal status list, so that a prepared (generic) plan can use messages_own_pending_idx.
+      .where({ 'm.room_id': roomId, 'm.author_id': authorId })
+      .whereRaw("m.status IN ('held', 'declined')")
+      .where((q) =>
+        q
+          .where('m.status', 'held')
+          .orWhere((d) =>
+            d.where('m.status', 'declined').where('m.moderated_at', '>', db.raw("now() - interval '7 days'")),
+          ),
+      )
+      .orderBy('m.id', 'desc')
+      .limit(OWN_HELD_LIMIT)
+      .select(SELECT)
+  );
 }
 
 /**
@@ -90,9 +124,15 @@ function livingRoomPagePrepared(opts: PageOpts) {
     q = preparedQuery<Cursor & { readerId: string }>(`chat_living_room_page_${key}`, (db, p) => {
       const subnet = db.raw('(SELECT subnet_id FROM rooms WHERE id = ?::uuid)', [p.roomId]);
       const list = `(SELECT coalesce(json_agg(x), '[]'::json) FROM (?) x)`;
-      return db.raw(`SELECT (SELECT row_to_json(x) FROM (?) x) AS room, ${list} AS on_duty, ${list} AS visible, ${list} AS own`, [
-        roomDetailQuery(db, p.roomId), onDutyQuery(db, subnet), visibleQuery(db, p.roomId, fromCursor(p, opts)), ownHeldQuery(db, p.roomId, p.readerId),
-      ]);
+      return db.raw(
+        `SELECT (SELECT row_to_json(x) FROM (?) x) AS room, ${list} AS on_duty, ${list} AS visible, ${list} AS own`,
+        [
+          roomDetailQuery(db, p.roomId),
+          onDutyQuery(db, subnet),
+          visibleQuery(db, p.roomId, fromCursor(p, opts)),
+          ownHeldQuery(db, p.roomId, p.readerId),
+        ],
+      );
     });
     livingRoomPageStatements.set(key, q);
   }
@@ -102,8 +142,18 @@ function livingRoomPagePrepared(opts: PageOpts) {
 const fromJson = (r: Record<string, unknown>) => toMessage({ ...r, created_at: new Date(r.created_at as string) });
 const byId = (a: MessageRow, b: MessageRow) => a.id - b.id;
 
-export async function findLivingRoomPage(db: Db, roomId: string, readerId: string, opts: PageOpts): Promise<LivingRoomPage | undefined> {
-  const [r] = (await livingRoomPagePrepared(opts)(db, { roomId, readerId, before: opts.beforeId ?? null, after: opts.afterId ?? null })) as [Record<string, unknown>];
+export async function findLivingRoomPage(
+  db: Db,
+  roomId: string,
+  readerId: string,
+  opts: PageOpts,
+): Promise<LivingRoomPage | undefined> {
+  const [r] = (await livingRoomPagePrepared(opts)(db, {
+    roomId,
+    readerId,
+    before: opts.beforeId ?? null,
+    after: opts.afterId ?? null,
+  })) as [Record<string, unknown>];
   if (!r.room) return undefined;
   return {
     room: toRoomDetail(r.room as Record<string, unknown>),

@@ -12,7 +12,13 @@ import { EmptyForm, NumericIdParam, validate } from '../http/validate.js';
 import { authorize, canActOnMember } from '../policy/index.js';
 import { MuteBody, RemoveBody } from '../moderation/moderation.schemas.js';
 import type { ChatDeps } from './chat.service.js';
-import { decideHeld, messageForModeration, muteAuthor, removeMessage, suspendMessageAuthor } from './message-moderation.service.js';
+import {
+  decideHeld,
+  messageForModeration,
+  muteAuthor,
+  removeMessage,
+  suspendMessageAuthor,
+} from './message-moderation.service.js';
 
 /**
  * The moderation queue's actions on a chat message: remove, mute its author, approve or decline a
@@ -44,7 +50,10 @@ export function messageModerationRoutes(deps: ChatDeps): Router {
   });
 
   const decide = validate({ params: messageParams, body: EmptyForm });
-  for (const [path, approve, done] of [['approve', true, 'approved'], ['decline', false, 'declined']] as const) {
+  for (const [path, approve, done] of [
+    ['approve', true, 'approved'],
+    ['decline', false, 'declined'],
+  ] as const) {
     r.post(`/moderation/messages/:messageId/${path}`, requireUser, decide, async (req, res) => {
       const m = await loadMessage(req, decide.read(req).params.messageId);
       await decideHeld(deps, auditContext(req), m, approve);
@@ -58,7 +67,12 @@ export function messageModerationRoutes(deps: ChatDeps): Router {
     const author = await memberTarget(db, m.message.authorId);
     if (!author) throw notFound();
     authorize(canActOnMember(actorOf(req), 'suspend_member', author, m.room.subnetId, new Date()));
-    const confirm = { subnet: { id: m.room.subnetId, name: m.room.subnetName }, member: author, action: `/moderation/messages/${m.message.id}/suspend-author`, cancel: `/subnets/${m.room.subnetId}/moderation#reports` };
+    const confirm = {
+      subnet: { id: m.room.subnetId, name: m.room.subnetName },
+      member: author,
+      action: `/moderation/messages/${m.message.id}/suspend-author`,
+      cancel: `/subnets/${m.room.subnetId}/moderation#reports`,
+    };
     return { m, author, confirm };
   };
 
@@ -70,7 +84,8 @@ export function messageModerationRoutes(deps: ChatDeps): Router {
   r.post('/moderation/messages/:messageId/suspend-author', requireUser, async (req, res) => {
     const { m, confirm } = await loadAuthor(req);
     const parsed = parseForm(SuspendBody, req.body);
-    if (!parsed.ok) return renderSuspendConfirm(res, 400, confirm, { reason: typedReason(req.body), errors: parsed.errors });
+    if (!parsed.ok)
+      return renderSuspendConfirm(res, 400, confirm, { reason: typedReason(req.body), errors: parsed.errors });
     await suspendMessageAuthor(deps, auditContext(req), m, parsed.data.reason);
     res.redirect(303, back(m.room.subnetId, 'suspended'));
   });

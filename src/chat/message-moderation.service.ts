@@ -24,16 +24,41 @@ export interface Moderated {
 }
 
 /** Closes a message's open reports with an outcome; the reporters are told once it commits. */
-const closeMessageReports = (db: Db, realtime: Realtime, ctx: AuditContext, m: Moderated, outcome: 'removed' | 'muted' | 'suspended') =>
-  closeReportsAndNotify(db, realtime, { messageId: m.message.id }, ctx.actorId ?? '', outcome, `/rooms/${m.room.id}`, m.room.id);
+const closeMessageReports = (
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  m: Moderated,
+  outcome: 'removed' | 'muted' | 'suspended',
+) =>
+  closeReportsAndNotify(
+    db,
+    realtime,
+    { messageId: m.message.id },
+    ctx.actorId ?? '',
+    outcome,
+    `/rooms/${m.room.id}`,
+    m.room.id,
+  );
 
 /**
  * Loads a message for a moderation action in its room.
  * @throws HttpError 404 / PolicyDenied (404 when the room is hidden, 403 for members).
  */
-export async function messageForModeration(db: Db, actor: SessionUser, messageId: number, now: Date): Promise<Moderated> {
+export async function messageForModeration(
+  db: Db,
+  actor: SessionUser,
+  messageId: number,
+  now: Date,
+): Promise<Moderated> {
   const message = await findMessage(db, messageId);
-  const room = roomFor(message ? await findRoomDetail(db, message.roomId) : undefined, actor, 'moderate', 'living_room', now);
+  const room = roomFor(
+    message ? await findRoomDetail(db, message.roomId) : undefined,
+    actor,
+    'moderate',
+    'living_room',
+    now,
+  );
   if (!message) throw notFound();
   return { message, room };
 }
@@ -43,14 +68,34 @@ export async function messageForModeration(db: Db, actor: SessionUser, messageId
  * (`closeReports`), its open reports close as 'removed' and their reporters are told, in the same
  * transaction: either all of it happens or none.
  */
-export async function removeMessage(deps: ChatDeps, ctx: AuditContext, m: Moderated, reason: string, opts: { closeReports?: boolean } = {}): Promise<boolean> {
+export async function removeMessage(
+  deps: ChatDeps,
+  ctx: AuditContext,
+  m: Moderated,
+  reason: string,
+  opts: { closeReports?: boolean } = {},
+): Promise<boolean> {
   const done = await deps.db.transaction(async (trx) => {
-    const changed = await setMessageStatus(trx, m.message.id, ['visible', 'held'], 'removed', ctx.actorId ?? '', reason || null);
-    if (changed) await recordAudit(trx, ctx, { action: 'message.remove', targetType: 'message', targetId: String(m.message.id), details: { room_id: m.room.id } });
+    const changed = await setMessageStatus(
+      trx,
+      m.message.id,
+      ['visible', 'held'],
+      'removed',
+      ctx.actorId ?? '',
+      reason || null,
+    );
+    if (changed)
+      await recordAudit(trx, ctx, {
+        action: 'message.remove',
+        targetType: 'message',
+        targetId: String(m.message.id),
+        details: { room_id: m.room.id },
+      });
     if (opts.closeReports) await closeMessageReports(trx, deps.realtime, ctx, m, 'removed');
     return changed;
   });
-  if (done) deps.realtime.emitToRoom(m.room.id, 'message:removed', { id: m.message.id, roomId: m.room.id, status: 'removed' });
+  if (done)
+    deps.realtime.emitToRoom(m.room.id, 'message:removed', { id: m.message.id, roomId: m.room.id, status: 'removed' });
   return done;
 }
 
@@ -58,11 +103,24 @@ export async function removeMessage(deps: ChatDeps, ctx: AuditContext, m: Modera
  * Mutes the author of a message in its room for some minutes (staff are never muted); from the
  * queue (`closeReports`), the message's open reports close as 'muted' in the same transaction.
  */
-export async function muteAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated, minutes: number, reason: string, now: Date, opts: { closeReports?: boolean } = {}): Promise<Date> {
+export async function muteAuthor(
+  deps: ChatDeps,
+  ctx: AuditContext,
+  m: Moderated,
+  minutes: number,
+  reason: string,
+  now: Date,
+  opts: { closeReports?: boolean } = {},
+): Promise<Date> {
   const until = new Date(now.getTime() + minutes * 60_000);
   await deps.db.transaction(async (trx) => {
     await recordMute(trx, m.room.id, m.message.authorId, ctx.actorId ?? '', until, reason || null);
-    await recordAudit(trx, ctx, { action: 'member.mute', targetType: 'user', targetId: m.message.authorId, details: { room_id: m.room.id, minutes } });
+    await recordAudit(trx, ctx, {
+      action: 'member.mute',
+      targetType: 'user',
+      targetId: m.message.authorId,
+      details: { room_id: m.room.id, minutes },
+    });
     if (opts.closeReports) await closeMessageReports(trx, deps.realtime, ctx, m, 'muted');
   });
   deps.realtime.emitToUser(m.message.authorId, 'mute', { roomId: m.room.id, until: until.toISOString() });
@@ -73,9 +131,18 @@ export async function muteAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated
  * Suspends the author of a reported message (the reason kept in the audit log) and closes the
  * message's open reports as 'suspended', in one transaction; their pages are told after the commit.
  */
-export async function suspendMessageAuthor(deps: ChatDeps, ctx: AuditContext, m: Moderated, reason: string): Promise<void> {
+export async function suspendMessageAuthor(
+  deps: ChatDeps,
+  ctx: AuditContext,
+  m: Moderated,
+  reason: string,
+): Promise<void> {
   await deps.db.transaction(async (trx) => {
-    await setAccountStatus(trx, deps.realtime, ctx, m.message.authorId, 'suspended', { subnet_id: m.room.subnetId, message_id: String(m.message.id), reason });
+    await setAccountStatus(trx, deps.realtime, ctx, m.message.authorId, 'suspended', {
+      subnet_id: m.room.subnetId,
+      message_id: String(m.message.id),
+      reason,
+    });
     await closeMessageReports(trx, deps.realtime, ctx, m, 'suspended');
   });
 }
@@ -83,13 +150,38 @@ export async function suspendMessageAuthor(deps: ChatDeps, ctx: AuditContext, m:
 /** Approves (delivers) or declines a held message. */
 export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated, approve: boolean): Promise<boolean> {
   const done = await deps.db.transaction(async (trx) => {
-    const changed = await setMessageStatus(trx, m.message.id, ['held'], approve ? 'visible' : 'declined', ctx.actorId ?? '', null);
-    if (changed) await recordAudit(trx, ctx, { action: approve ? 'message.approve' : 'message.decline', targetType: 'message', targetId: String(m.message.id), details: { room_id: m.room.id } });
+    const changed = await setMessageStatus(
+      trx,
+      m.message.id,
+      ['held'],
+      approve ? 'visible' : 'declined',
+      ctx.actorId ?? '',
+      null,
+    );
+    if (changed)
+      await recordAudit(trx, ctx, {
+        action: approve ? 'message.approve' : 'message.decline',
+        targetType: 'message',
+        targetId: String(m.message.id),
+        details: { room_id: m.room.id },
+      });
     return changed;
   });
-  if (done && approve) deps.realtime.emitToRoom(m.room.id, 'message:new', { ...toPublic(m.message), status: 'visible' });
-  if (done && !approve) deps.realtime.emitToUser(m.message.authorId, 'message:declined', { id: m.message.id, roomId: m.room.id, status: 'declined' });
-  if (done) await notify(deps.db, deps.realtime, { userId: m.message.authorId, kind: approve ? 'post_approved' : 'post_declined', link: `/rooms/${m.room.id}`, roomId: m.room.id });
+  if (done && approve)
+    deps.realtime.emitToRoom(m.room.id, 'message:new', { ...toPublic(m.message), status: 'visible' });
+  if (done && !approve)
+    deps.realtime.emitToUser(m.message.authorId, 'message:declined', {
+      id: m.message.id,
+      roomId: m.room.id,
+      status: 'declined',
+    });
+  if (done)
+    await notify(deps.db, deps.realtime, {
+      userId: m.message.authorId,
+      kind: approve ? 'post_approved' : 'post_declined',
+      link: `/rooms/${m.room.id}`,
+      roomId: m.room.id,
+    });
   return done;
 }
 
@@ -107,10 +199,22 @@ export async function messageToReport(db: Db, actor: SessionUser, messageId: num
  * Reports a message the actor can see, with a reason, into the subnet's moderation queue.
  * @throws HttpError 404 when the message is not visible to them.
  */
-export async function reportMessage(deps: ChatDeps, actor: SessionUser, ctx: AuditContext, messageId: number, reason: string, now: Date): Promise<void> {
+export async function reportMessage(
+  deps: ChatDeps,
+  actor: SessionUser,
+  ctx: AuditContext,
+  messageId: number,
+  reason: string,
+  now: Date,
+): Promise<void> {
   const { room } = await messageToReport(deps.db, actor, messageId, now);
   const id = await recordMessageReport(deps.db, messageId, actor.id, reason);
   if (id === null) return;
-  await recordAudit(deps.db, ctx, { action: 'message.report', targetType: 'message', targetId: String(messageId), details: { report_id: id } });
+  await recordAudit(deps.db, ctx, {
+    action: 'message.report',
+    targetType: 'message',
+    targetId: String(messageId),
+    details: { report_id: id },
+  });
   deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
 }

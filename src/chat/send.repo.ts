@@ -34,7 +34,8 @@ type ContextParams = { userId: string; roomId: string; clientId: string; sid: st
 const sendContextQuery = preparedQuery<ContextParams>('chat_send_context', (db, q) => {
   const subnet = db.raw('(SELECT subnet_id FROM rooms WHERE id = ?::uuid)', [q.roomId]);
   const json = (builder: Knex.QueryBuilder) => db.raw('(SELECT row_to_json(x) FROM (?) x)', [builder]);
-  const jsonList = (builder: Knex.QueryBuilder) => db.raw(`(SELECT coalesce(json_agg(x), '[]'::json) FROM (?) x)`, [builder]);
+  const jsonList = (builder: Knex.QueryBuilder) =>
+    db.raw(`(SELECT coalesce(json_agg(x), '[]'::json) FROM (?) x)`, [builder]);
   return db.raw(
     `SELECT ? AS session_expires, ? AS sender, ? AS room, ? AS on_duty, ? AS muted_until, ? AS rules, ? AS retry_of`,
     [
@@ -44,12 +45,20 @@ const sendContextQuery = preparedQuery<ContextParams>('chat_send_context', (db, 
       jsonList(onDutyQuery(db, subnet)),
       muteQuery(db, q.roomId, q.userId),
       jsonList(rulesQuery(db, subnet, q.roomId)),
-      json(db('messages as m').join('users as u', 'u.id', 'm.author_id').where({ 'm.author_id': q.userId, 'm.client_id': q.clientId }).select(SELECT)),
+      json(
+        db('messages as m')
+          .join('users as u', 'u.id', 'm.author_id')
+          .where({ 'm.author_id': q.userId, 'm.client_id': q.clientId })
+          .select(SELECT),
+      ),
     ],
   );
 });
 
-export async function loadSendContext(db: Db, q: { userId: string; roomId: string; clientId: string; sid?: string }): Promise<SendContext> {
+export async function loadSendContext(
+  db: Db,
+  q: { userId: string; roomId: string; clientId: string; sid?: string },
+): Promise<SendContext> {
   const [r] = (await sendContextQuery(db, { ...q, sid: q.sid ?? null })) as [Record<string, unknown>];
   const sessionExpires = r.session_expires ? new Date(r.session_expires as string | Date) : null;
   return {
@@ -60,7 +69,12 @@ export async function loadSendContext(db: Db, q: { userId: string; roomId: strin
     onDuty: (r.on_duty as Record<string, unknown>[]).map(toOnDuty),
     mutedUntil: r.muted_until ? new Date(r.muted_until as string | Date) : null,
     rules: toRules(r.rules as Record<string, unknown>[]),
-    retryOf: r.retry_of ? toMessage({ ...(r.retry_of as Record<string, unknown>), created_at: new Date((r.retry_of as { created_at: string }).created_at) }) : undefined,
+    retryOf: r.retry_of
+      ? toMessage({
+          ...(r.retry_of as Record<string, unknown>),
+          created_at: new Date((r.retry_of as { created_at: string }).created_at),
+        })
+      : undefined,
   };
 }
 
@@ -70,18 +84,36 @@ export async function loadSendContext(db: Db, q: { userId: string; roomId: strin
  * matched, are written in the same transaction. Returns the new row's id and time, or the reason
  * nothing was written.
  */
-const insertGuarded = preparedQuery<Omit<NewMessage, 'status'> & { status: string; floodSeconds: number; floodMax: number }>('chat_insert_message', (db, m) =>
+const insertGuarded = preparedQuery<
+  Omit<NewMessage, 'status'> & { status: string; floodSeconds: number; floodMax: number }
+>('chat_insert_message', (db, m) =>
   db.raw(
     `INSERT INTO messages (room_id, author_id, author_role, client_id, body, status, held_reason)
      SELECT ?::uuid, ?::uuid, ?::text, ?::uuid, ?::text, ?::text, ?::text
      WHERE (SELECT count(*) FROM messages WHERE author_id = ?::uuid AND created_at > now() - make_interval(secs => ?::int)) < ?::int
      ON CONFLICT (author_id, client_id) DO NOTHING
      RETURNING id, created_at`,
-    [m.roomId, m.authorId, m.authorRole, m.clientId, m.body, m.status, m.heldReason, m.authorId, m.floodSeconds, m.floodMax],
+    [
+      m.roomId,
+      m.authorId,
+      m.authorRole,
+      m.clientId,
+      m.body,
+      m.status,
+      m.heldReason,
+      m.authorId,
+      m.floodSeconds,
+      m.floodMax,
+    ],
   ),
 );
 
-export async function insertMessageGuarded(db: Db, m: NewMessage, flood: { max: number; seconds: number }, alerts: { subnetId: string; patterns: string[] }): Promise<{ id: number; createdAt: Date } | 'duplicate' | { retryAfter: number }> {
+export async function insertMessageGuarded(
+  db: Db,
+  m: NewMessage,
+  flood: { max: number; seconds: number },
+  alerts: { subnetId: string; patterns: string[] },
+): Promise<{ id: number; createdAt: Date } | 'duplicate' | { retryAfter: number }> {
   const write = async (trx: Db) => {
     const rows = await insertGuarded(trx, { ...m, floodSeconds: flood.seconds, floodMax: flood.max });
     const row = rows[0] as { id: number; created_at: Date } | undefined;

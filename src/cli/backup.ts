@@ -20,13 +20,25 @@ await runCommand(command === 'restore' ? 'restore failed' : 'backup failed', asy
   scope.defer(() => database.close());
   if (command === 'restore' && file) {
     await restoreBackup({
-      file: path.resolve(file), databaseUrl: database.url, uploadDir: config.uploads.dir, key,
-      databaseIsEmpty: async () => Number((await database.db.raw("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'")).rows[0].n) === 0,
+      file: path.resolve(file),
+      databaseUrl: database.url,
+      uploadDir: config.uploads.dir,
+      key,
+      databaseIsEmpty: async () =>
+        Number(
+          (await database.db.raw("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'"))
+            .rows[0].n,
+        ) === 0,
     });
     process.stdout.write('Restored. Start SHaRON as usual.\n');
   } else {
     const out = path.resolve(file ?? `sharon-backup-${new Date().toISOString().replace(/[:.]/g, '-')}.sbk`);
-    const { bytes } = await createBackup({ databaseUrl: database.url, uploadDir: config.uploads.dir, key, outFile: out });
+    const { bytes } = await createBackup({
+      databaseUrl: database.url,
+      uploadDir: config.uploads.dir,
+      key,
+      outFile: out,
+    });
     process.stdout.write(`Backup written: ${out} (${bytes} bytes, encrypted)\n`);
   }
 });

@@ -42,11 +42,16 @@ export function haproxyAvailable(): boolean {
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const children: ChildProcess[] = [];
   const stop = async () => {
-    await Promise.all(children.map((c) => new Promise<void>((resolve) => {
-      if (c.exitCode !== null || c.signalCode !== null) return resolve();
-      c.once('exit', () => resolve());
-      c.kill('SIGTERM');
-    })));
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+          }),
+      ),
+    );
   };
   const watch = (name: string, child: ChildProcess) => {
     children.push(child);
@@ -56,20 +61,36 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   try {
     opts.appPorts.forEach((port, i) => {
-      watch(`app${i + 1}`, spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'server.ts')], {
-        cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: {
-          ...process.env, ...opts.env, DATABASE_URL: opts.databaseUrl, SESSION_SECRET: opts.sessionSecret,
-          PORT: String(port), HOST: '127.0.0.1', TRUST_PROXY: '1',
-        },
-      }));
+      watch(
+        `app${i + 1}`,
+        spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'server.ts')], {
+          cwd: ROOT,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            ...opts.env,
+            DATABASE_URL: opts.databaseUrl,
+            SESSION_SECRET: opts.sessionSecret,
+            PORT: String(port),
+            HOST: '127.0.0.1',
+            TRUST_PROXY: '1',
+          },
+        }),
+      );
     });
     await Promise.all(opts.appPorts.map((port) => healthy(`http://127.0.0.1:${port}/healthz`, children)));
-    watch('haproxy', spawn('haproxy', ['-f', HAPROXY_CFG, '-db'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SHARON_BIND: `${opts.host}:${opts.port}`, SHARON_APP1: `127.0.0.1:${opts.appPorts[0]}`, SHARON_APP2: `127.0.0.1:${opts.appPorts[1]}` },
-    }));
+    watch(
+      'haproxy',
+      spawn('haproxy', ['-f', HAPROXY_CFG, '-db'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: {
+          ...process.env,
+          SHARON_BIND: `${opts.host}:${opts.port}`,
+          SHARON_APP1: `127.0.0.1:${opts.appPorts[0]}`,
+          SHARON_APP2: `127.0.0.1:${opts.appPorts[1]}`,
+        },
+      }),
+    );
     const url = `http://${opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${opts.port}`;
     await healthy(`${url}/healthz`, children);
     return { url, stop };
@@ -100,7 +121,8 @@ async function main(scope: CommandScope): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
-  if (!haproxyAvailable()) throw new Error('npm run cluster needs HAProxy: apt-get install haproxy (Debian) or your system\'s package.');
+  if (!haproxyAvailable())
+    throw new Error("npm run cluster needs HAProxy: apt-get install haproxy (Debian) or your system's package.");
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
@@ -116,7 +138,9 @@ async function main(scope: CommandScope): Promise<void> {
     onOutput: (line) => process.stdout.write(`${line}\n`),
   });
   scope.defer(() => cluster.stop());
-  process.stdout.write(`\n  SHaRON (two processes behind HAProxy) is running at http://localhost:${config.port}\n  App processes: 127.0.0.1:${config.port + 1} and 127.0.0.1:${config.port + 2}; the X-Served-By header names the one that answered.\n\n`);
+  process.stdout.write(
+    `\n  SHaRON (two processes behind HAProxy) is running at http://localhost:${config.port}\n  App processes: 127.0.0.1:${config.port + 1} and 127.0.0.1:${config.port + 2}; the X-Served-By header names the one that answered.\n\n`,
+  );
   await signalled;
 }
 

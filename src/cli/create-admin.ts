@@ -22,7 +22,9 @@ const Input = z.object({
 await runCommand('admin:create failed', async (scope) => {
   const parsed = Input.safeParse(process.env);
   if (!parsed.success) {
-    throw new Error(`Set ADMIN_USERNAME and ADMIN_PASSWORD (10 to 128 characters): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Set ADMIN_USERNAME and ADMIN_PASSWORD (10 to 128 characters): ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const { ADMIN_USERNAME: username, ADMIN_PASSWORD: password, ADMIN_NICKNAME } = parsed.data;
   const nickname = ADMIN_NICKNAME ?? 'Site keeper';
@@ -31,8 +33,21 @@ await runCommand('admin:create failed', async (scope) => {
   scope.defer(() => database.close());
   const taken = await findTaken(database.db, username, nickname);
   if (taken.username) throw new Error('An account with that username already exists.');
-  if (taken.nickname) throw new Error(taken.nickname === 'too_close' ? NICKNAME_TOO_CLOSE : 'An account with that nickname already exists.');
-  const id = await insertUser(database.db, { username, nickname, displayName: null, role: 'admin', passwordHash: await hashPassword(password) });
-  await recordAudit(database.db, { actorId: null, ip: null }, { action: 'staff.create', targetType: 'user', targetId: id, details: { role: 'admin', via: 'cli' } });
+  if (taken.nickname)
+    throw new Error(
+      taken.nickname === 'too_close' ? NICKNAME_TOO_CLOSE : 'An account with that nickname already exists.',
+    );
+  const id = await insertUser(database.db, {
+    username,
+    nickname,
+    displayName: null,
+    role: 'admin',
+    passwordHash: await hashPassword(password),
+  });
+  await recordAudit(
+    database.db,
+    { actorId: null, ip: null },
+    { action: 'staff.create', targetType: 'user', targetId: id, details: { role: 'admin', via: 'cli' } },
+  );
   process.stdout.write(`Admin account "${username}" created.\n`);
 });

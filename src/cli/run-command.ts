@@ -83,5 +83,10 @@ function codeOf(e: Error): string | undefined {
 }
 
 function firstLine(s: string): string {
-  return s.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  return (
+    s
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
 }

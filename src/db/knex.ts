@@ -34,7 +34,8 @@ export function createDb(connectionString: string, poolMax = 10, timeouts: DbTim
       },
       // Checked as a connection leaves the pool: one still waiting for an answer (its query timed
       // out on a stalled link) or one that failed suspiciously is closed, and a new one is made.
-      validate: (conn: pg.Client) => !suspect.has(conn) && (conn as unknown as { readyForQuery?: boolean }).readyForQuery === true,
+      validate: (conn: pg.Client) =>
+        !suspect.has(conn) && (conn as unknown as { readyForQuery?: boolean }).readyForQuery === true,
     },
   });
 }

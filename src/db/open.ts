@@ -26,14 +26,32 @@ export interface OpenDatabase {
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR when it is unset
  * (restarted if it stops by itself, with `superviseEmbedded`), then runs the migrations (without a statement limit: a backfill may take minutes).
  */
-export async function openDatabase(config: Config, logger: Logger, opts: { migrate?: boolean; superviseEmbedded?: boolean } = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  config: Config,
+  logger: Logger,
+  opts: { migrate?: boolean; superviseEmbedded?: boolean } = {},
+): Promise<OpenDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
     logger.info('starting embedded PostgreSQL', { dataDir: path.resolve(config.dataDir), port: config.embeddedPgPort });
     embedded = await startEmbeddedPostgres({
-      dataDir: config.dataDir, port: config.embeddedPgPort, database: 'sharon',
-      restart: opts.superviseEmbedded ? { delayMs: 2_000, onEvent: (event) => (event === 'restarted' ? logger.info('embedded PostgreSQL restarted') : logger.warn(event === 'stopped' ? 'embedded PostgreSQL stopped unexpectedly; restarting it' : 'embedded PostgreSQL could not restart; trying again')) } : undefined,
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      database: 'sharon',
+      restart: opts.superviseEmbedded
+        ? {
+            delayMs: 2_000,
+            onEvent: (event) =>
+              event === 'restarted'
+                ? logger.info('embedded PostgreSQL restarted')
+                : logger.warn(
+                    event === 'stopped'
+                      ? 'embedded PostgreSQL stopped unexpectedly; restarting it'
+                      : 'embedded PostgreSQL could not restart; trying again',
+                  ),
+          }
+        : undefined,
     });
     url = embedded.url;
   }

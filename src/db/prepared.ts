@@ -18,7 +18,12 @@ function poolFor(db: Db): pg.Pool {
   let pool = pools.get(client);
   if (!pool) {
     // The same settings (and so the same timeouts) as the knex pool's connections.
-    const created = new pg.Pool({ ...client.config.connection, max: 6, application_name: 'sharon-prepared', options: '-c plan_cache_mode=force_generic_plan -c random_page_cost=1.1' });
+    const created = new pg.Pool({
+      ...client.config.connection,
+      max: 6,
+      application_name: 'sharon-prepared',
+      options: '-c plan_cache_mode=force_generic_plan -c random_page_cost=1.1',
+    });
     // An idle connection's error (PostgreSQL restarted, the connection was reaped): pg-pool has
     // already dropped it and the next query reconnects. Without a listener it would end the process.
     created.on('error', () => undefined);
@@ -43,7 +48,10 @@ function poolFor(db: Db): pg.Pool {
  * limits and offsets: keep those constant). Inside a transaction it runs on the transaction's
  * connection.
  */
-export function preparedQuery<P extends Record<string, string | number | null>>(name: string, build: (db: Db, params: P) => Knex.QueryBuilder | Knex.Raw) {
+export function preparedQuery<P extends Record<string, string | number | null>>(
+  name: string,
+  build: (db: Db, params: P) => Knex.QueryBuilder | Knex.Raw,
+) {
   let compiled: { text: string; slots: Slot[] } | undefined;
   return async function run(db: Db, params: P): Promise<Record<string, unknown>[]> {
     if (!compiled) {
@@ -53,7 +61,9 @@ export function preparedQuery<P extends Record<string, string | number | null>>(
         tokens[key] = `\u0001${name}:${key}\u0001`;
         byToken.set(tokens[key], key);
       }
-      const native = build(db, tokens as P).toSQL().toNative();
+      const native = build(db, tokens as P)
+        .toSQL()
+        .toNative();
       compiled = {
         text: native.sql,
         slots: native.bindings.map((b) => {
@@ -62,7 +72,11 @@ export function preparedQuery<P extends Record<string, string | number | null>>(
         }),
       };
     }
-    const query = { name, text: compiled.text, values: compiled.slots.map((s) => ('param' in s ? params[s.param] : s.value)) };
+    const query = {
+      name,
+      text: compiled.text,
+      values: compiled.slots.map((s) => ('param' in s ? params[s.param] : s.value)),
+    };
     if (db.isTransaction) {
       const conn = (await db.client.acquireConnection()) as pg.PoolClient;
       return (await conn.query(query)).rows;

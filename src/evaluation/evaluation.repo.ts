@@ -30,9 +30,17 @@ export async function memberActivity(db: Db, subnetIds: readonly string[], r: Ra
 }
 
 /** Milliseconds from alert to acknowledgement, and from report to its handling, in the range. */
-export async function moderationResponseTimes(db: Db, subnetIds: readonly string[], r: Range): Promise<{ alerts: number[]; reports: number[] }> {
+export async function moderationResponseTimes(
+  db: Db,
+  subnetIds: readonly string[],
+  r: Range,
+): Promise<{ alerts: number[]; reports: number[] }> {
   const ids = [...subnetIds];
-  const alerts = await db('alerts').whereIn('subnet_id', ids).whereNotNull('acknowledged_at').where('created_at', '>=', r.from).where('created_at', '<', r.to)
+  const alerts = await db('alerts')
+    .whereIn('subnet_id', ids)
+    .whereNotNull('acknowledged_at')
+    .where('created_at', '>=', r.from)
+    .where('created_at', '<', r.to)
     .select(db.raw('extract(epoch from (acknowledged_at - created_at)) * 1000 as ms'));
   const reports = await db.raw(
     `SELECT extract(epoch from (rp.handled_at - rp.created_at)) * 1000 AS ms FROM reports rp
@@ -46,38 +54,80 @@ export async function moderationResponseTimes(db: Db, subnetIds: readonly string
 }
 
 /** Care-team messages of the subnets, by conversation, in time order. */
-export async function careTeamMessages(db: Db, subnetIds: readonly string[], r: Range): Promise<Map<string, { at: Date; fromMember: boolean }[]>> {
-  const rows = await db('care_messages as m').join('care_conversations as c', 'c.id', 'm.conversation_id').whereIn('c.subnet_id', [...subnetIds])
-    .where('m.created_at', '>=', r.from).where('m.created_at', '<', r.to).orderBy(['m.conversation_id', 'm.id'])
+export async function careTeamMessages(
+  db: Db,
+  subnetIds: readonly string[],
+  r: Range,
+): Promise<Map<string, { at: Date; fromMember: boolean }[]>> {
+  const rows = await db('care_messages as m')
+    .join('care_conversations as c', 'c.id', 'm.conversation_id')
+    .whereIn('c.subnet_id', [...subnetIds])
+    .where('m.created_at', '>=', r.from)
+    .where('m.created_at', '<', r.to)
+    .orderBy(['m.conversation_id', 'm.id'])
     .select('m.conversation_id', 'm.created_at', db.raw('m.author_id = c.member_id as from_member'));
   const map = new Map<string, { at: Date; fromMember: boolean }[]>();
-  for (const x of rows) map.set(x.conversation_id, [...(map.get(x.conversation_id) ?? []), { at: x.created_at, fromMember: Boolean(x.from_member) }]);
+  for (const x of rows)
+    map.set(x.conversation_id, [
+      ...(map.get(x.conversation_id) ?? []),
+      { at: x.created_at, fromMember: Boolean(x.from_member) },
+    ]);
   return map;
 }
 
 /** Answers to "This network has helped my recovery" in the range. */
 export async function helpfulnessAnswers(db: Db, subnetIds: readonly string[], r: Range): Promise<number[]> {
-  const rows = await db('survey_answers as a').join('survey_responses as sr', 'sr.id', 'a.response_id').join('questionnaires as q', 'q.id', 'sr.questionnaire_id')
-    .where('q.slug', 'helpfulness').whereIn('sr.subnet_id', [...subnetIds]).whereNotNull('a.likert')
-    .where('sr.created_at', '>=', r.from).where('sr.created_at', '<', r.to).select('a.likert');
+  const rows = await db('survey_answers as a')
+    .join('survey_responses as sr', 'sr.id', 'a.response_id')
+    .join('questionnaires as q', 'q.id', 'sr.questionnaire_id')
+    .where('q.slug', 'helpfulness')
+    .whereIn('sr.subnet_id', [...subnetIds])
+    .whereNotNull('a.likert')
+    .where('sr.created_at', '>=', r.from)
+    .where('sr.created_at', '<', r.to)
+    .select('a.likert');
   return rows.map((x) => Number(x.likert));
 }
 
-export async function keyCounts(db: Db, subnetIds: readonly string[], r: Range): Promise<{ issued: number; redeemed: number }> {
+export async function keyCounts(
+  db: Db,
+  subnetIds: readonly string[],
+  r: Range,
+): Promise<{ issued: number; redeemed: number }> {
   const ids = [...subnetIds];
   const [issued, redeemed] = await Promise.all([
-    db('invitation_keys').whereIn('subnet_id', ids).where('created_at', '>=', r.from).where('created_at', '<', r.to).count('* as n').first(),
-    db('invitation_keys').whereIn('subnet_id', ids).where('redeemed_at', '>=', r.from).where('redeemed_at', '<', r.to).count('* as n').first(),
+    db('invitation_keys')
+      .whereIn('subnet_id', ids)
+      .where('created_at', '>=', r.from)
+      .where('created_at', '<', r.to)
+      .count('* as n')
+      .first(),
+    db('invitation_keys')
+      .whereIn('subnet_id', ids)
+      .where('redeemed_at', '>=', r.from)
+      .where('redeemed_at', '<', r.to)
+      .count('* as n')
+      .first(),
   ]);
   return { issued: Number(issued?.n ?? 0), redeemed: Number(redeemed?.n ?? 0) };
 }
 
 /** Members' memberships of the subnets and their care events, for the outcomes comparison. */
-export async function outcomeInputs(db: Db, subnetIds: readonly string[]): Promise<{ spans: MembershipSpan[]; events: CareEvent[] }> {
+export async function outcomeInputs(
+  db: Db,
+  subnetIds: readonly string[],
+): Promise<{ spans: MembershipSpan[]; events: CareEvent[] }> {
   const ids = [...subnetIds];
   const [spans, events] = await Promise.all([
-    db('memberships as m').join('users as u', 'u.id', 'm.user_id').whereIn('m.subnet_id', ids).whereNotNull('m.cohort_id')
-      .select('m.user_id', db.raw("to_char(m.started_at, 'YYYY-MM-DD') as from_date"), db.raw("to_char(m.ends_at, 'YYYY-MM-DD') as to_date")),
+    db('memberships as m')
+      .join('users as u', 'u.id', 'm.user_id')
+      .whereIn('m.subnet_id', ids)
+      .whereNotNull('m.cohort_id')
+      .select(
+        'm.user_id',
+        db.raw("to_char(m.started_at, 'YYYY-MM-DD') as from_date"),
+        db.raw("to_char(m.ends_at, 'YYYY-MM-DD') as to_date"),
+      ),
     db('care_events').whereIn('subnet_id', ids).select('user_id', 'kind', 'occurred_on'),
   ]);
   return {

@@ -11,11 +11,13 @@ import { DATASETS, datasetCsv, type Dataset } from './csv.js';
 import { isSuppressed, suppress, suppressedPercent } from './suppression.js';
 
 const isoDay = z.iso.date();
-const Query = z.object({
-  subnet: z.union([z.literal(''), z.uuid()]).default(''),
-  from: isoDay.optional(),
-  to: isoDay.optional(),
-}).loose();
+const Query = z
+  .object({
+    subnet: z.union([z.literal(''), z.uuid()]).default(''),
+    from: isoDay.optional(),
+    to: isoDay.optional(),
+  })
+  .loose();
 
 function resolve(q: z.infer<typeof Query>, now: Date) {
   const to = q.to ?? now.toISOString().slice(0, 10);
@@ -31,7 +33,15 @@ export function evaluationRoutes({ db, config }: { db: Db; config: Config }): Ro
     const now = new Date();
     const d = await buildDashboard(db, config, actorOf(req), resolve(parseQuery(Query, req.query), now), now);
     const qs = new URLSearchParams({ subnet: d.query.subnet, from: d.query.from, to: d.query.to }).toString();
-    res.render('evaluation/dashboard', { title: 'Evaluation dashboard', d, qs, suppress, isSuppressed, suppressedPercent, timeZone: config.safety.timeZone });
+    res.render('evaluation/dashboard', {
+      title: 'Evaluation dashboard',
+      d,
+      qs,
+      suppress,
+      isSuppressed,
+      suppressedPercent,
+      timeZone: config.safety.timeZone,
+    });
   });
 
   r.get('/evaluation/:dataset.csv', requireUser, async (req, res) => {
@@ -39,7 +49,12 @@ export function evaluationRoutes({ db, config }: { db: Db; config: Config }): Ro
     if (!(DATASETS as readonly string[]).includes(dataset)) throw notFound();
     const now = new Date();
     const d = await buildDashboard(db, config, actorOf(req), resolve(parseQuery(Query, req.query), now), now);
-    await recordAudit(db, auditContext(req), { action: 'evaluation.export', targetType: 'dataset', targetId: dataset, details: { subnets: d.scope.length } });
+    await recordAudit(db, auditContext(req), {
+      action: 'evaluation.export',
+      targetType: 'dataset',
+      targetId: dataset,
+      details: { subnets: d.scope.length },
+    });
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.set('Content-Disposition', `attachment; filename="sharon-${dataset}-${d.query.from}-to-${d.query.to}.csv"`);
     res.send(datasetCsv(d, dataset as Dataset));

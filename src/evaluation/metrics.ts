@@ -23,7 +23,10 @@ export function weekOf(at: Date, timeZone: string): string {
 export const monthOf = (at: Date, timeZone: string): string => localTime(at, timeZone).date.slice(0, 7);
 
 /** Distinct active members per period (week or month), in period order. */
-export function activeBy(activity: readonly Activity[], period: (at: Date) => string): { period: string; members: number }[] {
+export function activeBy(
+  activity: readonly Activity[],
+  period: (at: Date) => string,
+): { period: string; members: number }[] {
   const sets = new Map<string, Set<string>>();
   for (const a of activity) {
     const key = period(a.at);
@@ -34,7 +37,12 @@ export function activeBy(activity: readonly Activity[], period: (at: Date) => st
 }
 
 /** How much activity fell outside service hours (weekday evenings and nights, weekends, bank holidays). */
-export function outOfHours(activity: readonly Activity[], hours: ServiceHours, timeZone: string, bankHolidays: readonly string[]): { outOfHours: number; total: number } {
+export function outOfHours(
+  activity: readonly Activity[],
+  hours: ServiceHours,
+  timeZone: string,
+  bankHolidays: readonly string[],
+): { outOfHours: number; total: number } {
   const out = activity.filter((a) => !isWithinServiceHours(a.at, hours, timeZone, bankHolidays)).length;
   return { outOfHours: out, total: activity.length };
 }

@@ -27,7 +27,8 @@ export interface GroupOutcome {
 }
 
 const DAY = 86_400_000;
-const days = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
+const days = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 const monthStart = (m: string) => `${m}-01`;
 /** The first day of the next month: months are [start, next start). */
 function nextMonthStart(m: string): string {
@@ -76,7 +77,14 @@ function overlap(a: string, b: string, from: string, to: string): number {
 }
 
 /** Builds the comparison for the months from `from` to `to` (YYYY-MM-DD) on the service's clock. */
-export function outcomesByEngagement(activity: readonly Activity[], spans: readonly MembershipSpan[], events: readonly CareEvent[], from: string, to: string, timeZone: string): GroupOutcome[] {
+export function outcomesByEngagement(
+  activity: readonly Activity[],
+  spans: readonly MembershipSpan[],
+  events: readonly CareEvent[],
+  from: string,
+  to: string,
+  timeZone: string,
+): GroupOutcome[] {
   const groups: Record<GroupOutcome['group'], GroupOutcome> = {
     engaged: { group: 'engaged', memberMonths: 0, bedDays: 0, readmissions: 0, relapses: 0 },
     'less engaged': { group: 'less engaged', memberMonths: 0, bedDays: 0, readmissions: 0, relapses: 0 },
@@ -93,12 +101,15 @@ export function outcomesByEngagement(activity: readonly Activity[], spans: reado
       const ms = monthStart(month);
       const next = nextMonthStart(month);
       if (span.from >= next || (span.to !== null && span.to < ms)) continue;
-      const group = (weeksByUserMonth.get(`${span.userId}|${month}`)?.size ?? 0) >= 3 ? groups.engaged : groups['less engaged'];
+      const group =
+        (weeksByUserMonth.get(`${span.userId}|${month}`)?.size ?? 0) >= 3 ? groups.engaged : groups['less engaged'];
       group.memberMonths += 1;
       group.bedDays += bedDaysWithin(mine, ms, next);
       const inMonth = mine.filter((e) => e.on >= ms && e.on < next);
       group.relapses += inMonth.filter((e) => e.kind === 'relapse').length;
-      group.readmissions += inMonth.filter((e) => e.kind === 'admission' && mine.some((p) => p.kind === 'discharge' && p.on < e.on)).length;
+      group.readmissions += inMonth.filter(
+        (e) => e.kind === 'admission' && mine.some((p) => p.kind === 'discharge' && p.on < e.on),
+      ).length;
     }
   }
   return [groups.engaged, groups['less engaged']];

@@ -15,7 +15,9 @@ export interface FileRule {
   label: string;
   maxBytes: number;
   /** Allowed content types, as detected from the bytes (never from the name). */
-  types: readonly ('video/mp4' | 'video/webm' | 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf' | 'text/vtt')[];
+  types: readonly (
+    'video/mp4' | 'video/webm' | 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf' | 'text/vtt'
+  )[];
 }
 
 export interface ReceivedFile {
@@ -47,7 +49,10 @@ async function isWebVtt(file: string): Promise<boolean> {
   const fh = await open(file, 'r');
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(16), 0, 16, 0);
-    const head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    const head = buffer
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
     return /^WEBVTT([ \t\r\n]|$)/.test(head);
   } finally {
     await fh.close();
@@ -67,11 +72,19 @@ async function detectType(file: string, rule: FileRule): Promise<string | null> 
  * is checked against its rule by size while streaming and by content (magic bytes) afterwards; a
  * refused file is deleted. An empty file input (nothing chosen) is ignored.
  */
-export async function receiveUpload(req: Request, rules: Record<string, FileRule>, uploadDir: string, verifyCsrf: CsrfVerifier): Promise<Received> {
+export async function receiveUpload(
+  req: Request,
+  rules: Record<string, FileRule>,
+  uploadDir: string,
+  verifyCsrf: CsrfVerifier,
+): Promise<Received> {
   await mkdir(uploadDir, { recursive: true, mode: 0o700 });
   const out: Received = { fields: {}, files: {}, errors: [], tooLarge: false, csrfOk: false };
   const writes: Promise<void>[] = [];
-  const bb = busboy({ headers: req.headers, limits: { files: Object.keys(rules).length, fields: 40, fieldSize: MAX_FIELD_BYTES, parts: 60 } });
+  const bb = busboy({
+    headers: req.headers,
+    limits: { files: Object.keys(rules).length, fields: 40, fieldSize: MAX_FIELD_BYTES, parts: 60 },
+  });
 
   bb.on('field', (name, value) => {
     if (name === '_csrf') out.csrfOk = verifyCsrf(req, value);

@@ -24,14 +24,16 @@ interface Classified {
 
 /** Maps anything thrown to a status and a stable code. */
 function classify(err: unknown): Classified {
-  if (err instanceof PolicyDenied) return err.hide ? { status: 404, code: 'not_found' } : { status: 403, code: 'forbidden' };
+  if (err instanceof PolicyDenied)
+    return err.hide ? { status: 404, code: 'not_found' } : { status: 403, code: 'forbidden' };
   if (err instanceof HttpError) return { status: err.status, code: err.code };
   const e = (err ?? {}) as { type?: string; code?: string; status?: number; message?: string };
   if (e.type === 'entity.too.large') return { status: 413, code: 'payload_too_large' };
   if (e.type === 'entity.parse.failed' || e.type === 'parameters.too.many') return { status: 400, code: 'bad_request' };
   if (e.code === 'EBADCSRFTOKEN' || e.message === 'invalid csrf token') return { status: 403, code: 'csrf' };
   if (isDatabaseUnavailable(err)) return { status: 503, code: 'unavailable' };
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, code: 'bad_request' };
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+    return { status: e.status, code: 'bad_request' };
   return { status: 500, code: 'internal' };
 }
 
@@ -44,17 +46,49 @@ export function errorHandler(db: Db, logger: Logger): ErrorRequestHandler {
     const { status, code } = classify(err);
     const requestId = String(res.locals.requestId ?? '');
     if (err instanceof PolicyDenied) await auditDenial(db, req, err).catch(() => undefined);
-    if (status === 503) logger.warn('request refused: database unavailable', { requestId, path: req.path, reason: reasonOf(err) });
-    else if (status >= 500) logger.error('request failed', { requestId, status, code, path: req.path, error: err instanceof Error ? err.name : 'unknown', detail: err instanceof Error ? err.message.slice(0, 200) : undefined });
+    if (status === 503)
+      logger.warn('request refused: database unavailable', { requestId, path: req.path, reason: reasonOf(err) });
+    else if (status >= 500)
+      logger.error('request failed', {
+        requestId,
+        status,
+        code,
+        path: req.path,
+        error: err instanceof Error ? err.name : 'unknown',
+        detail: err instanceof Error ? err.message.slice(0, 200) : undefined,
+      });
     else logger.info('request refused', { requestId, status, code, path: req.path, actor: req.user?.id });
     if (res.headersSent) return;
     if (status === 503) res.set('Retry-After', '30');
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') return res.json({ error: code });
-    const view = status === 401 || status === 403 || status === 404 || status === 413 || status === 429 || status === 503 ? status : status === 400 ? 400 : 500;
-    res.render(`errors/${view}`, { currentUser: null, nav: [], path: req.path, csrfToken: () => '', ...res.locals, title: TITLES[status] ?? TITLES[500], requestId }, (renderErr, html) => {
-      res.type('html').send(renderErr ? `<!doctype html><title>${TITLES[status] ?? 'Error'}</title><p>${TITLES[status] ?? 'Error'}</p>` : html);
-    });
+    const view =
+      status === 401 || status === 403 || status === 404 || status === 413 || status === 429 || status === 503
+        ? status
+        : status === 400
+          ? 400
+          : 500;
+    res.render(
+      `errors/${view}`,
+      {
+        currentUser: null,
+        nav: [],
+        path: req.path,
+        csrfToken: () => '',
+        ...res.locals,
+        title: TITLES[status] ?? TITLES[500],
+        requestId,
+      },
+      (renderErr, html) => {
+        res
+          .type('html')
+          .send(
+            renderErr
+              ? `<!doctype html><title>${TITLES[status] ?? 'Error'}</title><p>${TITLES[status] ?? 'Error'}</p>`
+              : html,
+          );
+      },
+    );
   };
 }
 

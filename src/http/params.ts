@@ -30,7 +30,8 @@ const PositiveId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGE
  * @throws HttpError 404
  */
 export function numericIdParam(value: unknown): number {
-  const parsed = typeof value === 'string' && /^\d{1,16}$/.test(value) ? PositiveId.safeParse(value) : { success: false as const };
+  const parsed =
+    typeof value === 'string' && /^\d{1,16}$/.test(value) ? PositiveId.safeParse(value) : { success: false as const };
   if (!parsed.success) throw notFound();
   return parsed.data;
 }

@@ -9,8 +9,18 @@ export interface FailureLimiter {
   reset(key: string): Promise<void>;
 }
 
-function postgresLimiter(db: Db, opts: { keyPrefix: string; points: number; duration: number; blockDuration?: number }): RateLimiterPostgres {
-  return new RateLimiterPostgres({ storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false, ...opts });
+function postgresLimiter(
+  db: Db,
+  opts: { keyPrefix: string; points: number; duration: number; blockDuration?: number },
+): RateLimiterPostgres {
+  return new RateLimiterPostgres({
+    storeClient: db,
+    storeType: 'knex',
+    tableName: 'rate_limits',
+    tableCreated: true,
+    clearExpiredByTimeout: false,
+    ...opts,
+  });
 }
 
 /** `points` failures within `seconds`, then the key waits `seconds`. */

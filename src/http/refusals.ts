@@ -16,11 +16,23 @@ export type ChatRefusalCode = (typeof CHAT_REFUSAL_CODES)[number];
  * an ended session, a malformed event, the database away, a fault, no answer in time, too many
  * connections at the handshake.
  */
-export const TRANSPORT_CODES = ['not_found', 'forbidden', 'read_only', 'unauthenticated', 'invalid', 'unavailable', 'internal', 'timeout', 'too_many_connections'] as const;
+export const TRANSPORT_CODES = [
+  'not_found',
+  'forbidden',
+  'read_only',
+  'unauthenticated',
+  'invalid',
+  'unavailable',
+  'internal',
+  'timeout',
+  'too_many_connections',
+] as const;
 export type TransportCode = (typeof TRANSPORT_CODES)[number];
 
 export type RefusalCode = DenyReason | ChatRefusalCode | TransportCode;
-export const REFUSAL_CODES: readonly RefusalCode[] = [...new Set<RefusalCode>([...DENY_REASONS, ...CHAT_REFUSAL_CODES, ...TRANSPORT_CODES])];
+export const REFUSAL_CODES: readonly RefusalCode[] = [
+  ...new Set<RefusalCode>([...DENY_REASONS, ...CHAT_REFUSAL_CODES, ...TRANSPORT_CODES]),
+];
 
 /** Limits some sentences name. */
 export interface RefusalLimits {
@@ -28,7 +40,8 @@ export interface RefusalLimits {
   maxLength: number;
 }
 
-const READ_ONLY = 'While no clinician or peer moderator is on duty this room is read-only. If you need help now, use the crisis contacts on this page';
+const READ_ONLY =
+  'While no clinician or peer moderator is on duty this room is read-only. If you need help now, use the crisis contacts on this page';
 const GONE = 'You can no longer post in this room';
 const NOT_ALLOWED = 'You cannot do that here';
 
@@ -93,5 +106,8 @@ export function refusalSentence(code: RefusalCode, limits: RefusalLimits): strin
 
 /** Every code's sentence, for the browser (the living room's `data-refusals`). */
 export function refusalSentences(limits: RefusalLimits): Record<RefusalCode, string> {
-  return Object.fromEntries(REFUSAL_CODES.map((code) => [code, refusalSentence(code, limits)])) as Record<RefusalCode, string>;
+  return Object.fromEntries(REFUSAL_CODES.map((code) => [code, refusalSentence(code, limits)])) as Record<
+    RefusalCode,
+    string
+  >;
 }

@@ -79,7 +79,8 @@ export function sameOrigin(allowed: readonly string[]): RequestHandler {
     if (site) return next(site === 'same-origin' || site === 'none' ? undefined : new HttpError(403, 'cross_origin'));
     const origin = req.get('origin');
     const own = `${req.protocol}://${req.get('host')}`;
-    if (origin && origin !== 'null' && origin !== own && !allowed.includes(origin)) return next(new HttpError(403, 'cross_origin'));
+    if (origin && origin !== 'null' && origin !== own && !allowed.includes(origin))
+      return next(new HttpError(403, 'cross_origin'));
     next();
   };
 }

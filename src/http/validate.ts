@@ -9,7 +9,11 @@ export const EmptyForm = z.strictObject({ _csrf: z.string().max(1000).optional()
 export const UuidParam = z.uuid();
 
 /** A numeric id in a URL (messages, reports, alerts, notifications, watched words). */
-export const NumericIdParam = z.string().regex(/^\d{1,16}$/).transform(Number).pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
+export const NumericIdParam = z
+  .string()
+  .regex(/^\d{1,16}$/)
+  .transform(Number)
+  .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 
 interface Schemas {
   params?: z.ZodType;

@@ -93,7 +93,9 @@ export async function lockOpenKey(db: Db, codeHash: string): Promise<OpenKey | u
     .where('expires_at', '>', db.fn.now())
     .forUpdate()
     .first();
-  return r ? { id: r.id, subnetId: r.subnet_id, cohortId: r.cohort_id, role: r.role, privateReference: r.private_reference } : undefined;
+  return r
+    ? { id: r.id, subnetId: r.subnet_id, cohortId: r.cohort_id, role: r.role, privateReference: r.private_reference }
+    : undefined;
 }
 
 export async function markRedeemed(db: Db, keyId: string, userId: string): Promise<void> {

@@ -16,16 +16,32 @@ import { formatKeyCode, issueKey, keysPage, redeemKey, revokeKey, type KeysPage 
 import type { PasswordHasher } from '../auth/passwords.js';
 
 const keep = (body: unknown, fields: string[]): Record<string, string> =>
-  Object.fromEntries(fields.map((f) => [f, String((body as Record<string, unknown> | undefined)?.[f] ?? '').slice(0, 200)]));
+  Object.fromEntries(
+    fields.map((f) => [f, String((body as Record<string, unknown> | undefined)?.[f] ?? '').slice(0, 200)]),
+  );
 
 /** Key pages: clinicians issue and revoke; anyone with a key redeems it at /join. */
 export function keysRoutes({ db, config, passwords }: { db: Db; config: Config; passwords: PasswordHasher }): Router {
   const r = Router();
   const redeemLimiter = createFailureLimiter(db, 'key_redeem_ip', 20, 3600);
 
-  const renderKeys = (res: Response, status: number, page: KeysPage, values: Record<string, string>, errors: FormErrors, notice?: string) =>
+  const renderKeys = (
+    res: Response,
+    status: number,
+    page: KeysPage,
+    values: Record<string, string>,
+    errors: FormErrors,
+    notice?: string,
+  ) =>
     res.status(status).render('keys/index', {
-      title: `Keys for ${page.subnet.name}`, ...page, values, errors, notice, roles: MEMBER_ROLES, roleLabels: MEMBER_ROLE_LABELS, now: new Date(),
+      title: `Keys for ${page.subnet.name}`,
+      ...page,
+      values,
+      errors,
+      notice,
+      roles: MEMBER_ROLES,
+      roleLabels: MEMBER_ROLE_LABELS,
+      now: new Date(),
     });
 
   r.get('/subnets/:subnetId/keys', requireUser, async (req, res) => {
@@ -44,7 +60,13 @@ export function keysRoutes({ db, config, passwords }: { db: Db; config: Config; 
     if (!issued.ok) return renderKeys(res, 400, page, values, issued.errors);
     const code = formatKeyCode(issued.code);
     const origin = config.publicOrigin ?? `${req.protocol}://${req.get('host')}`;
-    res.render('keys/issued', { title: 'Key issued', subnet: page.subnet, code, link: `${origin}/join?key=${code}`, expiresAt: issued.expiresAt });
+    res.render('keys/issued', {
+      title: 'Key issued',
+      subnet: page.subnet,
+      code,
+      link: `${origin}/join?key=${code}`,
+      expiresAt: issued.expiresAt,
+    });
   });
 
   r.post('/subnets/:subnetId/keys/:keyId/revoke', requireUser, async (req, res) => {
@@ -68,7 +90,14 @@ export function keysRoutes({ db, config, passwords }: { db: Db; config: Config; 
     const wait = await redeemLimiter.retryAfter(ip);
     if (wait > 0) {
       res.set('Retry-After', String(wait));
-      return renderJoin(res, 429, values, formErrors([{ field: 'key', message: `Too many attempts. Wait ${Math.ceil(wait / 60)} minutes and try again.` }]));
+      return renderJoin(
+        res,
+        429,
+        values,
+        formErrors([
+          { field: 'key', message: `Too many attempts. Wait ${Math.ceil(wait / 60)} minutes and try again.` },
+        ]),
+      );
     }
     const form = parseForm(RedeemKeyBody, req.body);
     if (!form.ok) return renderJoin(res, 400, values, form.errors);

@@ -47,7 +47,13 @@ export async function keysPage(db: Db, actor: SessionUser, subnetId: string, now
 }
 
 /** Issues a key (the caller has authorised with keysPage). Returns the code, to show once. */
-export async function issueKey(db: Db, ctx: AuditContext, page: KeysPage, input: IssueKeyInput, now: Date): Promise<{ ok: true; code: string; expiresAt: Date } | { ok: false; errors: FormErrors }> {
+export async function issueKey(
+  db: Db,
+  ctx: AuditContext,
+  page: KeysPage,
+  input: IssueKeyInput,
+  now: Date,
+): Promise<{ ok: true; code: string; expiresAt: Date } | { ok: false; errors: FormErrors }> {
   if (!page.cohorts.some((c) => c.id === input.cohortId)) {
     return { ok: false, errors: formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) };
   }
@@ -64,7 +70,12 @@ export async function issueKey(db: Db, ctx: AuditContext, page: KeysPage, input:
       issuedBy: ctx.actorId ?? '',
       expiresAt,
     });
-    await recordAudit(trx, ctx, { action: 'key.issue', targetType: 'invitation_key', targetId: id, details: { subnet_id: page.subnet.id, cohort_id: input.cohortId, role: input.role } });
+    await recordAudit(trx, ctx, {
+      action: 'key.issue',
+      targetType: 'invitation_key',
+      targetId: id,
+      details: { subnet_id: page.subnet.id, cohort_id: input.cohortId, role: input.role },
+    });
   });
   return { ok: true, code, expiresAt };
 }
@@ -78,13 +89,19 @@ export async function revokeKey(db: Db, ctx: AuditContext, page: KeysPage, keyId
   });
 }
 
-const KEY_NOT_VALID = 'This key cannot be used. It may have expired, been used already or been withdrawn. Ask your clinician for a new key.';
+const KEY_NOT_VALID =
+  'This key cannot be used. It may have expired, been used already or been withdrawn. Ask your clinician for a new key.';
 
 /**
  * Redeems a key: creates the account and its membership, marks the key used and audits, all in
  * one transaction, so a key opens the building exactly once.
  */
-export async function redeemKey(db: Db, passwords: PasswordHasher, ctx: AuditContext, input: RedeemKeyInput): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {
+export async function redeemKey(
+  db: Db,
+  passwords: PasswordHasher,
+  ctx: AuditContext,
+  input: RedeemKeyInput,
+): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {
   const passwordHash = await passwords.hash(input.password);
   return redeemInTransaction(db, ctx, input, passwordHash).catch((e: unknown) => {
     // Two people choosing the same or look-alike names at the same instant: the unique index decides.
@@ -94,16 +111,35 @@ export async function redeemKey(db: Db, passwords: PasswordHasher, ctx: AuditCon
   });
 }
 
-function redeemInTransaction(db: Db, ctx: AuditContext, input: RedeemKeyInput, passwordHash: string): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {
+function redeemInTransaction(
+  db: Db,
+  ctx: AuditContext,
+  input: RedeemKeyInput,
+  passwordHash: string,
+): Promise<{ ok: true; userId: string } | { ok: false; errors: FormErrors }> {
   return db.transaction(async (trx) => {
     const key = await lockOpenKey(trx, hashKeyCode(input.key));
     if (!key) return { ok: false as const, errors: formErrors([{ field: 'key', message: KEY_NOT_VALID }]) };
     const taken = takenErrors(await findTaken(trx, input.username, input.nickname));
     if (taken.length) return { ok: false as const, errors: formErrors(taken) };
-    const userId = await insertUser(trx, { username: input.username, nickname: input.nickname, role: key.role, passwordHash });
-    await insertMembership(trx, { userId, subnetId: key.subnetId, cohortId: key.cohortId, privateReference: key.privateReference });
+    const userId = await insertUser(trx, {
+      username: input.username,
+      nickname: input.nickname,
+      role: key.role,
+      passwordHash,
+    });
+    await insertMembership(trx, {
+      userId,
+      subnetId: key.subnetId,
+      cohortId: key.cohortId,
+      privateReference: key.privateReference,
+    });
     await markRedeemed(trx, key.id, userId);
-    await recordAudit(trx, { ...ctx, actorId: userId }, { action: 'key.redeem', targetType: 'invitation_key', targetId: key.id });
+    await recordAudit(
+      trx,
+      { ...ctx, actorId: userId },
+      { action: 'key.redeem', targetType: 'invitation_key', targetId: key.id },
+    );
     return { ok: true as const, userId };
   });
 }

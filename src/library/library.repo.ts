@@ -42,11 +42,21 @@ const withNames = (db: Db) =>
   db('library_items as i')
     .leftJoin('users as rv', 'rv.id', 'i.reviewed_by')
     .leftJoin('files as f', 'f.id', 'i.attachment_file_id')
-    .select('i.*', db.raw('coalesce(rv.display_name, rv.nickname) as reviewed_by_name'), 'f.original_name as attachment_name', 'f.size as attachment_size');
+    .select(
+      'i.*',
+      db.raw('coalesce(rv.display_name, rv.nickname) as reviewed_by_name'),
+      'f.original_name as attachment_name',
+      'f.size as attachment_size',
+    );
 
 /** Items of a library room, newest first; drafts only when asked. */
 export async function listItems(db: Db, roomId: string, includeDrafts: boolean): Promise<LibraryItemRow[]> {
-  const q = withNames(db).where('i.room_id', roomId).orderBy([{ column: 'i.status', order: 'asc' }, { column: 'i.updated_at', order: 'desc' }]);
+  const q = withNames(db)
+    .where('i.room_id', roomId)
+    .orderBy([
+      { column: 'i.status', order: 'asc' },
+      { column: 'i.updated_at', order: 'desc' },
+    ]);
   if (!includeDrafts) q.where('i.status', 'published');
   return (await q).map(toItem);
 }
@@ -71,29 +81,49 @@ export interface ItemWrite {
 
 function columns(w: ItemWrite): Record<string, unknown> {
   return {
-    title: w.title, summary: w.summary, body_md: w.bodyMd, body_text: w.bodyText, source: w.source,
-    reviewed_by: w.reviewedBy, reviewed_on: w.reviewedOn, next_review_on: w.nextReviewOn, status: w.status,
+    title: w.title,
+    summary: w.summary,
+    body_md: w.bodyMd,
+    body_text: w.bodyText,
+    source: w.source,
+    reviewed_by: w.reviewedBy,
+    reviewed_on: w.reviewedOn,
+    next_review_on: w.nextReviewOn,
+    status: w.status,
     ...(w.attachmentFileId !== undefined ? { attachment_file_id: w.attachmentFileId } : {}),
   };
 }
 
 export async function insertItem(db: Db, roomId: string, w: ItemWrite, by: string): Promise<string> {
   const [row] = await db('library_items')
-    .insert({ ...columns(w), room_id: roomId, created_by: by, published_at: w.status === 'published' ? db.fn.now() : null })
+    .insert({
+      ...columns(w),
+      room_id: roomId,
+      created_by: by,
+      published_at: w.status === 'published' ? db.fn.now() : null,
+    })
     .returning('id');
   return row.id;
 }
 
 export async function updateItem(db: Db, id: string, w: ItemWrite): Promise<void> {
-  await db('library_items').where({ id }).update({
-    ...columns(w),
-    updated_at: db.fn.now(),
-    published_at: w.status === 'published' ? db.raw('coalesce(published_at, now())') : null,
-  });
+  await db('library_items')
+    .where({ id })
+    .update({
+      ...columns(w),
+      updated_at: db.fn.now(),
+      published_at: w.status === 'published' ? db.raw('coalesce(published_at, now())') : null,
+    });
 }
 
 export async function setItemStatus(db: Db, id: string, status: 'draft' | 'published'): Promise<void> {
-  await db('library_items').where({ id }).update({ status, updated_at: db.fn.now(), published_at: status === 'published' ? db.raw('coalesce(published_at, now())') : null });
+  await db('library_items')
+    .where({ id })
+    .update({
+      status,
+      updated_at: db.fn.now(),
+      published_at: status === 'published' ? db.raw('coalesce(published_at, now())') : null,
+    });
 }
 
 export interface SearchHit {
@@ -120,13 +150,29 @@ export async function searchItems(db: Db, roomIds: readonly string[], query: str
       WHERE i.room_id = ANY(?::uuid[]) AND i.status = 'published' AND i.search @@ q
       ORDER BY rank DESC, i.title
       LIMIT ?`,
-    [`StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`, query, [...roomIds], limit],
+    [
+      `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`,
+      query,
+      [...roomIds],
+      limit,
+    ],
   );
-  return rows.rows.map((r: Record<string, unknown>) => ({ id: r.id, roomId: r.room_id, roomName: r.room_name, title: r.title, snippet: r.snippet, rank: Number(r.rank) }));
+  return rows.rows.map((r: Record<string, unknown>) => ({
+    id: r.id,
+    roomId: r.room_id,
+    roomName: r.room_name,
+    title: r.title,
+    snippet: r.snippet,
+    rank: Number(r.rank),
+  }));
 }
 
 /** Items of a subnet past their next review date (today included), oldest first. */
-export async function listNeedingReview(db: Db, subnetId: string, today: string): Promise<(LibraryItemRow & { roomName: string })[]> {
+export async function listNeedingReview(
+  db: Db,
+  subnetId: string,
+  today: string,
+): Promise<(LibraryItemRow & { roomName: string })[]> {
   const rows = await withNames(db)
     .join('rooms as r', 'r.id', 'i.room_id')
     .select('r.name as room_name')
@@ -138,7 +184,8 @@ export async function listNeedingReview(db: Db, subnetId: string, today: string)
 
 /** Clinicians of a subnet (who may be named as reviewers). */
 export async function listClinicians(db: Db, subnetId: string): Promise<{ id: string; name: string }[]> {
-  const rows = await db('memberships as m').join('users as u', 'u.id', 'm.user_id')
+  const rows = await db('memberships as m')
+    .join('users as u', 'u.id', 'm.user_id')
     .where({ 'm.subnet_id': subnetId, 'u.role': 'clinician', 'u.status': 'active' })
     .orderBy('u.display_name')
     .select('u.id', db.raw('coalesce(u.display_name, u.nickname) as name'));

@@ -16,7 +16,17 @@ import { authorizeItemManagement, managePrefix, type ManageMode } from '../build
 import { receiveUpload } from '../files/uploads.js';
 import { findItem, listItems, listNeedingReview, type LibraryItemRow } from './library.repo.js';
 import { SearchQuery } from './library.schemas.js';
-import { isDueForReview, listClinicians, loadLibraryRoom, PDF_RULE, readItem, saveItem, searchLibraries, setLibraryItemStatus, ukToday } from './library.service.js';
+import {
+  isDueForReview,
+  listClinicians,
+  loadLibraryRoom,
+  PDF_RULE,
+  readItem,
+  saveItem,
+  searchLibraries,
+  setLibraryItemStatus,
+  ukToday,
+} from './library.service.js';
 import { renderMarkdown } from './markdown.js';
 
 interface Deps {
@@ -26,12 +36,29 @@ interface Deps {
 }
 
 /** The library room's page, for the room route (src/rooms), which has loaded the room and let the actor enter it. */
-export async function renderLibraryRoom({ db }: { db: Db }, req: Request, res: Response, room: RoomDetail): Promise<void> {
+export async function renderLibraryRoom(
+  { db }: { db: Db },
+  req: Request,
+  res: Response,
+  room: RoomDetail,
+): Promise<void> {
   const actor = actorOf(req);
   const now = new Date();
-  const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
+  const can = {
+    seeDrafts: canSeeDrafts(actor, room, now).allowed,
+    manage: canActInRoom(actor, 'manage_items', room, now).allowed,
+  };
   const items = await listItems(db, room.id, can.seeDrafts);
-  res.render('library/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], items, can, today: ukToday(now), isDue: isDueForReview, notice: req.query.done ? 'Saved.' : undefined });
+  res.render('library/room', {
+    title: room.name,
+    room,
+    kindLabel: KIND_LABELS[room.kind],
+    items,
+    can,
+    today: ukToday(now),
+    isDue: isDueForReview,
+    notice: req.query.done ? 'Saved.' : undefined,
+  });
 }
 
 /** Reading: an item, search across the person's libraries, "needs review". */
@@ -42,14 +69,30 @@ export function libraryRoutes({ db }: Deps): Router {
     const actor = actorOf(req);
     const now = new Date();
     const { item, room } = await readItem(db, actor, idParam(req.params.itemId), now);
-    const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
-    res.render('library/item', { title: item.title, item, room, bodyHtml: renderMarkdown(item.bodyMd), can, due: isDueForReview(item, ukToday(now)), notice: req.query.done ? 'Saved.' : undefined });
+    const can = {
+      seeDrafts: canSeeDrafts(actor, room, now).allowed,
+      manage: canActInRoom(actor, 'manage_items', room, now).allowed,
+    };
+    res.render('library/item', {
+      title: item.title,
+      item,
+      room,
+      bodyHtml: renderMarkdown(item.bodyMd),
+      can,
+      due: isDueForReview(item, ukToday(now)),
+      notice: req.query.done ? 'Saved.' : undefined,
+    });
   });
 
   r.get('/library/search', requireUser, async (req, res) => {
     const q = parseQuery(SearchQuery, req.query);
     const { hits, rooms } = await searchLibraries(db, actorOf(req), q.q, q.room, new Date());
-    res.render('library/search', { title: q.q ? `Search results for ${q.q}` : 'Search the library', query: q, hits, rooms });
+    res.render('library/search', {
+      title: q.q ? `Search results for ${q.q}` : 'Search the library',
+      query: q,
+      hits,
+      rooms,
+    });
   });
 
   r.get('/subnets/:subnetId/needs-review', requireUser, async (req, res) => {
@@ -57,7 +100,11 @@ export function libraryRoutes({ db }: Deps): Router {
     const subnet = await findSubnet(db, idParam(req.params.subnetId));
     if (!subnet) throw notFound();
     authorize(canActInSubnet(actorOf(req), 'moderate_subnet', subnet, now));
-    res.render('library/needs-review', { title: `Needs review: ${subnet.name}`, subnet, items: await listNeedingReview(db, subnet.id, ukToday(now)) });
+    res.render('library/needs-review', {
+      title: `Needs review: ${subnet.name}`,
+      subnet,
+      items: await listNeedingReview(db, subnet.id, ukToday(now)),
+    });
   });
 
   return r;
@@ -71,12 +118,27 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
   const r = Router();
   const prefix = managePrefix(mode);
   const mayManage = (req: Request, room: RoomDetail) => authorizeItemManagement(req, room, mode);
-  const itemUrl = (id: string) => (mode === 'admin' ? `/admin/library/items/${id}/edit?done=1` : `/library/items/${id}?done=1`);
+  const itemUrl = (id: string) =>
+    mode === 'admin' ? `/admin/library/items/${id}/edit?done=1` : `/library/items/${id}?done=1`;
 
-  async function renderForm(req: Request, res: Response, status: number, room: RoomDetail, item: LibraryItemRow | null, values: Record<string, string>, errors: FormErrors) {
+  async function renderForm(
+    req: Request,
+    res: Response,
+    status: number,
+    room: RoomDetail,
+    item: LibraryItemRow | null,
+    values: Record<string, string>,
+    errors: FormErrors,
+  ) {
     const reviewers = await listClinicians(db, room.subnetId);
     res.status(status).render('library/form', {
-      title: item ? `Edit ${item.title}` : `Add to ${room.name}`, room, item, values, errors, reviewers, prefix,
+      title: item ? `Edit ${item.title}` : `Add to ${room.name}`,
+      room,
+      item,
+      values,
+      errors,
+      reviewers,
+      prefix,
       action: item ? `${prefix}/library/items/${item.id}` : `${prefix}/rooms/${room.id}/items`,
       backHref: mode === 'admin' ? `/admin/rooms/${room.id}` : item ? `/library/items/${item.id}` : `/rooms/${room.id}`,
     });
@@ -88,8 +150,14 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
     return { reviewedOn: today, nextReviewOn: nextYear, status: 'draft', reviewedBy: actorOf(req).id };
   };
   const valuesOf = (item: LibraryItemRow): Record<string, string> => ({
-    title: item.title, summary: item.summary, body: item.bodyMd, source: item.source, reviewedBy: item.reviewedBy ?? '',
-    reviewedOn: item.reviewedOn, nextReviewOn: item.nextReviewOn, status: item.status,
+    title: item.title,
+    summary: item.summary,
+    body: item.bodyMd,
+    source: item.source,
+    reviewedBy: item.reviewedBy ?? '',
+    reviewedOn: item.reviewedOn,
+    nextReviewOn: item.nextReviewOn,
+    status: item.status,
   });
   const loadForEdit = async (req: Request) => {
     const item = await findItem(db, idParam(req.params.itemId));
@@ -130,7 +198,10 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
   });
 
   const publishForm = validate({ params: z.strictObject({ itemId: UuidParam }), body: EmptyForm });
-  for (const [path, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
+  for (const [path, status] of [
+    ['publish', 'published'],
+    ['unpublish', 'draft'],
+  ] as const) {
     r.post(`${prefix}/library/items/:itemId/${path}`, requireUser, publishForm, async (req, res) => {
       const { item } = await loadForEdit(req);
       await setLibraryItemStatus(db, auditContext(req), item.id, status);

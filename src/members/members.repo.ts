@@ -9,7 +9,12 @@ export interface NewMembership {
 }
 
 export async function insertMembership(db: Db, m: NewMembership): Promise<void> {
-  await db('memberships').insert({ user_id: m.userId, subnet_id: m.subnetId, cohort_id: m.cohortId, private_reference: m.privateReference ?? null });
+  await db('memberships').insert({
+    user_id: m.userId,
+    subnet_id: m.subnetId,
+    cohort_id: m.cohortId,
+    private_reference: m.privateReference ?? null,
+  });
 }
 
 export interface MemberListRow {
@@ -32,10 +37,25 @@ export async function listMembersOfSubnet(db: Db, subnetId: string): Promise<Mem
     .whereNotNull('m.cohort_id')
     .whereNot('u.status', 'erased')
     .orderByRaw('lower(u.nickname)')
-    .select('u.id', 'u.nickname', 'u.role', 'u.status', 'u.last_seen_at', 'm.cohort_id', 'm.ends_at', 'c.name as cohort_name');
+    .select(
+      'u.id',
+      'u.nickname',
+      'u.role',
+      'u.status',
+      'u.last_seen_at',
+      'm.cohort_id',
+      'm.ends_at',
+      'c.name as cohort_name',
+    );
   return rows.map((r) => ({
-    id: r.id, nickname: r.nickname, role: r.role, status: r.status, cohortId: r.cohort_id,
-    cohortName: r.cohort_name, lastSeenAt: r.last_seen_at, endsAt: r.ends_at,
+    id: r.id,
+    nickname: r.nickname,
+    role: r.role,
+    status: r.status,
+    cohortId: r.cohort_id,
+    cohortName: r.cohort_name,
+    lastSeenAt: r.last_seen_at,
+    endsAt: r.ends_at,
   }));
 }
 
@@ -53,7 +73,10 @@ export async function findMemberTarget(db: Db, userId: string): Promise<MemberTa
   if (!u) return undefined;
   const ms = await db('memberships').where({ user_id: userId }).select('subnet_id', 'cohort_id', 'ends_at');
   return {
-    id: u.id, nickname: u.nickname, role: u.role, status: u.status,
+    id: u.id,
+    nickname: u.nickname,
+    role: u.role,
+    status: u.status,
     memberships: ms.map((m) => ({ subnetId: m.subnet_id, cohortId: m.cohort_id, endsAt: m.ends_at })),
   };
 }
@@ -84,7 +107,14 @@ export async function endMembership(db: Db, userId: string, subnetId: string, en
 }
 
 /** Puts a member into a subnet and cohort (or moves them within it), with no end date. */
-export async function upsertMemberMembership(db: Db, userId: string, subnetId: string, cohortId: string): Promise<void> {
-  await db('memberships').insert({ user_id: userId, subnet_id: subnetId, cohort_id: cohortId, ends_at: null })
-    .onConflict(['user_id', 'subnet_id']).merge({ cohort_id: cohortId, ends_at: null });
+export async function upsertMemberMembership(
+  db: Db,
+  userId: string,
+  subnetId: string,
+  cohortId: string,
+): Promise<void> {
+  await db('memberships')
+    .insert({ user_id: userId, subnet_id: subnetId, cohort_id: cohortId, ends_at: null })
+    .onConflict(['user_id', 'subnet_id'])
+    .merge({ cohort_id: cohortId, ends_at: null });
 }

@@ -10,7 +10,16 @@ import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, SuspendBody } from './members.schemas.js';
 import { renderSuspendConfirm, typedReason } from './suspend-confirm.js';
 import { CARE_EVENT_LABELS, listCareEvents, recordCareEvent } from './care-events.js';
-import { memberFor, membersPage, moveAlongPathway, moveMember, pathwayDestinations, revealReference, setAccountStatus, type MemberContext } from './members.service.js';
+import {
+  memberFor,
+  membersPage,
+  moveAlongPathway,
+  moveMember,
+  pathwayDestinations,
+  revealReference,
+  setAccountStatus,
+  type MemberContext,
+} from './members.service.js';
 
 const NOTICES: Record<string, string> = {
   moved: 'The member was moved. Their rooms changed straight away.',
@@ -26,11 +35,31 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
   const load = (req: Request, action: Parameters<typeof memberFor>[4]) =>
     memberFor(db, actorOf(req), idParam(req.params.subnetId), idParam(req.params.userId), action, new Date());
 
-  const renderMember = async (req: Request, res: Response, status: number, m: MemberContext, extra: { errors?: FormErrors; reason?: string; reference?: string | null; revealed?: boolean; notice?: string } = {}) =>
+  const renderMember = async (
+    req: Request,
+    res: Response,
+    status: number,
+    m: MemberContext,
+    extra: {
+      errors?: FormErrors;
+      reason?: string;
+      reference?: string | null;
+      revealed?: boolean;
+      notice?: string;
+    } = {},
+  ) =>
     res.status(status).render('members/member', {
-      title: m.member.nickname, ...m, errors: NO_ERRORS, reason: '', revealed: false, reference: null,
+      title: m.member.nickname,
+      ...m,
+      errors: NO_ERRORS,
+      reason: '',
+      revealed: false,
+      reference: null,
       destinations: await pathwayDestinations(db, actorOf(req), new Date()),
-      careEvents: await listCareEvents(db, m.member.id, m.subnet.id), careEventLabels: CARE_EVENT_LABELS, today: new Date().toISOString().slice(0, 10), ...extra,
+      careEvents: await listCareEvents(db, m.member.id, m.subnet.id),
+      careEventLabels: CARE_EVENT_LABELS,
+      today: new Date().toISOString().slice(0, 10),
+      ...extra,
     });
 
   r.get('/subnets/:subnetId/members', requireUser, async (req, res) => {
@@ -48,13 +77,20 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
     const m = await load(req, 'move_member');
     const form = parseForm(MoveCohortBody, req.body);
     if (!form.ok || !(await moveMember(db, realtime, auditContext(req), m, form.data.cohortId))) {
-      return renderMember(req, res, 400, m, { errors: form.ok ? formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) : form.errors });
+      return renderMember(req, res, 400, m, {
+        errors: form.ok ? formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) : form.errors,
+      });
     }
     res.redirect(303, `${base(m)}?done=moved`);
   });
 
   // Suspending takes a confirmation step that names the person and asks why (kept in the audit log).
-  const suspendConfirm = (m: MemberContext) => ({ subnet: m.subnet, member: m.member, action: `${base(m)}/suspend`, cancel: base(m) });
+  const suspendConfirm = (m: MemberContext) => ({
+    subnet: m.subnet,
+    member: m.member,
+    action: `${base(m)}/suspend`,
+    cancel: base(m),
+  });
   r.get('/subnets/:subnetId/members/:userId/suspend', requireUser, async (req, res) => {
     const m = await load(req, 'suspend_member');
     if (m.member.status !== 'active') return res.redirect(303, base(m));
@@ -63,8 +99,12 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
   r.post('/subnets/:subnetId/members/:userId/suspend', requireUser, async (req, res) => {
     const m = await load(req, 'suspend_member');
     const form = parseForm(SuspendBody, req.body);
-    if (!form.ok) return renderSuspendConfirm(res, 400, suspendConfirm(m), { reason: typedReason(req.body), errors: form.errors });
-    await setAccountStatus(db, realtime, auditContext(req), m.member.id, 'suspended', { subnet_id: m.subnet.id, reason: form.data.reason });
+    if (!form.ok)
+      return renderSuspendConfirm(res, 400, suspendConfirm(m), { reason: typedReason(req.body), errors: form.errors });
+    await setAccountStatus(db, realtime, auditContext(req), m.member.id, 'suspended', {
+      subnet_id: m.subnet.id,
+      reason: form.data.reason,
+    });
     res.redirect(303, `${base(m)}?done=suspended`);
   });
 
@@ -78,7 +118,11 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
   r.post('/subnets/:subnetId/members/:userId/reveal', requireUser, async (req, res) => {
     const m = await load(req, 'reveal_reference');
     const form = parseForm(RevealBody, req.body);
-    if (!form.ok) return renderMember(req, res, 400, m, { errors: form.errors, reason: String(req.body?.reason ?? '').slice(0, 500) });
+    if (!form.ok)
+      return renderMember(req, res, 400, m, {
+        errors: form.errors,
+        reason: String(req.body?.reason ?? '').slice(0, 500),
+      });
     const reference = await revealReference(db, auditContext(req), m, form.data.reason);
     await renderMember(req, res, 200, m, { revealed: true, reference });
   });
@@ -87,9 +131,18 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
     const m = await load(req, 'record_care_event');
     const form = parseForm(CareEventBody, req.body);
     if (!form.ok || form.data.occurredOn > new Date().toISOString().slice(0, 10)) {
-      return renderMember(req, res, 400, m, { errors: form.ok ? formErrors([{ field: 'occurredOn', message: 'The date cannot be in the future' }]) : form.errors });
+      return renderMember(req, res, 400, m, {
+        errors: form.ok
+          ? formErrors([{ field: 'occurredOn', message: 'The date cannot be in the future' }])
+          : form.errors,
+      });
     }
-    await recordCareEvent(db, auditContext(req), { userId: m.member.id, subnetId: m.subnet.id, kind: form.data.kind, occurredOn: form.data.occurredOn });
+    await recordCareEvent(db, auditContext(req), {
+      userId: m.member.id,
+      subnetId: m.subnet.id,
+      kind: form.data.kind,
+      occurredOn: form.data.occurredOn,
+    });
     res.redirect(303, `${base(m)}?done=recorded#care-events`);
   });
 
@@ -98,9 +151,27 @@ export function membersRoutes({ db, realtime }: { db: Db; realtime: Realtime }):
     const form = parseForm(PathwayBody, req.body);
     const [subnetId = '', cohortId = ''] = form.ok ? form.data.destination.split(':') : [];
     const leaveOn = form.ok && form.data.leaveOn ? new Date(`${form.data.leaveOn}T23:59:59Z`) : null;
-    const moved = form.ok && (await moveAlongPathway(db, realtime, auditContext(req), actorOf(req), m, { subnetId, cohortId, leaveOn }, new Date()));
-    if (!moved) return renderMember(req, res, 400, m, { errors: form.ok ? formErrors([{ field: 'destination', message: 'Choose a group of a service you work in' }]) : form.errors });
-    res.redirect(303, subnetId === m.subnet.id ? `${base(m)}?done=moved` : `/subnets/${subnetId}/members/${m.member.id}?done=moved`);
+    const moved =
+      form.ok &&
+      (await moveAlongPathway(
+        db,
+        realtime,
+        auditContext(req),
+        actorOf(req),
+        m,
+        { subnetId, cohortId, leaveOn },
+        new Date(),
+      ));
+    if (!moved)
+      return renderMember(req, res, 400, m, {
+        errors: form.ok
+          ? formErrors([{ field: 'destination', message: 'Choose a group of a service you work in' }])
+          : form.errors,
+      });
+    res.redirect(
+      303,
+      subnetId === m.subnet.id ? `${base(m)}?done=moved` : `/subnets/${subnetId}/members/${m.member.id}?done=moved`,
+    );
   });
 
   return r;

@@ -6,7 +6,11 @@ export const MoveCohortBody = z.strictObject({
 });
 
 export const RevealBody = z.strictObject({
-  reason: z.string({ error: 'Say why you need to see this' }).trim().min(10, 'Say why you need to see this, in at least 10 characters').max(500, 'The reason must be 500 characters or fewer'),
+  reason: z
+    .string({ error: 'Say why you need to see this' })
+    .trim()
+    .min(10, 'Say why you need to see this, in at least 10 characters')
+    .max(500, 'The reason must be 500 characters or fewer'),
   _csrf: z.string().optional(),
 });
 
@@ -22,7 +26,9 @@ export const SuspendBody = z.strictObject({
 });
 
 export const PathwayBody = z.strictObject({
-  destination: z.string({ error: 'Choose where the member moves to' }).regex(/^[0-9a-f-]{36}:[0-9a-f-]{36}$/i, 'Choose where the member moves to'),
+  destination: z
+    .string({ error: 'Choose where the member moves to' })
+    .regex(/^[0-9a-f-]{36}:[0-9a-f-]{36}$/i, 'Choose where the member moves to'),
   leaveOn: z.union([z.literal(''), z.iso.date({ error: 'Enter the date as YYYY-MM-DD' })]).default(''),
   _csrf: z.string().optional(),
 });

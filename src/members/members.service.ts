@@ -8,7 +8,16 @@ import { authorize, canMoveAlongPathway, canActOnMember, canActInSubnet, type Me
 import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { endMembership, findMemberTarget, findPrivateReference, listMembersOfSubnet, updateCohort, upsertMemberMembership, type MemberListRow, type MemberTargetRow } from './members.repo.js';
+import {
+  endMembership,
+  findMemberTarget,
+  findPrivateReference,
+  listMembersOfSubnet,
+  updateCohort,
+  upsertMemberMembership,
+  type MemberListRow,
+  type MemberTargetRow,
+} from './members.repo.js';
 
 /** Membership writes other features make in their own transaction: a new member's membership (a key's redemption) and a staff member's subnets (the admin). */
 export { insertMembership, replaceStaffSubnets } from './members.repo.js';
@@ -47,22 +56,45 @@ export interface MemberContext {
  * Loads one member of a subnet and checks the actor may do `action` to them there.
  * @throws HttpError 404 / PolicyDenied.
  */
-export async function memberFor(db: Db, actor: SessionUser, subnetId: string, userId: string, action: MemberAction, now: Date): Promise<MemberContext> {
+export async function memberFor(
+  db: Db,
+  actor: SessionUser,
+  subnetId: string,
+  userId: string,
+  action: MemberAction,
+  now: Date,
+): Promise<MemberContext> {
   const subnet = await loadSubnet(db, subnetId);
   authorize(canActInSubnet(actor, 'list_members', subnet, now));
   const member = await findMemberTarget(db, userId);
   if (!member) throw notFound();
   authorize(canActOnMember(actor, action, member, subnetId, now));
   const cohorts = await listCohorts(db, subnetId);
-  return { subnet, cohorts, member, cohortId: member.memberships.find((m) => m.subnetId === subnetId)?.cohortId ?? null };
+  return {
+    subnet,
+    cohorts,
+    member,
+    cohortId: member.memberships.find((m) => m.subnetId === subnetId)?.cohortId ?? null,
+  };
 }
 
 /** Moves a member to another cohort of the same subnet; their rooms change with their next request. */
-export async function moveMember(db: Db, realtime: Realtime, ctx: AuditContext, m: MemberContext, cohortId: string): Promise<boolean> {
+export async function moveMember(
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  m: MemberContext,
+  cohortId: string,
+): Promise<boolean> {
   if (!m.cohorts.some((c) => c.id === cohortId)) return false;
   await db.transaction(async (trx) => {
     await updateCohort(trx, m.member.id, m.subnet.id, cohortId);
-    await recordAudit(trx, ctx, { action: 'member.move_cohort', targetType: 'user', targetId: m.member.id, details: { subnet_id: m.subnet.id, from: m.cohortId, to: cohortId } });
+    await recordAudit(trx, ctx, {
+      action: 'member.move_cohort',
+      targetType: 'user',
+      targetId: m.member.id,
+      details: { subnet_id: m.subnet.id, from: m.cohortId, to: cohortId },
+    });
   });
   // Open sockets leave every room at once; the client reconnects and joins only what the policy allows now.
   realtime.disconnectUser(m.member.id);
@@ -76,11 +108,23 @@ export async function moveMember(db: Db, realtime: Realtime, ctx: AuditContext, 
  * and shows the crisis contacts instead of retrying) and then disconnected, which drops them from
  * every room's presence.
  */
-export async function setAccountStatus(db: Db, realtime: Realtime, ctx: AuditContext, userId: string, status: 'active' | 'suspended', details: Record<string, string> = {}): Promise<void> {
+export async function setAccountStatus(
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  userId: string,
+  status: 'active' | 'suspended',
+  details: Record<string, string> = {},
+): Promise<void> {
   await db.transaction(async (trx) => {
     await setStatus(trx, userId, status);
     if (status === 'suspended') await deleteSessionsOfUser(trx, userId);
-    await recordAudit(trx, ctx, { action: status === 'suspended' ? 'account.suspend' : 'account.reinstate', targetType: 'user', targetId: userId, details });
+    await recordAudit(trx, ctx, {
+      action: status === 'suspended' ? 'account.suspend' : 'account.reinstate',
+      targetType: 'user',
+      targetId: userId,
+      details,
+    });
   });
   if (status === 'suspended') {
     // After the commit (of the caller's transaction too, when this runs inside one).
@@ -92,10 +136,20 @@ export async function setAccountStatus(db: Db, realtime: Realtime, ctx: AuditCon
 }
 
 /** Reveals a member's private reference, recording who asked and why. */
-export async function revealReference(db: Db, ctx: AuditContext, m: MemberContext, reason: string): Promise<string | null> {
+export async function revealReference(
+  db: Db,
+  ctx: AuditContext,
+  m: MemberContext,
+  reason: string,
+): Promise<string | null> {
   return db.transaction(async (trx) => {
     const ref = await findPrivateReference(trx, m.member.id, m.subnet.id);
-    await recordAudit(trx, ctx, { action: 'member.reveal_reference', targetType: 'user', targetId: m.member.id, details: { subnet_id: m.subnet.id, reason: reason.slice(0, 500) } });
+    await recordAudit(trx, ctx, {
+      action: 'member.reveal_reference',
+      targetType: 'user',
+      targetId: m.member.id,
+      details: { subnet_id: m.subnet.id, reason: reason.slice(0, 500) },
+    });
     return ref;
   });
 }
@@ -108,11 +162,15 @@ export interface PathwayDestination {
 
 /** Where this clinician may move a member: the subnets they are a clinician of, with their cohorts. */
 export async function pathwayDestinations(db: Db, actor: SessionUser, now: Date): Promise<PathwayDestination[]> {
-  const subnetIds = actor.memberships.filter((m) => canActInSubnet(actor, 'list_members', { id: m.subnetId }, now).allowed).map((m) => m.subnetId);
-  return Promise.all(subnetIds.map(async (id) => {
-    const subnet = await loadSubnet(db, id);
-    return { subnetId: id, subnetName: subnet.name, cohorts: await listCohorts(db, id) };
-  }));
+  const subnetIds = actor.memberships
+    .filter((m) => canActInSubnet(actor, 'list_members', { id: m.subnetId }, now).allowed)
+    .map((m) => m.subnetId);
+  return Promise.all(
+    subnetIds.map(async (id) => {
+      const subnet = await loadSubnet(db, id);
+      return { subnetId: id, subnetName: subnet.name, cohorts: await listCohorts(db, id) };
+    }),
+  );
 }
 
 /**
@@ -121,15 +179,31 @@ export async function pathwayDestinations(db: Db, actor: SessionUser, now: Date)
  * into what the policy allows now.
  * @throws PolicyDenied unless the actor is a clinician of both subnets.
  */
-export async function moveAlongPathway(db: Db, realtime: Realtime, ctx: AuditContext, actor: SessionUser, m: MemberContext, to: { subnetId: string; cohortId: string; leaveOn: Date | null }, now: Date): Promise<boolean> {
+export async function moveAlongPathway(
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  actor: SessionUser,
+  m: MemberContext,
+  to: { subnetId: string; cohortId: string; leaveOn: Date | null },
+  now: Date,
+): Promise<boolean> {
   authorize(canMoveAlongPathway(actor, m.member, m.subnet.id, to.subnetId, now));
   if (!(await listCohorts(db, to.subnetId)).some((c) => c.id === to.cohortId)) return false;
   await db.transaction(async (trx) => {
     await upsertMemberMembership(trx, m.member.id, to.subnetId, to.cohortId);
     if (to.subnetId !== m.subnet.id) await endMembership(trx, m.member.id, m.subnet.id, to.leaveOn ?? now);
     await recordAudit(trx, ctx, {
-      action: 'member.pathway_move', targetType: 'user', targetId: m.member.id,
-      details: { from_subnet: m.subnet.id, from_cohort: m.cohortId, to_subnet: to.subnetId, to_cohort: to.cohortId, leave_on: (to.leaveOn ?? now).toISOString() },
+      action: 'member.pathway_move',
+      targetType: 'user',
+      targetId: m.member.id,
+      details: {
+        from_subnet: m.subnet.id,
+        from_cohort: m.cohortId,
+        to_subnet: to.subnetId,
+        to_cohort: to.cohortId,
+        leave_on: (to.leaveOn ?? now).toISOString(),
+      },
     });
   });
   realtime.disconnectUser(m.member.id);

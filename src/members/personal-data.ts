@@ -11,8 +11,12 @@ export const MEMBERS_PERSONAL_DATA: readonly PersonalDataTable[] = [
     personColumns: { user_id: COVERED },
     export: {
       key: 'memberships',
-      read: (db, userId) => db('memberships as m').join('subnets as s', 's.id', 'm.subnet_id').leftJoin('cohorts as c', 'c.id', 'm.cohort_id')
-        .where('m.user_id', userId).select('s.name as service', 'c.name as group', 'm.started_at', 'm.ends_at'),
+      read: (db, userId) =>
+        db('memberships as m')
+          .join('subnets as s', 's.id', 'm.subnet_id')
+          .leftJoin('cohorts as c', 'c.id', 'm.cohort_id')
+          .where('m.user_id', userId)
+          .select('s.name as service', 'c.name as group', 'm.started_at', 'm.ends_at'),
     },
     async erase(trx, userId) {
       await trx('memberships').where({ user_id: userId }).update({ private_reference: null, ends_at: trx.fn.now() });
@@ -22,7 +26,9 @@ export const MEMBERS_PERSONAL_DATA: readonly PersonalDataTable[] = [
     table: 'invitation_keys',
     personColumns: {
       redeemed_by: {
-        export: { omit: "the key's only personal detail is its private reference, a clinical record left to the service's subject-access process" },
+        export: {
+          omit: "the key's only personal detail is its private reference, a clinical record left to the service's subject-access process",
+        },
         erase: true,
       },
       issued_by: staffAction('the clinician who issued the key'),
@@ -36,8 +42,13 @@ export const MEMBERS_PERSONAL_DATA: readonly PersonalDataTable[] = [
     table: 'care_events',
     personColumns: {
       user_id: {
-        export: { omit: "admissions and relapses recorded by clinicians are the service's clinical record, left to its subject-access process" },
-        erase: { retain: "the service's clinical record (dates and kinds only, no text); it names the erased account, which holds nothing personal any more" },
+        export: {
+          omit: "admissions and relapses recorded by clinicians are the service's clinical record, left to its subject-access process",
+        },
+        erase: {
+          retain:
+            "the service's clinical record (dates and kinds only, no text); it names the erased account, which holds nothing personal any more",
+        },
       },
       recorded_by: staffAction('the clinician who recorded the event'),
     },

@@ -16,9 +16,20 @@ export interface SuspendConfirm {
  * happen and asks for the reason that goes into the audit log. Shown again at 400 with the reason
  * kept when it is missing or too short.
  */
-export function renderSuspendConfirm(res: Response, status: number, c: SuspendConfirm, form: { reason?: string; errors?: FormErrors } = {}): void {
-  res.status(status).render('members/suspend', { title: `Suspend ${c.member.nickname}`, ...c, reason: form.reason ?? '', errors: form.errors ?? NO_ERRORS });
+export function renderSuspendConfirm(
+  res: Response,
+  status: number,
+  c: SuspendConfirm,
+  form: { reason?: string; errors?: FormErrors } = {},
+): void {
+  res.status(status).render('members/suspend', {
+    title: `Suspend ${c.member.nickname}`,
+    ...c,
+    reason: form.reason ?? '',
+    errors: form.errors ?? NO_ERRORS,
+  });
 }
 
 /** The reason as typed, kept for the form shown again (bounded: it is echoed into the page). */
-export const typedReason = (body: unknown): string => String((body as { reason?: unknown } | undefined)?.reason ?? '').slice(0, 500);
+export const typedReason = (body: unknown): string =>
+  String((body as { reason?: unknown } | undefined)?.reason ?? '').slice(0, 500);

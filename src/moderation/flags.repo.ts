@@ -16,13 +16,29 @@ export function muteQuery(db: Db, roomId: string, userId: string) {
   return db('mutes').where({ room_id: roomId, user_id: userId }).where('until', '>', db.fn.now()).max('until as until');
 }
 
-export async function insertMute(db: Db, roomId: string, userId: string, by: string, until: Date, reason: string | null): Promise<void> {
+export async function insertMute(
+  db: Db,
+  roomId: string,
+  userId: string,
+  by: string,
+  until: Date,
+  reason: string | null,
+): Promise<void> {
   await db('mutes').insert({ room_id: roomId, user_id: userId, muted_by: by, until, reason });
 }
 
 /** Records a report; false when this person had already reported this message. */
-export async function insertReport(db: Db, messageId: number, reporterId: string, reason: string): Promise<number | null> {
-  const rows = await db('reports').insert({ message_id: messageId, reporter_id: reporterId, reason }).onConflict(['message_id', 'reporter_id']).ignore().returning('id');
+export async function insertReport(
+  db: Db,
+  messageId: number,
+  reporterId: string,
+  reason: string,
+): Promise<number | null> {
+  const rows = await db('reports')
+    .insert({ message_id: messageId, reporter_id: reporterId, reason })
+    .onConflict(['message_id', 'reporter_id'])
+    .ignore()
+    .returning('id');
   return rows[0]?.id ?? null;
 }
 
@@ -42,15 +58,32 @@ export async function findRulesForRoom(db: Db, subnetId: string, roomId: string)
  * them the rules in force.
  */
 export function rulesQuery(db: Db, subnet: string | Knex.Raw, roomId: string) {
-  const stored = db('watched_words').where('subnet_id', subnet).andWhere((q) => q.whereNull('room_id').orWhere('room_id', roomId))
+  const stored = db('watched_words')
+    .where('subnet_id', subnet)
+    .andWhere((q) => q.whereNull('room_id').orWhere('room_id', roomId))
     .select('id', 'kind', 'pattern', 'action', db.raw('false AS switched_off'));
-  const off = db('baseline_holds_off').where('subnet_id', subnet)
-    .select(db.raw('NULL::bigint AS id'), db.raw(`'builtin' AS kind`), 'detector AS pattern', db.raw(`'hold' AS action`), db.raw('true AS switched_off'));
+  const off = db('baseline_holds_off')
+    .where('subnet_id', subnet)
+    .select(
+      db.raw('NULL::bigint AS id'),
+      db.raw(`'builtin' AS kind`),
+      'detector AS pattern',
+      db.raw(`'hold' AS action`),
+      db.raw('true AS switched_off'),
+    );
   return db.from(stored.unionAll(off).as('r')).orderBy('id').select('*');
 }
 
-const toRule = (r: Record<string, unknown>): WatchRule => ({ id: Number(r.id), kind: r.kind as WatchRule['kind'], pattern: r.pattern as string, action: r.action as WatchRule['action'] });
+const toRule = (r: Record<string, unknown>): WatchRule => ({
+  id: Number(r.id),
+  kind: r.kind as WatchRule['kind'],
+  pattern: r.pattern as string,
+  action: r.action as WatchRule['action'],
+});
 
 /** The rows of `rulesQuery` as the rules in force (the baseline included). */
 export const toRules = (rows: Record<string, unknown>[]): WatchRule[] =>
-  rulesInForce(rows.filter((r) => !r.switched_off).map(toRule), rows.filter((r) => r.switched_off).map((r) => r.pattern as string));
+  rulesInForce(
+    rows.filter((r) => !r.switched_off).map(toRule),
+    rows.filter((r) => r.switched_off).map((r) => r.pattern as string),
+  );

@@ -27,9 +27,13 @@ for (let code = 0; code < 128; code++) {
   const k = nicknameSkeleton(c);
   if (k !== c) ASCII_CHANGES.set(c, k);
 }
-const ASCII_CHANGED = new RegExp(`[${[...ASCII_CHANGES.keys()].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}]`, 'g');
+const ASCII_CHANGED = new RegExp(
+  `[${[...ASCII_CHANGES.keys()].map((c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).join('')}]`,
+  'g',
+);
 const NOT_ASCII = /[^\p{ASCII}\ue000-\ue009]/u;
-const skeleton = (s: string): string => (!NOT_ASCII.test(s) ? s.replace(ASCII_CHANGED, (c) => ASCII_CHANGES.get(c) ?? c) : nicknameSkeleton(s));
+const skeleton = (s: string): string =>
+  !NOT_ASCII.test(s) ? s.replace(ASCII_CHANGED, (c) => ASCII_CHANGES.get(c) ?? c) : nicknameSkeleton(s);
 /** Spaces and punctuation between words, found before the skeleton (which maps a dash to a letter). */
 const BETWEEN_WORDS = /[^\p{L}\p{N}\p{M}\ue000-\ue009]+/gu;
 

@@ -28,18 +28,37 @@ export interface QueueAlert {
   message: QueueMessage;
 }
 
-const MESSAGE_COLUMNS = ['m.id as m_id', 'm.room_id', 'r.name as room_name', 'm.author_id', 'a.nickname as author_nickname', 'm.body', 'm.status', 'm.created_at as m_created_at', 'm.held_reason'];
+const MESSAGE_COLUMNS = [
+  'm.id as m_id',
+  'm.room_id',
+  'r.name as room_name',
+  'm.author_id',
+  'a.nickname as author_nickname',
+  'm.body',
+  'm.status',
+  'm.created_at as m_created_at',
+  'm.held_reason',
+];
 
 function toQueueMessage(r: Record<string, unknown>): QueueMessage {
   return {
-    id: Number(r.m_id), roomId: r.room_id as string, roomName: r.room_name as string, authorId: r.author_id as string,
-    nickname: r.author_nickname as string, body: r.body as string, status: r.status as string, createdAt: r.m_created_at as Date,
+    id: Number(r.m_id),
+    roomId: r.room_id as string,
+    roomName: r.room_name as string,
+    authorId: r.author_id as string,
+    nickname: r.author_nickname as string,
+    body: r.body as string,
+    status: r.status as string,
+    createdAt: r.m_created_at as Date,
     heldReason: (r.held_reason as string | null) ?? null,
   };
 }
 
 const messagesOfSubnet = (db: Db, subnetId: string) =>
-  db('messages as m').join('rooms as r', 'r.id', 'm.room_id').join('users as a', 'a.id', 'm.author_id').where('r.subnet_id', subnetId);
+  db('messages as m')
+    .join('rooms as r', 'r.id', 'm.room_id')
+    .join('users as a', 'a.id', 'm.author_id')
+    .where('r.subnet_id', subnetId);
 
 /** Open reports of a subnet, newest first. */
 export async function listOpenReports(db: Db, subnetId: string, limit = 50): Promise<QueueReport[]> {
@@ -49,13 +68,29 @@ export async function listOpenReports(db: Db, subnetId: string, limit = 50): Pro
     .where('rp.status', 'open')
     .orderBy('rp.created_at', 'desc')
     .limit(limit)
-    .select(...MESSAGE_COLUMNS, 'rp.id as report_id', 'rp.reason', 'rp.created_at as report_created_at', 'ru.nickname as reporter_nickname');
-  return rows.map((r) => ({ id: Number(r.report_id), reason: r.reason, createdAt: r.report_created_at, reporterNickname: r.reporter_nickname, message: toQueueMessage(r) }));
+    .select(
+      ...MESSAGE_COLUMNS,
+      'rp.id as report_id',
+      'rp.reason',
+      'rp.created_at as report_created_at',
+      'ru.nickname as reporter_nickname',
+    );
+  return rows.map((r) => ({
+    id: Number(r.report_id),
+    reason: r.reason,
+    createdAt: r.report_created_at,
+    reporterNickname: r.reporter_nickname,
+    message: toQueueMessage(r),
+  }));
 }
 
 /** Held messages of a subnet, oldest first (the longest waiting first). */
 export async function listHeldMessages(db: Db, subnetId: string, limit = 50): Promise<QueueMessage[]> {
-  const rows = await messagesOfSubnet(db, subnetId).where('m.status', 'held').orderBy('m.id', 'asc').limit(limit).select(MESSAGE_COLUMNS);
+  const rows = await messagesOfSubnet(db, subnetId)
+    .where('m.status', 'held')
+    .orderBy('m.id', 'asc')
+    .limit(limit)
+    .select(MESSAGE_COLUMNS);
   return rows.map(toQueueMessage);
 }
 
@@ -67,12 +102,21 @@ export async function listOpenAlerts(db: Db, subnetId: string, limit = 50): Prom
     .orderBy('al.id', 'asc')
     .limit(limit)
     .select(...MESSAGE_COLUMNS, 'al.id as alert_id', 'al.matched', 'al.created_at as alert_created_at');
-  return rows.map((r) => ({ id: Number(r.alert_id), matched: r.matched, createdAt: r.alert_created_at, message: toQueueMessage(r) }));
+  return rows.map((r) => ({
+    id: Number(r.alert_id),
+    matched: r.matched,
+    createdAt: r.alert_created_at,
+    message: toQueueMessage(r),
+  }));
 }
 
 /** The messages just before and after one (any status, so staff see the whole exchange). */
 export async function messagesAround(db: Db, roomId: string, messageId: number, each = 3): Promise<QueueMessage[]> {
-  const base = () => db('messages as m').join('rooms as r', 'r.id', 'm.room_id').join('users as a', 'a.id', 'm.author_id').where('m.room_id', roomId);
+  const base = () =>
+    db('messages as m')
+      .join('rooms as r', 'r.id', 'm.room_id')
+      .join('users as a', 'a.id', 'm.author_id')
+      .where('m.room_id', roomId);
   const [before, after] = await Promise.all([
     base().where('m.id', '<', messageId).orderBy('m.id', 'desc').limit(each).select(MESSAGE_COLUMNS),
     base().where('m.id', '>', messageId).orderBy('m.id', 'asc').limit(each).select(MESSAGE_COLUMNS),
@@ -89,7 +133,10 @@ export interface TargetRef {
 }
 
 const toRef = (r: Record<string, unknown>): TargetRef => ({
-  id: Number(r.id), messageId: r.message_id === null ? null : Number(r.message_id), threadId: r.thread_id as string | null, replyId: r.reply_id as string | null,
+  id: Number(r.id),
+  messageId: r.message_id === null ? null : Number(r.message_id),
+  threadId: r.thread_id as string | null,
+  replyId: r.reply_id as string | null,
 });
 
 /** The room of a chat message (the queue reads messages of its subnet); undefined when there is none. */
@@ -121,13 +168,47 @@ export interface QueuePost {
 
 const postsOfSubnet = (db: Db, subnetId: string, kind: 'thread' | 'reply') =>
   kind === 'thread'
-    ? db('threads as t').join('rooms as r', 'r.id', 't.room_id').join('users as a', 'a.id', 't.author_id').where('r.subnet_id', subnetId)
-        .select(db.raw("'thread' as kind"), 't.id', 't.id as thread_id', 't.title as thread_title', 'r.name as room_name', 'a.nickname', db.raw("t.title || E'\\n' || t.body as body"), 't.created_at')
-    : db('replies as p').join('threads as t', 't.id', 'p.thread_id').join('rooms as r', 'r.id', 't.room_id').join('users as a', 'a.id', 'p.author_id').where('r.subnet_id', subnetId)
-        .select(db.raw("'reply' as kind"), 'p.id', 't.id as thread_id', 't.title as thread_title', 'r.name as room_name', 'a.nickname', 'p.body', 'p.created_at');
+    ? db('threads as t')
+        .join('rooms as r', 'r.id', 't.room_id')
+        .join('users as a', 'a.id', 't.author_id')
+        .where('r.subnet_id', subnetId)
+        .select(
+          db.raw("'thread' as kind"),
+          't.id',
+          't.id as thread_id',
+          't.title as thread_title',
+          'r.name as room_name',
+          'a.nickname',
+          db.raw("t.title || E'\\n' || t.body as body"),
+          't.created_at',
+        )
+    : db('replies as p')
+        .join('threads as t', 't.id', 'p.thread_id')
+        .join('rooms as r', 'r.id', 't.room_id')
+        .join('users as a', 'a.id', 'p.author_id')
+        .where('r.subnet_id', subnetId)
+        .select(
+          db.raw("'reply' as kind"),
+          'p.id',
+          't.id as thread_id',
+          't.title as thread_title',
+          'r.name as room_name',
+          'a.nickname',
+          'p.body',
+          'p.created_at',
+        );
 
 function toQueuePost(r: Record<string, unknown>): QueuePost {
-  return { kind: r.kind as 'thread' | 'reply', id: r.id as string, threadId: r.thread_id as string, threadTitle: r.thread_title as string, roomName: r.room_name as string, nickname: r.nickname as string, body: r.body as string, createdAt: r.created_at as Date };
+  return {
+    kind: r.kind as 'thread' | 'reply',
+    id: r.id as string,
+    threadId: r.thread_id as string,
+    threadTitle: r.thread_title as string,
+    roomName: r.room_name as string,
+    nickname: r.nickname as string,
+    body: r.body as string,
+    createdAt: r.created_at as Date,
+  };
 }
 
 /** Held noticeboard posts of a subnet, oldest first. */
@@ -140,15 +221,33 @@ export async function listHeldPosts(db: Db, subnetId: string): Promise<QueuePost
 }
 
 /** Open reports and open alerts on noticeboard posts of a subnet. */
-export async function listPostFlags(db: Db, subnetId: string, table: 'reports' | 'alerts'): Promise<{ id: number; reason: string; createdAt: Date; post: QueuePost }[]> {
-  const open = (q: ReturnType<typeof db>) => (table === 'reports' ? q.where('x.status', 'open') : q.whereNull('x.acknowledged_at'));
+export async function listPostFlags(
+  db: Db,
+  subnetId: string,
+  table: 'reports' | 'alerts',
+): Promise<{ id: number; reason: string; createdAt: Date; post: QueuePost }[]> {
+  const open = (q: ReturnType<typeof db>) =>
+    table === 'reports' ? q.where('x.status', 'open') : q.whereNull('x.acknowledged_at');
   const reasonCol = table === 'reports' ? 'x.reason' : 'x.matched';
   const [threads, replies] = await Promise.all([
-    open(postsOfSubnet(db, subnetId, 'thread').join(`${table} as x`, 'x.thread_id', 't.id')).select('x.id as flag_id', `${reasonCol} as flag_reason`, 'x.created_at as flag_at'),
-    open(postsOfSubnet(db, subnetId, 'reply').join(`${table} as x`, 'x.reply_id', 'p.id')).select('x.id as flag_id', `${reasonCol} as flag_reason`, 'x.created_at as flag_at'),
+    open(postsOfSubnet(db, subnetId, 'thread').join(`${table} as x`, 'x.thread_id', 't.id')).select(
+      'x.id as flag_id',
+      `${reasonCol} as flag_reason`,
+      'x.created_at as flag_at',
+    ),
+    open(postsOfSubnet(db, subnetId, 'reply').join(`${table} as x`, 'x.reply_id', 'p.id')).select(
+      'x.id as flag_id',
+      `${reasonCol} as flag_reason`,
+      'x.created_at as flag_at',
+    ),
   ]);
   return [...threads, ...replies]
-    .map((r: Record<string, unknown>) => ({ id: Number(r.flag_id), reason: r.flag_reason as string, createdAt: r.flag_at as Date, post: toQueuePost(r) }))
+    .map((r: Record<string, unknown>) => ({
+      id: Number(r.flag_id),
+      reason: r.flag_reason as string,
+      createdAt: r.flag_at as Date,
+      post: toQueuePost(r),
+    }))
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
 }
 
@@ -165,10 +264,17 @@ export async function closeReports(db: Db, where: ReportTarget, by: string, outc
   if (where.messageId !== undefined) q.where('message_id', where.messageId);
   if (where.threadId !== undefined) q.where('thread_id', where.threadId);
   if (where.replyId !== undefined) q.where('reply_id', where.replyId);
-  const rows: { reporter_id: string }[] = await q.update({ status: 'closed', handled_by: by, handled_at: db.fn.now(), outcome }).returning('reporter_id');
+  const rows: { reporter_id: string }[] = await q
+    .update({ status: 'closed', handled_by: by, handled_at: db.fn.now(), outcome })
+    .returning('reporter_id');
   return rows.map((r) => r.reporter_id);
 }
 
 export async function acknowledgeAlertRow(db: Db, id: number, by: string): Promise<boolean> {
-  return (await db('alerts').where({ id }).whereNull('acknowledged_at').update({ acknowledged_by: by, acknowledged_at: db.fn.now() })) > 0;
+  return (
+    (await db('alerts')
+      .where({ id })
+      .whereNull('acknowledged_at')
+      .update({ acknowledged_by: by, acknowledged_at: db.fn.now() })) > 0
+  );
 }

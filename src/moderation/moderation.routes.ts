@@ -12,7 +12,12 @@ import type { Realtime } from '../realtime/realtime.js';
 import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
 import { postForModeration } from '../noticeboard/noticeboard.service.js';
 import { MUTE_CHOICES } from './moderation.schemas.js';
-import { auditQueueAction, closeReportsAndNotify, messageRoomForModeration, moderationQueue } from './moderation.service.js';
+import {
+  auditQueueAction,
+  closeReportsAndNotify,
+  messageRoomForModeration,
+  moderationQueue,
+} from './moderation.service.js';
 
 const DONE: Record<string, string> = {
   dismissed: 'The report was dismissed.',
@@ -33,12 +38,20 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
   const { db } = deps;
   const back = (subnetId: string, done: string) => `/subnets/${subnetId}/moderation?done=${done}`;
   /** The room (and a link back) of whatever a report or alert points at, checked for moderation. */
-  const loadTarget = async (req: Request, ref: TargetRef): Promise<{ roomId: string; subnetId: string; link: string }> => {
+  const loadTarget = async (
+    req: Request,
+    ref: TargetRef,
+  ): Promise<{ roomId: string; subnetId: string; link: string }> => {
     if (ref.messageId !== null) {
       const room = await messageRoomForModeration(db, actorOf(req), ref.messageId, new Date());
       return { roomId: room.id, subnetId: room.subnetId, link: `/rooms/${room.id}` };
     }
-    const p = await postForModeration(db, actorOf(req), { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined }, new Date());
+    const p = await postForModeration(
+      db,
+      actorOf(req),
+      { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined },
+      new Date(),
+    );
     return { roomId: p.room.id, subnetId: p.room.subnetId, link: `/threads/${p.thread.id}` };
   };
   const dismiss = validate({ params: z.strictObject({ reportId: NumericIdParam }), body: EmptyForm });
@@ -46,16 +59,36 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
 
   r.get('/subnets/:subnetId/moderation', requireUser, async (req, res) => {
     const actor = actorOf(req);
-    const queue = await moderationQueue(db, actor, idParam(req.params.subnetId), new Date(), deps.config.safety.escalationMs);
+    const queue = await moderationQueue(
+      db,
+      actor,
+      idParam(req.params.subnetId),
+      new Date(),
+      deps.config.safety.escalationMs,
+    );
     const notice = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
-    res.render('moderation/queue', { title: `Moderation: ${queue.subnet.name}`, ...queue, notice, muteChoices: MUTE_CHOICES, can: { suspend: canActInSubnet(actor, 'suspend_members', queue.subnet, new Date()).allowed } });
+    res.render('moderation/queue', {
+      title: `Moderation: ${queue.subnet.name}`,
+      ...queue,
+      notice,
+      muteChoices: MUTE_CHOICES,
+      can: { suspend: canActInSubnet(actor, 'suspend_members', queue.subnet, new Date()).allowed },
+    });
   });
 
   r.post('/moderation/reports/:reportId/dismiss', requireUser, dismiss, async (req, res) => {
     const report = await findReport(db, dismiss.read(req).params.reportId);
     if (!report) throw notFound();
     const target = await loadTarget(req, report);
-    await closeReportsAndNotify(db, deps.realtime, { id: report.id }, actorOf(req).id, 'dismissed', target.link, target.roomId);
+    await closeReportsAndNotify(
+      db,
+      deps.realtime,
+      { id: report.id },
+      actorOf(req).id,
+      'dismissed',
+      target.link,
+      target.roomId,
+    );
     await auditQueueAction(db, auditContext(req), 'report.dismiss', 'report', report.id);
     res.redirect(303, back(target.subnetId, 'dismissed'));
   });
@@ -64,7 +97,8 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
     const alert = await findAlert(db, acknowledge.read(req).params.alertId);
     if (!alert) throw notFound();
     const target = await loadTarget(req, alert);
-    if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id)) await auditQueueAction(db, auditContext(req), 'alert.acknowledge', 'alert', alert.id);
+    if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id))
+      await auditQueueAction(db, auditContext(req), 'alert.acknowledge', 'alert', alert.id);
     res.redirect(303, back(target.subnetId, 'acknowledged'));
   });
 

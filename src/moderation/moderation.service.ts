@@ -13,7 +13,22 @@ import type { WatchRule } from './watched-words.js';
 import { loadRoomFor } from '../rooms/load-room.js';
 
 export type { ReportOutcome } from './moderation.repo.js';
-import { closeReports, findMessageRoomId, listHeldPosts, listOpenAlerts, listHeldMessages, listOpenReports, listPostFlags, messagesAround, type QueueAlert, type QueueMessage, type QueuePost, type QueueReport, type ReportOutcome, type ReportTarget } from './moderation.repo.js';
+import {
+  closeReports,
+  findMessageRoomId,
+  listHeldPosts,
+  listOpenAlerts,
+  listHeldMessages,
+  listOpenReports,
+  listPostFlags,
+  messagesAround,
+  type QueueAlert,
+  type QueueMessage,
+  type QueuePost,
+  type QueueReport,
+  type ReportOutcome,
+  type ReportTarget,
+} from './moderation.repo.js';
 
 export interface ModerationQueue {
   subnet: SubnetSummary;
@@ -31,32 +46,74 @@ export interface ModerationQueue {
  * it), held messages (each with the rule that held it) and unacknowledged alerts, oldest first.
  * @throws HttpError 404 / PolicyDenied (hidden) for anyone but the subnet's staff.
  */
-export async function moderationQueue(db: Db, actor: SessionUser, subnetId: string, now: Date, escalationMs: number): Promise<ModerationQueue & { overdueBefore: Date }> {
+export async function moderationQueue(
+  db: Db,
+  actor: SessionUser,
+  subnetId: string,
+  now: Date,
+  escalationMs: number,
+): Promise<ModerationQueue & { overdueBefore: Date }> {
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
   authorize(canActInSubnet(actor, 'moderate_subnet', subnet, now));
   const [reports, held, alerts, heldPosts, postReports, postAlerts] = await Promise.all([
-    listOpenReports(db, subnet.id), listHeldMessages(db, subnet.id), listOpenAlerts(db, subnet.id),
-    listHeldPosts(db, subnet.id), listPostFlags(db, subnet.id, 'reports'), listPostFlags(db, subnet.id, 'alerts'),
+    listOpenReports(db, subnet.id),
+    listHeldMessages(db, subnet.id),
+    listOpenAlerts(db, subnet.id),
+    listHeldPosts(db, subnet.id),
+    listPostFlags(db, subnet.id, 'reports'),
+    listPostFlags(db, subnet.id, 'alerts'),
   ]);
-  const withContext = await Promise.all(reports.map(async (r) => ({ ...r, context: await messagesAround(db, r.message.roomId, r.message.id) })));
+  const withContext = await Promise.all(
+    reports.map(async (r) => ({ ...r, context: await messagesAround(db, r.message.roomId, r.message.id) })),
+  );
   // An alert older than this, still unacknowledged, is overdue (and has been escalated).
-  return { subnet, reports: withContext, held: held.map((m) => ({ ...m, heldBy: heldReasonLabel(m.heldReason) })), alerts, heldPosts, postReports, postAlerts, overdueBefore: new Date(now.getTime() - escalationMs) };
+  return {
+    subnet,
+    reports: withContext,
+    held: held.map((m) => ({ ...m, heldBy: heldReasonLabel(m.heldReason) })),
+    alerts,
+    heldPosts,
+    postReports,
+    postAlerts,
+    overdueBefore: new Date(now.getTime() - escalationMs),
+  };
 }
 
 /** Audits a queue action that changes no message (dismiss a report, acknowledge an alert). */
-export function auditQueueAction(db: Db, ctx: AuditContext, action: string, targetType: string, targetId: number): Promise<void> {
+export function auditQueueAction(
+  db: Db,
+  ctx: AuditContext,
+  action: string,
+  targetType: string,
+  targetId: number,
+): Promise<void> {
   return recordAudit(db, ctx, { action, targetType, targetId: String(targetId) });
 }
 
 /** Closes reports with an outcome and tells each reporter that the moderators have dealt with it. */
-export async function closeReportsAndNotify(db: Db, realtime: Realtime, where: ReportTarget, by: string, outcome: ReportOutcome, link: string, roomId: string): Promise<void> {
+export async function closeReportsAndNotify(
+  db: Db,
+  realtime: Realtime,
+  where: ReportTarget,
+  by: string,
+  outcome: ReportOutcome,
+  link: string,
+  roomId: string,
+): Promise<void> {
   const reporters = await closeReports(db, where, by, outcome);
   for (const userId of new Set(reporters)) await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId });
 }
 
 /** Mutes a member in a room until a time (inside the caller's transaction when given one). */
-export function recordMute(db: Db, roomId: string, userId: string, by: string, until: Date, reason: string | null): Promise<void> {
+export function recordMute(
+  db: Db,
+  roomId: string,
+  userId: string,
+  by: string,
+  until: Date,
+  reason: string | null,
+): Promise<void> {
   return insertMute(db, roomId, userId, by, until, reason);
 }
 
@@ -66,7 +123,12 @@ export function mutedUntil(db: Db, roomId: string, userId: string): Promise<Date
 }
 
 /** Records a member's report of a chat message; null when they had already reported it. */
-export function recordMessageReport(db: Db, messageId: number, reporterId: string, reason: string): Promise<number | null> {
+export function recordMessageReport(
+  db: Db,
+  messageId: number,
+  reporterId: string,
+  reason: string,
+): Promise<number | null> {
   return insertReport(db, messageId, reporterId, reason);
 }
 
@@ -79,7 +141,12 @@ export function rulesForRoom(db: Db, subnetId: string, roomId: string): Promise<
  * The room of a reported or alerting chat message, for a person who may moderate it.
  * @throws HttpError 404 (no such message) / PolicyDenied.
  */
-export async function messageRoomForModeration(db: Db, actor: SessionUser, messageId: number, now: Date): Promise<RoomDetail> {
+export async function messageRoomForModeration(
+  db: Db,
+  actor: SessionUser,
+  messageId: number,
+  now: Date,
+): Promise<RoomDetail> {
   const roomId = await findMessageRoomId(db, messageId);
   if (!roomId) throw notFound();
   return loadRoomFor(db, actor, roomId, 'moderate', 'living_room', now);

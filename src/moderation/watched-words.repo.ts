@@ -12,13 +12,42 @@ export interface WatchedWordRow {
 
 /** A subnet's rules, subnet-wide first, then by room. */
 export async function listWatchedWords(db: Db, subnetId: string): Promise<WatchedWordRow[]> {
-  const rows = await db('watched_words as w').leftJoin('rooms as r', 'r.id', 'w.room_id').where('w.subnet_id', subnetId)
-    .orderByRaw('w.room_id NULLS FIRST, r.name, w.kind, lower(w.pattern)').select('w.*', 'r.name as room_name');
-  return rows.map((r) => ({ id: Number(r.id), roomId: r.room_id, roomName: r.room_name, kind: r.kind, pattern: r.pattern, action: r.action }));
+  const rows = await db('watched_words as w')
+    .leftJoin('rooms as r', 'r.id', 'w.room_id')
+    .where('w.subnet_id', subnetId)
+    .orderByRaw('w.room_id NULLS FIRST, r.name, w.kind, lower(w.pattern)')
+    .select('w.*', 'r.name as room_name');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    roomId: r.room_id,
+    roomName: r.room_name,
+    kind: r.kind,
+    pattern: r.pattern,
+    action: r.action,
+  }));
 }
 
-export async function insertWatchedWord(db: Db, w: { subnetId: string; roomId: string | null; kind: 'phrase' | 'builtin'; pattern: string; action: WatchAction; createdBy: string }): Promise<number> {
-  const [row] = await db('watched_words').insert({ subnet_id: w.subnetId, room_id: w.roomId, kind: w.kind, pattern: w.pattern, action: w.action, created_by: w.createdBy }).returning('id');
+export async function insertWatchedWord(
+  db: Db,
+  w: {
+    subnetId: string;
+    roomId: string | null;
+    kind: 'phrase' | 'builtin';
+    pattern: string;
+    action: WatchAction;
+    createdBy: string;
+  },
+): Promise<number> {
+  const [row] = await db('watched_words')
+    .insert({
+      subnet_id: w.subnetId,
+      room_id: w.roomId,
+      kind: w.kind,
+      pattern: w.pattern,
+      action: w.action,
+      created_by: w.createdBy,
+    })
+    .returning('id');
   return Number(row.id);
 }
 
@@ -35,14 +64,23 @@ export interface BaselineHoldOffRow {
 }
 
 export async function listBaselineHoldsOff(db: Db, subnetId: string): Promise<BaselineHoldOffRow[]> {
-  const rows = await db('baseline_holds_off as b').join('users as u', 'u.id', 'b.switched_off_by').where('b.subnet_id', subnetId)
+  const rows = await db('baseline_holds_off as b')
+    .join('users as u', 'u.id', 'b.switched_off_by')
+    .where('b.subnet_id', subnetId)
     .select('b.detector', 'b.reason', 'b.switched_off_at', 'u.nickname');
   return rows.map((r) => ({ detector: r.detector, reason: r.reason, byNickname: r.nickname, at: r.switched_off_at }));
 }
 
 /** Records a baseline hold as switched off; false when it already was. */
-export async function insertBaselineHoldOff(db: Db, h: { subnetId: string; detector: string; reason: string; by: string }): Promise<boolean> {
-  const rows = await db('baseline_holds_off').insert({ subnet_id: h.subnetId, detector: h.detector, reason: h.reason, switched_off_by: h.by }).onConflict(['subnet_id', 'detector']).ignore().returning('detector');
+export async function insertBaselineHoldOff(
+  db: Db,
+  h: { subnetId: string; detector: string; reason: string; by: string },
+): Promise<boolean> {
+  const rows = await db('baseline_holds_off')
+    .insert({ subnet_id: h.subnetId, detector: h.detector, reason: h.reason, switched_off_by: h.by })
+    .onConflict(['subnet_id', 'detector'])
+    .ignore()
+    .returning('detector');
   return rows.length > 0;
 }
 

@@ -4,7 +4,14 @@ import type { Db } from '../db/knex.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import { findRoomsOfSubnets, findSubnet } from '../building/building.service.js';
-import { BASELINE_HOLDS, BASELINE_RULE_KEYS, BUILTIN_DETECTORS, BUILTIN_LABELS, isCrisisPhrase, WATCH_ACTIONS } from './watched-words.js';
+import {
+  BASELINE_HOLDS,
+  BASELINE_RULE_KEYS,
+  BUILTIN_DETECTORS,
+  BUILTIN_LABELS,
+  isCrisisPhrase,
+  WATCH_ACTIONS,
+} from './watched-words.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
@@ -23,13 +30,18 @@ const AddRule = z.strictObject({
   _csrf: z.string().optional(),
 });
 const SwitchOff = z.strictObject({
-  reason: z.string().trim().min(1, 'Enter why this hold is switched off').max(500, 'The reason must be 500 characters or fewer'),
+  reason: z
+    .string()
+    .trim()
+    .min(1, 'Enter why this hold is switched off')
+    .max(500, 'The reason must be 500 characters or fewer'),
   _csrf: z.string().optional(),
 });
 const BaselineRuleParam = z.enum(BASELINE_RULE_KEYS);
 
 // Shown on the 403 page when a request tries to switch off the baseline's alerts (the page offers no control).
-const ALERTS_ALWAYS_ON = 'Alerts on suicide and self-harm phrases are always on in every subnet. Nobody can switch them off or remove them.';
+const ALERTS_ALWAYS_ON =
+  'Alerts on suicide and self-harm phrases are always on in every subnet. Nobody can switch them off or remove them.';
 const DONE: Record<string, string> = {
   saved: 'Saved.',
   off: 'The hold is switched off in every room of this subnet. Your reason is recorded.',
@@ -47,43 +59,108 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
     return subnet;
   }
 
-  async function render(req: Request, res: Response, status: number, values: Record<string, string>, errors: FormErrors) {
+  async function render(
+    req: Request,
+    res: Response,
+    status: number,
+    values: Record<string, string>,
+    errors: FormErrors,
+  ) {
     const subnet = await load(req);
-    const [baseline, rules, rooms] = await Promise.all([baselineOf(db, subnet.id), listWatchedWords(db, subnet.id), findRoomsOfSubnets(db, [subnet.id])]);
+    const [baseline, rules, rooms] = await Promise.all([
+      baselineOf(db, subnet.id),
+      listWatchedWords(db, subnet.id),
+      findRoomsOfSubnets(db, [subnet.id]),
+    ]);
     const notice = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
-    res.status(status).render('moderation/watched-words', { title: `Watched words: ${subnet.name}`, subnet, baseline, rules, rooms, values, errors, builtins: BUILTIN_DETECTORS, builtinLabels: BUILTIN_LABELS, notice });
+    res.status(status).render('moderation/watched-words', {
+      title: `Watched words: ${subnet.name}`,
+      subnet,
+      baseline,
+      rules,
+      rooms,
+      values,
+      errors,
+      builtins: BUILTIN_DETECTORS,
+      builtinLabels: BUILTIN_LABELS,
+      notice,
+    });
   }
 
-  r.get('/subnets/:subnetId/watched-words', requireUser, (req, res) => render(req, res, 200, { kind: 'phrase', action: 'alert', roomId: '' }, NO_ERRORS));
+  r.get('/subnets/:subnetId/watched-words', requireUser, (req, res) =>
+    render(req, res, 200, { kind: 'phrase', action: 'alert', roomId: '' }, NO_ERRORS),
+  );
 
   r.post('/subnets/:subnetId/watched-words', requireUser, async (req, res) => {
     const subnet = await load(req);
-    const values = Object.fromEntries(['kind', 'phrase', 'builtin', 'action', 'roomId'].map((k) => [k, String(req.body?.[k] ?? '').slice(0, 100)]));
+    const values = Object.fromEntries(
+      ['kind', 'phrase', 'builtin', 'action', 'roomId'].map((k) => [k, String(req.body?.[k] ?? '').slice(0, 100)]),
+    );
     const parsed = parseForm(AddRule, req.body);
     if (!parsed.ok) return render(req, res, 400, values, parsed.errors);
     const f = parsed.data;
     const pattern = f.kind === 'phrase' ? f.phrase : f.builtin;
-    if (!pattern || (f.kind === 'phrase' && pattern.length < 2)) return render(req, res, 400, values, formErrors([{ field: f.kind === 'phrase' ? 'phrase' : 'builtin', message: f.kind === 'phrase' ? 'Enter a word or phrase of at least 2 characters' : 'Choose a kind of detail' }]));
+    if (!pattern || (f.kind === 'phrase' && pattern.length < 2))
+      return render(
+        req,
+        res,
+        400,
+        values,
+        formErrors([
+          {
+            field: f.kind === 'phrase' ? 'phrase' : 'builtin',
+            message:
+              f.kind === 'phrase' ? 'Enter a word or phrase of at least 2 characters' : 'Choose a kind of detail',
+          },
+        ]),
+      );
     const always = alwaysOn(f.kind, pattern, f.action);
     if (always) return render(req, res, 400, values, formErrors([always]));
     const rooms = await findRoomsOfSubnets(db, [subnet.id]);
-    if (f.roomId && !rooms.some((room) => room.id === f.roomId)) return render(req, res, 400, values, formErrors([{ field: 'roomId', message: 'Choose a room of this subnet' }]));
+    if (f.roomId && !rooms.some((room) => room.id === f.roomId))
+      return render(req, res, 400, values, formErrors([{ field: 'roomId', message: 'Choose a room of this subnet' }]));
     try {
-      const id = await insertWatchedWord(db, { subnetId: subnet.id, roomId: f.roomId || null, kind: f.kind, pattern, action: f.action, createdBy: actorOf(req).id });
-      await recordAudit(db, auditContext(req), { action: 'watched_word.add', targetType: 'watched_word', targetId: String(id), details: { subnet_id: subnet.id, action: f.action } });
+      const id = await insertWatchedWord(db, {
+        subnetId: subnet.id,
+        roomId: f.roomId || null,
+        kind: f.kind,
+        pattern,
+        action: f.action,
+        createdBy: actorOf(req).id,
+      });
+      await recordAudit(db, auditContext(req), {
+        action: 'watched_word.add',
+        targetType: 'watched_word',
+        targetId: String(id),
+        details: { subnet_id: subnet.id, action: f.action },
+      });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
-      return render(req, res, 400, values, formErrors([{ field: 'phrase', message: 'That rule is already on the list' }]));
+      return render(
+        req,
+        res,
+        400,
+        values,
+        formErrors([{ field: 'phrase', message: 'That rule is already on the list' }]),
+      );
     }
     res.redirect(303, `/subnets/${subnet.id}/watched-words?done=saved`);
   });
 
   // A rule id that is not a number (a forged "crisis-phrases") stays a 404, like an unknown rule.
-  const deleteRule = validate({ params: z.strictObject({ subnetId: UuidParam, ruleId: z.string().max(40) }), body: EmptyForm });
+  const deleteRule = validate({
+    params: z.strictObject({ subnetId: UuidParam, ruleId: z.string().max(40) }),
+    body: EmptyForm,
+  });
   r.post('/subnets/:subnetId/watched-words/:ruleId/delete', requireUser, deleteRule, async (req, res) => {
     const subnet = await load(req);
     const id = numericIdParam(deleteRule.read(req).params.ruleId);
-    if (await deleteWatchedWord(db, subnet.id, id)) await recordAudit(db, auditContext(req), { action: 'watched_word.delete', targetType: 'watched_word', targetId: String(id) });
+    if (await deleteWatchedWord(db, subnet.id, id))
+      await recordAudit(db, auditContext(req), {
+        action: 'watched_word.delete',
+        targetType: 'watched_word',
+        targetId: String(id),
+      });
     res.redirect(303, `/subnets/${subnet.id}/watched-words?done=saved`);
   });
 
@@ -103,10 +180,14 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
   async function renderSwitchOff(req: Request, res: Response, status: number, reason: string, errors: FormErrors) {
     const { subnet, detector } = await loadBaseline(req, res);
     const rule = (await baselineOf(db, subnet.id)).find((b) => b.key === detector);
-    res.status(status).render('moderation/switch-off', { title: `Switch off a hold: ${subnet.name}`, subnet, rule, reason, errors });
+    res
+      .status(status)
+      .render('moderation/switch-off', { title: `Switch off a hold: ${subnet.name}`, subnet, rule, reason, errors });
   }
 
-  r.get('/subnets/:subnetId/watched-words/baseline/:rule/switch-off', requireUser, (req, res) => renderSwitchOff(req, res, 200, '', NO_ERRORS));
+  r.get('/subnets/:subnetId/watched-words/baseline/:rule/switch-off', requireUser, (req, res) =>
+    renderSwitchOff(req, res, 200, '', NO_ERRORS),
+  );
 
   r.post('/subnets/:subnetId/watched-words/baseline/:rule/switch-off', requireUser, async (req, res) => {
     const { subnet, detector } = await loadBaseline(req, res);
@@ -117,7 +198,10 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
   });
 
   // An unknown rule stays a 404 (loadBaseline), like the switch-off page's.
-  const switchOn = validate({ params: z.strictObject({ subnetId: UuidParam, rule: z.string().max(40) }), body: EmptyForm });
+  const switchOn = validate({
+    params: z.strictObject({ subnetId: UuidParam, rule: z.string().max(40) }),
+    body: EmptyForm,
+  });
   r.post('/subnets/:subnetId/watched-words/baseline/:rule/switch-on', requireUser, switchOn, async (req, res) => {
     const { subnet, detector } = await loadBaseline(req, res);
     await switchOnBaselineHold(db, auditContext(req), subnet.id, detector);
@@ -129,7 +213,16 @@ export function watchedWordsRoutes({ db }: { db: Db }): Router {
 
 /** A rule staff may not add because the baseline already has it everywhere, as a form error. */
 function alwaysOn(kind: 'phrase' | 'builtin', pattern: string, action: 'alert' | 'hold') {
-  if (kind === 'phrase' && action === 'alert' && isCrisisPhrase(pattern)) return { field: 'phrase', message: 'Every subnet already alerts on that phrase: it is one of the suicide and self-harm phrases, always on' };
-  if (kind === 'builtin' && action === 'hold' && (BASELINE_HOLDS as readonly string[]).includes(pattern)) return { field: 'builtin', message: 'Every room already holds these: the hold is part of the safety baseline (switch it back on above if it is off)' };
+  if (kind === 'phrase' && action === 'alert' && isCrisisPhrase(pattern))
+    return {
+      field: 'phrase',
+      message: 'Every subnet already alerts on that phrase: it is one of the suicide and self-harm phrases, always on',
+    };
+  if (kind === 'builtin' && action === 'hold' && (BASELINE_HOLDS as readonly string[]).includes(pattern))
+    return {
+      field: 'builtin',
+      message:
+        'Every room already holds these: the hold is part of the safety baseline (switch it back on above if it is off)',
+    };
   return null;
 }

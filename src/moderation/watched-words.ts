@@ -70,11 +70,19 @@ const DETECTORS: Record<BuiltinDetector, readonly RegExp[]> = {
     // @name at the start of a word (not an email, caught above; not a time: "@ 5pm", "@5pm", "@10:30").
     /(?<![\p{L}\p{N}_.@])@(?!\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?(?![\p{L}\p{N}_]))(?=[\p{L}\p{N}_.]*[\p{L}_])[\p{L}\p{N}_][\p{L}\p{N}_.]{1,29}/iu,
     new RegExp(String.raw`\b${APPS}\b(?:\s+me)?${CONNECTOR}${HANDLE_LIKE}`, 'iu'),
-    new RegExp(String.raw`\b(?:my|our)\s+${APPS}(?:\s+(?:name|user\s?name|handle|id|tag|account|acc))?\s*(?:\bis\b|:|=|-)\s*${A_NAME}`, 'iu'),
-    new RegExp(String.raw`\b(?:add|follow|find|message|msg|dm|text|hmu|contact|reach)\s+(?:me\s+)?(?:on|at|via|over)\s+${APPS}\s*[:=-]?\s*${A_NAME}`, 'iu'),
+    new RegExp(
+      String.raw`\b(?:my|our)\s+${APPS}(?:\s+(?:name|user\s?name|handle|id|tag|account|acc))?\s*(?:\bis\b|:|=|-)\s*${A_NAME}`,
+      'iu',
+    ),
+    new RegExp(
+      String.raw`\b(?:add|follow|find|message|msg|dm|text|hmu|contact|reach)\s+(?:me\s+)?(?:on|at|via|over)\s+${APPS}\s*[:=-]?\s*${A_NAME}`,
+      'iu',
+    ),
   ],
   // "no numbers": a number next to a unit of weight, energy, BMI or a clothing size.
-  numbers: [/\b\d+(\.\d+)?\s*(kg|kgs|kilos?|lbs?|pounds?|st|stone|cals?|kcals?|calories?)\b|\bbmi\s*(of|is|was|=|:)?\s*\d+|\b(size|uk)\s*\d{1,2}\b|\b\d{1,2}\s*(st|stone)\s*\d{1,2}\b/i],
+  numbers: [
+    /\b\d+(\.\d+)?\s*(kg|kgs|kilos?|lbs?|pounds?|st|stone|cals?|kcals?|calories?)\b|\bbmi\s*(of|is|was|=|:)?\s*\d+|\b(size|uk)\s*\d{1,2}\b|\b\d{1,2}\s*(st|stone)\s*\d{1,2}\b/i,
+  ],
 };
 
 /** A phrase as the matcher holds it: its forms (in `matchText` form) and its harmless uses. */
@@ -90,9 +98,17 @@ const compile = (p: CrisisPhrase): PhraseMatcher => ({
   unlessAfterNumber: p.unlessAfterNumber ?? false,
 });
 const CRISIS = new Map(CRISIS_PHRASES.map((p) => [p.phrase, compile(p)]));
-const CRISIS_BY_FORM = new Map([...CRISIS].flatMap(([phrase, m]) => m.forms.map((form) => [form, { phrase, m }] as const)));
+const CRISIS_BY_FORM = new Map(
+  [...CRISIS].flatMap(([phrase, m]) => m.forms.map((form) => [form, { phrase, m }] as const)),
+);
 // Every form of every crisis phrase in one pattern (longest first), so a message is read once.
-const CRISIS_FORMS = new RegExp(`(?<= )(?:${[...CRISIS_BY_FORM.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?= )`, 'g');
+const CRISIS_FORMS = new RegExp(
+  `(?<= )(?:${[...CRISIS_BY_FORM.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|')})(?= )`,
+  'g',
+);
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -158,7 +174,8 @@ class MatchInput {
 }
 
 function matches(rule: WatchRule, input: MatchInput): boolean {
-  if (rule.kind === 'builtin') return (DETECTORS[rule.pattern as BuiltinDetector] ?? []).some((re) => re.test(input.plain));
+  if (rule.kind === 'builtin')
+    return (DETECTORS[rule.pattern as BuiltinDetector] ?? []).some((re) => re.test(input.plain));
   if (rule.baseline && CRISIS.has(rule.pattern)) return input.crisis.has(rule.pattern);
   const m = staffPhrase(rule.pattern);
   return m.forms.some((form) => occurs(input.words, form, m));
@@ -192,8 +209,20 @@ export function isCrisisPhrase(phrase: string): boolean {
   return CRISIS_BY_FORM.has(matchPhrase(phrase));
 }
 
-const BASELINE_ALERT_RULES: readonly WatchRule[] = CRISIS_PHRASES.map((p) => ({ id: null, kind: 'phrase', pattern: p.phrase, action: 'alert', baseline: true }));
-const BASELINE_HOLD_RULES: readonly WatchRule[] = BASELINE_HOLDS.map((d) => ({ id: null, kind: 'builtin', pattern: d, action: 'hold', baseline: true }));
+const BASELINE_ALERT_RULES: readonly WatchRule[] = CRISIS_PHRASES.map((p) => ({
+  id: null,
+  kind: 'phrase',
+  pattern: p.phrase,
+  action: 'alert',
+  baseline: true,
+}));
+const BASELINE_HOLD_RULES: readonly WatchRule[] = BASELINE_HOLDS.map((d) => ({
+  id: null,
+  kind: 'builtin',
+  pattern: d,
+  action: 'hold',
+  baseline: true,
+}));
 
 /**
  * The rules in force in a room: the baseline's alerts always, its holds unless the subnet switched

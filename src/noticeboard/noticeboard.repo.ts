@@ -33,34 +33,70 @@ export interface ReplyRow {
 
 function toThread(r: Record<string, unknown>): ThreadRow {
   return {
-    id: r.id as string, roomId: r.room_id as string, authorId: r.author_id as string, authorNickname: r.nickname as string, authorRole: r.role as Role,
-    title: r.title as string, body: r.body as string, status: r.status as PostStatus, pinned: Boolean(r.pinned), locked: Boolean(r.locked),
-    answeredByStaff: Boolean(r.answered_by_staff), replyCount: Number(r.reply_count), createdAt: r.created_at as Date, lastActivityAt: r.last_activity_at as Date,
+    id: r.id as string,
+    roomId: r.room_id as string,
+    authorId: r.author_id as string,
+    authorNickname: r.nickname as string,
+    authorRole: r.role as Role,
+    title: r.title as string,
+    body: r.body as string,
+    status: r.status as PostStatus,
+    pinned: Boolean(r.pinned),
+    locked: Boolean(r.locked),
+    answeredByStaff: Boolean(r.answered_by_staff),
+    replyCount: Number(r.reply_count),
+    createdAt: r.created_at as Date,
+    lastActivityAt: r.last_activity_at as Date,
   };
 }
 
 function toReply(r: Record<string, unknown>): ReplyRow {
   return {
-    id: r.id as string, threadId: r.thread_id as string, authorId: r.author_id as string, authorNickname: r.nickname as string,
-    authorRole: r.role as Role, body: r.body as string, status: r.status as PostStatus, createdAt: r.created_at as Date,
+    id: r.id as string,
+    threadId: r.thread_id as string,
+    authorId: r.author_id as string,
+    authorNickname: r.nickname as string,
+    authorRole: r.role as Role,
+    body: r.body as string,
+    status: r.status as PostStatus,
+    createdAt: r.created_at as Date,
   };
 }
 
 // The badge is the role the author wrote with (author_role), not their role today; the current
 // role only for rows written without it by other tools.
-const threads = (db: Db) => db('threads as t').join('users as u', 'u.id', 't.author_id').select('t.*', 'u.nickname', db.raw('coalesce(t.author_role, u.role) as role'));
-const replies = (db: Db) => db('replies as p').join('users as u', 'u.id', 'p.author_id').select('p.*', 'u.nickname', db.raw('coalesce(p.author_role, u.role) as role'));
+const threads = (db: Db) =>
+  db('threads as t')
+    .join('users as u', 'u.id', 't.author_id')
+    .select('t.*', 'u.nickname', db.raw('coalesce(t.author_role, u.role) as role'));
+const replies = (db: Db) =>
+  db('replies as p')
+    .join('users as u', 'u.id', 'p.author_id')
+    .select('p.*', 'u.nickname', db.raw('coalesce(p.author_role, u.role) as role'));
 
 /**
  * A page of a noticeboard's threads: pinned first, then the most recently active. Visible threads,
  * in the statuses the policy lists for the viewer (`listedContentStatuses`): everybody's in `anyone`,
  * `viewerId`'s own also in `own`.
  */
-export async function listThreads(db: Db, roomId: string, opts: { viewerId: string; statuses: ListedContentStatuses; limit: number; offset: number }): Promise<ThreadRow[]> {
+export async function listThreads(
+  db: Db,
+  roomId: string,
+  opts: { viewerId: string; statuses: ListedContentStatuses; limit: number; offset: number },
+): Promise<ThreadRow[]> {
   const { anyone, own } = opts.statuses;
-  const q = threads(db).where('t.room_id', roomId)
-    .where((w) => w.whereIn('t.status', anyone).orWhere((o) => o.where('t.author_id', opts.viewerId).whereIn('t.status', own)));
-  const rows = await q.orderBy([{ column: 't.pinned', order: 'desc' }, { column: 't.last_activity_at', order: 'desc' }]).limit(opts.limit).offset(opts.offset);
+  const q = threads(db)
+    .where('t.room_id', roomId)
+    .where((w) =>
+      w.whereIn('t.status', anyone).orWhere((o) => o.where('t.author_id', opts.viewerId).whereIn('t.status', own)),
+    );
+  const rows = await q
+    .orderBy([
+      { column: 't.pinned', order: 'desc' },
+      { column: 't.last_activity_at', order: 'desc' },
+    ])
+    .limit(opts.limit)
+    .offset(opts.offset);
   return rows.map(toThread);
 }
 
@@ -75,49 +111,111 @@ export async function findReply(db: Db, id: string): Promise<ReplyRow | undefine
 }
 
 /** A thread's replies, oldest first, in the statuses the policy lists for the viewer (as for threads). */
-export async function listReplies(db: Db, threadId: string, opts: { viewerId: string; statuses: ListedContentStatuses }): Promise<ReplyRow[]> {
+export async function listReplies(
+  db: Db,
+  threadId: string,
+  opts: { viewerId: string; statuses: ListedContentStatuses },
+): Promise<ReplyRow[]> {
   const { anyone, own } = opts.statuses;
-  const q = replies(db).where('p.thread_id', threadId)
-    .where((w) => w.whereIn('p.status', anyone).orWhere((o) => o.where('p.author_id', opts.viewerId).whereIn('p.status', own)));
+  const q = replies(db)
+    .where('p.thread_id', threadId)
+    .where((w) =>
+      w.whereIn('p.status', anyone).orWhere((o) => o.where('p.author_id', opts.viewerId).whereIn('p.status', own)),
+    );
   return (await q.orderBy('p.created_at', 'asc')).map(toReply);
 }
 
 /** Writes a thread with its author's role now, so its badge stays what it was when written. */
-export async function insertThread(db: Db, t: { roomId: string; authorId: string; authorRole: Role; title: string; body: string; status: 'visible' | 'held' }): Promise<string> {
-  const [row] = await db('threads').insert({ room_id: t.roomId, author_id: t.authorId, author_role: t.authorRole, title: t.title, body: t.body, status: t.status }).returning('id');
+export async function insertThread(
+  db: Db,
+  t: { roomId: string; authorId: string; authorRole: Role; title: string; body: string; status: 'visible' | 'held' },
+): Promise<string> {
+  const [row] = await db('threads')
+    .insert({
+      room_id: t.roomId,
+      author_id: t.authorId,
+      author_role: t.authorRole,
+      title: t.title,
+      body: t.body,
+      status: t.status,
+    })
+    .returning('id');
   return row.id;
 }
 
 /** Writes a reply with its author's role now, so its badge stays what it was when written. */
-export async function insertReply(db: Db, r: { threadId: string; authorId: string; authorRole: Role; body: string; status: 'visible' | 'held' }): Promise<string> {
-  const [row] = await db('replies').insert({ thread_id: r.threadId, author_id: r.authorId, author_role: r.authorRole, body: r.body, status: r.status }).returning('id');
+export async function insertReply(
+  db: Db,
+  r: { threadId: string; authorId: string; authorRole: Role; body: string; status: 'visible' | 'held' },
+): Promise<string> {
+  const [row] = await db('replies')
+    .insert({ thread_id: r.threadId, author_id: r.authorId, author_role: r.authorRole, body: r.body, status: r.status })
+    .returning('id');
   return row.id;
 }
 
 /** Counts a now-visible reply on its thread (activity, count, "answered by staff"). */
 export async function touchThreadForReply(db: Db, threadId: string, byStaff: boolean): Promise<void> {
-  await db('threads').where({ id: threadId }).update({
-    reply_count: db.raw('reply_count + 1'),
-    last_activity_at: db.fn.now(),
-    ...(byStaff ? { answered_by_staff: true } : {}),
-  });
+  await db('threads')
+    .where({ id: threadId })
+    .update({
+      reply_count: db.raw('reply_count + 1'),
+      last_activity_at: db.fn.now(),
+      ...(byStaff ? { answered_by_staff: true } : {}),
+    });
 }
 
-export async function setPostStatus(db: Db, table: 'threads' | 'replies', id: string, from: PostStatus[], to: PostStatus, by: string, reason: string | null): Promise<boolean> {
-  return (await db(table).where({ id }).whereIn('status', from).update({ status: to, moderated_by: by, moderated_at: db.fn.now(), moderation_reason: reason })) > 0;
+export async function setPostStatus(
+  db: Db,
+  table: 'threads' | 'replies',
+  id: string,
+  from: PostStatus[],
+  to: PostStatus,
+  by: string,
+  reason: string | null,
+): Promise<boolean> {
+  return (
+    (await db(table)
+      .where({ id })
+      .whereIn('status', from)
+      .update({ status: to, moderated_by: by, moderated_at: db.fn.now(), moderation_reason: reason })) > 0
+  );
 }
 
-export async function updateThreadFlags(db: Db, id: string, flags: Partial<{ pinned: boolean; locked: boolean; room_id: string; last_activity_at: unknown }>): Promise<void> {
+export async function updateThreadFlags(
+  db: Db,
+  id: string,
+  flags: Partial<{ pinned: boolean; locked: boolean; room_id: string; last_activity_at: unknown }>,
+): Promise<void> {
   await db('threads').where({ id }).update(flags);
 }
 
-export async function insertPostReport(db: Db, target: { threadId?: string; replyId?: string }, reporterId: string, reason: string): Promise<number | null> {
-  const existing = await db('reports').where({ reporter_id: reporterId, thread_id: target.threadId ?? null, reply_id: target.replyId ?? null }).first('id');
+export async function insertPostReport(
+  db: Db,
+  target: { threadId?: string; replyId?: string },
+  reporterId: string,
+  reason: string,
+): Promise<number | null> {
+  const existing = await db('reports')
+    .where({ reporter_id: reporterId, thread_id: target.threadId ?? null, reply_id: target.replyId ?? null })
+    .first('id');
   if (existing) return null;
-  const [row] = await db('reports').insert({ thread_id: target.threadId ?? null, reply_id: target.replyId ?? null, reporter_id: reporterId, reason }).returning('id');
+  const [row] = await db('reports')
+    .insert({ thread_id: target.threadId ?? null, reply_id: target.replyId ?? null, reporter_id: reporterId, reason })
+    .returning('id');
   return Number(row.id);
 }
 
-export async function insertPostAlert(db: Db, subnetId: string, target: { threadId?: string; replyId?: string }, matched: string): Promise<void> {
-  await db('alerts').insert({ subnet_id: subnetId, thread_id: target.threadId ?? null, reply_id: target.replyId ?? null, matched });
+export async function insertPostAlert(
+  db: Db,
+  subnetId: string,
+  target: { threadId?: string; replyId?: string },
+  matched: string,
+): Promise<void> {
+  await db('alerts').insert({
+    subnet_id: subnetId,
+    thread_id: target.threadId ?? null,
+    reply_id: target.replyId ?? null,
+    matched,
+  });
 }

@@ -12,8 +12,27 @@ import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
 import { closeReportsAndNotify, rulesForRoom } from '../moderation/moderation.service.js';
-import { authorize, canPostMessage, canPostWithoutModeration, canReplyToThread, canActInRoom, canSeeContent } from '../policy/index.js';
-import { findReply, findThread, insertPostAlert, insertPostReport, insertReply, insertThread, setPostStatus, touchThreadForReply, updateThreadFlags, type ReplyRow, type ThreadRow } from './noticeboard.repo.js';
+import {
+  authorize,
+  canPostMessage,
+  canPostWithoutModeration,
+  canReplyToThread,
+  canActInRoom,
+  canSeeContent,
+} from '../policy/index.js';
+import {
+  findReply,
+  findThread,
+  insertPostAlert,
+  insertPostReport,
+  insertReply,
+  insertThread,
+  setPostStatus,
+  touchThreadForReply,
+  updateThreadFlags,
+  type ReplyRow,
+  type ThreadRow,
+} from './noticeboard.repo.js';
 
 export interface NoticeboardDeps {
   db: Db;
@@ -27,14 +46,20 @@ export async function loadNoticeboard(db: Db, roomId: string): Promise<RoomDetai
 }
 
 /** Whether the actor is staff of the room's subnet (moderates; their replies answer a thread as staff). */
-export const isRoomStaff = (actor: SessionUser, room: RoomDetail, now: Date): boolean => canActInRoom(actor, 'moderate', room, now).allowed;
+export const isRoomStaff = (actor: SessionUser, room: RoomDetail, now: Date): boolean =>
+  canActInRoom(actor, 'moderate', room, now).allowed;
 
 /**
  * A thread the actor may read: visible ones to anyone who may enter the room; held or declined
  * ones to their author and staff; removed ones to nobody (kept for audit only).
  * @throws HttpError 404 / PolicyDenied.
  */
-export async function readThread(db: Db, actor: SessionUser, threadId: string, now: Date): Promise<{ thread: ThreadRow; room: RoomDetail }> {
+export async function readThread(
+  db: Db,
+  actor: SessionUser,
+  threadId: string,
+  now: Date,
+): Promise<{ thread: ThreadRow; room: RoomDetail }> {
   const thread = await findThread(db, threadId);
   const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
   if (!thread || !room) throw notFound();
@@ -48,7 +73,14 @@ interface Verdict {
 }
 
 /** Pre-moderation (the room's setting or its cover rule now) and watched words, exactly as in chat: staff are never held (the policy's). */
-async function verdictFor(db: Db, actor: SessionUser, room: RoomDetail, cover: RoomCover, text: string, now: Date): Promise<Verdict> {
+async function verdictFor(
+  db: Db,
+  actor: SessionUser,
+  room: RoomDetail,
+  cover: RoomCover,
+  text: string,
+  now: Date,
+): Promise<Verdict> {
   const unheld = canPostWithoutModeration(actor, room, now).allowed;
   const result = evaluateWatchedWords(text, await rulesForRoom(db, room.subnetId, room.id));
   const held = !unheld && (room.preModerated || coverHoldsPosts(cover) || result.hold !== null);
@@ -62,13 +94,26 @@ function afterPost(deps: NoticeboardDeps, room: RoomDetail, verdict: Verdict): v
 }
 
 /** Starts a thread. Returns its id and whether it waits for a moderator. */
-export async function startThread(deps: NoticeboardDeps, actor: SessionUser, room: RoomDetail, input: { title: string; body: string }, now: Date): Promise<{ id: string; held: boolean }> {
+export async function startThread(
+  deps: NoticeboardDeps,
+  actor: SessionUser,
+  room: RoomDetail,
+  input: { title: string; body: string },
+  now: Date,
+): Promise<{ id: string; held: boolean }> {
   const { db } = deps;
   const cover = await roomCover(db, deps.config, room, now);
   authorize(canPostMessage(actor, room, await postingState(db, actor.id, cover, room.id), now));
   const verdict = await verdictFor(db, actor, room, cover, `${input.title}\n${input.body}`, now);
   const id = await db.transaction(async (trx) => {
-    const threadId = await insertThread(trx, { roomId: room.id, authorId: actor.id, authorRole: actor.role, title: input.title, body: input.body, status: verdict.status });
+    const threadId = await insertThread(trx, {
+      roomId: room.id,
+      authorId: actor.id,
+      authorRole: actor.role,
+      title: input.title,
+      body: input.body,
+      status: verdict.status,
+    });
     for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { threadId }, matched);
     return threadId;
   });
@@ -77,7 +122,14 @@ export async function startThread(deps: NoticeboardDeps, actor: SessionUser, roo
 }
 
 /** Replies to a thread; a visible reply counts on the thread and tells its author. */
-export async function replyToThread(deps: NoticeboardDeps, actor: SessionUser, thread: ThreadRow, room: RoomDetail, body: string, now: Date): Promise<{ id: string; held: boolean }> {
+export async function replyToThread(
+  deps: NoticeboardDeps,
+  actor: SessionUser,
+  thread: ThreadRow,
+  room: RoomDetail,
+  body: string,
+  now: Date,
+): Promise<{ id: string; held: boolean }> {
   const { db } = deps;
   if (thread.status !== 'visible') throw notFound();
   const cover = await roomCover(db, deps.config, room, now);
@@ -85,7 +137,13 @@ export async function replyToThread(deps: NoticeboardDeps, actor: SessionUser, t
   const verdict = await verdictFor(db, actor, room, cover, body, now);
   const staff = isRoomStaff(actor, room, now);
   const id = await db.transaction(async (trx) => {
-    const replyId = await insertReply(trx, { threadId: thread.id, authorId: actor.id, authorRole: actor.role, body, status: verdict.status });
+    const replyId = await insertReply(trx, {
+      threadId: thread.id,
+      authorId: actor.id,
+      authorRole: actor.role,
+      body,
+      status: verdict.status,
+    });
     for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { replyId }, matched);
     if (verdict.status === 'visible') await publishReply(trx, deps.realtime, thread, actor.id, staff);
     return replyId;
@@ -95,18 +153,37 @@ export async function replyToThread(deps: NoticeboardDeps, actor: SessionUser, t
 }
 
 /** A reply becomes visible: activity, count, "answered by staff", and the thread's author told. */
-async function publishReply(db: Db, realtime: Realtime, thread: ThreadRow, authorId: string, byStaff: boolean): Promise<void> {
+async function publishReply(
+  db: Db,
+  realtime: Realtime,
+  thread: ThreadRow,
+  authorId: string,
+  byStaff: boolean,
+): Promise<void> {
   await touchThreadForReply(db, thread.id, byStaff);
-  if (authorId !== thread.authorId) await notify(db, realtime, { userId: thread.authorId, kind: 'thread_reply', link: `/threads/${thread.id}#latest`, roomId: thread.roomId });
+  if (authorId !== thread.authorId)
+    await notify(db, realtime, {
+      userId: thread.authorId,
+      kind: 'thread_reply',
+      link: `/threads/${thread.id}#latest`,
+      roomId: thread.roomId,
+    });
 }
 
-export type PostTarget = { kind: 'thread'; thread: ThreadRow; room: RoomDetail } | { kind: 'reply'; reply: ReplyRow; thread: ThreadRow; room: RoomDetail };
+export type PostTarget =
+  | { kind: 'thread'; thread: ThreadRow; room: RoomDetail }
+  | { kind: 'reply'; reply: ReplyRow; thread: ThreadRow; room: RoomDetail };
 
 /**
  * Loads a thread or reply for a staff action in its room.
  * @throws HttpError 404 / PolicyDenied (403 for members who can see the room).
  */
-export async function postForModeration(db: Db, actor: SessionUser, target: { threadId?: string; replyId?: string }, now: Date): Promise<PostTarget> {
+export async function postForModeration(
+  db: Db,
+  actor: SessionUser,
+  target: { threadId?: string; replyId?: string },
+  now: Date,
+): Promise<PostTarget> {
   const reply = target.replyId ? await findReply(db, target.replyId) : undefined;
   const thread = await findThread(db, reply?.threadId ?? target.threadId ?? '00000000-0000-0000-0000-000000000000');
   if (!thread || (target.replyId && !reply)) throw notFound();
@@ -122,42 +199,112 @@ const authorOf = (p: PostTarget) => (p.kind === 'thread' ? p.thread.authorId : p
  * Removes a thread or reply (kept, with who and why). Audited. Its open reports close as 'removed'
  * and their reporters are told, in the same transaction.
  */
-export async function removePost(deps: NoticeboardDeps, ctx: AuditContext, p: PostTarget, reason: string): Promise<boolean> {
+export async function removePost(
+  deps: NoticeboardDeps,
+  ctx: AuditContext,
+  p: PostTarget,
+  reason: string,
+): Promise<boolean> {
   return deps.db.transaction(async (trx) => {
-    const done = await setPostStatus(trx, tableOf(p), idOf(p), ['visible', 'held'], 'removed', ctx.actorId ?? '', reason || null);
-    if (done) await recordAudit(trx, ctx, { action: `noticeboard.${p.kind}.remove`, targetType: p.kind, targetId: idOf(p), details: { room_id: p.room.id } });
-    const [where, link] = p.kind === 'thread' ? [{ threadId: p.thread.id }, `/rooms/${p.room.id}`] : [{ replyId: p.reply.id }, `/threads/${p.thread.id}`];
+    const done = await setPostStatus(
+      trx,
+      tableOf(p),
+      idOf(p),
+      ['visible', 'held'],
+      'removed',
+      ctx.actorId ?? '',
+      reason || null,
+    );
+    if (done)
+      await recordAudit(trx, ctx, {
+        action: `noticeboard.${p.kind}.remove`,
+        targetType: p.kind,
+        targetId: idOf(p),
+        details: { room_id: p.room.id },
+      });
+    const [where, link] =
+      p.kind === 'thread'
+        ? [{ threadId: p.thread.id }, `/rooms/${p.room.id}`]
+        : [{ replyId: p.reply.id }, `/threads/${p.thread.id}`];
     await closeReportsAndNotify(trx, deps.realtime, where, ctx.actorId ?? '', 'removed', link, p.room.id);
     return done;
   });
 }
 
 /** Approves or declines a held thread or reply; its author is told either way. Audited. */
-export async function decideHeldPost(deps: NoticeboardDeps, ctx: AuditContext, p: PostTarget, approve: boolean): Promise<boolean> {
+export async function decideHeldPost(
+  deps: NoticeboardDeps,
+  ctx: AuditContext,
+  p: PostTarget,
+  approve: boolean,
+): Promise<boolean> {
   return deps.db.transaction(async (trx) => {
-    const done = await setPostStatus(trx, tableOf(p), idOf(p), ['held'], approve ? 'visible' : 'declined', ctx.actorId ?? '', null);
+    const done = await setPostStatus(
+      trx,
+      tableOf(p),
+      idOf(p),
+      ['held'],
+      approve ? 'visible' : 'declined',
+      ctx.actorId ?? '',
+      null,
+    );
     if (!done) return false;
     // Staff posts are never held, so an approved post is always a member's.
     if (approve && p.kind === 'reply') await publishReply(trx, deps.realtime, p.thread, p.reply.authorId, false);
     if (approve && p.kind === 'thread') await updateThreadFlags(trx, p.thread.id, { last_activity_at: trx.fn.now() });
     const link = p.kind === 'thread' ? `/threads/${p.thread.id}` : `/threads/${p.thread.id}#reply-${p.reply.id}`;
-    await notify(trx, deps.realtime, { userId: authorOf(p), kind: approve ? 'post_approved' : 'post_declined', link, roomId: p.room.id });
-    await recordAudit(trx, ctx, { action: `noticeboard.${p.kind}.${approve ? 'approve' : 'decline'}`, targetType: p.kind, targetId: idOf(p), details: { room_id: p.room.id } });
+    await notify(trx, deps.realtime, {
+      userId: authorOf(p),
+      kind: approve ? 'post_approved' : 'post_declined',
+      link,
+      roomId: p.room.id,
+    });
+    await recordAudit(trx, ctx, {
+      action: `noticeboard.${p.kind}.${approve ? 'approve' : 'decline'}`,
+      targetType: p.kind,
+      targetId: idOf(p),
+      details: { room_id: p.room.id },
+    });
     return true;
   });
 }
 
 /** Pin, lock, or move a thread to another noticeboard of the same subnet. Audited. */
-export async function changeThread(deps: NoticeboardDeps, ctx: AuditContext, actor: SessionUser, p: PostTarget & { kind: 'thread' }, change: { pinned?: boolean; locked?: boolean; roomId?: string }, now: Date): Promise<boolean> {
+export async function changeThread(
+  deps: NoticeboardDeps,
+  ctx: AuditContext,
+  actor: SessionUser,
+  p: PostTarget & { kind: 'thread' },
+  change: { pinned?: boolean; locked?: boolean; roomId?: string },
+  now: Date,
+): Promise<boolean> {
   if (change.roomId) {
     const target = await findRoomDetail(deps.db, change.roomId);
-    if (!target || target.kind !== 'noticeboard' || target.subnetId !== p.room.subnetId || target.id === p.room.id) return false;
+    if (!target || target.kind !== 'noticeboard' || target.subnetId !== p.room.subnetId || target.id === p.room.id)
+      return false;
     roomFor(target, actor, 'moderate', 'noticeboard', now);
   }
   await deps.db.transaction(async (trx) => {
-    await updateThreadFlags(trx, p.thread.id, { ...(change.pinned !== undefined ? { pinned: change.pinned } : {}), ...(change.locked !== undefined ? { locked: change.locked } : {}), ...(change.roomId ? { room_id: change.roomId } : {}) });
-    const action = change.roomId ? 'move' : change.pinned !== undefined ? (change.pinned ? 'pin' : 'unpin') : change.locked ? 'lock' : 'unlock';
-    await recordAudit(trx, ctx, { action: `noticeboard.thread.${action}`, targetType: 'thread', targetId: p.thread.id, details: { room_id: p.room.id, ...(change.roomId ? { to_room_id: change.roomId } : {}) } });
+    await updateThreadFlags(trx, p.thread.id, {
+      ...(change.pinned !== undefined ? { pinned: change.pinned } : {}),
+      ...(change.locked !== undefined ? { locked: change.locked } : {}),
+      ...(change.roomId ? { room_id: change.roomId } : {}),
+    });
+    const action = change.roomId
+      ? 'move'
+      : change.pinned !== undefined
+        ? change.pinned
+          ? 'pin'
+          : 'unpin'
+        : change.locked
+          ? 'lock'
+          : 'unlock';
+    await recordAudit(trx, ctx, {
+      action: `noticeboard.thread.${action}`,
+      targetType: 'thread',
+      targetId: p.thread.id,
+      details: { room_id: p.room.id, ...(change.roomId ? { to_room_id: change.roomId } : {}) },
+    });
   });
   return true;
 }
@@ -166,7 +313,12 @@ export async function changeThread(deps: NoticeboardDeps, ctx: AuditContext, act
  * A visible thread or reply the actor may report.
  * @throws HttpError 404 / PolicyDenied.
  */
-export async function reportable(db: Db, actor: SessionUser, target: { threadId?: string; replyId?: string }, now: Date): Promise<{ thread: ThreadRow; room: RoomDetail }> {
+export async function reportable(
+  db: Db,
+  actor: SessionUser,
+  target: { threadId?: string; replyId?: string },
+  now: Date,
+): Promise<{ thread: ThreadRow; room: RoomDetail }> {
   const reply = target.replyId ? await findReply(db, target.replyId) : undefined;
   if (target.replyId && !reply) throw notFound();
   const { thread, room } = await readThread(db, actor, reply?.threadId ?? target.threadId ?? '', now);
@@ -176,11 +328,28 @@ export async function reportable(db: Db, actor: SessionUser, target: { threadId?
 }
 
 /** Reports a visible thread or reply into the subnet's moderation queue. */
-export async function reportPost(deps: NoticeboardDeps, actor: SessionUser, ctx: AuditContext, target: { threadId?: string; replyId?: string }, reason: string, now: Date): Promise<{ threadId: string }> {
+export async function reportPost(
+  deps: NoticeboardDeps,
+  actor: SessionUser,
+  ctx: AuditContext,
+  target: { threadId?: string; replyId?: string },
+  reason: string,
+  now: Date,
+): Promise<{ threadId: string }> {
   const { thread, room } = await reportable(deps.db, actor, target, now);
-  const id = await insertPostReport(deps.db, target.replyId ? { replyId: target.replyId } : { threadId: thread.id }, actor.id, reason);
+  const id = await insertPostReport(
+    deps.db,
+    target.replyId ? { replyId: target.replyId } : { threadId: thread.id },
+    actor.id,
+    reason,
+  );
   if (id !== null) {
-    await recordAudit(deps.db, ctx, { action: 'noticeboard.report', targetType: target.replyId ? 'reply' : 'thread', targetId: target.replyId ?? thread.id, details: { report_id: id } });
+    await recordAudit(deps.db, ctx, {
+      action: 'noticeboard.report',
+      targetType: target.replyId ? 'reply' : 'thread',
+      targetId: target.replyId ?? thread.id,
+      details: { report_id: id },
+    });
     deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
   }
   return { threadId: thread.id };
@@ -188,5 +357,7 @@ export async function reportPost(deps: NoticeboardDeps, actor: SessionUser, ctx:
 
 /** The other noticeboards of a subnet a thread may move to. */
 export async function otherNoticeboards(db: Db, room: RoomDetail): Promise<{ id: string; name: string }[]> {
-  return (await findRoomsOfSubnets(db, [room.subnetId])).filter((r) => r.kind === 'noticeboard' && r.id !== room.id).map((r) => ({ id: r.id, name: r.name }));
+  return (await findRoomsOfSubnets(db, [room.subnetId]))
+    .filter((r) => r.kind === 'noticeboard' && r.id !== room.id)
+    .map((r) => ({ id: r.id, name: r.name }));
 }

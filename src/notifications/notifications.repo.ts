@@ -1,6 +1,13 @@
 import type { Db } from '../db/knex.js';
 
-export const NOTIFICATION_KINDS = ['thread_reply', 'care_reply', 'report_outcome', 'post_approved', 'post_declined', 'alert_escalated'] as const;
+export const NOTIFICATION_KINDS = [
+  'thread_reply',
+  'care_reply',
+  'report_outcome',
+  'post_approved',
+  'post_declined',
+  'alert_escalated',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface NewNotification {
@@ -23,26 +30,50 @@ export interface NotificationRow {
 }
 
 export async function insertNotification(db: Db, n: NewNotification): Promise<number> {
-  const [row] = await db('notifications').insert({ user_id: n.userId, kind: n.kind, link: n.link, room_id: n.roomId ?? null, subnet_id: n.subnetId ?? null }).returning('id');
+  const [row] = await db('notifications')
+    .insert({ user_id: n.userId, kind: n.kind, link: n.link, room_id: n.roomId ?? null, subnet_id: n.subnetId ?? null })
+    .returning('id');
   return Number(row.id);
 }
 
 /** Several notifications in one statement (inside the caller's transaction when given one). */
 export async function insertNotifications(db: Db, list: readonly NewNotification[]): Promise<void> {
   if (list.length === 0) return;
-  await db('notifications').insert(list.map((n) => ({ user_id: n.userId, kind: n.kind, link: n.link, room_id: n.roomId ?? null, subnet_id: n.subnetId ?? null })));
+  await db('notifications').insert(
+    list.map((n) => ({
+      user_id: n.userId,
+      kind: n.kind,
+      link: n.link,
+      room_id: n.roomId ?? null,
+      subnet_id: n.subnetId ?? null,
+    })),
+  );
 }
 
 function toRow(r: Record<string, unknown>): NotificationRow {
   return {
-    id: Number(r.id), userId: r.user_id as string, kind: r.kind as NotificationKind, link: r.link as string,
-    roomId: r.room_id as string | null, subnetId: r.subnet_id as string | null, createdAt: r.created_at as Date, readAt: r.read_at as Date | null,
+    id: Number(r.id),
+    userId: r.user_id as string,
+    kind: r.kind as NotificationKind,
+    link: r.link as string,
+    roomId: r.room_id as string | null,
+    subnetId: r.subnet_id as string | null,
+    createdAt: r.created_at as Date,
+    readAt: r.read_at as Date | null,
   };
 }
 
 /** A person's notifications, newest first (unread only when asked). */
-export async function listNotifications(db: Db, userId: string, opts: { unreadOnly?: boolean; limit: number; offset?: number }): Promise<NotificationRow[]> {
-  const q = db('notifications').where({ user_id: userId }).orderBy('id', 'desc').limit(opts.limit).offset(opts.offset ?? 0);
+export async function listNotifications(
+  db: Db,
+  userId: string,
+  opts: { unreadOnly?: boolean; limit: number; offset?: number },
+): Promise<NotificationRow[]> {
+  const q = db('notifications')
+    .where({ user_id: userId })
+    .orderBy('id', 'desc')
+    .limit(opts.limit)
+    .offset(opts.offset ?? 0);
   if (opts.unreadOnly) q.whereNull('read_at');
   return (await q).map(toRow);
 }

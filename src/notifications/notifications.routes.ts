@@ -31,8 +31,18 @@ export function notificationsRoutes({ db }: { db: Db }): Router {
 
   r.get('/notifications', requireUser, async (req, res) => {
     const q = parseQuery(ListQuery, req.query);
-    const rows = await visibleNotifications(db, actorOf(req), { limit: PAGE + 1, offset: (q.page - 1) * PAGE }, new Date());
-    res.render('notifications/index', { title: 'Notifications', notifications: rows.slice(0, PAGE), hasNext: rows.length > PAGE, page: q.page });
+    const rows = await visibleNotifications(
+      db,
+      actorOf(req),
+      { limit: PAGE + 1, offset: (q.page - 1) * PAGE },
+      new Date(),
+    );
+    res.render('notifications/index', {
+      title: 'Notifications',
+      notifications: rows.slice(0, PAGE),
+      hasNext: rows.length > PAGE,
+      page: q.page,
+    });
   });
 
   const openOne = validate({ params: z.strictObject({ id: NumericIdParam }), body: EmptyForm });

@@ -4,7 +4,13 @@ import type { SessionUser } from '../people/person.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { findRoomsOfSubnets } from '../building/building.service.js';
 import { canSeeRoom, isCurrent } from '../policy/index.js';
-import { insertNotification, insertNotifications, listNotifications, type NewNotification, type NotificationRow } from './notifications.repo.js';
+import {
+  insertNotification,
+  insertNotifications,
+  listNotifications,
+  type NewNotification,
+  type NotificationRow,
+} from './notifications.repo.js';
 
 export type { NewNotification } from './notifications.repo.js';
 
@@ -26,7 +32,8 @@ export interface ShownNotification extends NotificationRow {
 
 /** What a notification says, naming its room where that helps (the name is read at read time). */
 export function notificationText(kind: NotificationRow['kind'], roomName: string | null): string {
-  if (kind === 'alert_escalated' && roomName) return `An alert in ${roomName} has waited too long without anyone acknowledging it`;
+  if (kind === 'alert_escalated' && roomName)
+    return `An alert in ${roomName} has waited too long without anyone acknowledging it`;
   return NOTIFICATION_TEXT[kind];
 }
 
@@ -56,7 +63,12 @@ export function announceNotifications(realtime: Realtime, list: readonly NewNoti
  * The person's notifications that they may still follow: one pointing into a room their key no
  * longer opens is not shown (lists agree with the single-object check).
  */
-export async function visibleNotifications(db: Db, actor: SessionUser, opts: { unreadOnly?: boolean; limit: number; offset?: number }, now: Date): Promise<ShownNotification[]> {
+export async function visibleNotifications(
+  db: Db,
+  actor: SessionUser,
+  opts: { unreadOnly?: boolean; limit: number; offset?: number },
+  now: Date,
+): Promise<ShownNotification[]> {
   const rows = await listNotifications(db, actor.id, opts);
   const visible = rows.every((r) => r.roomId === null) ? new Map<string, string>() : await visibleRooms(db, actor, now);
   return rows
@@ -70,7 +82,11 @@ export async function visibleNotifications(db: Db, actor: SessionUser, opts: { u
 /** The rooms the person may see now (the policy's answer), by id, with their names. */
 async function visibleRooms(db: Db, actor: SessionUser, now: Date): Promise<Map<string, string>> {
   const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
-  return new Map((await findRoomsOfSubnets(db, subnetIds)).filter((r) => canSeeRoom(actor, r, now).allowed).map((r) => [r.id, r.name]));
+  return new Map(
+    (await findRoomsOfSubnets(db, subnetIds))
+      .filter((r) => canSeeRoom(actor, r, now).allowed)
+      .map((r) => [r.id, r.name]),
+  );
 }
 
 /** The unread count shown in the header (the same filter as the list). */

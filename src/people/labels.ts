@@ -6,16 +6,28 @@ import type { MemberRole, Role } from '../policy/index.js';
  * only for training (ACCESS.md "Words").
  */
 export const ROLE_LABELS: Readonly<Record<Role, string>> = Object.freeze({
-  admin: 'Admin', clinician: 'Clinician', peer_moderator: 'Peer moderator', patient: 'Patient', carer: 'Carer', professional: 'Professional',
+  admin: 'Admin',
+  clinician: 'Clinician',
+  peer_moderator: 'Peer moderator',
+  patient: 'Patient',
+  carer: 'Carer',
+  professional: 'Professional',
 });
 
 /** The member roles' labels (the key form offers only these). */
 export const MEMBER_ROLE_LABELS: Readonly<Record<MemberRole, string>> = Object.freeze({
-  patient: ROLE_LABELS.patient, carer: ROLE_LABELS.carer, professional: ROLE_LABELS.professional,
+  patient: ROLE_LABELS.patient,
+  carer: ROLE_LABELS.carer,
+  professional: ROLE_LABELS.professional,
 });
 
 const BADGES: Readonly<Record<Role, string | null>> = Object.freeze({
-  admin: ROLE_LABELS.admin, clinician: ROLE_LABELS.clinician, peer_moderator: ROLE_LABELS.peer_moderator, patient: null, carer: null, professional: null,
+  admin: ROLE_LABELS.admin,
+  clinician: ROLE_LABELS.clinician,
+  peer_moderator: ROLE_LABELS.peer_moderator,
+  patient: null,
+  carer: null,
+  professional: null,
 });
 
 /** The badge staff carry beside their nickname (their role's label); members carry none. */

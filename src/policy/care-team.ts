@@ -21,7 +21,11 @@ export function canOpenCareConversation(actor: Actor, conv: CareConversationTarg
 }
 
 /** The list of conversations awaiting a reply in S: the care team of S (as above, less the member). */
-export function canListCareConversations(actor: Actor, subnet: { id: string; peerModeratorsAllowed: boolean }, now: Date): Decision {
+export function canListCareConversations(
+  actor: Actor,
+  subnet: { id: string; peerModeratorsAllowed: boolean },
+  now: Date,
+): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   if (isClinicianOf(actor, subnet.id, now)) return ALLOW;
   if (subnet.peerModeratorsAllowed && isStaffOf(actor, subnet.id, now)) return ALLOW;

@@ -12,12 +12,20 @@ export function isCurrent(m: Membership, now: Date): boolean {
 }
 
 /** The person's current membership of a subnet, if any. */
-export function currentMembership(person: { memberships: readonly Membership[] }, subnetId: string, now: Date): Membership | undefined {
+export function currentMembership(
+  person: { memberships: readonly Membership[] },
+  subnetId: string,
+  now: Date,
+): Membership | undefined {
   return person.memberships.find((m) => m.subnetId === subnetId && isCurrent(m, now));
 }
 
 /** Whether the person once belonged to the subnet but that membership has ended. */
-export function hasEndedMembership(person: { memberships: readonly Membership[] }, subnetId: string, now: Date): boolean {
+export function hasEndedMembership(
+  person: { memberships: readonly Membership[] },
+  subnetId: string,
+  now: Date,
+): boolean {
   return person.memberships.some((m) => m.subnetId === subnetId && !isCurrent(m, now));
 }
 

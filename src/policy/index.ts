@@ -7,7 +7,12 @@ import type { Decision, DenyReason } from './types.js';
 export * from './types.js';
 export { canPostMessage, canReplyToThread, canSeeRoom, canActInRoom } from './rooms.js';
 export { canPostWithoutModeration, canSeeContent, canSeeDrafts, listedContentStatuses } from './content.js';
-export { canListCareConversations, canWriteToCareTeam, canOpenCareConversation, canReadNotification } from './care-team.js';
+export {
+  canListCareConversations,
+  canWriteToCareTeam,
+  canOpenCareConversation,
+  canReadNotification,
+} from './care-team.js';
 export { canAnswerQuestionnaires, canMoveAlongPathway, canActInSubnet, canActOnMember } from './people.js';
 export { canUseAdminPages } from './admin.js';
 export { canActOnAccount } from './accounts.js';

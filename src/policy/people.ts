@@ -37,7 +37,13 @@ export function canActInSubnet(actor: Actor, action: SubnetAction, subnet: Subne
  * cohorts, suspend or reinstate them, record and read their care events. Clinician of S only, and only on a member account that
  * belongs to S (a clinician cannot reach a member of another service, nor another staff member).
  */
-export function canActOnMember(actor: Actor, action: MemberAction, member: MemberTarget, subnetId: string, now: Date): Decision {
+export function canActOnMember(
+  actor: Actor,
+  action: MemberAction,
+  member: MemberTarget,
+  subnetId: string,
+  now: Date,
+): Decision {
   if (!isActive(actor)) return deny('account_inactive', true);
   if (!isClinicianOf(actor, subnetId, now)) return deny('role_not_permitted', true);
   if (!currentMembership(member, subnetId, now)) return deny('not_in_subnet', true);
@@ -57,7 +63,13 @@ export function canActOnMember(actor: Actor, action: MemberAction, member: Membe
  * Moving a member along their care pathway from subnet S1 into subnet S2 (which may be S1): the
  * actor must be a clinician of both, and the member a member account of S1.
  */
-export function canMoveAlongPathway(actor: Actor, member: MemberTarget, fromSubnetId: string, toSubnetId: string, now: Date): Decision {
+export function canMoveAlongPathway(
+  actor: Actor,
+  member: MemberTarget,
+  fromSubnetId: string,
+  toSubnetId: string,
+  now: Date,
+): Decision {
   const here = canActOnMember(actor, 'move_member', member, fromSubnetId, now);
   if (!here.allowed) return here;
   return isClinicianOf(actor, toSubnetId, now) ? ALLOW : deny('role_not_permitted', false);

@@ -1,6 +1,14 @@
 import type { Actor, Decision, PostingState, RoomAction, RoomTarget } from './types.js';
 import { ALLOW, deny } from './types.js';
-import { cohortIn, currentMembership, hasEndedMembership, isActive, isMemberRole, isStaffOf, assertNever } from './helpers.js';
+import {
+  cohortIn,
+  currentMembership,
+  hasEndedMembership,
+  isActive,
+  isMemberRole,
+  isStaffOf,
+  assertNever,
+} from './helpers.js';
 
 /**
  * May the actor see (be shown in a list) room R? ACCESS.md "Rooms", first row:
@@ -62,7 +70,13 @@ export function canPostMessage(actor: Actor, room: RoomTarget, state: PostingSta
  * May the actor add to a noticeboard thread (reply)? As "post", and a locked thread takes no more
  * replies from members (staff of S may still answer).
  */
-export function canReplyToThread(actor: Actor, room: RoomTarget, thread: { locked: boolean }, state: PostingState, now: Date): Decision {
+export function canReplyToThread(
+  actor: Actor,
+  room: RoomTarget,
+  thread: { locked: boolean },
+  state: PostingState,
+  now: Date,
+): Decision {
   const base = canPostMessage(actor, room, state, now);
   if (!base.allowed) return base;
   if (thread.locked && !isStaffOf(actor, room.subnetId, now)) return deny('thread_locked', false);

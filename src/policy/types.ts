@@ -21,7 +21,17 @@ export type RoomKind = (typeof ROOM_KINDS)[number];
 export const ROOM_ACTIONS = ['see', 'enter', 'post', 'report', 'moderate', 'manage_items'] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
-export const SUBNET_ACTIONS = ['issue_key', 'list_members', 'suspend_members', 'supervise_duty', 'moderate_subnet', 'go_on_duty', 'manage_watched_words', 'manage_questionnaires', 'view_evaluation'] as const;
+export const SUBNET_ACTIONS = [
+  'issue_key',
+  'list_members',
+  'suspend_members',
+  'supervise_duty',
+  'moderate_subnet',
+  'go_on_duty',
+  'manage_watched_words',
+  'manage_questionnaires',
+  'view_evaluation',
+] as const;
 export type SubnetAction = (typeof SUBNET_ACTIONS)[number];
 
 export const MEMBER_ACTIONS = ['reveal_reference', 'move_member', 'suspend_member', 'record_care_event'] as const;
@@ -30,7 +40,14 @@ export type MemberAction = (typeof MEMBER_ACTIONS)[number];
 export const ADMIN_ACTIONS = ['manage_subnets', 'manage_staff', 'suspend_any_account', 'read_audit'] as const;
 export type AdminAction = (typeof ADMIN_ACTIONS)[number];
 
-export const ACCOUNT_ACTIONS = ['suspend', 'reinstate', 'end_sessions', 'erase', 'make_peer_moderator', 'assign_subnets'] as const;
+export const ACCOUNT_ACTIONS = [
+  'suspend',
+  'reinstate',
+  'end_sessions',
+  'erase',
+  'make_peer_moderator',
+  'assign_subnets',
+] as const;
 export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 
 export const DENY_REASONS = [

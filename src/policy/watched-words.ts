@@ -9,7 +9,12 @@ import { canActInSubnet } from './people.js';
  * alert on suicide and self-harm phrases is never switched off, by anyone (403: the page exists,
  * the action does not).
  */
-export function canSwitchBaselineRule(actor: Actor, subnet: SubnetTarget, rule: BaselineRuleTarget, now: Date): Decision {
+export function canSwitchBaselineRule(
+  actor: Actor,
+  subnet: SubnetTarget,
+  rule: BaselineRuleTarget,
+  now: Date,
+): Decision {
   const manage = canActInSubnet(actor, 'manage_watched_words', subnet, now);
   if (!manage.allowed) return manage;
   return rule.action === 'hold' ? ALLOW : deny('always_on', false);

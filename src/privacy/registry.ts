@@ -45,7 +45,9 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
  * registry entry that exports (profile first). What is not exported says why in the registry.
  */
 export async function exportPersonalData(db: Db, userId: string): Promise<Record<string, unknown>> {
-  const exporting = [USERS_PERSONAL_DATA, ...PERSONAL_DATA.filter((t) => t !== USERS_PERSONAL_DATA)].flatMap((t) => (t.export ? [t.export] : []));
+  const exporting = [USERS_PERSONAL_DATA, ...PERSONAL_DATA.filter((t) => t !== USERS_PERSONAL_DATA)].flatMap((t) =>
+    t.export ? [t.export] : [],
+  );
   const sections = await Promise.all(exporting.map(async (e) => [e.key, await e.read(db, userId)] as const));
   return { exportedAt: new Date().toISOString(), ...Object.fromEntries(sections) };
 }

@@ -14,14 +14,18 @@ export const TOO_MANY_CONNECTIONS = 'too_many_connections';
  * (a round trip through PostgreSQL to every process) on every handshake; behind N processes a
  * session can therefore hold up to N times the cap, which still bounds it.
  */
-export function limitConnections(limits: { perSession: number; perPerson: number }): (socket: Socket, next: (err?: Error) => void) => void {
+export function limitConnections(limits: {
+  perSession: number;
+  perPerson: number;
+}): (socket: Socket, next: (err?: Error) => void) => void {
   const bySession = new Map<string, number>();
   const byPerson = new Map<string, number>();
   return (socket, next) => {
     const { userId, sid } = socket.data as SocketData;
     // A client that went away during the handshake never connects, and its close has been and gone.
     if (socket.conn.readyState !== 'open') return next();
-    if ((bySession.get(sid) ?? 0) >= limits.perSession || (byPerson.get(userId) ?? 0) >= limits.perPerson) return next(new Error(TOO_MANY_CONNECTIONS));
+    if ((bySession.get(sid) ?? 0) >= limits.perSession || (byPerson.get(userId) ?? 0) >= limits.perPerson)
+      return next(new Error(TOO_MANY_CONNECTIONS));
     // Counted now, synchronously: parallel handshakes cannot all pass the check before any is counted.
     add(bySession, sid, 1);
     add(byPerson, userId, 1);

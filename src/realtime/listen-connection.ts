@@ -54,7 +54,10 @@ export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Optio
     clearInterval(heartbeat);
     if (!closed) {
       lostAt = Date.now();
-      logger.warn('socket adapter LISTEN connection lost; reconnecting', { reason, code: (err as { code?: string } | undefined)?.code ?? 'none' });
+      logger.warn('socket adapter LISTEN connection lost; reconnecting', {
+        reason,
+        code: (err as { code?: string } | undefined)?.code ?? 'none',
+      });
     }
     client.release(err ?? new Error(reason));
     // On a stalled link 'end' might come only when TCP gives up: end it now, so the adapter
@@ -67,7 +70,10 @@ export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Optio
     up = true;
     upAt = Date.now();
     if (lostAt > 0) {
-      logger.info('socket adapter LISTEN connection re-established; cross-process delivery resumed', { downMs: upAt - lostAt, attempts: failures + 1 });
+      logger.info('socket adapter LISTEN connection re-established; cross-process delivery resumed', {
+        downMs: upAt - lostAt,
+        attempts: failures + 1,
+      });
       lostAt = 0;
       for (const l of resumeListeners) l();
     }
@@ -83,7 +89,11 @@ export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Optio
       client = await pool.connect();
     } catch (e) {
       failures += 1;
-      if (failures === 1 || failures % 10 === 0) logger.warn('socket adapter cannot reach PostgreSQL; retrying', { attempts: failures, code: (e as { code?: string }).code ?? 'none' });
+      if (failures === 1 || failures % 10 === 0)
+        logger.warn('socket adapter cannot reach PostgreSQL; retrying', {
+          attempts: failures,
+          code: (e as { code?: string }).code ?? 'none',
+        });
       throw e;
     }
     if (closed) {
@@ -101,7 +111,9 @@ export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Optio
     client.on('end', () => lost(client, 'ended'));
     watchForListen(client, listening);
     heartbeat = setInterval(() => {
-      client.query({ text: 'SELECT 1', query_timeout: heartbeatTimeoutMs } as pg.QueryConfig).catch((e: Error) => lost(client, 'heartbeat', e));
+      client
+        .query({ text: 'SELECT 1', query_timeout: heartbeatTimeoutMs } as pg.QueryConfig)
+        .catch((e: Error) => lost(client, 'heartbeat', e));
     }, heartbeatMs);
     heartbeat.unref();
     return client;
@@ -127,7 +139,8 @@ function watchForListen(client: pg.PoolClient, onListen: () => void): void {
   Object.assign(client, {
     query: (...args: unknown[]) => {
       const result = query(...args);
-      if (typeof args[0] === 'string' && args[0].startsWith('LISTEN') && result instanceof Promise) result.then(onListen, () => undefined);
+      if (typeof args[0] === 'string' && args[0].startsWith('LISTEN') && result instanceof Promise)
+        result.then(onListen, () => undefined);
       return result;
     },
   });

@@ -75,7 +75,11 @@ export function createRealtime(): Realtime {
     async staffOnline(subnetId) {
       if (!io) return [];
       const sockets = await io.in([socketRooms.staff(subnetId), socketRooms.duty(subnetId)]).fetchSockets();
-      return [...new Set(sockets.map((s) => (s.data as SocketData | undefined)?.userId).filter((id): id is string => Boolean(id)))];
+      return [
+        ...new Set(
+          sockets.map((s) => (s.data as SocketData | undefined)?.userId).filter((id): id is string => Boolean(id)),
+        ),
+      ];
     },
     joinDuty(userId, subnetId) {
       io?.in(socketRooms.user(userId)).socketsJoin(socketRooms.duty(subnetId));
@@ -100,7 +104,9 @@ export function createRealtime(): Realtime {
         const data = s.data as SocketData | undefined;
         if (data?.userId) byUser.set(data.userId, data);
       }
-      const people = [...byUser.values()].map((d) => ({ nickname: d.nickname, badge: d.badge })).sort((a, b) => a.nickname.localeCompare(b.nickname));
+      const people = [...byUser.values()]
+        .map((d) => ({ nickname: d.nickname, badge: d.badge }))
+        .sort((a, b) => a.nickname.localeCompare(b.nickname));
       return { roomId, people, staffOnline: [...byUser.values()].some((d) => d.staffOf.includes(subnetId)) };
     },
   };

@@ -35,7 +35,10 @@ function originAllowed(req: http.IncomingMessage, config: Config): boolean {
  * signed-in session cookie (else 401); the express-session middleware is shared, so there is no
  * token in a URL and no second login. With a pg pool, the Postgres adapter links app processes.
  */
-export function createSocketServer(httpServer: http.Server, opts: { config: Config; session: RequestHandler; adapterPool?: pg.Pool; logger: Logger }): Server {
+export function createSocketServer(
+  httpServer: http.Server,
+  opts: { config: Config; session: RequestHandler; adapterPool?: pg.Pool; logger: Logger },
+): Server {
   const { config } = opts;
   const io = new Server(httpServer, {
     serveClient: true,
@@ -57,7 +60,12 @@ export function createSocketServer(httpServer: http.Server, opts: { config: Conf
     // Clients of this process missed other processes' messages while LISTEN was down: they
     // catch up from the database (by the last id they saw), as after a reconnect.
     listen.onResume(() => io.local.emit('room:resync'));
-    io.adapter(localFirst(createAdapter(listen.pool, { errorHandler: throttledLog(opts.logger, 'socket adapter error') }), listen));
+    io.adapter(
+      localFirst(
+        createAdapter(listen.pool, { errorHandler: throttledLog(opts.logger, 'socket adapter error') }),
+        listen,
+      ),
+    );
   }
   return io;
 }
@@ -94,12 +102,18 @@ function localFirst(factory: AdapterFactory, listen: ListenConnection): AdapterF
     const born = Date.now();
     // Alone only if LISTEN has been up long enough to have heard any peer's heartbeat: while it is
     // down (or just back) peers may exist that this process cannot hear.
-    const alone = (cluster: ClusterInternals) => cluster.nodesMap.size === 0 && listen.isUp() && Date.now() - Math.max(born, listen.upSince()) > HEARD_EVERY_PEER_MS;
+    const alone = (cluster: ClusterInternals) =>
+      cluster.nodesMap.size === 0 &&
+      listen.isUp() &&
+      Date.now() - Math.max(born, listen.upSince()) > HEARD_EVERY_PEER_MS;
     adapter.broadcast = async (packet: unknown, opts: BroadcastOptions) => {
       Adapter.prototype.broadcast.call(adapter, packet, opts);
       const cluster = adapter as unknown as ClusterInternals;
       if (opts.flags?.local || alone(cluster)) return;
-      cluster.publish({ type: MessageType.BROADCAST, data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags } } });
+      cluster.publish({
+        type: MessageType.BROADCAST,
+        data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags } },
+      });
     };
     return adapter;
   };

@@ -9,7 +9,13 @@ import { authorize, canActInRoom, type Actor, type RoomAction, type RoomKind } f
  * one does (ACCESS.md: 404, identical to an id that does not exist).
  * @throws HttpError 404 (no room, or not of that kind) / PolicyDenied (hidden: 404; otherwise 403).
  */
-export function roomFor(room: RoomDetail | undefined, actor: Actor, action: RoomAction, kind: RoomKind | undefined, now: Date): RoomDetail {
+export function roomFor(
+  room: RoomDetail | undefined,
+  actor: Actor,
+  action: RoomAction,
+  kind: RoomKind | undefined,
+  now: Date,
+): RoomDetail {
   if (!room || (kind !== undefined && room.kind !== kind)) throw notFound();
   authorize(canActInRoom(actor, action, room, now));
   return room;
@@ -20,7 +26,14 @@ export function roomFor(room: RoomDetail | undefined, actor: Actor, action: Room
  * question to the policy.
  * @throws HttpError 404 / PolicyDenied, as `roomFor`.
  */
-export async function loadRoomFor(db: Db, actor: Actor, roomId: string, action: RoomAction, kind?: RoomKind, now = new Date()): Promise<RoomDetail> {
+export async function loadRoomFor(
+  db: Db,
+  actor: Actor,
+  roomId: string,
+  action: RoomAction,
+  kind?: RoomKind,
+  now = new Date(),
+): Promise<RoomDetail> {
   return roomFor(await findRoomDetail(db, roomId), actor, action, kind, now);
 }
 

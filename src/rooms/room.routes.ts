@@ -31,7 +31,12 @@ export function roomRoutes(deps: { db: Db; realtime: Realtime; config: Config; c
     // the room is used until the policy allows. (`before` is read leniently here: the living room's
     // page validates the query strictly.)
     const before = Number(req.query.before);
-    const read = await openRoom(db, idParam(req.params.roomId), actor.id, Number.isSafeInteger(before) && before > 0 ? before : undefined);
+    const read = await openRoom(
+      db,
+      idParam(req.params.roomId),
+      actor.id,
+      Number.isSafeInteger(before) && before > 0 ? before : undefined,
+    );
     const room = roomFor(read?.room, actor, 'enter', undefined, new Date());
     switch (room.kind) {
       case 'living_room':

@@ -25,7 +25,8 @@ export const UK_CRISIS_LINES: readonly string[] = [
 // (10 or 11 digits with the 0, separated by spaces, dashes or brackets), and the short numbers 999,
 // 111, 112 and 116 xxx (Samaritans, Childline). Not part of a longer word or number, so a year,
 // a time, "option 2" or "text 85258" stay text.
-const PHONE = /(?<![\w+])(?:(?:\+44[ \u00a0]?(?:\(0\)[ \u00a0]?)?|\(?0)\d(?:[ \u00a0)-]{0,2}\d){8,9}|999|111|112|116[ \u00a0-]?\d{3})(?!\w)/g;
+const PHONE =
+  /(?<![\w+])(?:(?:\+44[ \u00a0]?(?:\(0\)[ \u00a0]?)?|\(?0)\d(?:[ \u00a0)-]{0,2}\d){8,9}|999|111|112|116[ \u00a0-]?\d{3})(?!\w)/g;
 
 /** The number to dial for a number as written: its digits, with a leading + for international form. */
 function dialable(written: string): string {
@@ -48,7 +49,10 @@ export function telSegments(line: string): ContactLine {
 
 /** A service's own contacts as written by an admin: one line each, blank lines dropped. */
 function ownLines(text: string | null | undefined): string[] {
-  return (text ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 export interface ServiceContacts {
@@ -68,11 +72,18 @@ export interface CrisisContacts {
  * The crisis contacts to show: the UK defaults, then a service's own (one service's text, or
  * several services by name). Nothing a service writes can remove or reorder the defaults.
  */
-export function crisisContacts(own: string | null | undefined | readonly { name: string; crisisContacts: string }[] = ''): CrisisContacts {
-  const sources = typeof own === 'string' || own === null || own === undefined ? [{ name: null, text: own }] : own.map((s) => ({ name: s.name, text: s.crisisContacts }));
+export function crisisContacts(
+  own: string | null | undefined | readonly { name: string; crisisContacts: string }[] = '',
+): CrisisContacts {
+  const sources =
+    typeof own === 'string' || own === null || own === undefined
+      ? [{ name: null, text: own }]
+      : own.map((s) => ({ name: s.name, text: s.crisisContacts }));
   return {
     defaults: UK_CRISIS_LINES.map(telSegments),
-    services: sources.map((s) => ({ name: s.name, lines: ownLines(s.text).map(telSegments) })).filter((s) => s.lines.length > 0),
+    services: sources
+      .map((s) => ({ name: s.name, lines: ownLines(s.text).map(telSegments) }))
+      .filter((s) => s.lines.length > 0),
   };
 }
 

@@ -14,7 +14,10 @@ import { authorize, canListCareConversations, canActInSubnet, isCurrent } from '
 import { actionsDuring, listDutySessions } from './duty.repo.js';
 import { goOffDuty, goOnDuty, handoverFor, OPEN_ITEM_LABELS } from './duty.service.js';
 
-const EndDuty = z.strictObject({ note: z.string().trim().max(2000, 'The handover note must be 2000 characters or fewer').default(''), _csrf: z.string().optional() });
+const EndDuty = z.strictObject({
+  note: z.string().trim().max(2000, 'The handover note must be 2000 characters or fewer').default(''),
+  _csrf: z.string().optional(),
+});
 const HandoverQuery = z.strictObject({ duty: z.enum(['on', 'off']).optional() });
 const NOTE_NEEDED = 'Write a handover note: there are open items the next person on duty needs to know about';
 
@@ -29,18 +32,41 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
   };
 
   /** The duty page: on duty or not, the last handover note and the subnet's open items. */
-  async function renderHandover(req: Request, res: Response, subnet: SubnetSummary, status = 200, form: { note?: string; errors?: FormErrors } = {}) {
+  async function renderHandover(
+    req: Request,
+    res: Response,
+    subnet: SubnetSummary,
+    status = 200,
+    form: { note?: string; errors?: FormErrors } = {},
+  ) {
     const actor = actorOf(req);
     const now = new Date();
     const q = parseQuery(HandoverQuery, req.method === 'GET' ? req.query : {});
     const handover = await handoverFor(db, actor, subnet.id);
-    const notice = q.duty === 'on' && handover.onDutySince ? `You are on duty in ${subnet.name}. Watched-word alerts come to you live.`
-      : q.duty === 'off' && !handover.onDutySince ? `You are off duty in ${subnet.name}. Your handover is saved for the next person on duty.` : undefined;
+    const notice =
+      q.duty === 'on' && handover.onDutySince
+        ? `You are on duty in ${subnet.name}. Watched-word alerts come to you live.`
+        : q.duty === 'off' && !handover.onDutySince
+          ? `You are off duty in ${subnet.name}. Your handover is saved for the next person on duty.`
+          : undefined;
     const can = {
       moderate: canActInSubnet(actor, 'moderate_subnet', subnet, now).allowed,
-      careTeamInbox: canListCareConversations(actor, { id: subnet.id, peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators }, now).allowed,
+      careTeamInbox: canListCareConversations(
+        actor,
+        { id: subnet.id, peerModeratorsAllowed: subnet.careTeamIncludesPeerModerators },
+        now,
+      ).allowed,
     };
-    res.status(status).render('safety/handover', { title: `Duty and handover: ${subnet.name}`, subnet, handover, labels: OPEN_ITEM_LABELS, notice, can, note: form.note ?? '', errors: form.errors ?? NO_ERRORS });
+    res.status(status).render('safety/handover', {
+      title: `Duty and handover: ${subnet.name}`,
+      subnet,
+      handover,
+      labels: OPEN_ITEM_LABELS,
+      notice,
+      can,
+      note: form.note ?? '',
+      errors: form.errors ?? NO_ERRORS,
+    });
   }
 
   r.get('/subnets/:subnetId/handover', requireUser, async (req, res) => {
@@ -58,16 +84,30 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
   r.post('/subnets/:subnetId/duty/end', requireUser, async (req, res) => {
     const subnet = await load(req, 'go_on_duty');
     const form = parseForm(EndDuty, req.body);
-    if (!form.ok) return renderHandover(req, res, subnet, 400, { note: String(req.body?.note ?? '').slice(0, 5000), errors: form.errors });
+    if (!form.ok)
+      return renderHandover(req, res, subnet, 400, {
+        note: String(req.body?.note ?? '').slice(0, 5000),
+        errors: form.errors,
+      });
     const outcome = await goOffDuty(db, realtime, auditContext(req), actorOf(req), subnet.id, form.data.note);
-    if ('needsNote' in outcome) return renderHandover(req, res, subnet, 400, { note: form.data.note, errors: formErrors([{ field: 'note', message: NOTE_NEEDED }]) });
+    if ('needsNote' in outcome)
+      return renderHandover(req, res, subnet, 400, {
+        note: form.data.note,
+        errors: formErrors([{ field: 'note', message: NOTE_NEEDED }]),
+      });
     res.redirect(303, `/subnets/${subnet.id}/handover?duty=off`);
   });
 
   r.get('/subnets/:subnetId/duty', requireUser, async (req, res) => {
     const subnet = await load(req, 'supervise_duty');
     const sessions = await listDutySessions(db, subnet.id);
-    const withActions = await Promise.all(sessions.map(async (s) => ({ ...s, badge: badgeFor(s.role), actions: await actionsDuring(db, s.userId, s.startedAt, s.endedAt) })));
+    const withActions = await Promise.all(
+      sessions.map(async (s) => ({
+        ...s,
+        badge: badgeFor(s.role),
+        actions: await actionsDuring(db, s.userId, s.startedAt, s.endedAt),
+      })),
+    );
     res.render('safety/duty-log', { title: `Duty log: ${subnet.name}`, subnet, sessions: withActions });
   });
 
@@ -76,7 +116,12 @@ export function dutyRoutes({ db, realtime }: { db: Db; realtime: Realtime }): Ro
   // contacts and hours of the services they currently belong to.
   r.get('/help', async (req, res) => {
     const now = new Date();
-    const subnets = req.user ? await findSubnets(db, req.user.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId)) : [];
+    const subnets = req.user
+      ? await findSubnets(
+          db,
+          req.user.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId),
+        )
+      : [];
     res.render('safety/help', { title: 'Need help now?', subnets });
   });
 

@@ -10,7 +10,14 @@ import { badgeFor } from '../people/labels.js';
 import type { PostingState } from '../policy/index.js';
 import { endDutyRow, listOnDuty, startDutyRow, type OnDutyRow } from './duty.repo.js';
 import { describeHours, isWithinServiceHours } from './service-hours.js';
-import { findLastHandover, findOpenDutyStart, listOpenItems, type HandoverNote, type OpenItemKind, type OpenItems } from './handover.repo.js';
+import {
+  findLastHandover,
+  findOpenDutyStart,
+  listOpenItems,
+  type HandoverNote,
+  type OpenItemKind,
+  type OpenItems,
+} from './handover.repo.js';
 
 /** The subnets where the person is on duty now (their ids); the lobby and the living room ask it. */
 export { dutySubnetsOf } from './duty.repo.js';
@@ -44,15 +51,25 @@ export function coverOf(config: Config, room: RoomDetail, onDuty: OnDutyRow[], n
 
 /** The actor's posting state in a room: their mute, and whether the room is read-only now. */
 export async function postingState(db: Db, actorId: string, cover: RoomCover, roomId: string): Promise<PostingState> {
-  return { mutedUntil: await mutedUntil(db, roomId, actorId), readOnlyNow: cover.coverActive && cover.cover === 'read_only' };
+  return {
+    mutedUntil: await mutedUntil(db, roomId, actorId),
+    readOnlyNow: cover.coverActive && cover.cover === 'read_only',
+  };
 }
 
 /** Whether members' posts are held now because of the room's cover rule. */
 export const coverHoldsPosts = (cover: RoomCover): boolean => cover.coverActive && cover.cover === 'pre_moderated';
 
 /** Puts a staff member on duty in a subnet: alerts reach their open pages from now on. Audited. */
-export async function goOnDuty(db: Db, realtime: Realtime, ctx: AuditContext, actor: SessionUser, subnetId: string): Promise<void> {
-  if (await startDutyRow(db, actor.id, subnetId)) await recordAudit(db, ctx, { action: 'duty.start', targetType: 'subnet', targetId: subnetId });
+export async function goOnDuty(
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  actor: SessionUser,
+  subnetId: string,
+): Promise<void> {
+  if (await startDutyRow(db, actor.id, subnetId))
+    await recordAudit(db, ctx, { action: 'duty.start', targetType: 'subnet', targetId: subnetId });
   realtime.joinDuty(actor.id, subnetId);
 }
 
@@ -65,13 +82,26 @@ export type EndDutyOutcome = { ended: boolean } | { needsNote: OpenItems };
  * reply) a note is required: without one nothing changes and the open items come back to be shown.
  * With none, the note stays optional.
  */
-export async function goOffDuty(db: Db, realtime: Realtime, ctx: AuditContext, actor: SessionUser, subnetId: string, note: string): Promise<EndDutyOutcome> {
+export async function goOffDuty(
+  db: Db,
+  realtime: Realtime,
+  ctx: AuditContext,
+  actor: SessionUser,
+  subnetId: string,
+  note: string,
+): Promise<EndDutyOutcome> {
   const outcome = await db.transaction(async (trx): Promise<EndDutyOutcome> => {
     if (!(await findOpenDutyStart(trx, actor.id, subnetId))) return { ended: false };
     const open = await listOpenItems(trx, subnetId);
     if (open.total > 0 && !note) return { needsNote: open };
     const id = await endDutyRow(trx, actor.id, subnetId, note || null);
-    if (id !== null) await recordAudit(trx, ctx, { action: 'duty.end', targetType: 'subnet', targetId: subnetId, details: { duty_id: id, handover_note: note ? 'yes' : 'no', open_items: open.total } });
+    if (id !== null)
+      await recordAudit(trx, ctx, {
+        action: 'duty.end',
+        targetType: 'subnet',
+        targetId: subnetId,
+        details: { duty_id: id, handover_note: note ? 'yes' : 'no', open_items: open.total },
+      });
     return { ended: id !== null };
   });
   if ('ended' in outcome) realtime.leaveDuty(actor.id, subnetId);
@@ -83,7 +113,10 @@ export const OPEN_ITEM_LABELS: Record<OpenItemKind, { one: string; many: string 
   alert: { one: 'unacknowledged alert', many: 'unacknowledged alerts' },
   held_message: { one: 'held message', many: 'held messages' },
   held_post: { one: 'held noticeboard post', many: 'held noticeboard posts' },
-  care_conversation: { one: 'care-team conversation awaiting a reply', many: 'care-team conversations awaiting a reply' },
+  care_conversation: {
+    one: 'care-team conversation awaiting a reply',
+    many: 'care-team conversations awaiting a reply',
+  },
 };
 
 /** What the duty page shows: since when the person is on duty, the last handover note, the open items. */
@@ -95,6 +128,10 @@ export interface Handover {
 
 /** The handover of a subnet as the person opening the duty page finds it. */
 export async function handoverFor(db: Db, actor: SessionUser, subnetId: string): Promise<Handover> {
-  const [onDutySince, last, open] = await Promise.all([findOpenDutyStart(db, actor.id, subnetId), findLastHandover(db, subnetId), listOpenItems(db, subnetId)]);
+  const [onDutySince, last, open] = await Promise.all([
+    findOpenDutyStart(db, actor.id, subnetId),
+    findLastHandover(db, subnetId),
+    listOpenItems(db, subnetId),
+  ]);
   return { onDutySince, last: last && { ...last, badge: badgeFor(last.role) }, open };
 }

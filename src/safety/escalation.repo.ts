@@ -27,7 +27,12 @@ export async function markOverdueAlerts(db: Db, due: Date, now: Date): Promise<E
      SELECT e.id, e.subnet_id, e.room_id, r.name AS room_name FROM escalated e LEFT JOIN rooms r ON r.id = e.room_id ORDER BY e.id`,
     [now, due],
   );
-  return (rows as Record<string, unknown>[]).map((r) => ({ id: Number(r.id), subnetId: r.subnet_id as string, roomId: r.room_id as string | null, roomName: r.room_name as string | null }));
+  return (rows as Record<string, unknown>[]).map((r) => ({
+    id: Number(r.id),
+    subnetId: r.subnet_id as string,
+    roomId: r.room_id as string | null,
+    roomName: r.room_name as string | null,
+  }));
 }
 
 /**
@@ -36,12 +41,20 @@ export async function markOverdueAlerts(db: Db, due: Date, now: Date): Promise<E
  */
 export async function staffCandidates(db: Db, subnetIds: readonly string[]): Promise<Actor[]> {
   if (subnetIds.length === 0) return [];
-  const rows = await db('memberships as m').join('users as u', 'u.id', 'm.user_id')
-    .whereIn('m.subnet_id', subnetIds).whereIn('u.role', SUBNET_STAFF_ROLES).where('u.status', 'active')
+  const rows = await db('memberships as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .whereIn('m.subnet_id', subnetIds)
+    .whereIn('u.role', SUBNET_STAFF_ROLES)
+    .where('u.status', 'active')
     .select('u.id', 'u.role', 'u.status', 'm.subnet_id', 'm.cohort_id', 'm.ends_at');
   const byId = new Map<string, Actor & { memberships: Membership[] }>();
   for (const r of rows) {
-    const actor = byId.get(r.id) ?? { id: r.id as string, role: r.role as Role, status: r.status, memberships: [] as Membership[] };
+    const actor = byId.get(r.id) ?? {
+      id: r.id as string,
+      role: r.role as Role,
+      status: r.status,
+      memberships: [] as Membership[],
+    };
     actor.memberships.push({ subnetId: r.subnet_id, cohortId: r.cohort_id, endsAt: r.ends_at });
     byId.set(actor.id, actor);
   }

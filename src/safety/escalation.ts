@@ -12,7 +12,12 @@ import { markOverdueAlerts, staffCandidates, type EscalatedAlert } from './escal
  * arrive later find it in their notifications. Once that has committed, it goes live to every
  * staff member of the subnet with an open page, on duty or not. Pass `now` (tests control the clock).
  */
-export async function escalateOverdueAlerts(db: Db, realtime: Realtime, now: Date, escalationMs: number): Promise<number> {
+export async function escalateOverdueAlerts(
+  db: Db,
+  realtime: Realtime,
+  now: Date,
+  escalationMs: number,
+): Promise<number> {
   const due = new Date(now.getTime() - escalationMs);
   const { alerts, notifications } = await db.transaction(async (trx) => {
     const marked = await markOverdueAlerts(trx, due, now);
@@ -21,21 +26,45 @@ export async function escalateOverdueAlerts(db: Db, realtime: Realtime, now: Dat
     return { alerts: marked, notifications: list };
   });
   for (const a of alerts) {
-    realtime.emitToStaffAndDuty(a.subnetId, 'alert:escalated', { subnetId: a.subnetId, alertId: a.id, roomId: a.roomId, roomName: a.roomName, link: a.roomId ? `/rooms/${a.roomId}` : null });
+    realtime.emitToStaffAndDuty(a.subnetId, 'alert:escalated', {
+      subnetId: a.subnetId,
+      alertId: a.id,
+      roomId: a.roomId,
+      roomName: a.roomName,
+      link: a.roomId ? `/rooms/${a.roomId}` : null,
+    });
   }
   announceNotifications(realtime, notifications);
   return alerts.length;
 }
 
 /** One notification per alert for each person the policy counts as staff of the alert's subnet now. */
-function notificationsFor(alerts: EscalatedAlert[], staff: Awaited<ReturnType<typeof staffCandidates>>, now: Date): NewNotification[] {
-  return alerts.flatMap((a) => staff
-    .filter((s) => canActInSubnet(s, 'moderate_subnet', { id: a.subnetId }, now).allowed)
-    .map((s) => ({ userId: s.id, kind: 'alert_escalated' as const, link: a.roomId ? `/rooms/${a.roomId}` : `/subnets/${a.subnetId}/moderation`, roomId: a.roomId, subnetId: a.subnetId })));
+function notificationsFor(
+  alerts: EscalatedAlert[],
+  staff: Awaited<ReturnType<typeof staffCandidates>>,
+  now: Date,
+): NewNotification[] {
+  return alerts.flatMap((a) =>
+    staff
+      .filter((s) => canActInSubnet(s, 'moderate_subnet', { id: a.subnetId }, now).allowed)
+      .map((s) => ({
+        userId: s.id,
+        kind: 'alert_escalated' as const,
+        link: a.roomId ? `/rooms/${a.roomId}` : `/subnets/${a.subnetId}/moderation`,
+        roomId: a.roomId,
+        subnetId: a.subnetId,
+      })),
+  );
 }
 
 /** Runs the escalation every `everyMs` until stopped (in-process job; safe on several nodes). */
-export function startEscalationJob(db: Db, realtime: Realtime, escalationMs: number, onError: (e: unknown) => void, everyMs = 30_000): () => void {
+export function startEscalationJob(
+  db: Db,
+  realtime: Realtime,
+  escalationMs: number,
+  onError: (e: unknown) => void,
+  everyMs = 30_000,
+): () => void {
   const timer = setInterval(() => {
     escalateOverdueAlerts(db, realtime, new Date(), escalationMs).catch(onError);
   }, everyMs);

@@ -54,7 +54,12 @@ export async function listOpenItems(db: Db, subnetId: string, limit = 100): Prom
   const counts = Object.fromEntries(OPEN_ITEM_KINDS.map((k) => [k, 0])) as Record<OpenItemKind, number>;
   const items = (rows as Record<string, unknown>[]).map((r) => {
     counts[r.kind as OpenItemKind] = Number(r.of_kind);
-    return { kind: r.kind as OpenItemKind, roomId: r.room_id as string | null, roomName: r.room_name as string | null, since: r.since as Date };
+    return {
+      kind: r.kind as OpenItemKind,
+      roomId: r.room_id as string | null,
+      roomName: r.room_name as string | null,
+      since: r.since as Date,
+    };
   });
   // A kind whose every item fell past the limit still counts: ask for those counts on their own.
   if (items.length === limit) Object.assign(counts, await countOpenItems(db, subnetId));
@@ -83,14 +88,21 @@ export interface HandoverNote {
 }
 
 export async function findLastHandover(db: Db, subnetId: string): Promise<HandoverNote | undefined> {
-  const r = await db('duty_sessions as d').join('users as u', 'u.id', 'd.user_id')
-    .where('d.subnet_id', subnetId).whereNotNull('d.ended_at').whereNotNull('d.handover_note')
-    .orderBy('d.ended_at', 'desc').first('u.nickname', 'u.role', 'd.ended_at', 'd.handover_note');
+  const r = await db('duty_sessions as d')
+    .join('users as u', 'u.id', 'd.user_id')
+    .where('d.subnet_id', subnetId)
+    .whereNotNull('d.ended_at')
+    .whereNotNull('d.handover_note')
+    .orderBy('d.ended_at', 'desc')
+    .first('u.nickname', 'u.role', 'd.ended_at', 'd.handover_note');
   return r ? { nickname: r.nickname, role: r.role, endedAt: r.ended_at, note: r.handover_note } : undefined;
 }
 
 /** When the person's open duty in a subnet started, or null when they are not on duty there. */
 export async function findOpenDutyStart(db: Db, userId: string, subnetId: string): Promise<Date | null> {
-  const r = await db('duty_sessions').where({ user_id: userId, subnet_id: subnetId }).whereNull('ended_at').first('started_at');
+  const r = await db('duty_sessions')
+    .where({ user_id: userId, subnet_id: subnetId })
+    .whereNull('ended_at')
+    .first('started_at');
   return r ? (r.started_at as Date) : null;
 }

@@ -5,7 +5,9 @@ export const SAFETY_PERSONAL_DATA: readonly PersonalDataTable[] = [
   {
     table: 'duty_sessions',
     personColumns: {
-      user_id: staffAction('the staff member on duty, with their handover note (clinical handover record, written by staff)'),
+      user_id: staffAction(
+        'the staff member on duty, with their handover note (clinical handover record, written by staff)',
+      ),
     },
   },
 ];

@@ -15,9 +15,30 @@ export const DEFAULT_HOURS: ServiceHours = { start: '09:00', end: '17:00', days:
 
 /** England and Wales bank holidays (reference data; BANK_HOLIDAYS overrides). */
 export const ENGLAND_BANK_HOLIDAYS: readonly string[] = [
-  '2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25', '2025-12-25', '2025-12-26',
-  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
+  '2025-01-01',
+  '2025-04-18',
+  '2025-04-21',
+  '2025-05-05',
+  '2025-05-26',
+  '2025-08-25',
+  '2025-12-25',
+  '2025-12-26',
+  '2026-01-01',
+  '2026-04-03',
+  '2026-04-06',
+  '2026-05-04',
+  '2026-05-25',
+  '2026-08-31',
+  '2026-12-25',
+  '2026-12-28',
+  '2027-01-01',
+  '2027-03-26',
+  '2027-03-29',
+  '2027-05-03',
+  '2027-05-31',
+  '2027-08-30',
+  '2027-12-27',
+  '2027-12-28',
 ];
 
 export interface LocalTime {
@@ -34,7 +55,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formatters.set(timeZone, f);
   }
   return f;
@@ -42,9 +72,18 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall-clock date, weekday and time of an instant in a time zone. */
 export function localTime(at: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   const hour = Number(parts.hour);
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday: WEEKDAYS[parts.weekday ?? 'Mon'] ?? 1, hour, minutes: hour * 60 + Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    weekday: WEEKDAYS[parts.weekday ?? 'Mon'] ?? 1,
+    hour,
+    minutes: hour * 60 + Number(parts.minute),
+  };
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -53,7 +92,12 @@ const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.
  * Whether an instant falls inside service hours: an open weekday that is not a bank holiday,
  * from `start` (inclusive) to `end` (exclusive). 09:00 is in hours, 17:00 is out of hours.
  */
-export function isWithinServiceHours(at: Date, hours: ServiceHours, timeZone: string, bankHolidays: readonly string[]): boolean {
+export function isWithinServiceHours(
+  at: Date,
+  hours: ServiceHours,
+  timeZone: string,
+  bankHolidays: readonly string[],
+): boolean {
   const t = localTime(at, timeZone);
   if (!hours.days.includes(t.weekday) || bankHolidays.includes(t.date)) return false;
   return t.minutes >= toMinutes(hours.start) && t.minutes < toMinutes(hours.end);
@@ -64,6 +108,11 @@ export function describeHours(hours: ServiceHours): string {
   const names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
   const days = [...hours.days].sort();
   const contiguous = days.every((d, i) => i === 0 || d === (days[i - 1] ?? 0) + 1);
-  const dayText = days.length === 7 ? 'Every day' : contiguous && days.length > 1 ? `${names[(days[0] ?? 1) - 1]} to ${names[(days.at(-1) ?? 1) - 1]}` : days.map((d) => names[d - 1]).join(', ');
+  const dayText =
+    days.length === 7
+      ? 'Every day'
+      : contiguous && days.length > 1
+        ? `${names[(days[0] ?? 1) - 1]} to ${names[(days.at(-1) ?? 1) - 1]}`
+        : days.map((d) => names[d - 1]).join(', ');
   return `${dayText}, ${hours.start} to ${hours.end}`;
 }

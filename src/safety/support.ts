@@ -15,8 +15,10 @@ export type Told = (typeof TOLD)[number];
 /** What the sender reads about who was told (the page shows the crisis contacts with it). */
 export const SUPPORT_STATEMENT: Record<Told, string> = {
   duty: 'It sounds like things are really hard right now. You are not alone: the team on duty has been told and someone will look at your message.',
-  online: 'It sounds like things are really hard right now. You are not alone: a member of the team who is online has been told and someone will look at your message.',
-  nobody: 'Nobody from the team is on duty or online right now, so nobody has seen your message yet. The team will see it when they are next here. If you need help now, use the numbers above.',
+  online:
+    'It sounds like things are really hard right now. You are not alone: a member of the team who is online has been told and someone will look at your message.',
+  nobody:
+    'Nobody from the team is on duty or online right now, so nobody has seen your message yet. The team will see it when they are next here. If you need help now, use the numbers above.',
 };
 
 /**
@@ -33,7 +35,12 @@ export function supportText(room: Pick<RoomDetail, 'crisisContacts'>, told: Told
  * open socket (on duty or not, other than the sender), else nobody. When the live check fails
  * (another node does not answer) it says nobody: the sender then reads the crisis contacts first.
  */
-export async function whoWasTold(realtime: Realtime, subnetId: string, onDutyIds: readonly string[], senderId: string): Promise<Told> {
+export async function whoWasTold(
+  realtime: Realtime,
+  subnetId: string,
+  onDutyIds: readonly string[],
+  senderId: string,
+): Promise<Told> {
   if (onDutyIds.some((id) => id !== senderId)) return 'duty';
   const online = await realtime.staffOnline(subnetId).catch(() => [] as string[]);
   return online.some((id) => id !== senderId) ? 'online' : 'nobody';
@@ -53,7 +60,17 @@ export interface AlertPayload {
  * Sends a watched-word alert at once to every staff member of the room's subnet who is on duty or
  * has an open page (in that room or elsewhere), whatever their duty. Call only after the commit.
  */
-export function announceAlert(realtime: Realtime, room: Pick<RoomDetail, 'id' | 'subnetId' | 'name'>, about: { messageId?: number; nickname: string }): void {
-  const payload: AlertPayload = { subnetId: room.subnetId, roomId: room.id, roomName: room.name, link: `/rooms/${room.id}`, ...about };
+export function announceAlert(
+  realtime: Realtime,
+  room: Pick<RoomDetail, 'id' | 'subnetId' | 'name'>,
+  about: { messageId?: number; nickname: string },
+): void {
+  const payload: AlertPayload = {
+    subnetId: room.subnetId,
+    roomId: room.id,
+    roomName: room.name,
+    link: `/rooms/${room.id}`,
+    ...about,
+  };
   realtime.emitToStaffAndDuty(room.subnetId, 'alert:new', payload);
 }

@@ -11,11 +11,18 @@ export const SURVEYS_PERSONAL_DATA: readonly PersonalDataTable[] = [
     personColumns: { user_id: COVERED },
     export: {
       key: 'surveyAnswers',
-      read: (db, userId) => db('survey_answers as a').join('survey_responses as r', 'r.id', 'a.response_id').join('questions as q', 'q.id', 'a.question_id')
-        .where('r.user_id', userId).select('q.text as question', 'a.likert', 'a.choice', 'a.text', 'r.created_at'),
+      read: (db, userId) =>
+        db('survey_answers as a')
+          .join('survey_responses as r', 'r.id', 'a.response_id')
+          .join('questions as q', 'q.id', 'a.question_id')
+          .where('r.user_id', userId)
+          .select('q.text as question', 'a.likert', 'a.choice', 'a.text', 'r.created_at'),
     },
     async erase(trx, userId) {
-      await trx('survey_answers').whereIn('response_id', trx('survey_responses').where({ user_id: userId }).select('id')).whereNotNull('text').update({ text: null });
+      await trx('survey_answers')
+        .whereIn('response_id', trx('survey_responses').where({ user_id: userId }).select('id'))
+        .whereNotNull('text')
+        .update({ text: null });
     },
   },
   {
@@ -25,10 +32,15 @@ export const SURVEYS_PERSONAL_DATA: readonly PersonalDataTable[] = [
   },
   {
     table: 'survey_snoozes',
-    personColumns: { user_id: { export: { omit: 'a reminder setting ("ask me later"), not something the person wrote' }, erase: true } },
+    personColumns: {
+      user_id: { export: { omit: 'a reminder setting ("ask me later"), not something the person wrote' }, erase: true },
+    },
     async erase(trx, userId) {
       await trx('survey_snoozes').where({ user_id: userId }).delete();
     },
   },
-  { table: 'questionnaires', personColumns: { created_by: staffAction('the clinician who created the questionnaire') } },
+  {
+    table: 'questionnaires',
+    personColumns: { created_by: staffAction('the clinician who created the questionnaire') },
+  },
 ];

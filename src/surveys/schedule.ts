@@ -12,7 +12,13 @@ const DAY = 86_400_000;
  * (joining + first, then every `repeat` days), unless they already answered or declined it (or a
  * later one), or put it off until a time still to come.
  */
-export function dueOccurrence(joinedAt: Date, schedule: Schedule, lastHandledDueAt: Date | null, snoozedUntil: Date | null, now: Date): Date | null {
+export function dueOccurrence(
+  joinedAt: Date,
+  schedule: Schedule,
+  lastHandledDueAt: Date | null,
+  snoozedUntil: Date | null,
+  now: Date,
+): Date | null {
   const first = joinedAt.getTime() + schedule.firstAfterDays * DAY;
   if (now.getTime() < first) return null;
   const k = schedule.repeatEveryDays ? Math.floor((now.getTime() - first) / (schedule.repeatEveryDays * DAY)) : 0;

@@ -23,14 +23,24 @@ export interface Questionnaire {
 }
 
 const toQuestionnaire = (r: Record<string, unknown>, questions: Question[]): Questionnaire => ({
-  id: r.id as string, subnetId: r.subnet_id as string | null, slug: r.slug as string | null, title: r.title as string,
-  firstAfterDays: Number(r.first_after_days), repeatEveryDays: r.repeat_every_days === null ? null : Number(r.repeat_every_days), active: Boolean(r.active), questions,
+  id: r.id as string,
+  subnetId: r.subnet_id as string | null,
+  slug: r.slug as string | null,
+  title: r.title as string,
+  firstAfterDays: Number(r.first_after_days),
+  repeatEveryDays: r.repeat_every_days === null ? null : Number(r.repeat_every_days),
+  active: Boolean(r.active),
+  questions,
 });
 
 async function questionsOf(db: Db, ids: string[]): Promise<Map<string, Question[]>> {
   const rows = ids.length ? await db('questions').whereIn('questionnaire_id', ids).orderBy('position') : [];
   const map = new Map<string, Question[]>();
-  for (const q of rows) map.set(q.questionnaire_id, [...(map.get(q.questionnaire_id) ?? []), { id: q.id, position: q.position, kind: q.kind, text: q.text, options: q.options, required: q.required }]);
+  for (const q of rows)
+    map.set(q.questionnaire_id, [
+      ...(map.get(q.questionnaire_id) ?? []),
+      { id: q.id, position: q.position, kind: q.kind, text: q.text, options: q.options, required: q.required },
+    ]);
   return map;
 }
 
@@ -40,18 +50,35 @@ export async function findQuestionnaire(db: Db, id: string): Promise<Questionnai
 }
 
 /** Active questionnaires that apply in a subnet (its own and the built-in ones). */
-export async function questionnairesFor(db: Db, subnetIds: string[], includeInactive = false): Promise<Questionnaire[]> {
-  const q = db('questionnaires').where((w) => w.whereNull('subnet_id').orWhereIn('subnet_id', subnetIds)).orderBy('created_at');
+export async function questionnairesFor(
+  db: Db,
+  subnetIds: string[],
+  includeInactive = false,
+): Promise<Questionnaire[]> {
+  const q = db('questionnaires')
+    .where((w) => w.whereNull('subnet_id').orWhereIn('subnet_id', subnetIds))
+    .orderBy('created_at');
   if (!includeInactive) q.where('active', true);
   const rows = await q;
-  const questions = await questionsOf(db, rows.map((r) => r.id));
+  const questions = await questionsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toQuestionnaire(r, questions.get(r.id) ?? []));
 }
 
 /** The latest occurrence a member answered or declined, and any "later" snooze. */
-export async function handledState(db: Db, questionnaireId: string, userId: string, subnetId: string): Promise<{ lastDueAt: Date | null; snoozedUntil: Date | null }> {
+export async function handledState(
+  db: Db,
+  questionnaireId: string,
+  userId: string,
+  subnetId: string,
+): Promise<{ lastDueAt: Date | null; snoozedUntil: Date | null }> {
   const [last, snooze] = await Promise.all([
-    db('survey_responses').where({ questionnaire_id: questionnaireId, user_id: userId, subnet_id: subnetId }).max('due_at as due').first(),
+    db('survey_responses')
+      .where({ questionnaire_id: questionnaireId, user_id: userId, subnet_id: subnetId })
+      .max('due_at as due')
+      .first(),
     db('survey_snoozes').where({ questionnaire_id: questionnaireId, user_id: userId }).first('until'),
   ]);
   return { lastDueAt: (last?.due as Date | null) ?? null, snoozedUntil: snooze?.until ?? null };
@@ -64,22 +91,78 @@ export interface NewAnswer {
   text?: string;
 }
 
-export async function insertResponse(db: Db, r: { questionnaireId: string; userId: string; subnetId: string; dueAt: Date; status: 'answered' | 'declined'; answers: NewAnswer[] }): Promise<void> {
+export async function insertResponse(
+  db: Db,
+  r: {
+    questionnaireId: string;
+    userId: string;
+    subnetId: string;
+    dueAt: Date;
+    status: 'answered' | 'declined';
+    answers: NewAnswer[];
+  },
+): Promise<void> {
   const [row] = await db('survey_responses')
-    .insert({ questionnaire_id: r.questionnaireId, user_id: r.userId, subnet_id: r.subnetId, due_at: r.dueAt, status: r.status })
-    .onConflict(['questionnaire_id', 'user_id', 'subnet_id', 'due_at']).ignore().returning('id');
+    .insert({
+      questionnaire_id: r.questionnaireId,
+      user_id: r.userId,
+      subnet_id: r.subnetId,
+      due_at: r.dueAt,
+      status: r.status,
+    })
+    .onConflict(['questionnaire_id', 'user_id', 'subnet_id', 'due_at'])
+    .ignore()
+    .returning('id');
   if (!row || r.answers.length === 0) return;
-  await db('survey_answers').insert(r.answers.map((a) => ({ response_id: row.id, question_id: a.questionId, likert: a.likert ?? null, choice: a.choice ?? null, text: a.text ?? null })));
+  await db('survey_answers').insert(
+    r.answers.map((a) => ({
+      response_id: row.id,
+      question_id: a.questionId,
+      likert: a.likert ?? null,
+      choice: a.choice ?? null,
+      text: a.text ?? null,
+    })),
+  );
   await db('survey_snoozes').where({ questionnaire_id: r.questionnaireId, user_id: r.userId }).delete();
 }
 
 export async function snooze(db: Db, questionnaireId: string, userId: string, until: Date): Promise<void> {
-  await db('survey_snoozes').insert({ questionnaire_id: questionnaireId, user_id: userId, until }).onConflict(['questionnaire_id', 'user_id']).merge({ until });
+  await db('survey_snoozes')
+    .insert({ questionnaire_id: questionnaireId, user_id: userId, until })
+    .onConflict(['questionnaire_id', 'user_id'])
+    .merge({ until });
 }
 
-export async function insertQuestionnaire(db: Db, q: { subnetId: string; title: string; firstAfterDays: number; repeatEveryDays: number | null; createdBy: string; questions: Omit<Question, 'id'>[] }): Promise<string> {
-  const [row] = await db('questionnaires').insert({ subnet_id: q.subnetId, title: q.title, first_after_days: q.firstAfterDays, repeat_every_days: q.repeatEveryDays, created_by: q.createdBy }).returning('id');
-  await db('questions').insert(q.questions.map((x) => ({ questionnaire_id: row.id, position: x.position, kind: x.kind, text: x.text, options: x.options ? JSON.stringify(x.options) : null, required: x.required })));
+export async function insertQuestionnaire(
+  db: Db,
+  q: {
+    subnetId: string;
+    title: string;
+    firstAfterDays: number;
+    repeatEveryDays: number | null;
+    createdBy: string;
+    questions: Omit<Question, 'id'>[];
+  },
+): Promise<string> {
+  const [row] = await db('questionnaires')
+    .insert({
+      subnet_id: q.subnetId,
+      title: q.title,
+      first_after_days: q.firstAfterDays,
+      repeat_every_days: q.repeatEveryDays,
+      created_by: q.createdBy,
+    })
+    .returning('id');
+  await db('questions').insert(
+    q.questions.map((x) => ({
+      questionnaire_id: row.id,
+      position: x.position,
+      kind: x.kind,
+      text: x.text,
+      options: x.options ? JSON.stringify(x.options) : null,
+      required: x.required,
+    })),
+  );
   return row.id;
 }
 
@@ -95,12 +178,21 @@ export interface AnswerRow {
 }
 
 /** Every answer to a questionnaire from members of a subnet (in no particular order), and the response counts. */
-export async function answersIn(db: Db, questionnaireId: string, subnetId: string): Promise<{ answers: AnswerRow[]; answered: number; declined: number }> {
+export async function answersIn(
+  db: Db,
+  questionnaireId: string,
+  subnetId: string,
+): Promise<{ answers: AnswerRow[]; answered: number; declined: number }> {
   const [answers, counts] = await Promise.all([
-    db('survey_answers as a').join('survey_responses as r', 'r.id', 'a.response_id')
+    db('survey_answers as a')
+      .join('survey_responses as r', 'r.id', 'a.response_id')
       .where({ 'r.questionnaire_id': questionnaireId, 'r.subnet_id': subnetId })
       .select('a.question_id', 'a.likert', 'a.choice', 'a.text'),
-    db('survey_responses').where({ questionnaire_id: questionnaireId, subnet_id: subnetId }).select('status').count('* as n').groupBy('status'),
+    db('survey_responses')
+      .where({ questionnaire_id: questionnaireId, subnet_id: subnetId })
+      .select('status')
+      .count('* as n')
+      .groupBy('status'),
   ]);
   const count = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
   return {

@@ -9,14 +9,39 @@ import { suppress } from '../evaluation/suppression.js';
 import { auditContext, recordAudit } from '../audit/audit.service.js';
 import { findQuestionnaire, insertQuestionnaire, questionnairesFor } from './surveys.repo.js';
 import { parseQuestions } from './builder.js';
-import { answerLater, answerSurvey, declineSurvey, dueSurvey, questionnaireResults, questionnaireSubnet, readAnswers } from './surveys.service.js';
+import {
+  answerLater,
+  answerSurvey,
+  declineSurvey,
+  dueSurvey,
+  questionnaireResults,
+  questionnaireSubnet,
+  readAnswers,
+} from './surveys.service.js';
 import { FREE_TEXT_MINIMUM, secureRandomIndex, type RandomIndex } from './free-text.js';
 
 const SubnetQuery = z.object({ subnet: z.uuid() }).loose();
 const NewQuestionnaire = z.strictObject({
-  title: z.string({ error: 'Enter a title' }).trim().min(3, 'Enter a title of at least 3 characters').max(200, 'The title must be 200 characters or fewer'),
-  firstAfterDays: z.coerce.number({ error: 'Enter a number of days' }).int('Enter a whole number of days').min(0, 'Enter 0 or more days').max(3650, 'Enter at most 3650 days'),
-  repeatEveryDays: z.union([z.literal(''), z.coerce.number().int('Enter a whole number of days').min(7, 'Repeat at most once a week').max(3650, 'Enter at most 3650 days')]).default(''),
+  title: z
+    .string({ error: 'Enter a title' })
+    .trim()
+    .min(3, 'Enter a title of at least 3 characters')
+    .max(200, 'The title must be 200 characters or fewer'),
+  firstAfterDays: z.coerce
+    .number({ error: 'Enter a number of days' })
+    .int('Enter a whole number of days')
+    .min(0, 'Enter 0 or more days')
+    .max(3650, 'Enter at most 3650 days'),
+  repeatEveryDays: z
+    .union([
+      z.literal(''),
+      z.coerce
+        .number()
+        .int('Enter a whole number of days')
+        .min(7, 'Repeat at most once a week')
+        .max(3650, 'Enter at most 3650 days'),
+    ])
+    .default(''),
   questions: z.string().max(20_000, 'The questions must be 20,000 characters or fewer'),
   _csrf: z.string().optional(),
 });
@@ -34,8 +59,21 @@ export function surveysRoutes({ db, randomIndex = secureRandomIndex }: { db: Db;
     return q.data.subnet;
   };
 
-  const renderForm = (res: Response, status: number, due: Awaited<ReturnType<typeof dueSurvey>>, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('surveys/answer', { title: due.questionnaire.title, due, values, errors, likert: LIKERT, freeTextMinimum: FREE_TEXT_MINIMUM });
+  const renderForm = (
+    res: Response,
+    status: number,
+    due: Awaited<ReturnType<typeof dueSurvey>>,
+    values: Record<string, string>,
+    errors: FormErrors,
+  ) =>
+    res.status(status).render('surveys/answer', {
+      title: due.questionnaire.title,
+      due,
+      values,
+      errors,
+      likert: LIKERT,
+      freeTextMinimum: FREE_TEXT_MINIMUM,
+    });
 
   r.get('/surveys/:questionnaireId', requireUser, async (req, res) => {
     const due = await dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
@@ -45,12 +83,22 @@ export function surveysRoutes({ db, randomIndex = secureRandomIndex }: { db: Db;
   r.post('/surveys/:questionnaireId', requireUser, async (req, res) => {
     const due = await dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
     const read = readAnswers(due.questionnaire, req.body ?? {});
-    if (!read.ok) return renderForm(res, 400, due, Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v).slice(0, 2000)])), read.errors);
+    if (!read.ok)
+      return renderForm(
+        res,
+        400,
+        due,
+        Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v).slice(0, 2000)])),
+        read.errors,
+      );
     await answerSurvey(db, actorOf(req), due, read.answers);
     res.redirect(303, '/?survey=thanks');
   });
 
-  for (const [path, act] of [['later', answerLater], ['decline', declineSurvey]] as const) {
+  for (const [path, act] of [
+    ['later', answerLater],
+    ['decline', declineSurvey],
+  ] as const) {
     r.post(`/surveys/:questionnaireId/${path}`, requireUser, async (req, res) => {
       const due = await dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
       await act(db, actorOf(req), due, new Date());
@@ -58,22 +106,53 @@ export function surveysRoutes({ db, randomIndex = secureRandomIndex }: { db: Db;
     });
   }
 
-  const renderList = async (req: Request, res: Response, status: number, values: Record<string, string>, errors: FormErrors) => {
+  const renderList = async (
+    req: Request,
+    res: Response,
+    status: number,
+    values: Record<string, string>,
+    errors: FormErrors,
+  ) => {
     const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-    res.status(status).render('surveys/questionnaires', { title: `Questionnaires: ${subnet.name}`, subnet, questionnaires: await questionnairesFor(db, [subnet.id], true), values, errors });
+    res.status(status).render('surveys/questionnaires', {
+      title: `Questionnaires: ${subnet.name}`,
+      subnet,
+      questionnaires: await questionnairesFor(db, [subnet.id], true),
+      values,
+      errors,
+    });
   };
 
-  r.get('/subnets/:subnetId/questionnaires', requireUser, (req, res) => renderList(req, res, 200, { firstAfterDays: '28', repeatEveryDays: '91' }, NO_ERRORS));
+  r.get('/subnets/:subnetId/questionnaires', requireUser, (req, res) =>
+    renderList(req, res, 200, { firstAfterDays: '28', repeatEveryDays: '91' }, NO_ERRORS),
+  );
 
   r.post('/subnets/:subnetId/questionnaires', requireUser, async (req, res) => {
     const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-    const values = Object.fromEntries(['title', 'firstAfterDays', 'repeatEveryDays', 'questions'].map((k) => [k, String(req.body?.[k] ?? '').slice(0, 20_000)]));
+    const values = Object.fromEntries(
+      ['title', 'firstAfterDays', 'repeatEveryDays', 'questions'].map((k) => [
+        k,
+        String(req.body?.[k] ?? '').slice(0, 20_000),
+      ]),
+    );
     const form = parseForm(NewQuestionnaire, req.body);
     if (!form.ok) return renderList(req, res, 400, values, form.errors);
     const parsed = parseQuestions(form.data.questions);
     if (!parsed.ok) return renderList(req, res, 400, values, formErrors([parsed.error]));
-    const id = await insertQuestionnaire(db, { subnetId: subnet.id, title: form.data.title, firstAfterDays: form.data.firstAfterDays, repeatEveryDays: form.data.repeatEveryDays === '' ? null : form.data.repeatEveryDays, createdBy: actorOf(req).id, questions: parsed.questions });
-    await recordAudit(db, auditContext(req), { action: 'questionnaire.create', targetType: 'questionnaire', targetId: id, details: { subnet_id: subnet.id } });
+    const id = await insertQuestionnaire(db, {
+      subnetId: subnet.id,
+      title: form.data.title,
+      firstAfterDays: form.data.firstAfterDays,
+      repeatEveryDays: form.data.repeatEveryDays === '' ? null : form.data.repeatEveryDays,
+      createdBy: actorOf(req).id,
+      questions: parsed.questions,
+    });
+    await recordAudit(db, auditContext(req), {
+      action: 'questionnaire.create',
+      targetType: 'questionnaire',
+      targetId: id,
+      details: { subnet_id: subnet.id },
+    });
     res.redirect(303, `/subnets/${subnet.id}/questionnaires/${id}`);
   });
 
@@ -82,7 +161,15 @@ export function surveysRoutes({ db, randomIndex = secureRandomIndex }: { db: Db;
     const q = await findQuestionnaire(db, idParam(req.params.questionnaireId));
     if (!q || (q.subnetId !== null && q.subnetId !== subnet.id)) throw notFound();
     const results = await questionnaireResults(db, q, subnet.id, randomIndex);
-    res.render('surveys/results', { title: q.title, subnet, q, ...results, suppress, likert: LIKERT, freeTextMinimum: FREE_TEXT_MINIMUM });
+    res.render('surveys/results', {
+      title: q.title,
+      subnet,
+      q,
+      ...results,
+      suppress,
+      likert: LIKERT,
+      freeTextMinimum: FREE_TEXT_MINIMUM,
+    });
   });
 
   return r;

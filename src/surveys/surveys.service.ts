@@ -4,7 +4,16 @@ import { findSubnet, type SubnetSummary } from '../building/building.service.js'
 import { notFound } from '../http/errors.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
 import { authorize, canActInSubnet, canAnswerQuestionnaires, isCurrent } from '../policy/index.js';
-import { answersIn, handledState, insertResponse, questionnairesFor, snooze, type AnswerRow, type NewAnswer, type Questionnaire } from './surveys.repo.js';
+import {
+  answersIn,
+  handledState,
+  insertResponse,
+  questionnairesFor,
+  snooze,
+  type AnswerRow,
+  type NewAnswer,
+  type Questionnaire,
+} from './surveys.repo.js';
 import { freeTextResult, type FreeTextResult, type RandomIndex } from './free-text.js';
 import { dueOccurrence } from './schedule.js';
 
@@ -18,7 +27,9 @@ export interface DueSurvey {
 export async function dueSurveys(db: Db, actor: SessionUser, now: Date): Promise<DueSurvey[]> {
   if (!actor.memberships.some((m) => canAnswerQuestionnaires(actor, m.subnetId, now).allowed)) return [];
   const memberships = await db('memberships').where({ user_id: actor.id }).select('subnet_id', 'started_at', 'ends_at');
-  const current = memberships.filter((m) => isCurrent({ subnetId: m.subnet_id, cohortId: null, endsAt: m.ends_at }, now));
+  const current = memberships.filter((m) =>
+    isCurrent({ subnetId: m.subnet_id, cohortId: null, endsAt: m.ends_at }, now),
+  );
   const due: DueSurvey[] = [];
   for (const m of current) {
     for (const q of await questionnairesFor(db, [m.subnet_id])) {
@@ -34,14 +45,25 @@ export async function dueSurveys(db: Db, actor: SessionUser, now: Date): Promise
  * A questionnaire the member is due to answer in a subnet.
  * @throws HttpError 404 when it is not theirs to answer now.
  */
-export async function dueSurvey(db: Db, actor: SessionUser, questionnaireId: string, subnetId: string, now: Date): Promise<DueSurvey> {
-  const found = (await dueSurveys(db, actor, now)).find((d) => d.questionnaire.id === questionnaireId && d.subnetId === subnetId);
+export async function dueSurvey(
+  db: Db,
+  actor: SessionUser,
+  questionnaireId: string,
+  subnetId: string,
+  now: Date,
+): Promise<DueSurvey> {
+  const found = (await dueSurveys(db, actor, now)).find(
+    (d) => d.questionnaire.id === questionnaireId && d.subnetId === subnetId,
+  );
   if (!found) throw notFound();
   return found;
 }
 
 /** Reads answers from a form; each question's own rule (1 to 5, one of its options, bounded text). */
-export function readAnswers(q: Questionnaire, body: Record<string, unknown>): { ok: true; answers: NewAnswer[] } | { ok: false; errors: FormErrors } {
+export function readAnswers(
+  q: Questionnaire,
+  body: Record<string, unknown>,
+): { ok: true; answers: NewAnswer[] } | { ok: false; errors: FormErrors } {
   const answers: NewAnswer[] = [];
   const errors: { field: string; message: string }[] = [];
   for (const question of q.questions) {
@@ -53,10 +75,12 @@ export function readAnswers(q: Questionnaire, body: Record<string, unknown>): { 
     }
     if (question.kind === 'likert') {
       const n = Number(raw);
-      if (!Number.isInteger(n) || n < 1 || n > 5) errors.push({ field, message: `Choose an answer to “${question.text}”` });
+      if (!Number.isInteger(n) || n < 1 || n > 5)
+        errors.push({ field, message: `Choose an answer to “${question.text}”` });
       else answers.push({ questionId: question.id, likert: n });
     } else if (question.kind === 'single_choice') {
-      if (!question.options?.includes(raw)) errors.push({ field, message: `Choose one of the answers to “${question.text}”` });
+      if (!question.options?.includes(raw))
+        errors.push({ field, message: `Choose one of the answers to “${question.text}”` });
       else answers.push({ questionId: question.id, choice: raw });
     } else if (raw.length > 2000) errors.push({ field, message: 'Your answer must be 2000 characters or fewer' });
     else answers.push({ questionId: question.id, text: raw });
@@ -65,11 +89,25 @@ export function readAnswers(q: Questionnaire, body: Record<string, unknown>): { 
 }
 
 export async function answerSurvey(db: Db, actor: SessionUser, due: DueSurvey, answers: NewAnswer[]): Promise<void> {
-  await insertResponse(db, { questionnaireId: due.questionnaire.id, userId: actor.id, subnetId: due.subnetId, dueAt: due.dueAt, status: 'answered', answers });
+  await insertResponse(db, {
+    questionnaireId: due.questionnaire.id,
+    userId: actor.id,
+    subnetId: due.subnetId,
+    dueAt: due.dueAt,
+    status: 'answered',
+    answers,
+  });
 }
 
 export async function declineSurvey(db: Db, actor: SessionUser, due: DueSurvey): Promise<void> {
-  await insertResponse(db, { questionnaireId: due.questionnaire.id, userId: actor.id, subnetId: due.subnetId, dueAt: due.dueAt, status: 'declined', answers: [] });
+  await insertResponse(db, {
+    questionnaireId: due.questionnaire.id,
+    userId: actor.id,
+    subnetId: due.subnetId,
+    dueAt: due.dueAt,
+    status: 'declined',
+    answers: [],
+  });
 }
 
 /** "Answer later": asked again in three days. */
@@ -81,7 +119,12 @@ export async function answerLater(db: Db, actor: SessionUser, due: DueSurvey, no
  * A subnet for its questionnaire pages: clinicians of S and admins.
  * @throws HttpError 404 / PolicyDenied (hidden).
  */
-export async function questionnaireSubnet(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<SubnetSummary> {
+export async function questionnaireSubnet(
+  db: Db,
+  actor: SessionUser,
+  subnetId: string,
+  now: Date,
+): Promise<SubnetSummary> {
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
   authorize(canActInSubnet(actor, 'manage_questionnaires', subnet, now));
@@ -101,12 +144,22 @@ export interface QuestionnaireResults {
  * A questionnaire's results in a subnet, safe to show: written answers without names or dates,
  * hidden below the minimum, shuffled anew on every call.
  */
-export async function questionnaireResults(db: Db, q: Questionnaire, subnetId: string, randomIndex: RandomIndex): Promise<QuestionnaireResults> {
+export async function questionnaireResults(
+  db: Db,
+  q: Questionnaire,
+  subnetId: string,
+  randomIndex: RandomIndex,
+): Promise<QuestionnaireResults> {
   const { answers, answered, declined } = await answersIn(db, q.id, subnetId);
   const freeText: Record<string, FreeTextResult> = {};
   for (const question of q.questions.filter((x) => x.kind === 'free_text')) {
     const texts = answers.filter((a) => a.questionId === question.id).flatMap((a) => (a.text ? [a.text] : []));
     freeText[question.id] = freeTextResult(texts, randomIndex);
   }
-  return { answered, declined, answers: answers.map(({ questionId, likert, choice }) => ({ questionId, likert, choice })), freeText };
+  return {
+    answered,
+    declined,
+    answers: answers.map(({ questionId, likert, choice }) => ({ questionId, likert, choice })),
+    freeText,
+  };
 }

@@ -24,11 +24,25 @@ interface Deps {
 }
 
 /** The television room's page, for the room route (src/rooms), which has loaded the room and let the actor enter it. */
-export async function renderTelevisionRoom({ db }: { db: Db }, req: Request, res: Response, room: RoomDetail): Promise<void> {
+export async function renderTelevisionRoom(
+  { db }: { db: Db },
+  req: Request,
+  res: Response,
+  room: RoomDetail,
+): Promise<void> {
   const actor = actorOf(req);
   const now = new Date();
-  const can = { seeDrafts: canSeeDrafts(actor, room, now).allowed, manage: canActInRoom(actor, 'manage_items', room, now).allowed };
-  res.render('television/room', { title: room.name, room, kindLabel: KIND_LABELS[room.kind], videos: await listVideos(db, room.id, can.seeDrafts), can });
+  const can = {
+    seeDrafts: canSeeDrafts(actor, room, now).allowed,
+    manage: canActInRoom(actor, 'manage_items', room, now).allowed,
+  };
+  res.render('television/room', {
+    title: room.name,
+    room,
+    kindLabel: KIND_LABELS[room.kind],
+    videos: await listVideos(db, room.id, can.seeDrafts),
+    can,
+  });
 }
 
 /** Watching: a video page (player with captions, transcript). */
@@ -39,7 +53,13 @@ export function televisionRoutes({ db }: Deps): Router {
     const actor = actorOf(req);
     const now = new Date();
     const { video, room } = await watchVideo(db, actor, idParam(req.params.videoId), now);
-    res.render('television/video', { title: video.title, video, room, can: { manage: canActInRoom(actor, 'manage_items', room, now).allowed }, notice: req.query.done ? 'Saved.' : undefined });
+    res.render('television/video', {
+      title: video.title,
+      video,
+      room,
+      can: { manage: canActInRoom(actor, 'manage_items', room, now).allowed },
+      notice: req.query.done ? 'Saved.' : undefined,
+    });
   });
 
   return r;
@@ -51,10 +71,22 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
   const prefix = managePrefix(mode);
   const videoUrl = (id: string) => (mode === 'admin' ? `/admin/videos/${id}/edit?done=1` : `/videos/${id}?done=1`);
 
-  const renderForm = (res: Response, status: number, room: RoomDetail, video: VideoRow | null, values: Record<string, string>, errors: FormErrors) =>
+  const renderForm = (
+    res: Response,
+    status: number,
+    room: RoomDetail,
+    video: VideoRow | null,
+    values: Record<string, string>,
+    errors: FormErrors,
+  ) =>
     res.status(status).render('television/form', {
-      title: video ? `Edit ${video.title}` : `Upload a video to ${room.name}`, room, video, values, errors,
-      maxMb: Math.round(config.uploads.maxVideoBytes / (1024 * 1024)), maxBytes: config.uploads.maxVideoBytes,
+      title: video ? `Edit ${video.title}` : `Upload a video to ${room.name}`,
+      room,
+      video,
+      values,
+      errors,
+      maxMb: Math.round(config.uploads.maxVideoBytes / (1024 * 1024)),
+      maxBytes: config.uploads.maxVideoBytes,
       action: video ? `${prefix}/videos/${video.id}` : `${prefix}/rooms/${room.id}/videos`,
       backHref: mode === 'admin' ? `/admin/rooms/${room.id}` : video ? `/videos/${video.id}` : `/rooms/${room.id}`,
     });
@@ -89,7 +121,14 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
 
   r.get(`${prefix}/videos/:videoId/edit`, requireUser, async (req, res) => {
     const { video, room } = await loadForEdit(req);
-    renderForm(res, 200, room, video, { title: video.title, description: video.description, transcript: video.transcript, status: video.status }, NO_ERRORS);
+    renderForm(
+      res,
+      200,
+      room,
+      video,
+      { title: video.title, description: video.description, transcript: video.transcript, status: video.status },
+      NO_ERRORS,
+    );
   });
 
   r.post(`${prefix}/videos/:videoId`, requireUser, async (req, res) => {
@@ -101,7 +140,10 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
   });
 
   const publishForm = validate({ params: z.strictObject({ videoId: UuidParam }), body: EmptyForm });
-  for (const [path, status] of [['publish', 'published'], ['unpublish', 'draft']] as const) {
+  for (const [path, status] of [
+    ['publish', 'published'],
+    ['unpublish', 'draft'],
+  ] as const) {
     r.post(`${prefix}/videos/:videoId/${path}`, requireUser, publishForm, async (req, res) => {
       const { video } = await loadForEdit(req);
       await setVideoPublished(db, auditContext(req), video.id, status);

@@ -31,7 +31,12 @@ export async function loadTelevisionRoom(db: Db, roomId: string): Promise<RoomDe
  * A video for watching: published to anyone who may enter the room, drafts to its staff only.
  * @throws HttpError 404 / PolicyDenied.
  */
-export async function watchVideo(db: Db, actor: SessionUser, videoId: string, now: Date): Promise<{ video: VideoRow; room: RoomDetail }> {
+export async function watchVideo(
+  db: Db,
+  actor: SessionUser,
+  videoId: string,
+  now: Date,
+): Promise<{ video: VideoRow; room: RoomDetail }> {
   const video = await findVideo(db, videoId);
   const room = video ? await findRoomDetail(db, video.roomId) : undefined;
   if (!video || !room) throw notFound();
@@ -45,7 +50,13 @@ export { listVideos } from './television.repo.js';
 export type SaveResult = { ok: true; id: string } | { ok: false; errors: FormErrors; status: 400 | 413 };
 
 /** Creates (a video file is required) or edits a video from a received upload. Audited. */
-export async function saveVideo(deps: { db: Db; config: Config }, ctx: AuditContext, room: RoomDetail, existing: VideoRow | null, received: Received): Promise<SaveResult> {
+export async function saveVideo(
+  deps: { db: Db; config: Config },
+  ctx: AuditContext,
+  room: RoomDetail,
+  existing: VideoRow | null,
+  received: Received,
+): Promise<SaveResult> {
   const { db, config } = deps;
   const fail = async (errors: FieldError[], status: 400 | 413 = 400): Promise<SaveResult> => {
     await discardFiles(config.uploads.dir, Object.values(received.files));
@@ -53,23 +64,45 @@ export async function saveVideo(deps: { db: Db; config: Config }, ctx: AuditCont
   };
   if (received.errors.length) return fail(received.errors, received.tooLarge ? 413 : 400);
   const parsed = VideoFields.safeParse(received.fields);
-  if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'title'), message: i.message })));
-  if (!existing && !received.files.video) return fail([{ field: 'video', message: 'Choose a video file (MP4 or WebM)' }]);
+  if (!parsed.success)
+    return fail(parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'title'), message: i.message })));
+  if (!existing && !received.files.video)
+    return fail([{ field: 'video', message: 'Choose a video file (MP4 or WebM)' }]);
   const id = await db.transaction(async (trx) => {
-    const fileId = async (field: string) => (received.files[field] ? insertFile(trx, received.files[field], ctx.actorId) : undefined);
-    const write = { ...parsed.data, videoFileId: await fileId('video'), posterFileId: await fileId('poster'), captionsFileId: await fileId('captions') };
+    const fileId = async (field: string) =>
+      received.files[field] ? insertFile(trx, received.files[field], ctx.actorId) : undefined;
+    const write = {
+      ...parsed.data,
+      videoFileId: await fileId('video'),
+      posterFileId: await fileId('poster'),
+      captionsFileId: await fileId('captions'),
+    };
     const savedId = existing ? existing.id : await insertVideo(trx, room.id, write, ctx.actorId);
     if (existing) await updateVideo(trx, existing.id, write);
-    await recordAudit(trx, ctx, { action: existing ? 'television.video.edit' : 'television.video.create', targetType: 'video', targetId: savedId, details: { room_id: room.id, status: parsed.data.status } });
+    await recordAudit(trx, ctx, {
+      action: existing ? 'television.video.edit' : 'television.video.create',
+      targetType: 'video',
+      targetId: savedId,
+      details: { room_id: room.id, status: parsed.data.status },
+    });
     return savedId;
   });
   return { ok: true, id };
 }
 
 /** Publishes or unpublishes a video, with its audit row, in one transaction. */
-export async function setVideoPublished(db: Db, ctx: AuditContext, id: string, status: 'draft' | 'published'): Promise<void> {
+export async function setVideoPublished(
+  db: Db,
+  ctx: AuditContext,
+  id: string,
+  status: 'draft' | 'published',
+): Promise<void> {
   await db.transaction(async (trx) => {
     await setVideoStatus(trx, id, status);
-    await recordAudit(trx, ctx, { action: `television.video.${status === 'published' ? 'publish' : 'unpublish'}`, targetType: 'video', targetId: id });
+    await recordAudit(trx, ctx, {
+      action: `television.video.${status === 'published' ? 'publish' : 'unpublish'}`,
+      targetType: 'video',
+      targetId: id,
+    });
   });
 }

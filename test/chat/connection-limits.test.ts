@@ -20,7 +20,9 @@ afterEach(async () => {
   // The server has counted every socket of this test out before the next test counts again.
   await eventually(() => (t.io()?.of('/').sockets.size ?? 0) === 0);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 function socketWith(cookie: string): Socket {
   const s = openSocket(base, cookie);
@@ -29,7 +31,11 @@ function socketWith(cookie: string): Socket {
 }
 
 /** Whether a handshake connected, or the message it was refused with. */
-const outcome = (s: Socket): Promise<string> => connected(s).then(() => 'connected', (e: Error) => e.message);
+const outcome = (s: Socket): Promise<string> =>
+  connected(s).then(
+    () => 'connected',
+    (e: Error) => e.message,
+  );
 
 /** The socket is still connected and served: joining anna's living room is answered. */
 async function stillServed(s: Socket): Promise<boolean> {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateWatchedWords, isCrisisPhrase, rulesInForce, type WatchRule } from '../../src/moderation/watched-words.js';
+import {
+  evaluateWatchedWords,
+  isCrisisPhrase,
+  rulesInForce,
+  type WatchRule,
+} from '../../src/moderation/watched-words.js';
 import { matchText } from '../../src/moderation/match-text.js';
 import { nicknameSkeleton } from '../../src/auth/nickname-skeleton.js';
 import { CRISIS_PHRASES } from '../../src/safety/crisis-phrases.js';
@@ -73,7 +78,9 @@ describe('the crisis phrases every subnet alerts on', () => {
     for (const p of CRISIS_PHRASES) {
       for (const form of [p.phrase, ...(p.variants ?? [])]) {
         expect(alertsOf(`so ${form} now`), form).toEqual([p.phrase]);
-        expect(alertsOf(`SO ${form.toUpperCase().replace(/E/g, '3').replace(/O/g, '0')} NOW`), form).toEqual([p.phrase]);
+        expect(alertsOf(`SO ${form.toUpperCase().replace(/E/g, '3').replace(/O/g, '0')} NOW`), form).toEqual([
+          p.phrase,
+        ]);
       }
     }
   });

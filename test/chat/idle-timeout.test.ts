@@ -29,13 +29,22 @@ const anorexia = () => ids.room('Anorexia living room');
 
 /** A member of the anorexia cohort of our own, signed in: the session cookie. */
 async function member(username: string): Promise<string> {
-  await makeUser(t.db, { username, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia') });
+  await makeUser(t.db, {
+    username,
+    subnetId: ids.subnet('eating-disorders'),
+    cohortId: ids.cohort('eating-disorders/anorexia'),
+  });
   return sessionCookie(base, username);
 }
 
 /** A socket on the long-polling transport only: every packet it receives is a new HTTP request carrying the cookie. */
 async function pollingSocket(cookie: string): Promise<Socket> {
-  const s = connect(base, { transports: ['polling'], reconnection: false, forceNew: true, extraHeaders: { Cookie: cookie, Origin: base } });
+  const s = connect(base, {
+    transports: ['polling'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: { Cookie: cookie, Origin: base },
+  });
   open.push(s);
   await connected(s);
   expect((await ask(s, 'room:join', { roomId: anorexia() })).ok).toBe(true);
@@ -56,7 +65,15 @@ describe('the idle timeout whatever the transport', () => {
     // idle socket, so its polling transport makes a request (with the cookie) every 400 ms.
     const acks: boolean[] = [];
     while (Date.now() - start < 3 * IDLE_MS) {
-      acks.push((await ask(active, 'message:send', { roomId: anorexia(), clientId: randomUUID(), body: `still here ${acks.length}` })).ok);
+      acks.push(
+        (
+          await ask(active, 'message:send', {
+            roomId: anorexia(),
+            clientId: randomUUID(),
+            body: `still here ${acks.length}`,
+          })
+        ).ok,
+      );
       await new Promise((r) => setTimeout(r, 400));
     }
 

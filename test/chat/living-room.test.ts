@@ -21,11 +21,21 @@ beforeAll(async () => {
 afterEach(() => {
   for (const s of open.splice(0)) s.disconnect();
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const anorexia = () => ids.room('Anorexia living room');
-type Sent = { message: { id: number; body: string; nickname: string; badge: string | null; status: string }; held: boolean; support: string | null };
-type Joined = { messages: { id: number; body: string }[]; hasOlder: boolean; presence: { people: { nickname: string; badge: string | null }[]; staffOnline: boolean } };
+type Sent = {
+  message: { id: number; body: string; nickname: string; badge: string | null; status: string };
+  held: boolean;
+  support: string | null;
+};
+type Joined = {
+  messages: { id: number; body: string }[];
+  hasOlder: boolean;
+  presence: { people: { nickname: string; badge: string | null }[]; staffOnline: boolean };
+};
 
 async function socketAs(user: string, cookie = cookies.get(user)): Promise<Socket> {
   const s = openSocket(base, cookie ?? null);
@@ -43,12 +53,17 @@ async function joined(user: string, roomId = anorexia()): Promise<Socket> {
 
 async function fresh(username: string, cohort = 'eating-disorders/anorexia'): Promise<string> {
   // Each flood-sensitive test speaks as its own new member so limits do not leak between tests.
-  const { id } = await makeUser(t.db, { username, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort(cohort) });
+  const { id } = await makeUser(t.db, {
+    username,
+    subnetId: ids.subnet('eating-disorders'),
+    cohortId: ids.cohort(cohort),
+  });
   cookies.set(username, await sessionCookie(base, username));
   return id;
 }
 
-const send = (s: Socket, body: string, clientId = randomUUID(), roomId = anorexia()) => ask<Sent>(s, 'message:send', { roomId, clientId, body });
+const send = (s: Socket, body: string, clientId = randomUUID(), roomId = anorexia()) =>
+  ask<Sent>(s, 'message:send', { roomId, clientId, body });
 
 describe('the handshake', () => {
   it('a connection without a session is refused', async () => {
@@ -81,13 +96,19 @@ describe('cohort isolation', () => {
     expect((await send(clinician, 'barrier for bella', randomUUID(), bulimia)).ok).toBe(true);
     await eventually(() => heard.length > 0);
     expect(heard.map((m) => m.body)).toEqual(['barrier for bella']);
-    const denied = await t.db('audit_log').where({ actor_id: ids.user('bella'), action: 'socket.room:join', outcome: 'denied' }).first();
+    const denied = await t
+      .db('audit_log')
+      .where({ actor_id: ids.user('bella'), action: 'socket.room:join', outcome: 'denied' })
+      .first();
     expect(denied.reason).toBe('not_in_cohort');
   });
 
   it('a non-living room and an unknown id answer not_found; a malformed payload answers invalid', async () => {
     const anna = await socketAs('anna');
-    expect(await ask(anna, 'room:join', { roomId: ids.room('Eating disorders library') })).toEqual({ ok: false, error: 'not_found' });
+    expect(await ask(anna, 'room:join', { roomId: ids.room('Eating disorders library') })).toEqual({
+      ok: false,
+      error: 'not_found',
+    });
     expect(await ask(anna, 'room:join', { roomId: randomUUID() })).toEqual({ ok: false, error: 'not_found' });
     expect(await ask(anna, 'room:join', { roomId: 'not-a-uuid' })).toEqual({ ok: false, error: 'invalid' });
     expect(await ask(anna, 'room:join', { roomId: anorexia(), extra: 1 })).toEqual({ ok: false, error: 'invalid' });
@@ -113,7 +134,15 @@ describe('sending', () => {
     const s = await joined('sender2');
     await send(s, 'can anyone hear me');
     await eventually(() => heard.length === 1);
-    expect(Object.keys(heard[0] ?? {}).sort()).toEqual(['badge', 'body', 'createdAt', 'id', 'nickname', 'roomId', 'status']);
+    expect(Object.keys(heard[0] ?? {}).sort()).toEqual([
+      'badge',
+      'body',
+      'createdAt',
+      'id',
+      'nickname',
+      'roomId',
+      'status',
+    ]);
     expect(heard[0]).toMatchObject({ nickname: 'Nick sender2', badge: null, body: 'can anyone hear me' });
   });
 
@@ -130,7 +159,10 @@ describe('sending', () => {
     // A barrier: a later message on the same path arrives after any second delivery would have.
     expect((await send(s, 'said after')).ok).toBe(true);
     await eventually(() => heard.some((m) => m.body === 'said after'));
-    expect(heard.map((m) => m.body).filter((b) => b === 'said once' || b === 'said after')).toEqual(['said once', 'said after']);
+    expect(heard.map((m) => m.body).filter((b) => b === 'said once' || b === 'said after')).toEqual([
+      'said once',
+      'said after',
+    ]);
   });
 
   it('a client that reconnects catches up on every message it missed', async () => {
@@ -150,14 +182,24 @@ describe('sending', () => {
 
   it('joining shows the latest 50 messages, and older pages load by id', async () => {
     const author = await fresh('historian');
-    await makeMessages(t.db, Array.from({ length: 60 }, (_, i) => ({ roomId: ids.room('Binge eating living room'), authorId: author, body: `old ${i}` })));
+    await makeMessages(
+      t.db,
+      Array.from({ length: 60 }, (_, i) => ({
+        roomId: ids.room('Binge eating living room'),
+        authorId: author,
+        body: `old ${i}`,
+      })),
+    );
     const s = await socketAs('clinician');
     const reply = await ask<Joined>(s, 'room:join', { roomId: ids.room('Binge eating living room') });
     if (!reply.ok) throw new Error(reply.error);
     expect(reply.data.messages).toHaveLength(50);
     expect(reply.data.messages.at(-1)?.body).toBe('old 59');
     expect(reply.data.hasOlder).toBe(true);
-    const older = await ask<Joined>(s, 'message:history', { roomId: ids.room('Binge eating living room'), beforeId: reply.data.messages[0]?.id });
+    const older = await ask<Joined>(s, 'message:history', {
+      roomId: ids.room('Binge eating living room'),
+      beforeId: reply.data.messages[0]?.id,
+    });
     if (!older.ok) throw new Error(older.error);
     expect(older.data.messages.map((m) => m.body)).toEqual(Array.from({ length: 10 }, (_, i) => `old ${i}`));
     expect(older.data.hasOlder).toBe(false);
@@ -208,11 +250,19 @@ describe('moderation', () => {
     const sent = await send(s, 'this will go');
     if (!sent.ok) throw new Error(sent.error);
     const staff = await socketAs('clinician');
-    expect(await ask(staff, 'message:remove', { messageId: sent.data.message.id, reason: 'unkind' })).toEqual({ ok: true, data: { removed: true } });
+    expect(await ask(staff, 'message:remove', { messageId: sent.data.message.id, reason: 'unkind' })).toEqual({
+      ok: true,
+      data: { removed: true },
+    });
     await eventually(() => removedLive.some((r) => r.id === sent.data.message.id));
     const row = await t.db('messages').where({ id: sent.data.message.id }).first();
     expect(row).toMatchObject({ status: 'removed', moderated_by: ids.user('clinician'), moderation_reason: 'unkind' });
-    expect(await t.db('audit_log').where({ action: 'message.remove', target_id: String(sent.data.message.id) }).first()).toBeTruthy();
+    expect(
+      await t
+        .db('audit_log')
+        .where({ action: 'message.remove', target_id: String(sent.data.message.id) })
+        .first(),
+    ).toBeTruthy();
   });
 
   it('a member cannot remove or mute (forbidden), and a muted member cannot post until the mute ends', async () => {
@@ -220,7 +270,10 @@ describe('moderation', () => {
     const s = await joined('muted1');
     const sent = await send(s, 'a message');
     if (!sent.ok) throw new Error(sent.error);
-    expect(await ask(s, 'message:remove', { messageId: sent.data.message.id })).toEqual({ ok: false, error: 'forbidden' });
+    expect(await ask(s, 'message:remove', { messageId: sent.data.message.id })).toEqual({
+      ok: false,
+      error: 'forbidden',
+    });
     const staff = await socketAs('peermod');
     const muted = await ask(staff, 'member:mute', { messageId: sent.data.message.id, minutes: 30 });
     expect(muted.ok).toBe(true);
@@ -235,7 +288,10 @@ describe('moderation', () => {
     const sent = await send(author, 'report me');
     if (!sent.ok) throw new Error(sent.error);
     const reporter = await socketAs('reporter1');
-    expect(await ask(reporter, 'message:report', { messageId: sent.data.message.id, reason: 'felt unkind' })).toEqual({ ok: true, data: null });
+    expect(await ask(reporter, 'message:report', { messageId: sent.data.message.id, reason: 'felt unkind' })).toEqual({
+      ok: true,
+      data: null,
+    });
     const clinician = await signIn(t.app, 'clinician');
     const queue = await clinician.get(`/subnets/${ids.subnet('eating-disorders')}/moderation`);
     expect(queue.text).toContain('felt unkind');
@@ -258,12 +314,17 @@ describe('watched words', () => {
     await eventually(() => queueChanged.length > 0);
     expect(heard).toEqual([]);
     const peermod = await signIn(t.app, 'peermod');
-    const approve = await postForm(peermod, `/moderation/messages/${reply.data.message.id}/approve`, {}, `/subnets/${ids.subnet('eating-disorders')}/moderation`);
+    const approve = await postForm(
+      peermod,
+      `/moderation/messages/${reply.data.message.id}/approve`,
+      {},
+      `/subnets/${ids.subnet('eating-disorders')}/moderation`,
+    );
     expect(approve.status).toBe(303);
     await eventually(() => heard.some((m) => m.body === 'email me at me@example.com'));
   });
 
-  it('staff are never held, as on the noticeboard: a peer moderator\'s message with contact details is delivered at once', async () => {
+  it("staff are never held, as on the noticeboard: a peer moderator's message with contact details is delivered at once", async () => {
     const listener = await joined('bella', ids.room('Bulimia living room'));
     const heard = collect<{ body: string }>(listener, 'message:new');
     const s = await joined('peermod', ids.room('Bulimia living room'));
@@ -283,10 +344,17 @@ describe('watched words', () => {
     const reply = await send(s, 'see www.example.com', randomUUID(), ids.room('Bulimia living room'));
     if (!reply.ok) throw new Error(reply.error);
     const peermod = await signIn(t.app, 'peermod');
-    await postForm(peermod, `/moderation/messages/${reply.data.message.id}/decline`, {}, `/subnets/${ids.subnet('eating-disorders')}/moderation`);
+    await postForm(
+      peermod,
+      `/moderation/messages/${reply.data.message.id}/decline`,
+      {},
+      `/subnets/${ids.subnet('eating-disorders')}/moderation`,
+    );
     await eventually(() => declined.some((d) => d.id === reply.data.message.id));
     expect(heard).toEqual([]);
-    const page = await fetch(`${base}/rooms/${ids.room('Bulimia living room')}`, { headers: { Cookie: cookies.get('declined1') ?? '' } });
+    const page = await fetch(`${base}/rooms/${ids.room('Bulimia living room')}`, {
+      headers: { Cookie: cookies.get('declined1') ?? '' },
+    });
     expect(await page.text()).toContain('Not posted: a moderator declined it');
   });
 
@@ -317,7 +385,9 @@ describe('watched words', () => {
     // Nobody acknowledges it: ten minutes later (a controlled clock) it escalates to every staff member online.
     const { escalateOverdueAlerts } = await import('../../src/safety/escalation.js');
     expect(await escalateOverdueAlerts(t.db, t.realtime, new Date(Date.now() + 9 * 60_000), 10 * 60_000)).toBe(0);
-    expect(await escalateOverdueAlerts(t.db, t.realtime, new Date(Date.now() + 11 * 60_000), 10 * 60_000)).toBeGreaterThan(0);
+    expect(
+      await escalateOverdueAlerts(t.db, t.realtime, new Date(Date.now() + 11 * 60_000), 10 * 60_000),
+    ).toBeGreaterThan(0);
     await eventually(() => escalated.some((e) => e.alertId === Number(alert.id)));
     expect(await escalateOverdueAlerts(t.db, t.realtime, new Date(Date.now() + 12 * 60_000), 10 * 60_000)).toBe(0);
     await postForm(clinician, `/subnets/${ids.subnet('eating-disorders')}/duty/end`, { note: 'Quiet night' });
@@ -331,7 +401,9 @@ describe('access changes apply to open sockets at once', () => {
     const gone = disconnected(s);
     const clinician = await signIn(t.app, 'clinician');
     const url = `/subnets/${ids.subnet('eating-disorders')}/members/${id}`;
-    expect((await postForm(clinician, `${url}/suspend`, { reason: 'Testing that sockets close' }, url)).status).toBe(303);
+    expect((await postForm(clinician, `${url}/suspend`, { reason: 'Testing that sockets close' }, url)).status).toBe(
+      303,
+    );
     await gone;
     const again = openSocket(base, cookies.get('suspendme') ?? null);
     open.push(again);
@@ -355,7 +427,10 @@ describe('access changes apply to open sockets at once', () => {
     await fresh('idleone');
     const s = await joined('idleone');
     const gone = disconnected(s);
-    await t.db('session').whereRaw("sess->'passport'->>'user' = (SELECT id::text FROM users WHERE username = 'idleone')").update({ expire: new Date(Date.now() - 1000) });
+    await t
+      .db('session')
+      .whereRaw("sess->'passport'->>'user' = (SELECT id::text FROM users WHERE username = 'idleone')")
+      .update({ expire: new Date(Date.now() - 1000) });
     await gone;
   });
 
@@ -366,7 +441,12 @@ describe('access changes apply to open sockets at once', () => {
     const gone = disconnected(s);
     const page = await fetch(`${base}/`, { headers: { Cookie: cookie } });
     const _csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-    await fetch(`${base}/logout`, { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: base }, body: `_csrf=${encodeURIComponent(_csrf)}`, redirect: 'manual' });
+    await fetch(`${base}/logout`, {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: base },
+      body: `_csrf=${encodeURIComponent(_csrf)}`,
+      redirect: 'manual',
+    });
     await gone;
   });
 });

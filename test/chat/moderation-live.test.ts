@@ -22,13 +22,17 @@ beforeAll(async () => {
   t = await startTestApp({ CHAT_FLOOD_MESSAGES: '100' });
   base = await t.listen();
   ids = await demoIds(t.db);
-  await t.db('watched_words').insert({ subnet_id: ids.subnet('eating-disorders'), kind: 'phrase', pattern: HOLD_PHRASE, action: 'hold' });
+  await t
+    .db('watched_words')
+    .insert({ subnet_id: ids.subnet('eating-disorders'), kind: 'phrase', pattern: HOLD_PHRASE, action: 'hold' });
   for (const u of ['anna', 'clinician']) cookies.set(u, await sessionCookie(base, u));
 });
 afterEach(() => {
   for (const s of open.splice(0)) s.disconnect();
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const room = () => ids.room('Anorexia living room');
 const queue = () => `/subnets/${ids.subnet('eating-disorders')}/moderation`;
@@ -66,7 +70,14 @@ describe('the author sees moderation live', () => {
 
     await moderate(held.id, 'approve');
 
-    const expected = { id: held.id, roomId: room(), body: held.body, nickname: 'Willow', badge: null, status: 'visible' };
+    const expected = {
+      id: held.id,
+      roomId: room(),
+      body: held.body,
+      nickname: 'Willow',
+      badge: null,
+      status: 'visible',
+    };
     await eventually(() => toAnna.some((m) => m.id === held.id));
     expect(toAnna.find((m) => m.id === held.id)).toMatchObject(expected);
     await eventually(() => toRoom.some((m) => m.id === held.id));
@@ -98,11 +109,17 @@ describe('the author sees moderation live', () => {
     const posted = await sent(anna, 'a message a moderator will take down');
     const held = await sent(anna, `the ${HOLD_PHRASE} again`);
 
-    expect(await ask(staff, 'message:remove', { messageId: posted.id, reason: '' })).toEqual({ ok: true, data: { removed: true } });
+    expect(await ask(staff, 'message:remove', { messageId: posted.id, reason: '' })).toEqual({
+      ok: true,
+      data: { removed: true },
+    });
     await moderate(held.id, 'remove');
 
     await eventually(() => toAnna.length === 2);
-    expect(toAnna).toEqual([{ id: posted.id, roomId: room(), status: 'removed' }, { id: held.id, roomId: room(), status: 'removed' }]);
+    expect(toAnna).toEqual([
+      { id: posted.id, roomId: room(), status: 'removed' },
+      { id: held.id, roomId: room(), status: 'removed' },
+    ]);
     await eventually(() => toRoom.length === 2);
   });
 });
@@ -122,7 +139,8 @@ describe('time order and the rule that held a message', () => {
     const mine = [approved.id, declined.id, waiting.id, later.id];
     expect(order.filter((id) => mine.includes(id))).toEqual(mine);
     // Every message carries the status field the live page updates in place.
-    const item = (id: number) => page.slice(page.indexOf(`data-id="${id}"`), page.indexOf('</li>', page.indexOf(`data-id="${id}"`)));
+    const item = (id: number) =>
+      page.slice(page.indexOf(`data-id="${id}"`), page.indexOf('</li>', page.indexOf(`data-id="${id}"`)));
     expect(item(declined.id)).toMatch(/data-field="status">Not posted: a moderator declined it</);
     expect(item(waiting.id)).toMatch(/data-field="status">Waiting for a moderator</);
     expect(item(approved.id)).toMatch(/data-field="status" hidden>/);
@@ -134,7 +152,11 @@ describe('time order and the rule that held a message', () => {
     const byPhone = await sent(anna, 'text me on 07700 900123');
     expect([byPhrase.status, byPhone.status]).toEqual(['held', 'held']);
     const page = (await (await signIn(t.app, 'clinician')).get(queue())).text;
-    const item = (body: string) => page.slice(page.lastIndexOf('<div class="sharon-queue-item">', page.indexOf(body)), page.indexOf('</div>', page.indexOf(body)));
+    const item = (body: string) =>
+      page.slice(
+        page.lastIndexOf('<div class="sharon-queue-item">', page.indexOf(body)),
+        page.indexOf('</div>', page.indexOf(body)),
+      );
     expect(item(byPhrase.body)).toContain(`Held by: The phrase “${HOLD_PHRASE}”`);
     expect(item(byPhone.body)).toContain(`Held by: ${BUILTIN_LABELS.phone}`);
     // Stored with the rule's kind and pattern: the queue still says why after the rule is deleted.

@@ -13,7 +13,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   ids = await demoIds(database.db);
 });
-afterAll(async () => { await database.drop(); });
+afterAll(async () => {
+  await database.drop();
+});
 
 type Sent = { message: { id: number } };
 
@@ -39,18 +41,32 @@ describe('two app processes on one PostgreSQL', () => {
     const onA = openSocket(baseA, await sessionCookie(baseA, 'anna'));
     await connected(onA);
     expect((await ask(onA, 'room:join', { roomId: room })).ok).toBe(true);
-    await eventually(() => presence.some((p) => p.people.some((x) => x.nickname === 'Willow') && p.people.some((x) => x.nickname === 'Dr Rowan')));
-    expect((await ask(onA, 'message:send', { roomId: room, clientId: randomUUID(), body: 'across the two servers' })).ok).toBe(true);
+    await eventually(() =>
+      presence.some(
+        (p) => p.people.some((x) => x.nickname === 'Willow') && p.people.some((x) => x.nickname === 'Dr Rowan'),
+      ),
+    );
+    expect(
+      (await ask(onA, 'message:send', { roomId: room, clientId: randomUUID(), body: 'across the two servers' })).ok,
+    ).toBe(true);
     await eventually(() => heard.some((m) => m.body === 'across the two servers'));
     onA.disconnect();
     onB.disconnect();
   });
 });
 
-
 function startServer(port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: database.url, SESSION_SECRET: 'k'.repeat(40), LOG_LEVEL: 'silent', CHAT_FLOOD_MESSAGES: '1000' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      SESSION_SECRET: 'k'.repeat(40),
+      LOG_LEVEL: 'silent',
+      CHAT_FLOOD_MESSAGES: '1000',
+    },
     stdio: 'ignore',
   });
 }
@@ -61,7 +77,9 @@ async function healthy(base: string): Promise<void> {
 
 describe('an app process killed and restarted', () => {
   let child: ChildProcess | undefined;
-  afterAll(() => { child?.kill('SIGKILL'); });
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
 
   it('loses no acknowledged message', async () => {
     const port = await freePort();
@@ -85,7 +103,10 @@ describe('an app process killed and restarted', () => {
     await healthy(base);
     const again = openSocket(base, cookie);
     await connected(again);
-    const reply = await ask<{ messages: { id: number }[] }>(again, 'room:join', { roomId: room, afterId: (acked[0] ?? 1) - 1 });
+    const reply = await ask<{ messages: { id: number }[] }>(again, 'room:join', {
+      roomId: room,
+      afterId: (acked[0] ?? 1) - 1,
+    });
     if (!reply.ok) throw new Error(reply.error);
     expect(reply.data.messages.map((m) => m.id)).toEqual(acked);
     again.disconnect();

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateWatchedWords, type WatchRule } from '../../src/moderation/watched-words.js';
 
-const rule = (id: number, kind: WatchRule['kind'], pattern: string, action: WatchRule['action']): WatchRule => ({ id, kind, pattern, action });
-const contact = [rule(1, 'builtin', 'email', 'hold'), rule(2, 'builtin', 'phone', 'hold'), rule(3, 'builtin', 'link', 'hold')];
+const rule = (id: number, kind: WatchRule['kind'], pattern: string, action: WatchRule['action']): WatchRule => ({
+  id,
+  kind,
+  pattern,
+  action,
+});
+const contact = [
+  rule(1, 'builtin', 'email', 'hold'),
+  rule(2, 'builtin', 'phone', 'hold'),
+  rule(3, 'builtin', 'link', 'hold'),
+];
 const numbers = rule(4, 'builtin', 'numbers', 'hold');
 const alertWord = rule(5, 'phrase', 'end it all', 'alert');
 
@@ -18,13 +27,19 @@ describe('watched words', () => {
     expect(evaluateWatchedWords(body, contact).hold?.id).toBe(id);
   });
 
-  it.each(['I am 45kg now', 'had 1200 calories', 'my BMI is 16', 'a size 6 dress', 'down to 7 st 2', '110 lbs'])('the eating-disorder "no numbers" rule holds: %s', (body) => {
-    expect(evaluateWatchedWords(body, [numbers]).hold?.id).toBe(4);
-  });
+  it.each(['I am 45kg now', 'had 1200 calories', 'my BMI is 16', 'a size 6 dress', 'down to 7 st 2', '110 lbs'])(
+    'the eating-disorder "no numbers" rule holds: %s',
+    (body) => {
+      expect(evaluateWatchedWords(body, [numbers]).hold?.id).toBe(4);
+    },
+  );
 
-  it.each(['I had a good day', 'see you at 3', 'it took 2 weeks', 'room 101 was quiet'])('ordinary messages pass: %s', (body) => {
-    expect(evaluateWatchedWords(body, [...contact, numbers, alertWord])).toEqual({ hold: null, alerts: [] });
-  });
+  it.each(['I had a good day', 'see you at 3', 'it took 2 weeks', 'room 101 was quiet'])(
+    'ordinary messages pass: %s',
+    (body) => {
+      expect(evaluateWatchedWords(body, [...contact, numbers, alertWord])).toEqual({ hold: null, alerts: [] });
+    },
+  );
 
   it('an alert phrase matches whole words in any case and spacing, and does not hold', () => {
     expect(evaluateWatchedWords('I want to END  it all tonight', [alertWord]).alerts.map((r) => r.id)).toEqual([5]);

@@ -36,12 +36,23 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: path.join(dir, 'data'), ...env },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: path.join(dir, 'data'),
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -91,7 +102,10 @@ describe('npm run backup and npm run restore', SPAWNING, () => {
   it('backup without BACKUP_KEY or BACKUP_KEY_FILE, restore with a wrong key, and restore into a database with data each exit 1 with one line', async () => {
     const [noKey, wrongKey, notEmpty] = await Promise.all([
       run(['src/cli/backup.ts', 'backup', path.join(dir, 'never.sbk')], { DATABASE_URL: database.url }),
-      run(['src/cli/backup.ts', 'restore', backupFile], { DATABASE_URL: emptyUrl, BACKUP_KEY: randomBytes(32).toString('base64') }),
+      run(['src/cli/backup.ts', 'restore', backupFile], {
+        DATABASE_URL: emptyUrl,
+        BACKUP_KEY: randomBytes(32).toString('base64'),
+      }),
       run(['src/cli/backup.ts', 'restore', backupFile], { DATABASE_URL: database.url, BACKUP_KEY: key }),
     ]);
     expectOneLineFailure(noKey, /^backup failed: Set BACKUP_KEY .* or BACKUP_KEY_FILE\.$/m);
@@ -107,7 +121,12 @@ describe('npm run backup and npm run restore', SPAWNING, () => {
 describe('npm run admin:create', SPAWNING, () => {
   it('creates an admin with a fresh username and exits 0', async () => {
     const username = `keeper${randomBytes(3).toString('hex')}`;
-    const outcome = await run(['src/cli/create-admin.ts'], { DATABASE_URL: database.url, ADMIN_USERNAME: username, ADMIN_PASSWORD: 'three random words here', ADMIN_NICKNAME: `Keeper ${randomBytes(3).toString('hex')}` });
+    const outcome = await run(['src/cli/create-admin.ts'], {
+      DATABASE_URL: database.url,
+      ADMIN_USERNAME: username,
+      ADMIN_PASSWORD: 'three random words here',
+      ADMIN_NICKNAME: `Keeper ${randomBytes(3).toString('hex')}`,
+    });
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stderr).toBe('');
     expect(await database.db('users').where({ username }).first('role')).toEqual({ role: 'admin' });
@@ -135,9 +154,16 @@ describe('npm run seed:demo, npm run cluster and npm run bench', SPAWNING, () =>
     await writeFile(path.join(fakeBin, 'haproxy'), '#!/bin/sh\nexit 0\n');
     await chmod(path.join(fakeBin, 'haproxy'), 0o755);
     const [production, unreachableSeed, cluster, bench] = await Promise.all([
-      run(['seeds/run-demo.ts'], { NODE_ENV: 'production', DATABASE_URL: database.url, SESSION_SECRET: 's'.repeat(40) }),
+      run(['seeds/run-demo.ts'], {
+        NODE_ENV: 'production',
+        DATABASE_URL: database.url,
+        SESSION_SECRET: 's'.repeat(40),
+      }),
       run(['seeds/run-demo.ts'], { DATABASE_URL: UNREACHABLE }),
-      run(['src/cli/cluster.ts'], { DATABASE_URL: UNREACHABLE, PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ''}` }),
+      run(['src/cli/cluster.ts'], {
+        DATABASE_URL: UNREACHABLE,
+        PATH: `${fakeBin}${path.delimiter}${process.env.PATH ?? ''}`,
+      }),
       run(['bench/run.ts', '--quikc']),
     ]);
     expectOneLineFailure(production, /^seed:demo failed: The demo seed refuses to run with NODE_ENV=production\.$/m);
@@ -148,15 +174,20 @@ describe('npm run seed:demo, npm run cluster and npm run bench', SPAWNING, () =>
 });
 
 describe('runCommand', SPAWNING, () => {
-  const probe = (body: string) => run(['--input-type=module', '-e', `import { runCommand } from './src/cli/run-command.ts';\n${body}`]);
+  const probe = (body: string) =>
+    run(['--input-type=module', '-e', `import { runCommand } from './src/cli/run-command.ts';\n${body}`]);
 
   it('keeps a failure at exit 1 when something calls process.exit(0) on the way out, and prints only the first line', async () => {
-    const outcome = await probe("process.on('beforeExit', () => process.exit(0));\nawait runCommand('probe failed', async () => { throw new Error('first line\\n    at a stack frame'); });");
+    const outcome = await probe(
+      "process.on('beforeExit', () => process.exit(0));\nawait runCommand('probe failed', async () => { throw new Error('first line\\n    at a stack frame'); });",
+    );
     expectOneLineFailure(outcome, /^probe failed: first line$/m);
   });
 
   it('fails the command on a rejection nobody handled, and still closes what it opened', async () => {
-    const outcome = await probe("await runCommand('probe failed', async (scope) => {\n  scope.defer(async () => { process.stdout.write('closed'); });\n  void Promise.reject(new Error('stray'));\n  await new Promise(() => undefined);\n});");
+    const outcome = await probe(
+      "await runCommand('probe failed', async (scope) => {\n  scope.defer(async () => { process.stdout.write('closed'); });\n  void Promise.reject(new Error('stray'));\n  await new Promise(() => undefined);\n});",
+    );
     expectOneLineFailure(outcome, /^probe failed: stray$/m);
     expect(outcome.stdout).toBe('closed');
   });

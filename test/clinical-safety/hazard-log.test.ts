@@ -12,10 +12,15 @@ interface Hazard {
 }
 
 function hazards(): Hazard[] {
-  return LOG.split(/^## /m).slice(1).map((section) => ({
-    title: section.split('\n')[0] ?? '',
-    tests: [...section.matchAll(/^- test: (\S+) › (.+)$/gm)].map((m) => ({ file: m[1] ?? '', name: (m[2] ?? '').trim() })),
-  }));
+  return LOG.split(/^## /m)
+    .slice(1)
+    .map((section) => ({
+      title: section.split('\n')[0] ?? '',
+      tests: [...section.matchAll(/^- test: (\S+) › (.+)$/gm)].map((m) => ({
+        file: m[1] ?? '',
+        name: (m[2] ?? '').trim(),
+      })),
+    }));
 }
 
 /** A test's name as written in the file: it('name' / it(`name` / "name", with quotes escaped. */
@@ -27,7 +32,15 @@ function declares(source: string, name: string): boolean {
 describe('the clinical safety hazard log', () => {
   it('lists the hazards the issue names, each with cause, effect, controls and at least one test', () => {
     const titles = hazards().map((h) => h.title);
-    for (const words of ['acknowledged message is lost', 'risk alert is missed', 'identity is disclosed', "another cohort's room", 'impersonated', 'flood of harmful content', 'down out of hours']) {
+    for (const words of [
+      'acknowledged message is lost',
+      'risk alert is missed',
+      'identity is disclosed',
+      "another cohort's room",
+      'impersonated',
+      'flood of harmful content',
+      'down out of hours',
+    ]) {
       expect(titles.some((t) => t.includes(words))).toBe(true);
     }
     for (const section of LOG.split(/^## /m).slice(1)) {

@@ -25,8 +25,12 @@ describe('alerts reach the staff who are there, in a real browser', () => {
     const peermod = await signedInPage(browser, base, 'peermod'); // off duty too, on the lobby
     const anna = await signedInPage(browser, base, 'anna');
     await anna.goto(room);
-    await expect.poll(() => anna.locator('#staff-status').textContent()).toBe('A clinician or peer moderator is here now.');
-    await expect.poll(async () => (await t.realtime.staffOnline(ids.subnet('eating-disorders'))).includes(ids.user('peermod'))).toBe(true);
+    await expect
+      .poll(() => anna.locator('#staff-status').textContent())
+      .toBe('A clinician or peer moderator is here now.');
+    await expect
+      .poll(async () => (await t.realtime.staffOnline(ids.subnet('eating-disorders'))).includes(ids.user('peermod')))
+      .toBe(true);
     expect(await t.db('duty_sessions').whereNull('ended_at').first()).toBeUndefined(); // nobody on duty
 
     await anna.getByLabel('Your message').fill('I want to end it all');
@@ -34,7 +38,9 @@ describe('alerts reach the staff who are there, in a real browser', () => {
 
     const banner = clinician.locator('#staff-alert');
     await expect.poll(() => banner.isVisible()).toBe(true);
-    expect(await banner.locator('#staff-alert-text').textContent()).toBe('A watched word was used by Willow in Anorexia living room.');
+    expect(await banner.locator('#staff-alert-text').textContent()).toBe(
+      'A watched word was used by Willow in Anorexia living room.',
+    );
     const toRoom = banner.getByRole('link', { name: 'Go to Anorexia living room' });
     expect(await toRoom.getAttribute('href')).toBe(`/rooms/${roomId}`);
     expect(await clinician.locator(`#alert-${roomId}`).count()).toBe(0); // one banner, not two
@@ -43,13 +49,17 @@ describe('alerts reach the staff who are there, in a real browser', () => {
     const lobbyBanner = peermod.locator(`#alert-${roomId}`);
     await expect.poll(() => lobbyBanner.isVisible()).toBe(true);
     expect(await lobbyBanner.textContent()).toContain('A watched word was used in Anorexia living room');
-    expect(await lobbyBanner.getByRole('link', { name: 'Go to Anorexia living room' }).getAttribute('href')).toBe(`/rooms/${roomId}`);
+    expect(await lobbyBanner.getByRole('link', { name: 'Go to Anorexia living room' }).getAttribute('href')).toBe(
+      `/rooms/${roomId}`,
+    );
 
     // Anna reads the truth: nobody is on duty, but a member of the team who is online was told.
     await expect.poll(() => anna.locator('#live-support').isVisible()).toBe(true);
     expect(await anna.locator('#live-support [data-told="online"]').isVisible()).toBe(true);
     expect(await anna.locator('#live-support [data-told="nobody"]').isVisible()).toBe(false);
-    expect(await anna.locator('#live-support').textContent()).toContain('a member of the team who is online has been told');
+    expect(await anna.locator('#live-support').textContent()).toContain(
+      'a member of the team who is online has been told',
+    );
 
     expect(await seriousViolations(clinician)).toEqual([]);
     expect(await seriousViolations(peermod)).toEqual([]);
@@ -61,8 +71,14 @@ describe('alerts reach the staff who are there, in a real browser', () => {
 
   it('going off duty with an open alert asks for a handover note on an accessible page; with one, the next page shows it', async () => {
     // An alert nobody has acknowledged yet, on a message of anna's.
-    const messageId = await makeMessage(t.db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: 'I want to end it all' });
-    await t.db('alerts').insert({ subnet_id: ids.subnet('eating-disorders'), message_id: messageId, matched: 'end it all' });
+    const messageId = await makeMessage(t.db, {
+      roomId: ids.room('Anorexia living room'),
+      authorId: ids.user('anna'),
+      body: 'I want to end it all',
+    });
+    await t
+      .db('alerts')
+      .insert({ subnet_id: ids.subnet('eating-disorders'), message_id: messageId, matched: 'end it all' });
     const peermod = await signedInPage(browser, base, 'peermod');
     await peermod.getByRole('button', { name: 'Go on duty in Eating Disorders' }).click();
     await peermod.waitForURL(/\/handover\?duty=on$/);
@@ -71,7 +87,9 @@ describe('alerts reach the staff who are there, in a real browser', () => {
     await peermod.waitForLoadState('domcontentloaded');
     expect(await peermod.locator('.nhsuk-error-summary').textContent()).toContain('Write a handover note');
     expect(await seriousViolations(peermod)).toEqual([]);
-    await peermod.getByLabel('Handover note').fill('Alert in the Anorexia living room not yet acknowledged: clinician to follow up.');
+    await peermod
+      .getByLabel('Handover note')
+      .fill('Alert in the Anorexia living room not yet acknowledged: clinician to follow up.');
     await peermod.getByRole('button', { name: 'Go off duty' }).click();
     await peermod.waitForURL(/\/handover\?duty=off$/);
     expect(await peermod.locator('#last-handover').textContent()).toContain('clinician to follow up');

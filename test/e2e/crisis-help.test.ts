@@ -13,8 +13,15 @@ beforeAll(async () => ({ t, base, browser, ids } = await openBrowserSuite()));
 afterAll(() => closeBrowserSuite({ t, browser }));
 
 /** Every tel: link in the page's main content, in order, as [href, visible text]. */
-const telLinks = (page: Page) => page.locator('main a[href^="tel:"]').evaluateAll((links) => links.map((a) => [a.getAttribute('href'), (a.textContent ?? '').trim()]));
-const UK = [['tel:999', '999'], ['tel:111', '111'], ['tel:116123', '116 123']];
+const telLinks = (page: Page) =>
+  page
+    .locator('main a[href^="tel:"]')
+    .evaluateAll((links) => links.map((a) => [a.getAttribute('href'), (a.textContent ?? '').trim()]));
+const UK = [
+  ['tel:999', '999'],
+  ['tel:111', '111'],
+  ['tel:116123', '116 123'],
+];
 
 describe('crisis help in a real browser', () => {
   it('a visitor who is not signed in goes from the sign-in page to "Need help now?": 999, 111 and 116 123 are tel: links, and axe finds no serious violation', async () => {
@@ -26,7 +33,9 @@ describe('crisis help in a real browser', () => {
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Need help now?');
     expect(await telLinks(page)).toEqual(UK);
     expect(await page.getByRole('link', { name: '999' }).first().getAttribute('href')).toBe('tel:999');
-    expect(await page.locator('footer a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['tel:999', 'tel:111', 'tel:116123']);
+    expect(
+      await page.locator('footer a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+    ).toEqual(['tel:999', 'tel:111', 'tel:116123']);
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
@@ -42,7 +51,9 @@ describe('crisis help in a real browser', () => {
     // Nobody from the team is online, so the room's crisis box shows, with the same numbers in the same order.
     const box = page.locator('#crisis');
     expect(await box.isVisible()).toBe(true);
-    expect(await box.locator('a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['tel:999', 'tel:111', 'tel:116123', 'tel:01614960123']);
+    expect(
+      await box.locator('a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+    ).toEqual(['tel:999', 'tel:111', 'tel:116123', 'tel:01614960123']);
     await page.context().close();
   });
 

@@ -13,7 +13,10 @@ let ids: Awaited<ReturnType<typeof demoIds>>;
 beforeAll(async () => ({ t, base, browser, ids } = await openBrowserSuite()));
 afterAll(() => closeBrowserSuite({ t, browser }));
 
-async function signedIn(username: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function signedIn(
+  username: string,
+  opts: { javaScriptEnabled?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const page = await signedInPage(browser, base, username, { viewport: { width: 390, height: 844 }, ...opts });
   return { context: page.context(), page };
 }
@@ -23,11 +26,15 @@ describe('the living room in a real browser', () => {
     const anna = await signedIn('anna');
     const room = `${base}/rooms/${ids.room('Anorexia living room')}`;
     await anna.page.goto(room);
-    await expect.poll(() => anna.page.locator('#staff-status').textContent()).toBe('No clinician or peer moderator is online right now.');
+    await expect
+      .poll(() => anna.page.locator('#staff-status').textContent())
+      .toBe('No clinician or peer moderator is online right now.');
     expect(await anna.page.locator('#crisis').isVisible()).toBe(true);
     const clinician = await signedIn('clinician');
     await clinician.page.goto(room);
-    await expect.poll(() => anna.page.locator('#staff-status').textContent()).toBe('A clinician or peer moderator is here now.');
+    await expect
+      .poll(() => anna.page.locator('#staff-status').textContent())
+      .toBe('A clinician or peer moderator is here now.');
     expect(await anna.page.locator('#crisis').isVisible()).toBe(false);
     expect(await anna.page.locator('#presence').textContent()).toContain('Clinician');
 
@@ -70,7 +77,9 @@ describe('the living room in a real browser', () => {
       const sentence = refusalSentence('read_only', t.config.chat);
       await expect.poll(() => bella.page.locator('#send-status').textContent()).toBe(sentence);
       expect(sentence).toContain('this room is read-only');
-      expect(await bella.page.locator('#messages li', { hasText: 'Is anyone around tonight?' }).textContent()).toContain('Not sent');
+      expect(
+        await bella.page.locator('#messages li', { hasText: 'Is anyone around tonight?' }).textContent(),
+      ).toContain('Not sent');
     } finally {
       await t.db('rooms').where({ id: roomId }).update({ cover: 'open' });
       await bella.context.close();

@@ -12,7 +12,9 @@ let base: string;
 let browser: Browser;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 
-beforeAll(async () => ({ t, base, browser, ids } = await openBrowserSuite(['--autoplay-policy=no-user-gesture-required'])));
+beforeAll(
+  async () => ({ t, base, browser, ids } = await openBrowserSuite(['--autoplay-policy=no-user-gesture-required'])),
+);
 afterAll(() => closeBrowserSuite({ t, browser }));
 
 const signedIn = (username: string): Promise<Page> => signedInPage(browser, base, username);
@@ -23,11 +25,18 @@ describe('library and television in a real browser', () => {
     await page.goto(`${base}/rooms/${ids.room('First Step television')}`);
     await page.getByRole('link', { name: 'Welcome to First Step' }).click();
     const video = page.locator('#player');
-    await video.evaluate((v: HTMLVideoElement) => { v.muted = true; return v.play(); });
-    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.5);
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await expect
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(0.5);
     const cue = await video.evaluate((v: HTMLVideoElement) => {
       const track = v.textTracks[0];
-      return track ? { mode: track.mode, cues: track.cues?.length ?? 0, first: (track.cues?.[0] as VTTCue | undefined)?.text } : null;
+      return track
+        ? { mode: track.mode, cues: track.cues?.length ?? 0, first: (track.cues?.[0] as VTTCue | undefined)?.text }
+        : null;
     });
     expect(cue).toEqual({ mode: 'showing', cues: 3, first: 'Welcome to First Step.' });
     expect(await serious(page)).toEqual([]);
@@ -37,16 +46,29 @@ describe('library and television in a real browser', () => {
     const page = await signedIn('clinician');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sharon-e2e-'));
     const file = path.join(dir, 'calm.webm');
-    writeFileSync(file, Buffer.concat([readFileSync(new URL('../../seeds/media/first-step-welcome.webm', import.meta.url)), Buffer.alloc(6 * 1024 * 1024)]));
+    writeFileSync(
+      file,
+      Buffer.concat([
+        readFileSync(new URL('../../seeds/media/first-step-welcome.webm', import.meta.url)),
+        Buffer.alloc(6 * 1024 * 1024),
+      ]),
+    );
     await page.goto(`${base}/rooms/${ids.room('First Step television')}/videos/new`);
     const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 5, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 5,
+      downloadThroughput: -1,
+      uploadThroughput: 2 * 1024 * 1024,
+    });
     await page.getByLabel('Title').fill('A calm minute');
     await page.getByLabel('Video', { exact: true }).setInputFiles(file);
     await page.getByRole('button', { name: 'Upload' }).click();
     const progress = page.locator('#upload-progress');
     await expect.poll(() => progress.isVisible()).toBe(true);
-    await expect.poll(() => progress.evaluate((p: HTMLProgressElement) => p.value), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => progress.evaluate((p: HTMLProgressElement) => p.value), { timeout: 10_000 })
+      .toBeGreaterThan(0);
     const midway = await progress.evaluate((p: HTMLProgressElement) => p.value);
     expect(midway).toBeLessThan(100);
     expect(await page.locator('[data-upload-status]').textContent()).toMatch(/Uploaded \d+%|Starting upload/);

@@ -16,7 +16,9 @@ const HOLD_PHRASE = 'secret meeting place';
 
 beforeAll(async () => {
   ({ t, base, browser, ids } = await openBrowserSuite());
-  await t.db('watched_words').insert({ subnet_id: ids.subnet('eating-disorders'), kind: 'phrase', pattern: HOLD_PHRASE, action: 'hold' });
+  await t
+    .db('watched_words')
+    .insert({ subnet_id: ids.subnet('eating-disorders'), kind: 'phrase', pattern: HOLD_PHRASE, action: 'hold' });
 });
 afterAll(() => closeBrowserSuite({ t, browser }));
 
@@ -32,19 +34,33 @@ function watchErrors(page: Page): string[] {
 async function send(page: Page, body: string, expected: string): Promise<void> {
   await page.getByLabel('Your message').fill(body);
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect.poll(() => page.locator('#messages li', { hasText: body }).locator('[data-field="status"]').textContent()).toBe(expected);
+  await expect
+    .poll(() => page.locator('#messages li', { hasText: body }).locator('[data-field="status"]').textContent())
+    .toBe(expected);
 }
 
-const idsOf = (page: Page, bodies: string[]) => Promise.all(bodies.map(async (b) => Number(await page.locator('#messages li', { hasText: b }).getAttribute('data-id'))));
-const statusOf = (page: Page, body: string) => page.locator('#messages li', { hasText: body }).locator('[data-field="status"]');
-const shownOrder = (page: Page) => page.locator('#messages li[data-id]').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-id'))));
+const idsOf = (page: Page, bodies: string[]) =>
+  Promise.all(
+    bodies.map(async (b) => Number(await page.locator('#messages li', { hasText: b }).getAttribute('data-id'))),
+  );
+const statusOf = (page: Page, body: string) =>
+  page.locator('#messages li', { hasText: body }).locator('[data-field="status"]');
+const shownOrder = (page: Page) =>
+  page.locator('#messages li[data-id]').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-id'))));
 
 async function member(username: string, nickname: string): Promise<string> {
-  return (await makeUser(t.db, { username, nickname, subnetId: ids.subnet('eating-disorders'), cohortId: ids.cohort('eating-disorders/anorexia') })).id;
+  return (
+    await makeUser(t.db, {
+      username,
+      nickname,
+      subnetId: ids.subnet('eating-disorders'),
+      cohortId: ids.cohort('eating-disorders/anorexia'),
+    })
+  ).id;
 }
 
 describe('the living room follows moderation in a real browser', () => {
-  it('anna\'s held messages are approved and declined by a moderator in another browser: her page updates in place without errors and keeps id order after reload', async () => {
+  it("anna's held messages are approved and declined by a moderator in another browser: her page updates in place without errors and keeps id order after reload", async () => {
     const room = `${base}/rooms/${ids.room('Anorexia living room')}`;
     const anna = await signedInPage(browser, base, 'anna', mobile);
     const errors = watchErrors(anna);
@@ -64,14 +80,20 @@ describe('the living room follows moderation in a real browser', () => {
     await clinician.goto(`${base}/subnets/${ids.subnet('eating-disorders')}/moderation`);
     const queued = (body: string) => clinician.locator('.sharon-queue-item', { hasText: body });
     expect(await queued(toApprove).textContent()).toContain(`Held by: The phrase “${HOLD_PHRASE}”`);
-    await queued(toApprove).getByRole('button', { name: /^Approve/ }).click();
+    await queued(toApprove)
+      .getByRole('button', { name: /^Approve/ })
+      .click();
     await clinician.waitForURL(/done=approved/);
-    await queued(toDecline).getByRole('button', { name: /^Decline/ }).click();
+    await queued(toDecline)
+      .getByRole('button', { name: /^Decline/ })
+      .click();
     await clinician.waitForURL(/done=declined/);
 
     await expect.poll(() => statusOf(anna, toApprove).isHidden()).toBe(true);
     await expect.poll(() => statusOf(anna, toDecline).textContent()).toBe('Not posted: a moderator declined it');
-    expect(await anna.locator('#send-status').textContent()).toBe('A moderator declined your message. It was not posted: only you can see it.');
+    expect(await anna.locator('#send-status').textContent()).toBe(
+      'A moderator declined your message. It was not posted: only you can see it.',
+    );
     expect(await anna.locator('#messages li', { hasText: toApprove }).count()).toBe(1);
     expect((await shownOrder(anna)).filter((id) => written.includes(id))).toEqual(written);
 
@@ -102,7 +124,9 @@ describe('the living room follows moderation in a real browser', () => {
     expect(await clinician.locator('h1').textContent()).toBe('Suspend Fern?');
     await clinician.getByRole('button', { name: 'Suspend Fern' }).click();
     await clinician.waitForLoadState('domcontentloaded');
-    expect(await clinician.locator('.nhsuk-error-summary').textContent()).toContain('Say why you are suspending this account');
+    expect(await clinician.locator('.nhsuk-error-summary').textContent()).toContain(
+      'Say why you are suspending this account',
+    );
     expect(await seriousViolations(clinician)).toEqual([]);
     expect(await fern.locator('#account-suspended').isHidden()).toBe(true); // nothing happened yet
     await clinician.getByLabel('Why are you suspending Fern?').fill('Testing: hostile messages after a warning');

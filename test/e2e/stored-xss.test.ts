@@ -16,19 +16,58 @@ beforeAll(async () => {
   base = await t.listen();
   const ids = await demoIds(t.db);
   const db = t.db;
-  await db('users').where({ username: 'peermod' }).update({ display_name: `Sam ${PAYLOAD}`.slice(0, 80) });
-  const messageId = await makeMessage(db, { roomId: ids.room('Anorexia living room'), authorId: ids.user('anna'), body: PAYLOAD });
-  const [{ id: threadId }] = await db('threads').insert({ room_id: ids.room('Anorexia noticeboard'), author_id: ids.user('anna'), title: `T ${PAYLOAD}`, body: PAYLOAD }).returning('id');
+  await db('users')
+    .where({ username: 'peermod' })
+    .update({ display_name: `Sam ${PAYLOAD}`.slice(0, 80) });
+  const messageId = await makeMessage(db, {
+    roomId: ids.room('Anorexia living room'),
+    authorId: ids.user('anna'),
+    body: PAYLOAD,
+  });
+  const [{ id: threadId }] = await db('threads')
+    .insert({
+      room_id: ids.room('Anorexia noticeboard'),
+      author_id: ids.user('anna'),
+      title: `T ${PAYLOAD}`,
+      body: PAYLOAD,
+    })
+    .returning('id');
   await db('replies').insert({ thread_id: threadId, author_id: ids.user('anna'), body: PAYLOAD });
-  const [{ id: conv }] = await db('care_conversations').insert({ subnet_id: ids.subnet('eating-disorders'), member_id: ids.user('anna'), awaiting_since: new Date() }).returning('id');
+  const [{ id: conv }] = await db('care_conversations')
+    .insert({ subnet_id: ids.subnet('eating-disorders'), member_id: ids.user('anna'), awaiting_since: new Date() })
+    .returning('id');
   await db('care_messages').insert({ conversation_id: conv, author_id: ids.user('anna'), body: PAYLOAD });
-  const [{ id: itemId }] = await db('library_items').insert({ room_id: ids.room('Eating disorders library'), title: `L ${PAYLOAD}`, summary: PAYLOAD, body_md: PAYLOAD, body_text: PAYLOAD, source: PAYLOAD.slice(0, 100), reviewed_on: '2026-01-01', next_review_on: '2027-01-01', status: 'published' }).returning('id');
+  const [{ id: itemId }] = await db('library_items')
+    .insert({
+      room_id: ids.room('Eating disorders library'),
+      title: `L ${PAYLOAD}`,
+      summary: PAYLOAD,
+      body_md: PAYLOAD,
+      body_text: PAYLOAD,
+      source: PAYLOAD.slice(0, 100),
+      reviewed_on: '2026-01-01',
+      next_review_on: '2027-01-01',
+      status: 'published',
+    })
+    .returning('id');
   await makeReport(db, { messageId, reporterId: ids.user('bella'), reason: PAYLOAD });
-  await db('duty_sessions').insert({ user_id: ids.user('peermod'), subnet_id: ids.subnet('eating-disorders'), ended_at: new Date(), handover_note: PAYLOAD });
+  await db('duty_sessions').insert({
+    user_id: ids.user('peermod'),
+    subnet_id: ids.subnet('eating-disorders'),
+    ended_at: new Date(),
+    handover_note: PAYLOAD,
+  });
   pages = [
-    `/rooms/${ids.room('Anorexia living room')}`, `/rooms/${ids.room('Anorexia noticeboard')}`, `/threads/${threadId}`,
-    `/care-team/conversations/${conv}`, `/subnets/${ids.subnet('eating-disorders')}/care-team`, `/rooms/${ids.room('Eating disorders library')}`,
-    `/library/items/${itemId}`, `/library/search?q=xss`, `/subnets/${ids.subnet('eating-disorders')}/moderation`, `/subnets/${ids.subnet('eating-disorders')}/duty`,
+    `/rooms/${ids.room('Anorexia living room')}`,
+    `/rooms/${ids.room('Anorexia noticeboard')}`,
+    `/threads/${threadId}`,
+    `/care-team/conversations/${conv}`,
+    `/subnets/${ids.subnet('eating-disorders')}/care-team`,
+    `/rooms/${ids.room('Eating disorders library')}`,
+    `/library/items/${itemId}`,
+    `/library/search?q=xss`,
+    `/subnets/${ids.subnet('eating-disorders')}/moderation`,
+    `/subnets/${ids.subnet('eating-disorders')}/duty`,
   ];
   browser = await launchChromium();
 });
@@ -42,11 +81,18 @@ describe('stored XSS, checked in a real browser', () => {
     const page = await signedInPage(browser, base, 'clinician');
     const dialogs: string[] = [];
     const violations: string[] = [];
-    page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
-    page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on('console', (m) => {
+      if (/Content Security Policy/.test(m.text())) violations.push(m.text());
+    });
     for (const path of pages) {
       await page.goto(`${base}${path}`);
-      const injected = await page.locator('main img[src="x"], main svg[onload], main script:not([src^="/public/"])').count();
+      const injected = await page
+        .locator('main img[src="x"], main svg[onload], main script:not([src^="/public/"])')
+        .count();
       expect(`${path}: ${injected}`).toBe(`${path}: 0`);
     }
     await page.goto(`${base}/threads/${pages[2]?.split('/').pop()}`);

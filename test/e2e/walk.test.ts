@@ -19,7 +19,10 @@ describe('walking the building in a real browser', () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     const cspErrors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/.test(m.text()) && !/assets\.nhs\.uk/.test(m.text())) cspErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/.test(m.text()) && !/assets\.nhs\.uk/.test(m.text()))
+        cspErrors.push(m.text());
+    });
     await signIn(page, 'anna');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Your rooms');
     expect(await page.getByRole('link', { name: 'Bulimia living room' }).count()).toBe(0);
@@ -51,7 +54,14 @@ describe('walking the building in a real browser', () => {
     const adminContext = await browser.newContext();
     const admin = await adminContext.newPage();
     await signIn(admin, 'admin');
-    for (const [name, path] of [['admin', '/admin'], ['admin subnet', `/admin/subnets/${ids.subnet('eating-disorders')}`], ['admin room', `/admin/rooms/${ids.room('Anorexia living room')}`], ['admin staff', '/admin/staff/new'], ['admin accounts', '/admin/accounts'], ['admin audit', '/admin/audit']] as const) {
+    for (const [name, path] of [
+      ['admin', '/admin'],
+      ['admin subnet', `/admin/subnets/${ids.subnet('eating-disorders')}`],
+      ['admin room', `/admin/rooms/${ids.room('Anorexia living room')}`],
+      ['admin staff', '/admin/staff/new'],
+      ['admin accounts', '/admin/accounts'],
+      ['admin audit', '/admin/audit'],
+    ] as const) {
       await admin.goto(`${base}${path}`);
       found[name] = await seriousViolations(admin);
     }

@@ -28,9 +28,13 @@ describe('the safety baseline on the watched-words page, in a real browser', () 
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Switch off the hold' }).click();
     await page.waitForLoadState('domcontentloaded');
-    await expect.poll(() => page.locator('.nhsuk-error-summary').textContent()).toContain('Enter why this hold is switched off');
+    await expect
+      .poll(() => page.locator('.nhsuk-error-summary').textContent())
+      .toContain('Enter why this hold is switched off');
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByLabel('Why switch this hold off?').fill('Peer workers share their work profiles, agreed with the CSO');
+    await page
+      .getByLabel('Why switch this hold off?')
+      .fill('Peer workers share their work profiles, agreed with the CSO');
     await page.getByRole('button', { name: 'Switch off the hold' }).click();
     await page.waitForURL(/watched-words\?done=off$/);
     const handleRow = page.locator('#baseline-handle');

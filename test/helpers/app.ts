@@ -32,11 +32,25 @@ export interface TestApp {
 /** The real app on its own database, as server.ts builds it. */
 export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
   const database = shared ?? (await createTestDatabase());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, UPLOAD_DIR: inject('uploadDir'), ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: database.url,
+    UPLOAD_DIR: inject('uploadDir'),
+    ...env,
+  });
   const logger = createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent');
   const sessionPool = createSessionPool(database.url, logger, config.database);
   const healthPool = createHealthPool(database.url, logger);
-  const built = createApp({ config, db: database.db, sessionPool, healthPool, sessionSecret: 'test-secret-test-secret-test-secret', logger, clock: totpClock.now });
+  const built = createApp({
+    config,
+    db: database.db,
+    sessionPool,
+    healthPool,
+    sessionSecret: 'test-secret-test-secret-test-secret',
+    logger,
+    clock: totpClock.now,
+  });
   const { app, session } = built;
   let server: http.Server | undefined;
   let io: SocketServer | undefined;
@@ -82,7 +96,11 @@ export async function csrfFrom(agent: TestAgent, path: string): Promise<string> 
 const staffCookies = new WeakMap<http.RequestListener, Map<string, string>>();
 
 /** A signed-in agent for a username (staff pass the second factor with the demo TOTP key). */
-export async function signIn(app: http.RequestListener, username: string, password = DEMO_PASSWORD): Promise<TestAgent> {
+export async function signIn(
+  app: http.RequestListener,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<TestAgent> {
   const cached = STAFF.has(username) && password === DEMO_PASSWORD ? staffCookies.get(app)?.get(username) : undefined;
   if (cached) {
     const agent = request.agent(app);
@@ -94,9 +112,13 @@ export async function signIn(app: http.RequestListener, username: string, passwo
     const _csrf = await csrfFrom(agent, '/login');
     const res = await agent.post('/login').type('form').send({ _csrf, username, password });
     if (res.status === 303 && res.headers.location === '/') return agent;
-    if (res.status !== 303 || res.headers.location !== '/login/two-factor') throw new Error(`sign-in as ${username} failed: ${res.status}`);
+    if (res.status !== 303 || res.headers.location !== '/login/two-factor')
+      throw new Error(`sign-in as ${username} failed: ${res.status}`);
     const tok = await csrfFrom(agent, '/login/two-factor');
-    const second = await agent.post('/login/two-factor').type('form').send({ _csrf: tok, code: await totpCode() });
+    const second = await agent
+      .post('/login/two-factor')
+      .type('form')
+      .send({ _csrf: tok, code: await totpCode() });
     if (second.status === 303) {
       const cookie = String(second.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
       if (!staffCookies.has(app)) staffCookies.set(app, new Map());
@@ -109,7 +131,15 @@ export async function signIn(app: http.RequestListener, username: string, passwo
 }
 
 /** Posts a form with a fresh CSRF token taken from `tokenPage`. */
-export async function postForm(agent: TestAgent, path: string, body: Record<string, string | string[]>, tokenPage = '/'): Promise<request.Response> {
+export async function postForm(
+  agent: TestAgent,
+  path: string,
+  body: Record<string, string | string[]>,
+  tokenPage = '/',
+): Promise<request.Response> {
   const _csrf = await csrfFrom(agent, tokenPage);
-  return agent.post(path).type('form').send({ ...body, _csrf });
+  return agent
+    .post(path)
+    .type('form')
+    .send({ ...body, _csrf });
 }

@@ -14,7 +14,16 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...extraArgs,
+    ],
   });
 }
 
@@ -22,7 +31,12 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 const staffStates = new WeakMap<Browser, Map<string, Awaited<ReturnType<BrowserContext['storageState']>>>>();
 
 /** A new browser context signed in through the real login form (staff: reused while alive). */
-export async function signedInPage(browser: Browser, base: string, username: string, options: BrowserContextOptions = {}): Promise<Page> {
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  username: string,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
   const saved = STAFF.has(username) ? staffStates.get(browser)?.get(username) : undefined;
   if (saved) {
     const page = await (await browser.newContext({ ...options, storageState: saved })).newPage();
@@ -55,7 +69,10 @@ export async function signInOn(page: Page, base: string, username: string): Prom
     for (let attempt = 0; new URL(page.url()).pathname === '/login/two-factor' && attempt < 3; attempt++) {
       if (attempt > 0) nextStep();
       await page.getByLabel('Code').fill(await totpCode());
-      await Promise.all([page.waitForNavigation({ waitUntil: 'domcontentloaded' }), page.getByRole('button', { name: 'Continue' }).click()]);
+      await Promise.all([
+        page.waitForNavigation({ waitUntil: 'domcontentloaded' }),
+        page.getByRole('button', { name: 'Continue' }).click(),
+      ]);
     }
     if (new URL(page.url()).pathname === '/') return;
     landed.push(page.url());
@@ -70,14 +87,24 @@ export async function signInOn(page: Page, base: string, username: string): Prom
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
   });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** A real server on 127.0.0.1 with its own database, the demo ids, and headless Chromium. */
-export async function openBrowserSuite(extraArgs: string[] = []): Promise<{ t: TestApp; base: string; browser: Browser; ids: DemoIds }> {
+export async function openBrowserSuite(
+  extraArgs: string[] = [],
+): Promise<{ t: TestApp; base: string; browser: Browser; ids: DemoIds }> {
   const t = await startTestApp();
   return { t, base: await t.listen(), ids: await demoIds(t.db), browser: await launchChromium(extraArgs) };
 }

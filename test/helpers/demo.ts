@@ -5,7 +5,9 @@ export async function demoIds(db: Db) {
   const rooms = await db('rooms').select('id', 'name');
   const subnets = await db('subnets').select('id', 'slug');
   const users = await db('users').select('id', 'username');
-  const cohorts = await db('cohorts as c').join('subnets as s', 's.id', 'c.subnet_id').select('c.id', db.raw("s.slug || '/' || c.slug as key"));
+  const cohorts = await db('cohorts as c')
+    .join('subnets as s', 's.id', 'c.subnet_id')
+    .select('c.id', db.raw("s.slug || '/' || c.slug as key"));
   const pick = (rows: { id: string }[], key: string, value: string) => {
     const row = rows.find((r) => (r as unknown as Record<string, string>)[key] === value);
     if (!row) throw new Error(`no demo row ${value}`);

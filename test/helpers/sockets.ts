@@ -9,13 +9,21 @@ export async function sessionCookie(base: string, username: string, password = D
     const page = await request(base).get('/login');
     const first = String(page.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
     const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-    const res = await request(base).post('/login').set('Cookie', first).type('form').send({ _csrf, username, password });
+    const res = await request(base)
+      .post('/login')
+      .set('Cookie', first)
+      .type('form')
+      .send({ _csrf, username, password });
     if (res.status !== 303) throw new Error(`sign-in as ${username} failed: ${res.status}`);
     const cookie = String(res.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
     if (res.headers.location !== '/login/two-factor') return cookie;
     const form = await request(base).get('/login/two-factor').set('Cookie', cookie);
     const tok = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
-    const second = await request(base).post('/login/two-factor').set('Cookie', cookie).type('form').send({ _csrf: tok, code: await totpCode() });
+    const second = await request(base)
+      .post('/login/two-factor')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: tok, code: await totpCode() });
     if (second.status === 303) return String(second.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
     nextStep();
   }

@@ -43,6 +43,9 @@ export async function enrolTwoFactor(agent: TestAgent, password: string): Promis
   const page = await agent.get('/account/two-factor');
   const secret = /id="totp-secret">([A-Z2-7]+)</.exec(page.text)?.[1] ?? '';
   const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
-  const res = await agent.post('/account/two-factor').type('form').send({ _csrf, current: password, code: await totpCodeFor(secret) });
+  const res = await agent
+    .post('/account/two-factor')
+    .type('form')
+    .send({ _csrf, current: password, code: await totpCodeFor(secret) });
   return [...res.text.matchAll(/<li><code>([0-9A-F]{5}-[0-9A-F]{5})<\/code><\/li>/g)].map((m) => m[1] ?? '');
 }

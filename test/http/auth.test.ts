@@ -4,8 +4,12 @@ import { csrfFrom, DEMO_PASSWORD, signIn, startTestApp, type TestApp } from '../
 import { makeUser } from '../helpers/factories.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 async function attempt(username: string, password: string) {
   const agent = request.agent(t.app);
@@ -57,7 +61,11 @@ describe('signing in', () => {
   it('a cross-origin form post is refused even with a token', async () => {
     const agent = request.agent(t.app);
     const _csrf = await csrfFrom(agent, '/login');
-    const res = await agent.post('/login').set('Origin', 'https://evil.example').type('form').send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
+    const res = await agent
+      .post('/login')
+      .set('Origin', 'https://evil.example')
+      .type('form')
+      .send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
     expect(res.status).toBe(403);
   });
 
@@ -97,7 +105,10 @@ describe('signing in', () => {
 
   it('a session past its absolute lifetime is ended even while active', async () => {
     const agent = await signIn(t.app, 'bella');
-    await t.db('session').update({ sess: t.db.raw(`jsonb_set(sess::jsonb, '{createdAt}', to_jsonb(0))::json`) }).whereRaw("sess->'passport'->>'user' = (SELECT id::text FROM users WHERE username = 'bella')");
+    await t
+      .db('session')
+      .update({ sess: t.db.raw(`jsonb_set(sess::jsonb, '{createdAt}', to_jsonb(0))::json`) })
+      .whereRaw("sess->'passport'->>'user' = (SELECT id::text FROM users WHERE username = 'bella')");
     const res = await agent.get('/');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login?expired=1');
@@ -105,7 +116,11 @@ describe('signing in', () => {
 
   it('sign-in and failure are written to the audit log', async () => {
     await signIn(t.app, 'carer');
-    const rows = await t.db('audit_log as a').join('users as u', 'u.id', 'a.actor_id').where('u.username', 'carer').where('a.action', 'login');
+    const rows = await t
+      .db('audit_log as a')
+      .join('users as u', 'u.id', 'a.actor_id')
+      .where('u.username', 'carer')
+      .where('a.action', 'login');
     expect(rows.some((r) => r.outcome === 'ok')).toBe(true);
   });
 });
@@ -137,7 +152,10 @@ describe('headers, cookies and limits', () => {
   it('an oversized body gets 413 and no stack trace', async () => {
     const agent = request.agent(t.app);
     const _csrf = await csrfFrom(agent, '/login');
-    const res = await agent.post('/login').type('form').send({ _csrf, username: 'anna', password: 'x'.repeat(100_000) });
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf, username: 'anna', password: 'x'.repeat(100_000) });
     expect(res.status).toBe(413);
     expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
   });
@@ -153,10 +171,19 @@ describe('same-origin check', () => {
   it('a browser post from another site (Sec-Fetch-Site: cross-site) is refused; a same-origin one with Origin null passes', async () => {
     const agent = request.agent(t.app);
     const _csrf = await csrfFrom(agent, '/login');
-    const cross = await agent.post('/login').set('Sec-Fetch-Site', 'cross-site').type('form').send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
+    const cross = await agent
+      .post('/login')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
     expect(cross.status).toBe(403);
     expect(cross.text).toContain('You cannot do that here');
-    const same = await agent.post('/login').set('Sec-Fetch-Site', 'same-origin').set('Origin', 'null').type('form').send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
+    const same = await agent
+      .post('/login')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('Origin', 'null')
+      .type('form')
+      .send({ _csrf, username: 'anna', password: DEMO_PASSWORD });
     expect(same.status).toBe(303);
   });
 });
@@ -171,7 +198,14 @@ describe('fail closed', () => {
     const db = createDb(deadUrl, 1);
     const sessionPool = createSessionPool(deadUrl);
     const healthPool = createHealthPool(deadUrl);
-    const { app, session } = createApp({ config: t.config, db, sessionPool, healthPool, sessionSecret: 'x'.repeat(40), logger: createLogger('silent') });
+    const { app, session } = createApp({
+      config: t.config,
+      db,
+      sessionPool,
+      healthPool,
+      sessionSecret: 'x'.repeat(40),
+      logger: createLogger('silent'),
+    });
     try {
       expect((await request(app).get('/healthz')).status).toBe(503);
       // A signed-in person's cookie makes the store look the session up: that failure is a 503.

@@ -14,17 +14,39 @@ beforeAll(async () => {
   ids = await demoIds(t.db);
   for (const u of USERS) agents.set(u, await signIn(t.app, u));
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 const as = (u: string) => agents.get(u) as TestAgent;
 
 /** Which demo rooms each demo user's key opens (everything else must be a 404). */
-const ED_ROOMS = ['Anorexia living room', 'Bulimia living room', 'Binge eating living room', 'Recovered members room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard', 'Anorexia noticeboard'];
+const ED_ROOMS = [
+  'Anorexia living room',
+  'Bulimia living room',
+  'Binge eating living room',
+  'Recovered members room',
+  'Eating disorders library',
+  'Eating disorders television',
+  'Eating disorders noticeboard',
+  'Anorexia noticeboard',
+];
 const OPENS: Record<(typeof USERS)[number], string[]> = {
   admin: [],
   clinician: [...ED_ROOMS, 'First Step library', 'First Step television', 'First Step noticeboard'],
   peermod: ED_ROOMS,
-  anna: ['Anorexia living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard', 'Anorexia noticeboard'],
-  bella: ['Bulimia living room', 'Eating disorders library', 'Eating disorders television', 'Eating disorders noticeboard'],
+  anna: [
+    'Anorexia living room',
+    'Eating disorders library',
+    'Eating disorders television',
+    'Eating disorders noticeboard',
+    'Anorexia noticeboard',
+  ],
+  bella: [
+    'Bulimia living room',
+    'Eating disorders library',
+    'Eating disorders television',
+    'Eating disorders noticeboard',
+  ],
   carer: ['Carers living room', 'Carers library', 'Carers noticeboard'],
 };
 
@@ -41,7 +63,9 @@ describe('every demo user tries every room URL directly', () => {
     it(`${user}'s lobby lists exactly the rooms the room page lets them open`, async () => {
       const lobby = await as(user).get('/');
       expect(lobby.status).toBe(200);
-      const listed = [...lobby.text.matchAll(/href="\/rooms\/([0-9a-f-]{36})"/g)].map((m) => ids.allRooms.find((r) => r.id === m[1])?.name).sort();
+      const listed = [...lobby.text.matchAll(/href="\/rooms\/([0-9a-f-]{36})"/g)]
+        .map((m) => ids.allRooms.find((r) => r.id === m[1])?.name)
+        .sort();
       expect(listed).toEqual([...OPENS[user]].sort());
     });
   }
@@ -63,15 +87,21 @@ describe('not found means not found', () => {
     }
   });
 
-  it("a denied room visit is written to the audit log with the reason", async () => {
+  it('a denied room visit is written to the audit log with the reason', async () => {
     await as('bella').get(`/rooms/${ids.room('Anorexia living room')}`);
-    const row = await t.db('audit_log').where({ actor_id: ids.user('bella'), outcome: 'denied' }).orderBy('id', 'desc').first();
+    const row = await t
+      .db('audit_log')
+      .where({ actor_id: ids.user('bella'), outcome: 'denied' })
+      .orderBy('id', 'desc')
+      .first();
     expect(row?.reason).toBe('not_in_cohort');
     expect(row?.target_id).toContain(ids.room('Anorexia living room'));
   });
 
   it('a visitor who is not signed in is sent to sign in, and JSON clients get 401', async () => {
-    const page = await request(t.app).get(`/rooms/${ids.room('Anorexia living room')}`).set('Accept', 'text/html');
+    const page = await request(t.app)
+      .get(`/rooms/${ids.room('Anorexia living room')}`)
+      .set('Accept', 'text/html');
     expect(page.status).toBe(303);
     expect(page.headers.location).toBe('/login');
     const api = await request(t.app).get('/').set('Accept', 'application/json');
@@ -111,7 +141,10 @@ describe('suspension applies at once', () => {
     expect(res.status).toBe(303);
     const agent = request.agent(t.app);
     const _csrf = await csrfFrom(agent, '/login');
-    const again = await agent.post('/login').type('form').send({ _csrf, username: 'bella', password: 'demo-password-for-tests' });
+    const again = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf, username: 'bella', password: 'demo-password-for-tests' });
     expect(again.status).toBe(401);
     expect(again.text).toContain('suspended');
     await t.db('users').where({ username: 'bella' }).update({ status: 'active' });

@@ -8,7 +8,9 @@ let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2' });
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 /** A visitor with the login form's cookie and CSRF token, ready to post. */
 async function loginForm(): Promise<{ cookie: string; csrf: string }> {
@@ -21,14 +23,24 @@ async function loginForm(): Promise<{ cookie: string; csrf: string }> {
 describe('password hashing is bounded', () => {
   it('a burst of 24 parallel sign-ins never has more than one argon2 operation running, and the excess gets 503 with Retry-After, not a 500', async () => {
     // Half right passwords, half unknown usernames (those verify against the dummy hash).
-    const attempts = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? { username: 'anna', password: DEMO_PASSWORD } : { username: `nobody-${i}`, password: 'x'.repeat(128) }));
+    const attempts = Array.from({ length: 24 }, (_, i) =>
+      i % 2 === 0
+        ? { username: 'anna', password: DEMO_PASSWORD }
+        : { username: `nobody-${i}`, password: 'x'.repeat(128) },
+    );
     const forms = await Promise.all(attempts.map(loginForm));
     const before = t.passwords.stats();
 
-    const answers = await Promise.all(attempts.map((a, i) => {
-      const form = forms[i] as { cookie: string; csrf: string };
-      return request(t.app).post('/login').set('Cookie', form.cookie).type('form').send({ _csrf: form.csrf, ...a });
-    }));
+    const answers = await Promise.all(
+      attempts.map((a, i) => {
+        const form = forms[i] as { cookie: string; csrf: string };
+        return request(t.app)
+          .post('/login')
+          .set('Cookie', form.cookie)
+          .type('form')
+          .send({ _csrf: form.csrf, ...a });
+      }),
+    );
 
     const after = t.passwords.stats();
     const statuses = answers.map((r) => r.status);
@@ -50,7 +62,11 @@ describe('password hashing is bounded', () => {
 
   it('once the burst has passed, the same sign-in succeeds', async () => {
     const form = await loginForm();
-    const res = await request(t.app).post('/login').set('Cookie', form.cookie).type('form').send({ _csrf: form.csrf, username: 'anna', password: DEMO_PASSWORD });
+    const res = await request(t.app)
+      .post('/login')
+      .set('Cookie', form.cookie)
+      .type('form')
+      .send({ _csrf: form.csrf, username: 'anna', password: DEMO_PASSWORD });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
   });

@@ -24,14 +24,18 @@ beforeAll(async () => {
 afterEach(() => {
   for (const s of open.splice(0)) s.disconnect();
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const ED = () => ids.subnet('eating-disorders');
 const room = () => ids.room('Anorexia living room');
 
 /** A new member of the anorexia group, with the demo password. */
 async function member(username: string, nickname: string): Promise<string> {
-  return (await makeUser(t.db, { username, nickname, subnetId: ED(), cohortId: ids.cohort('eating-disorders/anorexia') })).id;
+  return (
+    await makeUser(t.db, { username, nickname, subnetId: ED(), cohortId: ids.cohort('eating-disorders/anorexia') })
+  ).id;
 }
 
 async function joined(username: string): Promise<Socket> {
@@ -42,7 +46,8 @@ async function joined(username: string): Promise<Socket> {
   return s;
 }
 
-const audit = (action: string, targetId: string) => t.db('audit_log').where({ action, target_id: targetId }).orderBy('id', 'desc').first();
+const audit = (action: string, targetId: string) =>
+  t.db('audit_log').where({ action, target_id: targetId }).orderBy('id', 'desc').first();
 const textareaValue = (html: string) => /<textarea[^>]*name="reason"[^>]*>([^<]*)<\/textarea>/.exec(html)?.[1];
 
 describe('suspension', () => {
@@ -66,7 +71,7 @@ describe('suspension', () => {
     expect(await audit('account.suspend', id)).toBeUndefined();
   });
 
-  it('a suspension is audited with its reason; the member\'s open page is told why before it closes, and presence drops her at once', async () => {
+  it("a suspension is audited with its reason; the member's open page is told why before it closes, and presence drops her at once", async () => {
     const id = await member('hazelnut', 'Hazelnut');
     const suspended = await joined('hazelnut');
     const anna = await joined('anna');
@@ -85,7 +90,9 @@ describe('suspension', () => {
     expect(done.status).toBe(303);
     expect(done.headers.location).toBe(`${memberPage}?done=suspended`);
     const landed = await clinician.get(String(done.headers.location));
-    expect(landed.text).toContain('The account was suspended and signed out everywhere. Your reason is in the audit log.');
+    expect(landed.text).toContain(
+      'The account was suspended and signed out everywhere. Your reason is in the audit log.',
+    );
     expect(landed.text).toMatch(/Account<\/dt><dd class="nhsuk-summary-list__value">Suspended/);
 
     await eventually(() => heard.length === 2);
@@ -95,7 +102,7 @@ describe('suspension', () => {
     expect(row).toMatchObject({ actor_id: ids.user('clinician'), details: { subnet_id: ED(), reason } });
   });
 
-  it('an admin\'s suspension and one from the moderation queue also need a confirmation and a reason, and are audited with it', async () => {
+  it("an admin's suspension and one from the moderation queue also need a confirmation and a reason, and are audited with it", async () => {
     const birch = await member('birch', 'Birch');
     const admin = await signIn(t.app, 'admin');
     expect((await admin.get('/admin/accounts?q=birch')).text).toContain(`href="/admin/accounts/${birch}/suspend"`);
@@ -107,9 +114,13 @@ describe('suspension', () => {
     const reason = 'Asked by the service after a safeguarding review';
     const done = await postForm(admin, `/admin/accounts/${birch}/suspend`, { reason }, '/admin/accounts');
     expect(done.headers.location).toBe('/admin/accounts?q=birch&done=suspended');
-    expect((await admin.get(String(done.headers.location))).text).toContain('The account was suspended and signed out everywhere. Your reason is in the audit log.');
+    expect((await admin.get(String(done.headers.location))).text).toContain(
+      'The account was suspended and signed out everywhere. Your reason is in the audit log.',
+    );
     expect(await audit('account.suspend', birch)).toMatchObject({ actor_id: ids.user('admin'), details: { reason } });
-    expect((await admin.get(`/admin/audit?action=account.suspend&target=${birch}`)).text).toContain(`Reason: ${reason}`);
+    expect((await admin.get(`/admin/audit?action=account.suspend&target=${birch}`)).text).toContain(
+      `Reason: ${reason}`,
+    );
 
     const cedar = await member('cedar', 'Cedar');
     const messageId = await makeMessage(t.db, { roomId: room(), authorId: cedar, body: 'a hostile message' });
@@ -117,13 +128,25 @@ describe('suspension', () => {
     const clinician = await signIn(t.app, 'clinician');
     const queue = `/subnets/${ED()}/moderation`;
     expect((await clinician.get(queue)).text).toContain(`href="/moderation/messages/${messageId}/suspend-author"`);
-    expect((await clinician.get(`/moderation/messages/${messageId}/suspend-author`)).text).toContain('<h1>Suspend Cedar?</h1>');
-    const missing = await postForm(clinician, `/moderation/messages/${messageId}/suspend-author`, { reason: 'hostile' }, queue);
+    expect((await clinician.get(`/moderation/messages/${messageId}/suspend-author`)).text).toContain(
+      '<h1>Suspend Cedar?</h1>',
+    );
+    const missing = await postForm(
+      clinician,
+      `/moderation/messages/${messageId}/suspend-author`,
+      { reason: 'hostile' },
+      queue,
+    );
     expect(missing.status).toBe(400);
     expect(textareaValue(missing.text)).toBe('hostile');
     const why = 'Hostile messages to other members in the living room';
-    expect((await postForm(clinician, `/moderation/messages/${messageId}/suspend-author`, { reason: why }, queue)).headers.location).toBe(`${queue}?done=suspended`);
-    expect(await audit('account.suspend', cedar)).toMatchObject({ details: { reason: why, message_id: String(messageId) } });
+    expect(
+      (await postForm(clinician, `/moderation/messages/${messageId}/suspend-author`, { reason: why }, queue)).headers
+        .location,
+    ).toBe(`${queue}?done=suspended`);
+    expect(await audit('account.suspend', cedar)).toMatchObject({
+      details: { reason: why, message_id: String(messageId) },
+    });
   });
 });
 
@@ -132,20 +155,33 @@ describe('promotion', () => {
     const id = await member('aspen', 'Aspen');
     const aspen = await signIn(t.app, 'aspen');
     const roomPage = `/rooms/${room()}`;
-    expect((await postForm(aspen, `${roomPage}/messages`, { clientId: randomUUID(), body: 'written as a member' }, roomPage)).status).toBe(303);
+    expect(
+      (await postForm(aspen, `${roomPage}/messages`, { clientId: randomUUID(), body: 'written as a member' }, roomPage))
+        .status,
+    ).toBe(303);
     const board = ids.room('Eating disorders noticeboard');
-    const thread = await postForm(aspen, `/rooms/${board}/threads`, { title: 'Started as a member', body: 'a thread written as a member' }, `/rooms/${board}`);
+    const thread = await postForm(
+      aspen,
+      `/rooms/${board}/threads`,
+      { title: 'Started as a member', body: 'a thread written as a member' },
+      `/rooms/${board}`,
+    );
     expect(thread.status).toBe(303);
     const threadId = (await t.db('threads').where({ author_id: id }).first('id')).id as string;
 
     const admin = await signIn(t.app, 'admin');
-    expect((await admin.get('/admin/accounts?q=aspen')).text).toContain(`href="/admin/accounts/${id}/make-peer-moderator"`);
+    expect((await admin.get('/admin/accounts?q=aspen')).text).toContain(
+      `href="/admin/accounts/${id}/make-peer-moderator"`,
+    );
     const confirm = await admin.get(`/admin/accounts/${id}/make-peer-moderator`);
     expect(confirm.status).toBe(200);
     expect(confirm.text).toContain('<h1>Make Aspen a peer moderator?</h1>');
     expect(confirm.text).toContain('They become a peer moderator of: Eating Disorders.');
     const _csrf = await csrfFrom(admin, '/admin/accounts');
-    const missing = await admin.post(`/admin/accounts/${id}/make-peer-moderator`).type('form').send({ _csrf, reason: 'ok' });
+    const missing = await admin
+      .post(`/admin/accounts/${id}/make-peer-moderator`)
+      .type('form')
+      .send({ _csrf, reason: 'ok' });
     expect(missing.status).toBe(400);
     expect(missing.text).toContain('Say why this person becomes a peer moderator, in at least 10 characters');
     expect(textareaValue(missing.text)).toBe('ok');
@@ -155,12 +191,32 @@ describe('promotion', () => {
     const done = await admin.post(`/admin/accounts/${id}/make-peer-moderator`).type('form').send({ _csrf, reason });
     expect(done.headers.location).toBe(`/admin/staff/${id}?done=promoted`);
     expect((await admin.get(String(done.headers.location))).text).toContain('Aspen is now a peer moderator.');
-    expect(await audit('account.role_change', id)).toMatchObject({ details: { from: 'patient', to: 'peer_moderator', reason } });
+    expect(await audit('account.role_change', id)).toMatchObject({
+      details: { from: 'patient', to: 'peer_moderator', reason },
+    });
 
     const again = await signIn(t.app, 'aspen');
     await enrolTwoFactor(again, DEMO_PASSWORD);
-    expect((await postForm(again, `${roomPage}/messages`, { clientId: randomUUID(), body: 'written as a peer moderator' }, roomPage)).status).toBe(303);
-    expect((await postForm(again, `/threads/${threadId}/replies`, { body: 'a reply written as a peer moderator' }, `/threads/${threadId}`)).status).toBe(303);
+    expect(
+      (
+        await postForm(
+          again,
+          `${roomPage}/messages`,
+          { clientId: randomUUID(), body: 'written as a peer moderator' },
+          roomPage,
+        )
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await postForm(
+          again,
+          `/threads/${threadId}/replies`,
+          { body: 'a reply written as a peer moderator' },
+          `/threads/${threadId}`,
+        )
+      ).status,
+    ).toBe(303);
 
     const reader = await signIn(t.app, 'anna');
     const meta = (html: string, body: string) => {
@@ -171,7 +227,8 @@ describe('promotion', () => {
     expect(meta(page, 'written as a member')).not.toContain('sharon-badge');
     expect(meta(page, 'written as a peer moderator')).toContain('Peer moderator');
     const threadPage = (await reader.get(`/threads/${threadId}`)).text;
-    const postMeta = (body: string) => threadPage.slice(threadPage.lastIndexOf('sharon-post__meta', threadPage.indexOf(body)), threadPage.indexOf(body));
+    const postMeta = (body: string) =>
+      threadPage.slice(threadPage.lastIndexOf('sharon-post__meta', threadPage.indexOf(body)), threadPage.indexOf(body));
     expect(postMeta('a thread written as a member')).not.toContain('Peer moderator');
     expect(postMeta('a reply written as a peer moderator')).toContain('Peer moderator');
   });

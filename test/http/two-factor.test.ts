@@ -6,8 +6,12 @@ import { DEMO_TOTP_SECRET } from '../../seeds/demo.js';
 import { nextStep, totpClock, totpCode } from '../helpers/totp.js';
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 async function password(username: string) {
   const agent = request.agent(t.app);
@@ -41,7 +45,7 @@ describe('two-factor sign-in for staff', () => {
     expect((await code(replay.agent, used)).status).toBe(401);
   });
 
-  it('after a sign-in, no code of that step or an earlier one works again; the next step\'s code does, without waiting for it', async () => {
+  it("after a sign-in, no code of that step or an earlier one works again; the next step's code does, without waiting for it", async () => {
     const first = await password('clinician');
     const used = await totpCode();
     expect((await code(first.agent, used)).status).toBe(303);
@@ -57,7 +61,7 @@ describe('two-factor sign-in for staff', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('codes are checked against the app\'s clock: a code for its time works, a code for ten minutes before does not', async () => {
+  it("codes are checked against the app's clock: a code for its time works, a code for ten minutes before does not", async () => {
     const systemTimeCode = await generate({ secret: DEMO_TOTP_SECRET, epoch: Math.floor(Date.now() / 1000) });
     totpClock.offsetMs += 10 * 60_000;
     const stale = await password('admin');

@@ -11,15 +11,31 @@ beforeAll(async () => {
   t = await startTestApp();
   ids = await demoIds(t.db);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const edLibrary = () => ids.room('Eating disorders library');
 const itemId = async (title: string) => (await t.db('library_items').where({ title }).first('id')).id as string;
 
-async function postItem(agent: TestAgent, url: string, fields: Record<string, string>, pdf?: { buffer: Buffer; name: string }) {
+async function postItem(
+  agent: TestAgent,
+  url: string,
+  fields: Record<string, string>,
+  pdf?: { buffer: Buffer; name: string },
+) {
   const _csrf = await csrfFrom(agent, '/');
   let req = agent.post(url).field('_csrf', _csrf);
-  const defaults = { title: 'A new item', summary: 'Short', body: 'Body', source: 'NHS', reviewedBy: ids.user('clinician'), reviewedOn: '2026-11-01', nextReviewOn: '2027-11-01', status: 'published' };
+  const defaults = {
+    title: 'A new item',
+    summary: 'Short',
+    body: 'Body',
+    source: 'NHS',
+    reviewedBy: ids.user('clinician'),
+    reviewedOn: '2026-11-01',
+    nextReviewOn: '2027-11-01',
+    status: 'published',
+  };
   for (const [k, v] of Object.entries({ ...defaults, ...fields })) req = req.field(k, v);
   if (pdf) req = req.attach('attachment', pdf.buffer, { filename: pdf.name, contentType: 'application/pdf' });
   return req;
@@ -28,7 +44,12 @@ async function postItem(agent: TestAgent, url: string, fields: Record<string, st
 describe('adding library items', () => {
   it('a clinician adds an item with a PDF; members read it, its accreditation and download the PDF', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    const res = await postItem(clinician, `/rooms/${edLibrary()}/items`, { title: 'Sleep and recovery', body: '## Why sleep matters\n\nRest **helps**.' }, { buffer: PDF, name: 'sleep.pdf' });
+    const res = await postItem(
+      clinician,
+      `/rooms/${edLibrary()}/items`,
+      { title: 'Sleep and recovery', body: '## Why sleep matters\n\nRest **helps**.' },
+      { buffer: PDF, name: 'sleep.pdf' },
+    );
     expect(res.status).toBe(303);
     const anna = await signIn(t.app, 'anna');
     const page = await anna.get(`/library/items/${await itemId('Sleep and recovery')}`);
@@ -48,7 +69,10 @@ describe('adding library items', () => {
 
   it('scripts, event handlers and javascript: links in an item never reach the page', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    await postItem(clinician, `/rooms/${edLibrary()}/items`, { title: 'Hostile item', body: '<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))' });
+    await postItem(clinician, `/rooms/${edLibrary()}/items`, {
+      title: 'Hostile item',
+      body: '<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))',
+    });
     const page = await (await signIn(t.app, 'anna')).get(`/library/items/${await itemId('Hostile item')}`);
     expect(page.text).not.toMatch(/<script>alert|<img[^>]*onerror=|href="javascript:/);
     expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -56,7 +80,12 @@ describe('adding library items', () => {
 
   it('a file named .pdf that is not a PDF is refused with a clear error, and nothing is saved', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    const res = await postItem(clinician, `/rooms/${edLibrary()}/items`, { title: 'Not really a PDF' }, { buffer: Buffer.from('MZ this is an executable'), name: 'leaflet.pdf' });
+    const res = await postItem(
+      clinician,
+      `/rooms/${edLibrary()}/items`,
+      { title: 'Not really a PDF' },
+      { buffer: Buffer.from('MZ this is an executable'), name: 'leaflet.pdf' },
+    );
     expect(res.status).toBe(400);
     expect(res.text).toContain('The attachment must be PDF');
     expect(res.text).toContain('value="Not really a PDF"');
@@ -65,16 +94,26 @@ describe('adding library items', () => {
 
   it('bad dates and a reviewer who is not a clinician of the service are refused', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    const dates = await postItem(clinician, `/rooms/${edLibrary()}/items`, { title: 'Dated', reviewedOn: '2026-11-01', nextReviewOn: '2026-10-01' });
+    const dates = await postItem(clinician, `/rooms/${edLibrary()}/items`, {
+      title: 'Dated',
+      reviewedOn: '2026-11-01',
+      nextReviewOn: '2026-10-01',
+    });
     expect(dates.text).toContain('The next review date must be after the review date');
-    const reviewer = await postItem(clinician, `/rooms/${edLibrary()}/items`, { title: 'Reviewed by a peer', reviewedBy: ids.user('peermod') });
+    const reviewer = await postItem(clinician, `/rooms/${edLibrary()}/items`, {
+      title: 'Reviewed by a peer',
+      reviewedBy: ids.user('peermod'),
+    });
     expect(reviewer.text).toContain('Choose a clinician of this service');
   });
 
   it('a multipart form without its CSRF token is refused before any file is kept', async () => {
     const clinician = await signIn(t.app, 'clinician');
     const before = await t.db('files').count('* as n').first();
-    const res = await clinician.post(`/rooms/${edLibrary()}/items`).field('title', 'No token').attach('attachment', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    const res = await clinician
+      .post(`/rooms/${edLibrary()}/items`)
+      .field('title', 'No token')
+      .attach('attachment', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
     expect(res.status).toBe(403);
     expect((await t.db('files').count('* as n').first())?.n).toBe(before?.n);
   });
@@ -84,7 +123,12 @@ describe('adding library items', () => {
       const agent = await signIn(t.app, user);
       const res = await postItem(agent, `/rooms/${edLibrary()}/items`, { title: `By ${user}` });
       expect([403, 404]).toContain(res.status);
-      expect(await t.db('library_items').where({ title: `By ${user}` }).first()).toBeUndefined();
+      expect(
+        await t
+          .db('library_items')
+          .where({ title: `By ${user}` })
+          .first(),
+      ).toBeUndefined();
     });
   }
 
@@ -118,10 +162,18 @@ describe('drafts and publishing', () => {
 
 describe('who can open which item and attachment', () => {
   it('each demo user tries every demo item URL directly', async () => {
-    const items = await t.db('library_items as i').join('rooms as r', 'r.id', 'i.room_id').whereIn('i.title', ['What to expect from your first appointment', 'Coping with difficult evenings']).select('i.id', 'r.name as room');
+    const items = await t
+      .db('library_items as i')
+      .join('rooms as r', 'r.id', 'i.room_id')
+      .whereIn('i.title', ['What to expect from your first appointment', 'Coping with difficult evenings'])
+      .select('i.id', 'r.name as room');
     const expected: Record<string, string[]> = {
-      admin: [], clinician: ['First Step library', 'Eating disorders library'], peermod: ['Eating disorders library'],
-      anna: ['Eating disorders library'], bella: ['Eating disorders library'], carer: [],
+      admin: [],
+      clinician: ['First Step library', 'Eating disorders library'],
+      peermod: ['Eating disorders library'],
+      anna: ['Eating disorders library'],
+      bella: ['Eating disorders library'],
+      carer: [],
     };
     for (const [user, rooms] of Object.entries(expected)) {
       const agent = await signIn(t.app, user);
@@ -149,13 +201,17 @@ describe('search', () => {
     const forced = await anna.get(`/library/search?q=appointment&room=${ids.room('First Step library')}`);
     expect(forced.text).not.toContain('What to expect from your first appointment');
     const clinician = await signIn(t.app, 'clinician');
-    expect((await clinician.get('/library/search?q=appointment')).text).toContain('What to expect from your first appointment');
+    expect((await clinician.get('/library/search?q=appointment')).text).toContain(
+      'What to expect from your first appointment',
+    );
   });
 
   it('a malformed search query is a 400, not a 500', async () => {
     const anna = await signIn(t.app, 'anna');
     expect((await anna.get('/library/search?room=not-a-room')).status).toBe(400);
-    expect((await anna.get(`/library/search?q=${encodeURIComponent("'); DROP TABLE library_items; --")}`)).status).toBe(200);
+    expect((await anna.get(`/library/search?q=${encodeURIComponent("'); DROP TABLE library_items; --")}`)).status).toBe(
+      200,
+    );
   });
 });
 
@@ -166,6 +222,8 @@ describe('needs review', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Eating disorders: recognising the signs');
     expect(res.text).not.toContain('What to expect from your first appointment');
-    expect((await (await signIn(t.app, 'anna')).get(`/subnets/${ids.subnet('eating-disorders')}/needs-review`)).status).toBe(404);
+    expect(
+      (await (await signIn(t.app, 'anna')).get(`/subnets/${ids.subnet('eating-disorders')}/needs-review`)).status,
+    ).toBe(404);
   });
 });

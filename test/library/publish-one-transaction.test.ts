@@ -12,13 +12,21 @@ beforeAll(async () => {
   t = await startTestApp();
   clinician = await signIn(t.app, 'clinician');
 });
-afterAll(async () => { await t.close(); });
-afterEach(async () => { await t.db.raw('DROP TRIGGER IF EXISTS audit_refuse_publish ON audit_log'); });
+afterAll(async () => {
+  await t.close();
+});
+afterEach(async () => {
+  await t.db.raw('DROP TRIGGER IF EXISTS audit_refuse_publish ON audit_log');
+});
 
 /** Makes writing the audit row of a (un)publish fail, as a database error at that moment would. */
 async function breakAuditOf(action: string) {
-  await t.db.raw(`CREATE OR REPLACE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = TG_ARGV[0] THEN RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$`);
-  await t.db.raw(`CREATE TRIGGER audit_refuse_publish BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit('${action}')`);
+  await t.db.raw(
+    `CREATE OR REPLACE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = TG_ARGV[0] THEN RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$`,
+  );
+  await t.db.raw(
+    `CREATE TRIGGER audit_refuse_publish BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_refuse_audit('${action}')`,
+  );
 }
 
 const KINDS = [
@@ -43,7 +51,13 @@ describe('unpublishing', () => {
       const res = await postForm(clinician, `${k.url(id)}/unpublish`, {}, k.url(id));
       expect(res.status).toBe(303);
       expect(await t.db(k.table).where({ id }).first('status')).toEqual({ status: 'draft' });
-      expect(await t.db('audit_log').where({ action: k.action, target_id: id }).count<{ count: string }[]>('* as count').then((r) => Number(r[0]?.count))).toBe(1);
+      expect(
+        await t
+          .db('audit_log')
+          .where({ action: k.action, target_id: id })
+          .count<{ count: string }[]>('* as count')
+          .then((r) => Number(r[0]?.count)),
+      ).toBe(1);
     });
   }
 });

@@ -5,17 +5,28 @@ import { nicknameSkeleton } from '../../src/auth/nickname-skeleton.js';
 import { migrationSource } from '../../migrations/index.js';
 
 let t: TestDatabase;
-beforeAll(async () => { t = await createTestDatabase(); });
-afterAll(async () => { await t.drop(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t.drop();
+});
 
-const skeletonOf = async (username: string) => (await t.db('users').where({ username }).first('nickname_skeleton')).nickname_skeleton;
+const skeletonOf = async (username: string) =>
+  (await t.db('users').where({ username }).first('nickname_skeleton')).nickname_skeleton;
 
 describe('the nickname skeleton backfill', () => {
   it('fills every account; where nicknames already look alike the oldest keeps it; erased accounts get none', async () => {
     await down(t.db);
     const hash = (await t.db('users').where({ username: 'anna' }).first()).password_hash;
     await t.db('users').insert([
-      { username: 'oldsam', nickname: 'Sàm', role: 'patient', password_hash: hash, created_at: new Date(Date.now() + 60_000) },
+      {
+        username: 'oldsam',
+        nickname: 'Sàm',
+        role: 'patient',
+        password_hash: hash,
+        created_at: new Date(Date.now() + 60_000),
+      },
       { username: 'erased-0a1b2c3d', nickname: 'Former member 0a1b2c3d', role: 'patient', status: 'erased' },
     ]);
     expect(await t.db('users').whereNotNull('nickname_skeleton').first()).toBeUndefined();

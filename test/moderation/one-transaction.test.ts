@@ -16,15 +16,21 @@ beforeAll(async () => {
   ids = await demoIds(t.db);
   clinician = await signIn(t.app, 'clinician');
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 afterEach(async () => {
   await t.db.raw('DROP TRIGGER IF EXISTS reports_refuse_close ON reports');
 });
 
 /** Makes closing any report fail, as a database error part-way through the use case would. */
 async function breakClosingReports() {
-  await t.db.raw(`CREATE OR REPLACE FUNCTION test_refuse_close() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'closing refused'; END $$`);
-  await t.db.raw('CREATE TRIGGER reports_refuse_close BEFORE UPDATE ON reports FOR EACH ROW EXECUTE FUNCTION test_refuse_close()');
+  await t.db.raw(
+    `CREATE OR REPLACE FUNCTION test_refuse_close() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'closing refused'; END $$`,
+  );
+  await t.db.raw(
+    'CREATE TRIGGER reports_refuse_close BEFORE UPDATE ON reports FOR EACH ROW EXECUTE FUNCTION test_refuse_close()',
+  );
 }
 
 async function reportedMessage() {
@@ -37,8 +43,22 @@ const queue = () => `/subnets/${ids.subnet('eating-disorders')}/moderation`;
 const state = async (messageId: number) => ({
   message: (await t.db('messages').where({ id: messageId }).first('status'))?.status,
   reports: (await t.db('reports').where({ message_id: messageId }).select('status')).map((r) => r.status),
-  audited: Number((await t.db('audit_log').where({ target_id: String(messageId), action: 'message.remove' }).count<{ count: string }[]>('* as count'))[0]?.count),
-  told: Number((await t.db('notifications').where({ user_id: ids.user('peermod'), kind: 'report_outcome' }).count<{ count: string }[]>('* as count'))[0]?.count),
+  audited: Number(
+    (
+      await t
+        .db('audit_log')
+        .where({ target_id: String(messageId), action: 'message.remove' })
+        .count<{ count: string }[]>('* as count')
+    )[0]?.count,
+  ),
+  told: Number(
+    (
+      await t
+        .db('notifications')
+        .where({ user_id: ids.user('peermod'), kind: 'report_outcome' })
+        .count<{ count: string }[]>('* as count')
+    )[0]?.count,
+  ),
 });
 
 describe('removing a reported message from the queue', () => {
@@ -56,7 +76,12 @@ describe('removing a reported message from the queue', () => {
     const toldBefore = (await state(messageId)).told;
     const res = await postForm(clinician, `/moderation/messages/${messageId}/remove`, { reason: 'Unsafe' }, queue());
     expect(res.status).toBe(303);
-    expect(await state(messageId)).toEqual({ message: 'removed', reports: ['closed'], audited: 1, told: toldBefore + 1 });
+    expect(await state(messageId)).toEqual({
+      message: 'removed',
+      reports: ['closed'],
+      audited: 1,
+      told: toldBefore + 1,
+    });
   });
 });
 
@@ -66,7 +91,12 @@ describe('muting the author of a reported message from the queue', () => {
     await breakClosingReports();
     const res = await postForm(clinician, `/moderation/messages/${messageId}/mute`, { minutes: '60' }, queue());
     expect(res.status).toBeGreaterThanOrEqual(500);
-    expect(await t.db('mutes').where({ user_id: ids.user('anna') }).first()).toBeUndefined();
+    expect(
+      await t
+        .db('mutes')
+        .where({ user_id: ids.user('anna') })
+        .first(),
+    ).toBeUndefined();
   });
 });
 
@@ -75,9 +105,19 @@ describe('suspending the author of a reported message from the queue', () => {
     const messageId = await reportedMessage();
     const anna = await signIn(t.app, 'anna');
     await breakClosingReports();
-    const res = await postForm(clinician, `/moderation/messages/${messageId}/suspend-author`, { reason: 'Repeated unsafe messages' }, `/moderation/messages/${messageId}/suspend-author`);
+    const res = await postForm(
+      clinician,
+      `/moderation/messages/${messageId}/suspend-author`,
+      { reason: 'Repeated unsafe messages' },
+      `/moderation/messages/${messageId}/suspend-author`,
+    );
     expect(res.status).toBeGreaterThanOrEqual(500);
-    expect(await t.db('users').where({ id: ids.user('anna') }).first('status')).toEqual({ status: 'active' });
+    expect(
+      await t
+        .db('users')
+        .where({ id: ids.user('anna') })
+        .first('status'),
+    ).toEqual({ status: 'active' });
     expect((await anna.get('/')).status).toBe(200);
   });
 });

@@ -12,7 +12,9 @@ beforeAll(async () => {
   ids = await demoIds(t.db);
   for (const u of ['admin', 'clinician', 'peermod', 'anna', 'bella', 'carer']) agents.set(u, await signIn(t.app, u));
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 const as = (u: string) => agents.get(u) as TestAgent;
 
 const edBoard = () => ids.room('Eating disorders noticeboard');
@@ -23,18 +25,26 @@ async function startThread(user: string, roomId: string, title: string, body = '
   const id = /\/threads\/([0-9a-f-]{36})/.exec(String(res.headers.location))?.[1] ?? '';
   return { res, id };
 }
-const reply = (user: string, threadId: string, body: string) => postForm(as(user), `/threads/${threadId}/replies`, { body }, `/threads/${threadId}`);
+const reply = (user: string, threadId: string, body: string) =>
+  postForm(as(user), `/threads/${threadId}/replies`, { body }, `/threads/${threadId}`);
 
 describe('threads and replies', () => {
   it('anna starts a thread; members of the room read it; peermod replies with a badge; it shows "answered by staff"', async () => {
-    const { res, id } = await startThread('anna', edBoard(), 'How do you manage evenings?', 'Evenings are\nthe hardest.');
+    const { res, id } = await startThread(
+      'anna',
+      edBoard(),
+      'How do you manage evenings?',
+      'Evenings are\nthe hardest.',
+    );
     expect(res.status).toBe(303);
     const page = await as('bella').get(`/threads/${id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Evenings are\nthe hardest.');
     expect((await reply('peermod', id, 'Many people find a plan helps.')).status).toBe(303);
     const after = await as('anna').get(`/threads/${id}`);
-    expect(after.text).toMatch(/<strong>Sam<\/strong> <span class="nhsuk-tag nhsuk-tag--blue sharon-badge">Peer moderator<\/span>/);
+    expect(after.text).toMatch(
+      /<strong>Sam<\/strong> <span class="nhsuk-tag nhsuk-tag--blue sharon-badge">Peer moderator<\/span>/,
+    );
     expect(after.text).toContain('Answered by staff');
     expect((await as('anna').get(`/rooms/${edBoard()}`)).text).toContain('Answered by staff');
   });
@@ -43,14 +53,26 @@ describe('threads and replies', () => {
     const { id } = await startThread('anna', edBoard(), 'Escaping <b>test</b>', '<script>alert(1)</script>');
     const page = await as('bella').get(`/threads/${id}`);
     expect(page.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
-    const empty = await postForm(as('anna'), `/rooms/${edBoard()}/threads`, { title: 'Has a title', body: '' }, `/rooms/${edBoard()}`);
+    const empty = await postForm(
+      as('anna'),
+      `/rooms/${edBoard()}/threads`,
+      { title: 'Has a title', body: '' },
+      `/rooms/${edBoard()}`,
+    );
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Write your message');
     expect(empty.text).toContain('value="Has a title"');
   });
 
   it('the board paginates: 20 threads a page, newest activity first', async () => {
-    for (let i = 0; i < 22; i++) await t.db('threads').insert({ room_id: ids.room('Eating disorders noticeboard'), author_id: ids.user('peermod'), title: `Bulk ${i}`, body: 'x', last_activity_at: new Date(Date.now() - (i + 100) * 60_000) });
+    for (let i = 0; i < 22; i++)
+      await t.db('threads').insert({
+        room_id: ids.room('Eating disorders noticeboard'),
+        author_id: ids.user('peermod'),
+        title: `Bulk ${i}`,
+        body: 'x',
+        last_activity_at: new Date(Date.now() - (i + 100) * 60_000),
+      });
     const first = await as('anna').get(`/rooms/${edBoard()}`);
     expect((first.text.match(/href="\/threads\//g) ?? []).length).toBe(20);
     expect(first.text).toContain('Older threads');
@@ -63,8 +85,17 @@ describe('threads and replies', () => {
 describe('who can read which thread, by URL and by socket', () => {
   it('bella cannot read the anorexia noticeboard or its threads; carer and admin neither', async () => {
     const { id } = await startThread('anna', anorexiaBoard(), 'Only for the anorexia group');
-    for (const [user, status] of [['clinician', 200], ['peermod', 200], ['anna', 200], ['bella', 404], ['carer', 404], ['admin', 404]] as const) {
-      expect(`${user} board ${(await as(user).get(`/rooms/${anorexiaBoard()}`)).status}`).toBe(`${user} board ${status}`);
+    for (const [user, status] of [
+      ['clinician', 200],
+      ['peermod', 200],
+      ['anna', 200],
+      ['bella', 404],
+      ['carer', 404],
+      ['admin', 404],
+    ] as const) {
+      expect(`${user} board ${(await as(user).get(`/rooms/${anorexiaBoard()}`)).status}`).toBe(
+        `${user} board ${status}`,
+      );
       expect(`${user} thread ${(await as(user).get(`/threads/${id}`)).status}`).toBe(`${user} thread ${status}`);
       expect(`${user} report ${(await as(user).get(`/threads/${id}/report`)).status}`).toBe(`${user} report ${status}`);
     }
@@ -99,7 +130,12 @@ describe('pre-moderation, watched words and staff tools', () => {
     expect((await as('peermod').get(queueUrl)).text).toContain('Held until approved');
     expect((await postForm(as('peermod'), `/moderation/threads/${id}/approve`, {}, queueUrl)).status).toBe(303);
     expect((await as('bella').get(`/threads/${id}`)).status).toBe(200);
-    expect(await t.db('notifications').where({ user_id: ids.user('anna'), kind: 'post_approved' }).first()).toBeTruthy();
+    expect(
+      await t
+        .db('notifications')
+        .where({ user_id: ids.user('anna'), kind: 'post_approved' })
+        .first(),
+    ).toBeTruthy();
     await t.db('rooms').where({ id: edBoard() }).update({ pre_moderated: false });
   });
 
@@ -120,9 +156,14 @@ describe('pre-moderation, watched words and staff tools', () => {
     expect(refused.text).toContain('This thread is locked');
     expect((await reply('clinician', id, 'Closing this thread now.')).status).toBe(303);
     expect((await postForm(as('bella'), `${threadUrl}/lock`, {}, threadUrl)).status).toBe(403);
-    expect((await postForm(as('clinician'), `${threadUrl}/remove`, { reason: 'off topic' }, threadUrl)).status).toBe(303);
+    expect((await postForm(as('clinician'), `${threadUrl}/remove`, { reason: 'off topic' }, threadUrl)).status).toBe(
+      303,
+    );
     expect((await as('anna').get(threadUrl)).status).toBe(404);
-    expect(await t.db('threads').where({ id }).first()).toMatchObject({ status: 'removed', moderation_reason: 'off topic' });
+    expect(await t.db('threads').where({ id }).first()).toMatchObject({
+      status: 'removed',
+      moderation_reason: 'off topic',
+    });
     expect(await t.db('audit_log').where({ action: 'noticeboard.thread.lock', target_id: id }).first()).toBeTruthy();
   });
 
@@ -131,7 +172,9 @@ describe('pre-moderation, watched words and staff tools', () => {
     const url = `/threads/${id}`;
     await postForm(as('peermod'), `${url}/pin`, {}, url);
     expect((await as('anna').get(`/rooms/${edBoard()}`)).text).toMatch(/Move me<\/a><\/h2>\s*<p[^>]*>[\s\S]*?Pinned/);
-    expect((await postForm(as('peermod'), `${url}/move`, { roomId: ids.room('Carers noticeboard') }, url)).status).toBe(400);
+    expect((await postForm(as('peermod'), `${url}/move`, { roomId: ids.room('Carers noticeboard') }, url)).status).toBe(
+      400,
+    );
     expect((await postForm(as('peermod'), `${url}/move`, { roomId: anorexiaBoard() }, url)).status).toBe(303);
     expect((await t.db('threads').where({ id }).first()).room_id).toBe(anorexiaBoard());
     expect((await as('bella').get(url)).status).toBe(404);
@@ -141,24 +184,41 @@ describe('pre-moderation, watched words and staff tools', () => {
     const { id } = await startThread('peermod', edBoard(), 'Report target');
     await reply('anna', id, 'a reply bella dislikes');
     const r = await t.db('replies').where({ thread_id: id }).first();
-    expect((await postForm(as('bella'), `/replies/${r.id}/report`, { reason: 'felt unkind' }, `/replies/${r.id}/report`)).status).toBe(303);
+    expect(
+      (await postForm(as('bella'), `/replies/${r.id}/report`, { reason: 'felt unkind' }, `/replies/${r.id}/report`))
+        .status,
+    ).toBe(303);
     const queueUrl = `/subnets/${ids.subnet('eating-disorders')}/moderation`;
     const queue = await as('clinician').get(queueUrl);
     expect(queue.text).toContain('felt unkind');
     const report = await t.db('reports').where({ reply_id: r.id }).first();
-    expect((await postForm(as('clinician'), `/moderation/reports/${report.id}/dismiss`, {}, queueUrl)).status).toBe(303);
-    expect(await t.db('notifications').where({ user_id: ids.user('bella'), kind: 'report_outcome' }).first()).toBeTruthy();
+    expect((await postForm(as('clinician'), `/moderation/reports/${report.id}/dismiss`, {}, queueUrl)).status).toBe(
+      303,
+    );
+    expect(
+      await t
+        .db('notifications')
+        .where({ user_id: ids.user('bella'), kind: 'report_outcome' })
+        .first(),
+    ).toBeTruthy();
   });
 });
 
 describe('notifications', () => {
   it('a reply in my thread raises my unread count; opening it marks it read; others cannot open it', async () => {
-    await t.db('notifications').where({ user_id: ids.user('anna') }).update({ read_at: new Date() });
+    await t
+      .db('notifications')
+      .where({ user_id: ids.user('anna') })
+      .update({ read_at: new Date() });
     const { id } = await startThread('anna', edBoard(), 'Notify me');
     await reply('clinician', id, 'Here is an answer.');
     const lobby = await as('anna').get('/');
     expect(lobby.text).toMatch(/id="unread-count">1<span class="nhsuk-u-visually-hidden"> unread/);
-    const n = await t.db('notifications').where({ user_id: ids.user('anna'), kind: 'thread_reply' }).orderBy('id', 'desc').first();
+    const n = await t
+      .db('notifications')
+      .where({ user_id: ids.user('anna'), kind: 'thread_reply' })
+      .orderBy('id', 'desc')
+      .first();
     expect(n.link).toBe(`/threads/${id}#latest`);
     expect(JSON.stringify(n)).not.toContain('Here is an answer');
     expect((await postForm(as('bella'), `/notifications/${n.id}/open`, {}, '/notifications')).status).toBe(404);
@@ -168,8 +228,14 @@ describe('notifications', () => {
   });
 
   it('a notification pointing into a room the member can no longer enter is not listed or counted', async () => {
-    await t.db('notifications').where({ user_id: ids.user('bella') }).update({ read_at: new Date() });
-    const [{ id }] = await t.db('notifications').insert({ user_id: ids.user('bella'), kind: 'thread_reply', link: '/threads/x', room_id: anorexiaBoard() }).returning('id');
+    await t
+      .db('notifications')
+      .where({ user_id: ids.user('bella') })
+      .update({ read_at: new Date() });
+    const [{ id }] = await t
+      .db('notifications')
+      .insert({ user_id: ids.user('bella'), kind: 'thread_reply', link: '/threads/x', room_id: anorexiaBoard() })
+      .returning('id');
     const page = await as('bella').get('/notifications');
     expect(page.text).not.toContain(`/notifications/${id}/open`);
     expect((await as('bella').get('/')).text).not.toMatch(/id="unread-count">\d/);

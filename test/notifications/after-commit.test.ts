@@ -26,7 +26,10 @@ afterAll(async () => {
   await t.close();
 });
 
-const stored = async (kind: string) => Number((await t.db('notifications').where({ user_id: annaId, kind }).count<{ count: string }[]>('* as count'))[0]?.count);
+const stored = async (kind: string) =>
+  Number(
+    (await t.db('notifications').where({ user_id: annaId, kind }).count<{ count: string }[]>('* as count'))[0]?.count,
+  );
 
 describe('notify inside a transaction', () => {
   it('a transaction that rolls back stores no notification and pushes nothing to the person', async () => {
@@ -46,7 +49,9 @@ describe('notify inside a transaction', () => {
   it('a committed notification is pushed only once its transaction has committed, also from a nested one', async () => {
     heard.length = 0;
     await t.db.transaction(async (trx) => {
-      await trx.transaction(async (inner) => notify(inner, t.realtime, { userId: annaId, kind: 'post_approved', link: '/' }));
+      await trx.transaction(async (inner) =>
+        notify(inner, t.realtime, { userId: annaId, kind: 'post_approved', link: '/' }),
+      );
       // Sent straight away, inside the transaction: it must reach anna before the notification does.
       t.realtime.emitToUser(annaId, 'notification:new', { kind: 'barrier' });
     });

@@ -16,15 +16,24 @@ describe('one set of role labels', () => {
 
   it('staff carry their role as a badge; members carry none', () => {
     expect(ROLES.map((r) => [r, badgeFor(r)])).toEqual([
-      ['admin', 'Admin'], ['clinician', 'Clinician'], ['peer_moderator', 'Peer moderator'], ['patient', null], ['carer', null], ['professional', null],
+      ['admin', 'Admin'],
+      ['clinician', 'Clinician'],
+      ['peer_moderator', 'Peer moderator'],
+      ['patient', null],
+      ['carer', null],
+      ['professional', null],
     ]);
   });
 });
 
 describe('the key form', () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(); });
-  afterAll(async () => { await t.close(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('offers a key for a "Professional", as the admin accounts list names the role', async () => {
     const ids = await demoIds(t.db);

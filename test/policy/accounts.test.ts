@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_ACTIONS, ACCOUNT_STATUSES, canActOnAccount, ROLES, type AccountAction, type AccountStatus, type AccountTarget, type Actor, type Decision, type Role } from '../../src/policy/index.js';
+import {
+  ACCOUNT_ACTIONS,
+  ACCOUNT_STATUSES,
+  canActOnAccount,
+  ROLES,
+  type AccountAction,
+  type AccountStatus,
+  type AccountTarget,
+  type Actor,
+  type Decision,
+  type Role,
+} from '../../src/policy/index.js';
 import { assertNever } from '../../src/policy/helpers.js';
 import { readingGaps, tableGaps } from './completeness.js';
 
@@ -9,15 +20,78 @@ import { readingGaps, tableGaps } from './completeness.js';
  */
 type Outcome = 'allow' | `404 ${string}` | `403 ${string}`;
 const ON_ACCOUNT = {
-  'member account, active': { suspend: 'allow', reinstate: '403 account_not_suspended', end_sessions: 'allow', erase: 'allow', make_peer_moderator: 'allow', assign_subnets: '404 not_a_staff_account' },
-  'member account, suspended': { suspend: '403 account_not_active', reinstate: 'allow', end_sessions: 'allow', erase: 'allow', make_peer_moderator: '404 account_not_active', assign_subnets: '404 not_a_staff_account' },
-  'member account, erased': { suspend: '403 account_not_active', reinstate: '403 account_not_suspended', end_sessions: 'allow', erase: 'allow', make_peer_moderator: '404 account_not_active', assign_subnets: '404 not_a_staff_account' },
-  'subnet staff account, active': { suspend: 'allow', reinstate: '403 account_not_suspended', end_sessions: 'allow', erase: '404 not_a_member_account', make_peer_moderator: '404 not_a_member_account', assign_subnets: 'allow' },
-  'subnet staff account, suspended': { suspend: '403 account_not_active', reinstate: 'allow', end_sessions: 'allow', erase: '404 not_a_member_account', make_peer_moderator: '404 not_a_member_account', assign_subnets: 'allow' },
-  'subnet staff account, erased': { suspend: '403 account_not_active', reinstate: '403 account_not_suspended', end_sessions: 'allow', erase: '404 not_a_member_account', make_peer_moderator: '404 not_a_member_account', assign_subnets: 'allow' },
-  'another admin, active': { suspend: 'allow', reinstate: '403 account_not_suspended', end_sessions: 'allow', erase: '404 not_a_member_account', make_peer_moderator: '404 not_a_member_account', assign_subnets: '404 not_a_staff_account' },
-  'another admin, suspended': { suspend: '403 account_not_active', reinstate: 'allow', end_sessions: 'allow', erase: '404 not_a_member_account', make_peer_moderator: '404 not_a_member_account', assign_subnets: '404 not_a_staff_account' },
-  'another admin, erased': { suspend: '403 account_not_active', reinstate: '403 account_not_suspended', end_sessions: 'allow', erase: '404 not_a_member_account', make_peer_moderator: '404 not_a_member_account', assign_subnets: '404 not_a_staff_account' },
+  'member account, active': {
+    suspend: 'allow',
+    reinstate: '403 account_not_suspended',
+    end_sessions: 'allow',
+    erase: 'allow',
+    make_peer_moderator: 'allow',
+    assign_subnets: '404 not_a_staff_account',
+  },
+  'member account, suspended': {
+    suspend: '403 account_not_active',
+    reinstate: 'allow',
+    end_sessions: 'allow',
+    erase: 'allow',
+    make_peer_moderator: '404 account_not_active',
+    assign_subnets: '404 not_a_staff_account',
+  },
+  'member account, erased': {
+    suspend: '403 account_not_active',
+    reinstate: '403 account_not_suspended',
+    end_sessions: 'allow',
+    erase: 'allow',
+    make_peer_moderator: '404 account_not_active',
+    assign_subnets: '404 not_a_staff_account',
+  },
+  'subnet staff account, active': {
+    suspend: 'allow',
+    reinstate: '403 account_not_suspended',
+    end_sessions: 'allow',
+    erase: '404 not_a_member_account',
+    make_peer_moderator: '404 not_a_member_account',
+    assign_subnets: 'allow',
+  },
+  'subnet staff account, suspended': {
+    suspend: '403 account_not_active',
+    reinstate: 'allow',
+    end_sessions: 'allow',
+    erase: '404 not_a_member_account',
+    make_peer_moderator: '404 not_a_member_account',
+    assign_subnets: 'allow',
+  },
+  'subnet staff account, erased': {
+    suspend: '403 account_not_active',
+    reinstate: '403 account_not_suspended',
+    end_sessions: 'allow',
+    erase: '404 not_a_member_account',
+    make_peer_moderator: '404 not_a_member_account',
+    assign_subnets: 'allow',
+  },
+  'another admin, active': {
+    suspend: 'allow',
+    reinstate: '403 account_not_suspended',
+    end_sessions: 'allow',
+    erase: '404 not_a_member_account',
+    make_peer_moderator: '404 not_a_member_account',
+    assign_subnets: '404 not_a_staff_account',
+  },
+  'another admin, suspended': {
+    suspend: '403 account_not_active',
+    reinstate: 'allow',
+    end_sessions: 'allow',
+    erase: '404 not_a_member_account',
+    make_peer_moderator: '404 not_a_member_account',
+    assign_subnets: '404 not_a_staff_account',
+  },
+  'another admin, erased': {
+    suspend: '403 account_not_active',
+    reinstate: '403 account_not_suspended',
+    end_sessions: 'allow',
+    erase: '404 not_a_member_account',
+    make_peer_moderator: '404 not_a_member_account',
+    assign_subnets: '404 not_a_staff_account',
+  },
 } as const satisfies Record<string, Record<AccountAction, Outcome>>;
 type Row = keyof typeof ON_ACCOUNT;
 
@@ -46,7 +120,11 @@ function rowOf(role: Role, status: AccountStatus): Row {
 }
 
 describe('an admin acting on an account, every role x status x action', () => {
-  const cases = ROLES.flatMap((role) => ACCOUNT_STATUSES.flatMap((status) => ACCOUNT_ACTIONS.map((action) => ({ role, status, action, expected: ON_ACCOUNT[rowOf(role, status)][action] }))));
+  const cases = ROLES.flatMap((role) =>
+    ACCOUNT_STATUSES.flatMap((status) =>
+      ACCOUNT_ACTIONS.map((action) => ({ role, status, action, expected: ON_ACCOUNT[rowOf(role, status)][action] })),
+    ),
+  );
   it.each(cases)('$action a $role account, $status -> $expected', ({ role, status, action, expected }) => {
     expect(outcome(canActOnAccount(actor('admin'), action, account(role, status)))).toBe(expected);
   });
@@ -55,12 +133,21 @@ describe('an admin acting on an account, every role x status x action', () => {
     expect(canActOnAccount(actor('admin'), action, account('admin', 'active', 'actor')).allowed).toBe(false);
   });
 
-  it.each(ROLES.filter((r) => r !== 'admin'))('a %s may do nothing to any account: the pages do not exist (404)', (role) => {
-    for (const action of ACCOUNT_ACTIONS) expect(outcome(canActOnAccount(actor(role), action, account('patient', 'active')))).toBe('404 role_not_permitted');
-  });
+  it.each(ROLES.filter((r) => r !== 'admin'))(
+    'a %s may do nothing to any account: the pages do not exist (404)',
+    (role) => {
+      for (const action of ACCOUNT_ACTIONS)
+        expect(outcome(canActOnAccount(actor(role), action, account('patient', 'active')))).toBe(
+          '404 role_not_permitted',
+        );
+    },
+  );
 
   it('a suspended admin may do nothing', () => {
-    for (const action of ACCOUNT_ACTIONS) expect(outcome(canActOnAccount(actor('admin', 'suspended'), action, account('patient', 'active')))).toBe('404 account_inactive');
+    for (const action of ACCOUNT_ACTIONS)
+      expect(outcome(canActOnAccount(actor('admin', 'suspended'), action, account('patient', 'active')))).toBe(
+        '404 account_inactive',
+      );
   });
 
   it('every role and status has a row, every row an outcome for every action; the checker finds a missing one', () => {
@@ -68,7 +155,9 @@ describe('an admin acting on an account, every role x status x action', () => {
     for (const status of ACCOUNT_STATUSES) expect(readingGaps(ROLES, (r) => rowOf(r, status), rows)).toEqual([]);
     expect(tableGaps(ON_ACCOUNT, rows, ACCOUNT_ACTIONS)).toEqual([]);
     const { erase: _left, ...partial } = ON_ACCOUNT['member account, erased'];
-    expect(tableGaps({ ...ON_ACCOUNT, 'member account, erased': partial }, rows, ACCOUNT_ACTIONS)).toEqual(['member account, erased | erase']);
+    expect(tableGaps({ ...ON_ACCOUNT, 'member account, erased': partial }, rows, ACCOUNT_ACTIONS)).toEqual([
+      'member account, erased | erase',
+    ]);
     expect(readingGaps([...ROLES, 'nurse'] as Role[], (r) => rowOf(r, 'active'), rows)).toEqual(['nurse (no rule)']);
   });
 });

@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { canListCareConversations, canReplyToThread, canWriteToCareTeam, canOpenCareConversation, canReadNotification, type Actor, type Decision, type Role } from '../../src/policy/index.js';
+import {
+  canListCareConversations,
+  canReplyToThread,
+  canWriteToCareTeam,
+  canOpenCareConversation,
+  canReadNotification,
+  type Actor,
+  type Decision,
+  type Role,
+} from '../../src/policy/index.js';
 
 /** shared/ACCESS.md "Care team and notifications", and locked threads, as data. */
 const NOW = new Date('2026-11-21T03:00:00Z');
 const S = 'subnet-s';
 const outcome = (d: Decision) => (d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`);
 const person = (id: string, role: Role, subnets: string[], status: Actor['status'] = 'active'): Actor => ({
-  id, role, status, memberships: subnets.map((subnetId) => ({ subnetId, cohortId: ['patient', 'carer', 'professional'].includes(role) ? 'c1' : null, endsAt: null })),
+  id,
+  role,
+  status,
+  memberships: subnets.map((subnetId) => ({
+    subnetId,
+    cohortId: ['patient', 'carer', 'professional'].includes(role) ? 'c1' : null,
+    endsAt: null,
+  })),
 });
 const member = person('member', 'patient', [S]);
 const conv = (peerModeratorsAllowed: boolean) => ({ subnetId: S, memberId: 'member', peerModeratorsAllowed });
@@ -47,7 +63,7 @@ describe('care-team conversation of a member of S', () => {
 });
 
 describe('notifications and locked threads', () => {
-  it('a notification is its owner\'s alone', () => {
+  it("a notification is its owner's alone", () => {
     expect(outcome(canReadNotification(member, { userId: 'member' }))).toBe('allow');
     expect(outcome(canReadNotification(person('other', 'patient', [S]), { userId: 'member' }))).toBe('404 not_owner');
     expect(outcome(canReadNotification(person('a', 'admin', []), { userId: 'member' }))).toBe('404 not_owner');
@@ -58,8 +74,15 @@ describe('notifications and locked threads', () => {
     ['member, open thread', member, false, 'allow'],
     ['member, locked thread', member, true, '403 thread_locked'],
     ['peer moderator of S, locked thread', person('p', 'peer_moderator', [S]), true, 'allow'],
-    ['member of another cohort, open thread', { ...member, memberships: [{ subnetId: S, cohortId: 'c2', endsAt: null }] }, false, '404 not_in_cohort'],
+    [
+      'member of another cohort, open thread',
+      { ...member, memberships: [{ subnetId: S, cohortId: 'c2', endsAt: null }] },
+      false,
+      '404 not_in_cohort',
+    ],
   ] as const)('replying: %s -> %s', (_n, actor, locked, expected) => {
-    expect(outcome(canReplyToThread(actor, room, { locked }, { mutedUntil: null, readOnlyNow: false }, NOW))).toBe(expected);
+    expect(outcome(canReplyToThread(actor, room, { locked }, { mutedUntil: null, readOnlyNow: false }, NOW))).toBe(
+      expected,
+    );
   });
 });

@@ -6,9 +6,14 @@
  */
 
 /** The (row, column) pairs of `table` that have no outcome, as "row | column" strings. */
-export function tableGaps(table: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>, rows: readonly string[], columns: readonly string[]): string[] {
+export function tableGaps(
+  table: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>,
+  rows: readonly string[],
+  columns: readonly string[],
+): string[] {
   const gaps: string[] = [];
-  for (const row of rows) for (const column of columns) if (table[row]?.[column] === undefined) gaps.push(`${row} | ${column}`);
+  for (const row of rows)
+    for (const column of columns) if (table[row]?.[column] === undefined) gaps.push(`${row} | ${column}`);
   return gaps;
 }
 

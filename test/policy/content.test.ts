@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { canPostWithoutModeration, canSeeContent, CONTENT_STATUSES, listedContentStatuses, ROLES, type Actor, type ContentStatus, type Decision, type Role, type RoomTarget } from '../../src/policy/index.js';
+import {
+  canPostWithoutModeration,
+  canSeeContent,
+  CONTENT_STATUSES,
+  listedContentStatuses,
+  ROLES,
+  type Actor,
+  type ContentStatus,
+  type Decision,
+  type Role,
+  type RoomTarget,
+} from '../../src/policy/index.js';
 import { assertNever } from '../../src/policy/helpers.js';
 import { readingGaps, tableGaps } from './completeness.js';
 
@@ -9,11 +20,46 @@ import { readingGaps, tableGaps } from './completeness.js';
  */
 type Outcome = 'allow' | `404 ${string}`;
 const TABLE = {
-  'clinician of S': { published: 'allow', draft: 'allow', visible: 'allow', held: 'allow', declined: 'allow', removed: '404 content_removed' },
-  'peer moderator of S': { published: 'allow', draft: 'allow', visible: 'allow', held: 'allow', declined: 'allow', removed: '404 content_removed' },
-  'member of S in the audience, the author': { published: 'allow', draft: '404 not_published', visible: 'allow', held: 'allow', declined: 'allow', removed: '404 content_removed' },
-  'member of S in the audience, not the author': { published: 'allow', draft: '404 not_published', visible: 'allow', held: '404 awaiting_moderation', declined: '404 awaiting_moderation', removed: '404 content_removed' },
-  'admin (never staff of S)': { published: '404 role_not_permitted', draft: '404 role_not_permitted', visible: '404 role_not_permitted', held: '404 role_not_permitted', declined: '404 role_not_permitted', removed: '404 role_not_permitted' },
+  'clinician of S': {
+    published: 'allow',
+    draft: 'allow',
+    visible: 'allow',
+    held: 'allow',
+    declined: 'allow',
+    removed: '404 content_removed',
+  },
+  'peer moderator of S': {
+    published: 'allow',
+    draft: 'allow',
+    visible: 'allow',
+    held: 'allow',
+    declined: 'allow',
+    removed: '404 content_removed',
+  },
+  'member of S in the audience, the author': {
+    published: 'allow',
+    draft: '404 not_published',
+    visible: 'allow',
+    held: 'allow',
+    declined: 'allow',
+    removed: '404 content_removed',
+  },
+  'member of S in the audience, not the author': {
+    published: 'allow',
+    draft: '404 not_published',
+    visible: 'allow',
+    held: '404 awaiting_moderation',
+    declined: '404 awaiting_moderation',
+    removed: '404 content_removed',
+  },
+  'admin (never staff of S)': {
+    published: '404 role_not_permitted',
+    draft: '404 role_not_permitted',
+    visible: '404 role_not_permitted',
+    held: '404 role_not_permitted',
+    declined: '404 role_not_permitted',
+    removed: '404 role_not_permitted',
+  },
 } as const satisfies Record<string, Record<ContentStatus, Outcome>>;
 type Row = keyof typeof TABLE;
 
@@ -22,7 +68,16 @@ const S = 'subnet-s';
 const ROOM: RoomTarget = { id: 'room', subnetId: S, kind: 'noticeboard', audienceCohortIds: ['c'] };
 const outcome = (d: Decision) => (d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`);
 const actorOf = (role: Role, status: Actor['status'] = 'active'): Actor => ({
-  id: 'actor', role, status, memberships: [{ subnetId: S, cohortId: role === 'patient' || role === 'carer' || role === 'professional' ? 'c' : null, endsAt: null }],
+  id: 'actor',
+  role,
+  status,
+  memberships: [
+    {
+      subnetId: S,
+      cohortId: role === 'patient' || role === 'carer' || role === 'professional' ? 'c' : null,
+      endsAt: null,
+    },
+  ],
 });
 
 /** The row a role falls in (as author or not): one case per role, no default. */
@@ -43,20 +98,37 @@ function rowOf(role: Role, author: boolean): Row {
   }
 }
 
-const cases = ROLES.flatMap((role) => [true, false].flatMap((author) => CONTENT_STATUSES.map((status) => {
-  const expected = TABLE[rowOf(role, author)][status];
-  return { name: `${role} | ${author ? 'author' : 'not the author'} | ${status} -> ${expected}`, role, author, status, expected };
-})));
+const cases = ROLES.flatMap((role) =>
+  [true, false].flatMap((author) =>
+    CONTENT_STATUSES.map((status) => {
+      const expected = TABLE[rowOf(role, author)][status];
+      return {
+        name: `${role} | ${author ? 'author' : 'not the author'} | ${status} -> ${expected}`,
+        role,
+        author,
+        status,
+        expected,
+      };
+    }),
+  ),
+);
 
 describe('content policy, every role x authorship x status', () => {
   it.each(cases)('$name', ({ role, author, status, expected }) => {
-    expect(outcome(canSeeContent(actorOf(role), ROOM, { status, authorId: author ? 'actor' : 'someone-else' }, NOW))).toBe(expected);
+    expect(
+      outcome(canSeeContent(actorOf(role), ROOM, { status, authorId: author ? 'actor' : 'someone-else' }, NOW)),
+    ).toBe(expected);
   });
 
   it('a suspended clinician, or a member of another cohort, sees nothing of the room, whatever its status', () => {
-    const otherCohort: Actor = { ...actorOf('patient'), memberships: [{ subnetId: S, cohortId: 'other', endsAt: null }] };
+    const otherCohort: Actor = {
+      ...actorOf('patient'),
+      memberships: [{ subnetId: S, cohortId: 'other', endsAt: null }],
+    };
     for (const status of CONTENT_STATUSES) {
-      expect(outcome(canSeeContent(actorOf('clinician', 'suspended'), ROOM, { status, authorId: 'actor' }, NOW))).toBe('404 account_inactive');
+      expect(outcome(canSeeContent(actorOf('clinician', 'suspended'), ROOM, { status, authorId: 'actor' }, NOW))).toBe(
+        '404 account_inactive',
+      );
       expect(outcome(canSeeContent(otherCohort, ROOM, { status, authorId: 'actor' }, NOW))).toBe('404 not_in_cohort');
     }
   });
@@ -65,17 +137,24 @@ describe('content policy, every role x authorship x status', () => {
     expect(readingGaps(ROLES, (r) => rowOf(r, true), Object.keys(TABLE))).toEqual([]);
     expect(tableGaps(TABLE, Object.keys(TABLE), CONTENT_STATUSES)).toEqual([]);
     const { declined: _left, ...partial } = TABLE['peer moderator of S'];
-    expect(tableGaps({ ...TABLE, 'peer moderator of S': partial }, Object.keys(TABLE), CONTENT_STATUSES)).toEqual(['peer moderator of S | declined']);
+    expect(tableGaps({ ...TABLE, 'peer moderator of S': partial }, Object.keys(TABLE), CONTENT_STATUSES)).toEqual([
+      'peer moderator of S | declined',
+    ]);
   });
 });
 
 describe('lists agree with the single-object check', () => {
-  it.each(ROLES)('%s: every status a list shows (everybody\'s, or the viewer\'s own) is one canSeeContent allows', (role) => {
-    const listed = listedContentStatuses(actorOf(role), ROOM, NOW);
-    for (const status of listed.anyone) expect(canSeeContent(actorOf(role), ROOM, { status, authorId: 'someone-else' }, NOW).allowed).toBe(true);
-    for (const status of listed.own) expect(canSeeContent(actorOf(role), ROOM, { status, authorId: 'actor' }, NOW).allowed).toBe(true);
-    expect(listed.anyone).not.toContain('removed');
-  });
+  it.each(ROLES)(
+    "%s: every status a list shows (everybody's, or the viewer's own) is one canSeeContent allows",
+    (role) => {
+      const listed = listedContentStatuses(actorOf(role), ROOM, NOW);
+      for (const status of listed.anyone)
+        expect(canSeeContent(actorOf(role), ROOM, { status, authorId: 'someone-else' }, NOW).allowed).toBe(true);
+      for (const status of listed.own)
+        expect(canSeeContent(actorOf(role), ROOM, { status, authorId: 'actor' }, NOW).allowed).toBe(true);
+      expect(listed.anyone).not.toContain('removed');
+    },
+  );
 
   it('a suspended member is listed nothing', () => {
     expect(listedContentStatuses(actorOf('patient', 'suspended'), ROOM, NOW)).toEqual({ anyone: [], own: [] });

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ACTIONS, canAnswerQuestionnaires, canUseAdminPages, canActOnMember, canActInSubnet, MEMBER_ACTIONS, ROLES, SUBNET_ACTIONS, type Actor, type Decision, type MemberTarget, type Role } from '../../src/policy/index.js';
+import {
+  ADMIN_ACTIONS,
+  canAnswerQuestionnaires,
+  canUseAdminPages,
+  canActOnMember,
+  canActInSubnet,
+  MEMBER_ACTIONS,
+  ROLES,
+  SUBNET_ACTIONS,
+  type Actor,
+  type Decision,
+  type MemberTarget,
+  type Role,
+} from '../../src/policy/index.js';
 
 /** shared/ACCESS.md "People and identities" and "Staff pages", as data. */
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -7,10 +20,20 @@ const S = 'subnet-s';
 const OTHER = 'subnet-other';
 const outcome = (d: Decision) => (d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`);
 const actor = (role: Role, subnets: string[], status: Actor['status'] = 'active'): Actor => ({
-  id: 'a', role, status,
-  memberships: subnets.map((subnetId) => ({ subnetId, cohortId: ['patient', 'carer', 'professional'].includes(role) ? 'c' : null, endsAt: null })),
+  id: 'a',
+  role,
+  status,
+  memberships: subnets.map((subnetId) => ({
+    subnetId,
+    cohortId: ['patient', 'carer', 'professional'].includes(role) ? 'c' : null,
+    endsAt: null,
+  })),
 });
-const member = (role: Role, subnets: string[]): MemberTarget => ({ id: 'm', role, memberships: subnets.map((subnetId) => ({ subnetId, cohortId: 'c', endsAt: null })) });
+const member = (role: Role, subnets: string[]): MemberTarget => ({
+  id: 'm',
+  role,
+  memberships: subnets.map((subnetId) => ({ subnetId, cohortId: 'c', endsAt: null })),
+});
 
 const SUBNET_TABLE: [string, Actor, string][] = [
   ['clinician of S', actor('clinician', [S]), 'allow'],
@@ -60,10 +83,30 @@ describe('subnet staff pages (keys, members, moderation queue, watched words)', 
 const MEMBER_TABLE: [string, Actor, MemberTarget, string][] = [
   ['clinician of S on a patient of S', actor('clinician', [S]), member('patient', [S]), 'allow'],
   ['clinician of S on a carer of S', actor('clinician', [S]), member('carer', [S]), 'allow'],
-  ['clinician of S on a patient of another subnet', actor('clinician', [S]), member('patient', [OTHER]), '404 not_in_subnet'],
-  ['clinician of S on a peer moderator of S', actor('clinician', [S]), member('peer_moderator', [S]), '403 not_a_member_account'],
-  ['clinician of another subnet on a patient of S', actor('clinician', [OTHER]), member('patient', [S]), '404 role_not_permitted'],
-  ['peer moderator of S on a patient of S', actor('peer_moderator', [S]), member('patient', [S]), '404 role_not_permitted'],
+  [
+    'clinician of S on a patient of another subnet',
+    actor('clinician', [S]),
+    member('patient', [OTHER]),
+    '404 not_in_subnet',
+  ],
+  [
+    'clinician of S on a peer moderator of S',
+    actor('clinician', [S]),
+    member('peer_moderator', [S]),
+    '403 not_a_member_account',
+  ],
+  [
+    'clinician of another subnet on a patient of S',
+    actor('clinician', [OTHER]),
+    member('patient', [S]),
+    '404 role_not_permitted',
+  ],
+  [
+    'peer moderator of S on a patient of S',
+    actor('peer_moderator', [S]),
+    member('patient', [S]),
+    '404 role_not_permitted',
+  ],
   ['patient of S on a patient of S', actor('patient', [S]), member('patient', [S]), '404 role_not_permitted'],
   ['admin on a patient of S', actor('admin', []), member('patient', [S]), '404 role_not_permitted'],
   ['suspended clinician of S', actor('clinician', [S], 'suspended'), member('patient', [S]), '404 account_inactive'],
@@ -79,9 +122,12 @@ describe('acting on a member (reveal reference, move cohort, suspend)', () => {
 
 describe('admin pages', () => {
   for (const action of ADMIN_ACTIONS) {
-    it.each(ROLES.map((r) => [r, r === 'admin' ? 'allow' : '404 role_not_permitted'] as const))(`${action}: %s -> %s`, (role, expected) => {
-      expect(outcome(canUseAdminPages(actor(role, role === 'clinician' ? [S] : []), action))).toBe(expected);
-    });
+    it.each(ROLES.map((r) => [r, r === 'admin' ? 'allow' : '404 role_not_permitted'] as const))(
+      `${action}: %s -> %s`,
+      (role, expected) => {
+        expect(outcome(canUseAdminPages(actor(role, role === 'clinician' ? [S] : []), action))).toBe(expected);
+      },
+    );
     it(`${action}: a suspended admin -> 404 account_inactive`, () => {
       expect(outcome(canUseAdminPages(actor('admin', [], 'suspended'), action))).toBe('404 account_inactive');
     });

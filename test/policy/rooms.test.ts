@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { canPostMessage, canActInRoom, ROLES, ROOM_ACTIONS, ROOM_KINDS, type Actor, type DenyReason, type Role, type RoomAction, type RoomKind, type RoomTarget } from '../../src/policy/index.js';
+import {
+  canPostMessage,
+  canActInRoom,
+  ROLES,
+  ROOM_ACTIONS,
+  ROOM_KINDS,
+  type Actor,
+  type DenyReason,
+  type Role,
+  type RoomAction,
+  type RoomKind,
+  type RoomTarget,
+} from '../../src/policy/index.js';
 import { assertNever } from '../../src/policy/helpers.js';
 import { readingGaps, tableGaps } from './completeness.js';
 
@@ -10,9 +22,30 @@ import { readingGaps, tableGaps } from './completeness.js';
  */
 type Outcome = 'allow' | `404 ${DenyReason}` | `403 ${DenyReason}`;
 const SITUATIONS = {
-  'clinician of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', manage_items: 'allow' },
-  'peer moderator of S': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: 'allow', manage_items: '403 role_not_permitted' },
-  'member of S, cohort in audience': { see: 'allow', enter: 'allow', post: 'allow', report: 'allow', moderate: '403 role_not_permitted', manage_items: '403 role_not_permitted' },
+  'clinician of S': {
+    see: 'allow',
+    enter: 'allow',
+    post: 'allow',
+    report: 'allow',
+    moderate: 'allow',
+    manage_items: 'allow',
+  },
+  'peer moderator of S': {
+    see: 'allow',
+    enter: 'allow',
+    post: 'allow',
+    report: 'allow',
+    moderate: 'allow',
+    manage_items: '403 role_not_permitted',
+  },
+  'member of S, cohort in audience': {
+    see: 'allow',
+    enter: 'allow',
+    post: 'allow',
+    report: 'allow',
+    moderate: '403 role_not_permitted',
+    manage_items: '403 role_not_permitted',
+  },
   'member of S, cohort not in audience': all('404 not_in_cohort'),
   'admin with a membership of S (admins are never staff of S)': all('404 role_not_permitted'),
   'not in S': all('404 not_in_subnet'),
@@ -60,7 +93,12 @@ function rowOfRoleInS(role: Role, cohort: (typeof COHORTS)[number]): Situation {
 }
 
 /** Which row of the table a combination falls in. */
-function situationOf(role: Role, membership: (typeof MEMBERSHIPS)[number], cohort: (typeof COHORTS)[number], status: string): Situation {
+function situationOf(
+  role: Role,
+  membership: (typeof MEMBERSHIPS)[number],
+  cohort: (typeof COHORTS)[number],
+  status: string,
+): Situation {
   const row = rowOfRoleInS(role, cohort);
   if (status !== 'active') return 'account suspended';
   if (membership === 'none' || membership === 'only another subnet') return 'not in S';
@@ -104,7 +142,12 @@ function actionName(action: RoomAction): string {
   }
 }
 
-function actorFor(role: Role, membership: (typeof MEMBERSHIPS)[number], cohort: (typeof COHORTS)[number], status: (typeof STATUSES)[number]): Actor {
+function actorFor(
+  role: Role,
+  membership: (typeof MEMBERSHIPS)[number],
+  cohort: (typeof COHORTS)[number],
+  status: (typeof STATUSES)[number],
+): Actor {
   const isMember = role === 'patient' || role === 'carer' || role === 'professional';
   const cohortId = isMember ? (cohort === 'in audience' ? IN_AUDIENCE : NOT_IN_AUDIENCE) : null;
   const m = (subnetId: string, endsAt: Date | null) => [{ subnetId, cohortId, endsAt }];
@@ -159,24 +202,46 @@ describe('room policy completeness', () => {
 
   it('the checker fails on a table missing an action, and on a role, kind or action it has no rule for (never read as a member)', () => {
     const { manage_items: _dropped, ...withoutManage } = SITUATIONS['peer moderator of S'];
-    expect(tableGaps({ ...SITUATIONS, 'peer moderator of S': withoutManage }, rows, ROOM_ACTIONS)).toEqual(['peer moderator of S | manage_items']);
+    expect(tableGaps({ ...SITUATIONS, 'peer moderator of S': withoutManage }, rows, ROOM_ACTIONS)).toEqual([
+      'peer moderator of S | manage_items',
+    ]);
     const withNurse = [...ROLES, 'nurse'] as Role[];
     expect(readingGaps(withNurse, (role) => rowOfRoleInS(role, 'in audience'), rows)).toEqual(['nurse (no rule)']);
-    expect(readingGaps([...ROOM_KINDS, 'garden'] as RoomKind[], kindName, ROOM_KINDS.map(kindName))).toEqual(['garden (no rule)']);
-    expect(readingGaps([...ROOM_ACTIONS, 'teleport'] as RoomAction[], actionName, ROOM_ACTIONS.map(actionName))).toEqual(['teleport (no rule)']);
-    expect(readingGaps(ROLES, (role) => (role === 'carer' ? 'carer of S' : rowOfRoleInS(role, 'in audience')), rows)).toEqual(['carer -> carer of S (no such row)']);
+    expect(readingGaps([...ROOM_KINDS, 'garden'] as RoomKind[], kindName, ROOM_KINDS.map(kindName))).toEqual([
+      'garden (no rule)',
+    ]);
+    expect(
+      readingGaps([...ROOM_ACTIONS, 'teleport'] as RoomAction[], actionName, ROOM_ACTIONS.map(actionName)),
+    ).toEqual(['teleport (no rule)']);
+    expect(
+      readingGaps(ROLES, (role) => (role === 'carer' ? 'carer of S' : rowOfRoleInS(role, 'in audience')), rows),
+    ).toEqual(['carer -> carer of S (no such row)']);
   });
 
   it('denies an action it has no rule for', () => {
     const actor = actorFor('clinician', 'current in S', 'in audience', 'active');
-    expect(() => canActInRoom(actor, 'teleport' as RoomAction, { id: 'r', subnetId: S, kind: 'library', audienceCohortIds: [] }, NOW)).toThrow(/No rule/);
+    expect(() =>
+      canActInRoom(
+        actor,
+        'teleport' as RoomAction,
+        { id: 'r', subnetId: S, kind: 'library', audienceCohortIds: [] },
+        NOW,
+      ),
+    ).toThrow(/No rule/);
   });
 
   it('a room for the whole subnet lists every cohort: anorexia and bulimia both enter, carers of another subnet do not', () => {
-    const room: RoomTarget = { id: 'r', subnetId: S, kind: 'library', audienceCohortIds: [IN_AUDIENCE, NOT_IN_AUDIENCE] };
+    const room: RoomTarget = {
+      id: 'r',
+      subnetId: S,
+      kind: 'library',
+      audienceCohortIds: [IN_AUDIENCE, NOT_IN_AUDIENCE],
+    };
     expect(outcomeOf(actorFor('patient', 'current in S', 'in audience', 'active'), 'enter', room)).toBe('allow');
     expect(outcomeOf(actorFor('patient', 'current in S', 'not in audience', 'active'), 'enter', room)).toBe('allow');
-    expect(outcomeOf(actorFor('carer', 'only another subnet', 'in audience', 'active'), 'enter', room)).toBe('404 not_in_subnet');
+    expect(outcomeOf(actorFor('carer', 'only another subnet', 'in audience', 'active'), 'enter', room)).toBe(
+      '404 not_in_subnet',
+    );
   });
 });
 
@@ -186,7 +251,12 @@ describe('posting while the room is read-only (cover rule, nobody on duty)', () 
     ['patient in the audience', 'patient', '403 read_only_now'],
     ['clinician of S (staff post whatever the cover)', 'clinician', 'allow'],
   ] as const)('%s -> %s', (_n, role, expected) => {
-    const d = canPostMessage(actorFor(role, 'current in S', 'in audience', 'active'), room, { mutedUntil: null, readOnlyNow: true }, NOW);
+    const d = canPostMessage(
+      actorFor(role, 'current in S', 'in audience', 'active'),
+      room,
+      { mutedUntil: null, readOnlyNow: true },
+      NOW,
+    );
     expect(d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`).toBe(expected);
   });
 });
@@ -201,11 +271,21 @@ describe('posting while muted', () => {
     ['patient in the audience, never muted', 'patient', null, 'allow'],
     ['peer moderator of S, "muted" (staff are never muted)', 'peer_moderator', later, 'allow'],
   ] as const)('%s -> %s', (_n, role, until, expected) => {
-    const d = canPostMessage(actorFor(role, 'current in S', 'in audience', 'active'), room, { mutedUntil: until, readOnlyNow: false }, NOW);
+    const d = canPostMessage(
+      actorFor(role, 'current in S', 'in audience', 'active'),
+      room,
+      { mutedUntil: until, readOnlyNow: false },
+      NOW,
+    );
     expect(d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`).toBe(expected);
   });
   it('a muted patient of another cohort still gets 404, not 403', () => {
-    const d = canPostMessage(actorFor('patient', 'current in S', 'not in audience', 'active'), room, { mutedUntil: later, readOnlyNow: false }, NOW);
+    const d = canPostMessage(
+      actorFor('patient', 'current in S', 'not in audience', 'active'),
+      room,
+      { mutedUntil: later, readOnlyNow: false },
+      NOW,
+    );
     expect(d).toEqual({ allowed: false, reason: 'not_in_cohort', hide: true });
   });
 });

@@ -6,8 +6,14 @@ const NOW = new Date('2026-11-21T12:00:00Z');
 const S = 'subnet-s';
 const outcome = (d: Decision) => (d.allowed ? 'allow' : `${d.hide ? '404' : '403'} ${d.reason}`);
 const actor = (role: Role, subnets: string[], status: Actor['status'] = 'active'): Actor => ({
-  id: 'a', role, status,
-  memberships: subnets.map((subnetId) => ({ subnetId, cohortId: ['patient', 'carer', 'professional'].includes(role) ? 'c' : null, endsAt: null })),
+  id: 'a',
+  role,
+  status,
+  memberships: subnets.map((subnetId) => ({
+    subnetId,
+    cohortId: ['patient', 'carer', 'professional'].includes(role) ? 'c' : null,
+    endsAt: null,
+  })),
 });
 
 const TABLE: [string, Actor, 'alert' | 'hold', string][] = [
@@ -17,9 +23,19 @@ const TABLE: [string, Actor, 'alert' | 'hold', string][] = [
   ['admin | crisis alerts', actor('admin', []), 'alert', '403 always_on'],
   ['peer moderator of S | contact-detail hold', actor('peer_moderator', [S]), 'hold', '404 role_not_permitted'],
   ['peer moderator of S | crisis alerts', actor('peer_moderator', [S]), 'alert', '404 role_not_permitted'],
-  ['clinician of another subnet | contact-detail hold', actor('clinician', ['other']), 'hold', '404 role_not_permitted'],
+  [
+    'clinician of another subnet | contact-detail hold',
+    actor('clinician', ['other']),
+    'hold',
+    '404 role_not_permitted',
+  ],
   ['member of S | contact-detail hold', actor('patient', [S]), 'hold', '404 role_not_permitted'],
-  ['suspended clinician of S | contact-detail hold', actor('clinician', [S], 'suspended'), 'hold', '404 account_inactive'],
+  [
+    'suspended clinician of S | contact-detail hold',
+    actor('clinician', [S], 'suspended'),
+    'hold',
+    '404 account_inactive',
+  ],
 ];
 
 describe('switching a rule of the safety baseline off or back on', () => {

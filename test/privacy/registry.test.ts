@@ -24,24 +24,38 @@ async function registryProblems(db: Db, registry: readonly PersonalDataTable[]):
   for (const { table_name: table, column_name: column } of rows) {
     const entry = registry.find((t) => t.table === table);
     const rule = entry?.personColumns[column];
-    if (!entry || !rule) { problems.push(`${table}.${column}: no rule in the personal-data registry`); continue; }
-    if (rule.export === true ? !entry.export : !rule.export.omit.trim()) problems.push(`${table}.${column}: exported without an export function, or omitted without a reason`);
-    if (rule.erase === true ? !entry.erase : !rule.erase.retain.trim()) problems.push(`${table}.${column}: erased without an erase function, or retained without a reason`);
-  }
-  const columns = await db('information_schema.columns').where({ table_schema: 'public' }).select('table_name', 'column_name');
-  for (const entry of registry) {
-    if (!columns.some((c) => c.table_name === entry.table)) problems.push(`${entry.table}: in the registry but not in the database`);
-    for (const column of Object.keys(entry.personColumns)) {
-      if (!rows.some((r) => r.table_name === entry.table && r.column_name === column)) problems.push(`${entry.table}.${column}: a rule for a column that does not reference a person`);
+    if (!entry || !rule) {
+      problems.push(`${table}.${column}: no rule in the personal-data registry`);
+      continue;
     }
-    if (Object.keys(entry.personColumns).length === 0 && !entry.findsPersonBy) problems.push(`${entry.table}: no person column and no findsPersonBy`);
+    if (rule.export === true ? !entry.export : !rule.export.omit.trim())
+      problems.push(`${table}.${column}: exported without an export function, or omitted without a reason`);
+    if (rule.erase === true ? !entry.erase : !rule.erase.retain.trim())
+      problems.push(`${table}.${column}: erased without an erase function, or retained without a reason`);
+  }
+  const columns = await db('information_schema.columns')
+    .where({ table_schema: 'public' })
+    .select('table_name', 'column_name');
+  for (const entry of registry) {
+    if (!columns.some((c) => c.table_name === entry.table))
+      problems.push(`${entry.table}: in the registry but not in the database`);
+    for (const column of Object.keys(entry.personColumns)) {
+      if (!rows.some((r) => r.table_name === entry.table && r.column_name === column))
+        problems.push(`${entry.table}.${column}: a rule for a column that does not reference a person`);
+    }
+    if (Object.keys(entry.personColumns).length === 0 && !entry.findsPersonBy)
+      problems.push(`${entry.table}: no person column and no findsPersonBy`);
   }
   return problems;
 }
 
 let database: TestDatabase;
-beforeAll(async () => { database = await createTestDatabase(); });
-afterAll(async () => { await database.drop(); });
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  await database.drop();
+});
 
 describe('the personal-data registry', () => {
   it('covers every column that references a person, for both export and erasure, or says why it stays', async () => {
@@ -49,15 +63,27 @@ describe('the personal-data registry', () => {
   });
 
   it('fails for a new table whose person column nobody declared', async () => {
-    await database.db.raw('CREATE TABLE diary_entries (id bigserial PRIMARY KEY, owner_id uuid NOT NULL REFERENCES users (id), body text NOT NULL)');
+    await database.db.raw(
+      'CREATE TABLE diary_entries (id bigserial PRIMARY KEY, owner_id uuid NOT NULL REFERENCES users (id), body text NOT NULL)',
+    );
     await database.db.raw('CREATE TABLE bookmarks (id bigserial PRIMARY KEY, saved_by uuid NOT NULL)');
     try {
       expect(await registryProblems(database.db, PERSONAL_DATA)).toEqual([
         'bookmarks.saved_by: no rule in the personal-data registry',
         'diary_entries.owner_id: no rule in the personal-data registry',
       ]);
-      const halfDone: PersonalDataTable = { table: 'diary_entries', personColumns: { owner_id: { export: true, erase: true } }, erase: async () => undefined };
-      expect(await registryProblems(database.db, [...PERSONAL_DATA, halfDone, { table: 'bookmarks', personColumns: { saved_by: { export: { omit: '' }, erase: { retain: 'x' } } } }])).toEqual([
+      const halfDone: PersonalDataTable = {
+        table: 'diary_entries',
+        personColumns: { owner_id: { export: true, erase: true } },
+        erase: async () => undefined,
+      };
+      expect(
+        await registryProblems(database.db, [
+          ...PERSONAL_DATA,
+          halfDone,
+          { table: 'bookmarks', personColumns: { saved_by: { export: { omit: '' }, erase: { retain: 'x' } } } },
+        ]),
+      ).toEqual([
         'bookmarks.saved_by: exported without an export function, or omitted without a reason',
         'diary_entries.owner_id: exported without an export function, or omitted without a reason',
       ]);

@@ -67,7 +67,12 @@ async function send(socket: Socket, clientId: string, body: string, ms = 10_000)
 }
 
 /** Sends until acknowledged, as the living room does: the same client id on every try. */
-async function sendUntilAcked(socket: Socket, clientId: string, body: string, deadline: number): Promise<{ id: number; tries: number; errors: string[] }> {
+async function sendUntilAcked(
+  socket: Socket,
+  clientId: string,
+  body: string,
+  deadline: number,
+): Promise<{ id: number; tries: number; errors: string[] }> {
   const errors: string[] = [];
   for (let tries = 1; ; tries++) {
     const reply = await send(socket, clientId, body);
@@ -88,7 +93,8 @@ async function joinedSocket(base: string, username = 'anna'): Promise<{ socket: 
   return { socket, cookie };
 }
 
-const rowsFor = async (clientIds: string[]) => direct('messages').whereIn('client_id', clientIds).select('id', 'client_id as clientId');
+const rowsFor = async (clientIds: string[]) =>
+  direct('messages').whereIn('client_id', clientIds).select('id', 'client_id as clientId');
 
 describe('PostgreSQL stopped and started under a live conversation', () => {
   let t: TestApp;
@@ -135,7 +141,10 @@ describe('PostgreSQL stopped and started under a live conversation', () => {
     for (const s of sent) expect(byClient.get(s.clientId)).toBe(s.id);
     // Each sender's messages are stored in the order they were sent.
     for (let sender = 0; sender < 5; sender++) {
-      const ids = sent.filter((s) => s.sender === sender).sort((a, b) => a.seq - b.seq).map((s) => s.id);
+      const ids = sent
+        .filter((s) => s.sender === sender)
+        .sort((a, b) => a.seq - b.seq)
+        .map((s) => s.id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
     }
     for (const { socket } of senders) socket.disconnect();
@@ -172,7 +181,9 @@ describe('the Socket.IO adapter loses its LISTEN connections', () => {
     };
     await across('before', 10_000);
 
-    const { rows } = await direct.raw("SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'sharon-adapter'");
+    const { rows } = await direct.raw(
+      "SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = 'sharon-adapter'",
+    );
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(await across('after', 10_000)).toBeLessThan(10_000);
     // B's LISTEN came back: its clients were asked to fetch what they may have missed.
@@ -206,7 +217,11 @@ describe('the network path to PostgreSQL stalls for 30 s, then returns', () => {
       return { value, ms: Date.now() - started };
     };
     const clientId = randomUUID();
-    const [health, lobby, sendReply] = await Promise.all([timed(fetch(`${base}/healthz`)), timed(page()), timed(send(socket, clientId, 'sent during the stall'))]);
+    const [health, lobby, sendReply] = await Promise.all([
+      timed(fetch(`${base}/healthz`)),
+      timed(page()),
+      timed(send(socket, clientId, 'sent during the stall')),
+    ]);
     expect(health.value.status).toBe(503);
     expect(await health.value.json()).toEqual({ status: 'unavailable' });
     expect(health.ms).toBeLessThan(2_000);
@@ -219,7 +234,10 @@ describe('the network path to PostgreSQL stalls for 30 s, then returns', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - stalledAt)))); // the stall lasts 30 s
     proxy.resume();
     const resumedAt = Date.now();
-    await eventually(async () => (await fetch(`${base}/healthz`)).status === 200 && (await page()).status === 200, 5_000);
+    await eventually(
+      async () => (await fetch(`${base}/healthz`)).status === 200 && (await page()).status === 200,
+      5_000,
+    );
     const retried = await sendUntilAcked(socket, clientId, 'sent during the stall', resumedAt + 5_000);
     expect(Date.now() - resumedAt).toBeLessThan(5_000);
     expect(await rowsFor([clientId])).toEqual([{ id: retried.id, clientId }]);
@@ -230,7 +248,9 @@ describe('the network path to PostgreSQL stalls for 30 s, then returns', () => {
 describe('the database turns read-only, as during a failover', () => {
   let t: TestApp;
   const readOnly = async (on: boolean) => {
-    await direct.raw(on ? 'ALTER SYSTEM SET default_transaction_read_only = on' : 'ALTER SYSTEM RESET default_transaction_read_only');
+    await direct.raw(
+      on ? 'ALTER SYSTEM SET default_transaction_read_only = on' : 'ALTER SYSTEM RESET default_transaction_read_only',
+    );
     await direct.raw('SELECT pg_reload_conf()');
   };
   afterAll(async () => {
@@ -252,7 +272,8 @@ describe('the database turns read-only, as during a failover', () => {
     expect(await send(socket, clientId, 'written while read-only')).toEqual({ ok: false, error: 'unavailable' });
     // The page's own form: the room again, at 503, with the text kept.
     const posted = await fetch(`${base}/rooms/${room}/messages`, {
-      method: 'POST', redirect: 'manual',
+      method: 'POST',
+      redirect: 'manual',
       headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', Origin: base },
       body: new URLSearchParams({ _csrf: csrf, clientId: randomUUID(), body: 'typed into the form while read-only' }),
     });
@@ -260,7 +281,12 @@ describe('the database turns read-only, as during a failover', () => {
     const html = await posted.text();
     expect(html).toContain('SHaRON cannot save messages just now');
     expect(html).toContain('typed into the form while read-only');
-    expect(await direct('messages').whereIn('body', ['written while read-only', 'typed into the form while read-only']).count('* as n').first()).toEqual({ n: 0 });
+    expect(
+      await direct('messages')
+        .whereIn('body', ['written while read-only', 'typed into the form while read-only'])
+        .count('* as n')
+        .first(),
+    ).toEqual({ n: 0 });
 
     await readOnly(false);
     const retried = await sendUntilAcked(socket, clientId, 'written while read-only', Date.now() + 10_000);
@@ -273,7 +299,17 @@ describe('the database turns read-only, as during a failover', () => {
 describe('shutting down', () => {
   const startServer = (port: number, env: Record<string, string>, detached = false) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', SESSION_SECRET: 'k'.repeat(40), LOG_LEVEL: 'info', UPLOAD_DIR: inject('uploadDir'), ...ENV, ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SESSION_SECRET: 'k'.repeat(40),
+        LOG_LEVEL: 'info',
+        UPLOAD_DIR: inject('uploadDir'),
+        ...ENV,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached,
     });
@@ -284,7 +320,8 @@ describe('shutting down', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     return { child, exited, out: () => stdout, err: () => stderr };
   };
-  const healthy = (base: string, ms: number) => eventually(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200, ms);
+  const healthy = (base: string, ms: number) =>
+    eventually(async () => (await fetch(`${base}/healthz`).catch(() => null))?.status === 200, ms);
 
   it('SIGTERM during a chat: sockets are told to reconnect, in-flight work finishes, exit 0, nothing on stderr', async () => {
     const port = await freePort();
@@ -310,7 +347,11 @@ describe('shutting down', () => {
     try {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const server = startServer(port, { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), DEMO_PASSWORD }, true);
+      const server = startServer(
+        port,
+        { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), DEMO_PASSWORD },
+        true,
+      );
       await healthy(base, 90_000);
       const cookie = await sessionCookie(base, 'anna');
       const postmaster = Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);

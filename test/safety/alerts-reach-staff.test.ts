@@ -28,7 +28,9 @@ afterEach(async () => {
   // Barrier: the server has seen every staff socket of this test go before the next test starts.
   await eventually(async () => (await t.io()?.in(socketRooms.staff(ed())).fetchSockets())?.length === 0);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const ed = () => ids.subnet('eating-disorders');
 const anorexia = () => ids.room('Anorexia living room');
@@ -49,12 +51,23 @@ async function inRoom(user: string, roomId = anorexia()): Promise<Socket> {
 }
 
 async function annaWrites(body: string): Promise<Sent> {
-  const reply = await ask<Sent>(await inRoom('anna'), 'message:send', { roomId: anorexia(), clientId: randomUUID(), body });
+  const reply = await ask<Sent>(await inRoom('anna'), 'message:send', {
+    roomId: anorexia(),
+    clientId: randomUUID(),
+    body,
+  });
   if (!reply.ok) throw new Error(reply.error);
   return reply.data;
 }
 
-const isOnDuty = async (user: string) => Boolean(await t.db('duty_sessions').where({ user_id: ids.user(user), subnet_id: ed() }).whereNull('ended_at').first());
+const isOnDuty = async (user: string) =>
+  Boolean(
+    await t
+      .db('duty_sessions')
+      .where({ user_id: ids.user(user), subnet_id: ed() })
+      .whereNull('ended_at')
+      .first(),
+  );
 
 describe('a watched-word alert reaches the staff who are there', () => {
   it('an off-duty clinician present in the Anorexia living room receives the alert live when anna writes "I want to end it all"', async () => {
@@ -64,7 +77,14 @@ describe('a watched-word alert reaches the staff who are there', () => {
     const sent = await annaWrites('I want to end it all');
     await eventually(() => alerts.some((a) => a.messageId === sent.message.id));
     const alert = alerts.find((a) => a.messageId === sent.message.id);
-    expect(alert).toEqual({ subnetId: ed(), roomId: anorexia(), roomName: 'Anorexia living room', link: `/rooms/${anorexia()}`, messageId: sent.message.id, nickname: 'Willow' });
+    expect(alert).toEqual({
+      subnetId: ed(),
+      roomId: anorexia(),
+      roomName: 'Anorexia living room',
+      link: `/rooms/${anorexia()}`,
+      messageId: sent.message.id,
+      nickname: 'Willow',
+    });
     expect(JSON.stringify(alert)).not.toContain('end it all');
   });
 
@@ -74,7 +94,10 @@ describe('a watched-word alert reaches the staff who are there', () => {
     const alerts = collect<Alert>(peermod, 'alert:new');
     const sent = await annaWrites('Honestly I want to end it all, I cannot cope');
     await eventually(() => alerts.some((a) => a.messageId === sent.message.id));
-    expect(alerts.find((a) => a.messageId === sent.message.id)).toMatchObject({ roomName: 'Anorexia living room', link: `/rooms/${anorexia()}` });
+    expect(alerts.find((a) => a.messageId === sent.message.id)).toMatchObject({
+      roomName: 'Anorexia living room',
+      link: `/rooms/${anorexia()}`,
+    });
   });
 
   it('an alert phrase in a noticeboard thread reaches an off-duty staff member online, naming and linking the noticeboard', async () => {
@@ -82,7 +105,12 @@ describe('a watched-word alert reaches the staff who are there', () => {
     const alerts = collect<Alert>(peermod, 'alert:new');
     const board = ids.room('Eating disorders noticeboard');
     const anna = await signIn(t.app, 'anna');
-    const res = await postForm(anna, `/rooms/${board}/threads`, { title: 'A hard night', body: 'I want to end it all' }, `/rooms/${board}`);
+    const res = await postForm(
+      anna,
+      `/rooms/${board}/threads`,
+      { title: 'A hard night', body: 'I want to end it all' },
+      `/rooms/${board}`,
+    );
     expect(res.status).toBe(303);
     await eventually(() => alerts.some((a) => a.roomId === board));
     const alert = alerts.find((a) => a.roomId === board);
@@ -113,7 +141,9 @@ describe('the sender is told the truth about who was told', () => {
     const sent = await annaWrites('I want to end it all');
     expect(sent.told).toBe('nobody');
     const text = sent.support ?? '';
-    const nobody = text.indexOf('Nobody from the team is on duty or online right now, so nobody has seen your message yet.');
+    const nobody = text.indexOf(
+      'Nobody from the team is on duty or online right now, so nobody has seen your message yet.',
+    );
     expect(nobody).toBeGreaterThan(0);
     for (const contact of ['999', 'NHS 111 and choose option 2', '116 123']) {
       expect(text.indexOf(contact)).toBeGreaterThanOrEqual(0);
@@ -126,10 +156,20 @@ describe('the sender is told the truth about who was told', () => {
     // Without JavaScript the form lands on the room, which says the same.
     const anna = await signIn(t.app, 'anna');
     const room = `/rooms/${anorexia()}`;
-    const res = await postForm(anna, `${room}/messages`, { clientId: randomUUID(), body: 'I want to end it all' }, room);
+    const res = await postForm(
+      anna,
+      `${room}/messages`,
+      { clientId: randomUUID(), body: 'I want to end it all' },
+      room,
+    );
     expect(res.headers.location).toContain('support=nobody');
     const page = (await anna.get(String(res.headers.location))).text;
-    const box = page.slice(page.indexOf('id="support"'), page.indexOf('id="account-suspended"') > 0 ? page.indexOf('id="account-suspended"') : page.indexOf('id="live-support"'));
+    const box = page.slice(
+      page.indexOf('id="support"'),
+      page.indexOf('id="account-suspended"') > 0
+        ? page.indexOf('id="account-suspended"')
+        : page.indexOf('id="live-support"'),
+    );
     expect(box).toContain('Nobody from the team is on duty or online right now');
     expect(box.indexOf('116 123')).toBeLessThan(box.indexOf('Nobody from the team'));
     expect(box).not.toContain('has been told');
@@ -141,7 +181,11 @@ describe('the sender is told the truth about who was told', () => {
     const onDuty = await annaWrites('I want to end it all');
     expect(onDuty.told).toBe('duty');
     expect(onDuty.support).toContain('the team on duty has been told');
-    expect(await postForm(clinician, `/subnets/${ed()}/duty/end`, { note: 'Willow wrote an alert phrase twice; I was not able to reply.' })).toHaveProperty('status', 303);
+    expect(
+      await postForm(clinician, `/subnets/${ed()}/duty/end`, {
+        note: 'Willow wrote an alert phrase twice; I was not able to reply.',
+      }),
+    ).toHaveProperty('status', 303);
 
     await socketAs('peermod'); // off duty, but online
     const online = await annaWrites('I want to end it all');
@@ -152,9 +196,22 @@ describe('the sender is told the truth about who was told', () => {
 });
 
 describe('escalations are kept as notifications', () => {
-  it('an escalation creates notifications for the subnet\'s staff, visible to a staff member who signs in later, naming the room, with no message text', async () => {
-    const before = async (user: string) => Number((await t.db('notifications').where({ user_id: ids.user(user), kind: 'alert_escalated' }).count('* as n'))[0]?.n ?? 0);
-    const counts = { clinician: await before('clinician'), peermod: await before('peermod'), anna: await before('anna'), admin: await before('admin') };
+  it("an escalation creates notifications for the subnet's staff, visible to a staff member who signs in later, naming the room, with no message text", async () => {
+    const before = async (user: string) =>
+      Number(
+        (
+          await t
+            .db('notifications')
+            .where({ user_id: ids.user(user), kind: 'alert_escalated' })
+            .count('* as n')
+        )[0]?.n ?? 0,
+      );
+    const counts = {
+      clinician: await before('clinician'),
+      peermod: await before('peermod'),
+      anna: await before('anna'),
+      admin: await before('admin'),
+    };
     await annaWrites('I want to end it all, nobody would notice');
     const clinician = await socketAs('clinician');
     const escalated = collect<{ roomId: string; roomName: string; link: string }>(clinician, 'alert:escalated');
@@ -166,11 +223,21 @@ describe('escalations are kept as notifications', () => {
     expect(await before('peermod')).toBe(counts.peermod + n);
     expect(await before('anna')).toBe(counts.anna);
     expect(await before('admin')).toBe(counts.admin);
-    const stored = await t.db('notifications').where({ user_id: ids.user('peermod'), kind: 'alert_escalated' }).orderBy('id', 'desc').first();
+    const stored = await t
+      .db('notifications')
+      .where({ user_id: ids.user('peermod'), kind: 'alert_escalated' })
+      .orderBy('id', 'desc')
+      .first();
     expect(stored).toMatchObject({ room_id: anorexia(), subnet_id: ed(), link: `/rooms/${anorexia()}` });
     expect(JSON.stringify(stored)).not.toContain('end it all');
-    await eventually(() => escalated.some((e) => e.roomId === anorexia()) && told.filter((x) => x.kind === 'alert_escalated').length === n);
-    expect(escalated.find((e) => e.roomId === anorexia())).toMatchObject({ roomName: 'Anorexia living room', link: `/rooms/${anorexia()}` });
+    await eventually(
+      () =>
+        escalated.some((e) => e.roomId === anorexia()) && told.filter((x) => x.kind === 'alert_escalated').length === n,
+    );
+    expect(escalated.find((e) => e.roomId === anorexia())).toMatchObject({
+      roomName: 'Anorexia living room',
+      link: `/rooms/${anorexia()}`,
+    });
 
     // The peer moderator was not online: they sign in later and find it in their notifications.
     const peermod = await signIn(t.app, 'peermod');

@@ -19,7 +19,9 @@ beforeAll(async () => {
 afterEach(() => {
   for (const s of open.splice(0)) s.disconnect();
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 type Sent = { message: { id: number; status: string }; held: boolean; support: string | null };
 
@@ -44,8 +46,16 @@ async function send(s: Socket, roomId: string, body: string): Promise<Sent> {
 
 /** Starts a noticeboard thread; the redirect says whether it was posted or held. */
 async function thread(username: string, roomId: string, body: string) {
-  const res = await postForm(await signIn(t.app, username), `/rooms/${roomId}/threads`, { title: 'A thread', body }, `/rooms/${roomId}`);
-  return { location: String(res.headers.location), id: /\/threads\/([0-9a-f-]{36})/.exec(String(res.headers.location))?.[1] ?? '' };
+  const res = await postForm(
+    await signIn(t.app, username),
+    `/rooms/${roomId}/threads`,
+    { title: 'A thread', body },
+    `/rooms/${roomId}`,
+  );
+  return {
+    location: String(res.headers.location),
+    id: /\/threads\/([0-9a-f-]{36})/.exec(String(res.headers.location))?.[1] ?? '',
+  };
 }
 
 const edWords = () => `/subnets/${ids.subnet('eating-disorders')}/watched-words`;
@@ -54,14 +64,30 @@ const edBoard = () => ids.room('Eating disorders noticeboard');
 describe('a new service starts with the safety baseline', () => {
   it('a subnet the admin creates alerts on a crisis message from its first message, and holds contact details and social handles', async () => {
     const admin = await signIn(t.app, 'admin');
-    const created = await postForm(admin, '/admin/subnets', { name: 'Dads Perinatal Support', slug: 'dads-perinatal', description: 'Peer support for new dads', crisisContacts: '', serviceHours: '' }, '/admin/subnets/new');
+    const created = await postForm(
+      admin,
+      '/admin/subnets',
+      {
+        name: 'Dads Perinatal Support',
+        slug: 'dads-perinatal',
+        description: 'Peer support for new dads',
+        crisisContacts: '',
+        serviceHours: '',
+      },
+      '/admin/subnets/new',
+    );
     expect(created.status).toBe(303);
     const subnetId = String(created.headers.location).split('/')[3]?.split('?')[0] ?? '';
     const page = `/admin/subnets/${subnetId}`;
     expect((await postForm(admin, `${page}/cohorts`, { name: 'Dads' }, page)).status).toBe(303);
     const cohort = await t.db('cohorts').where({ subnet_id: subnetId }).first();
-    for (const [kind, name] of [['living_room', 'Dads living room'], ['noticeboard', 'Dads noticeboard']] as const) {
-      expect((await postForm(admin, `${page}/rooms`, { name, description: '', kind, audience: [cohort.id] }, page)).status).toBe(303);
+    for (const [kind, name] of [
+      ['living_room', 'Dads living room'],
+      ['noticeboard', 'Dads noticeboard'],
+    ] as const) {
+      expect(
+        (await postForm(admin, `${page}/rooms`, { name, description: '', kind, audience: [cohort.id] }, page)).status,
+      ).toBe(303);
     }
     const room = await t.db('rooms').where({ subnet_id: subnetId, name: 'Dads living room' }).first();
     const board = await t.db('rooms').where({ subnet_id: subnetId, name: 'Dads noticeboard' }).first();
@@ -73,7 +99,9 @@ describe('a new service starts with the safety baseline', () => {
     const crisis = await send(s, room.id, 'Honestly I want to end it all, I cannot cope');
     expect(crisis.held).toBe(false);
     expect(crisis.support).toBeTruthy();
-    expect(await t.db('alerts').where({ subnet_id: subnetId, message_id: crisis.message.id }).first()).toMatchObject({ matched: 'end it all' });
+    expect(await t.db('alerts').where({ subnet_id: subnetId, message_id: crisis.message.id }).first()).toMatchObject({
+      matched: 'end it all',
+    });
     for (const body of ['find me on insta @willow_recovers', 'example.com', 'my snap is willow_r']) {
       const sent = await send(s, room.id, body);
       expect(`${body}: ${sent.held ? 'held' : 'delivered'}`).toBe(`${body}: held`);
@@ -83,7 +111,10 @@ describe('a new service starts with the safety baseline', () => {
     expect((await thread('newdad', board.id, 'find me on insta @willow_recovers')).location).toContain('done=held');
     const alerted = await thread('newdad', board.id, 'I want to end it all');
     expect(alerted.location).toContain('done=posted');
-    expect(await t.db('alerts').where({ thread_id: alerted.id }).first()).toMatchObject({ subnet_id: subnetId, matched: 'end it all' });
+    expect(await t.db('alerts').where({ thread_id: alerted.id }).first()).toMatchObject({
+      subnet_id: subnetId,
+      matched: 'end it all',
+    });
   });
 });
 
@@ -96,7 +127,8 @@ describe('the watched-words page', () => {
     expect(page.text).toContain('Suicide and self-harm phrases');
     expect(page.text).toContain('Cannot be switched off');
     expect(page.text).toContain('“end it all”');
-    for (const detector of ['email', 'phone', 'link', 'handle']) expect(page.text).toContain(`/baseline/${detector}/switch-off`);
+    for (const detector of ['email', 'phone', 'link', 'handle'])
+      expect(page.text).toContain(`/baseline/${detector}/switch-off`);
     expect(page.text).not.toContain('/baseline/crisis-phrases/');
     expect((page.text.match(/nhsuk-tag--green">Always on</g) ?? []).length).toBe(5);
     // The subnet's own condition rules are listed apart.
@@ -133,7 +165,10 @@ describe('the watched-words page', () => {
     expect(page.text).toContain('“We share NHS leaflets as links, agreed with the CSO”');
     const audit = await t.db('audit_log').where({ action: 'watched_word.baseline_off' }).first();
     expect(audit).toMatchObject({ actor_id: ids.user('clinician'), target_id: ids.subnet('eating-disorders') });
-    expect(audit.details).toMatchObject({ detector: 'link', reason: 'We share NHS leaflets as links, agreed with the CSO' });
+    expect(audit.details).toMatchObject({
+      detector: 'link',
+      reason: 'We share NHS leaflets as links, agreed with the CSO',
+    });
     expect((await thread('anna', edBoard(), 'see www.example.com for the leaflet')).location).toContain('done=posted');
     // The other holds stay on.
     expect((await thread('anna', edBoard(), 'find me on insta @willow_recovers')).location).toContain('done=held');
@@ -141,21 +176,35 @@ describe('the watched-words page', () => {
     const on = await postForm(clinician, `${edWords()}/baseline/link/switch-on`, {}, edWords());
     expect(on.headers.location).toBe(`${edWords()}?done=on`);
     expect(await t.db('baseline_holds_off').first()).toBeUndefined();
-    expect(await t.db('audit_log').where({ action: 'watched_word.baseline_on' }).first()).toMatchObject({ actor_id: ids.user('clinician') });
+    expect(await t.db('audit_log').where({ action: 'watched_word.baseline_on' }).first()).toMatchObject({
+      actor_id: ids.user('clinician'),
+    });
     expect((await thread('anna', edBoard(), 'see www.example.com for the leaflet')).location).toContain('done=held');
   });
 
   it('a forged request to switch off or remove the crisis alerts is refused with a clear 403 page, audited, and the alerts keep working', async () => {
     for (const who of ['clinician', 'admin']) {
       const agent = await signIn(t.app, who);
-      const forged = await postForm(agent, `${edWords()}/baseline/crisis-phrases/switch-off`, { reason: 'Too many alerts' }, edWords());
+      const forged = await postForm(
+        agent,
+        `${edWords()}/baseline/crisis-phrases/switch-off`,
+        { reason: 'Too many alerts' },
+        edWords(),
+      );
       expect(forged.status).toBe(403);
-      expect(forged.text).toContain('Alerts on suicide and self-harm phrases are always on in every subnet. Nobody can switch them off or remove them.');
+      expect(forged.text).toContain(
+        'Alerts on suicide and self-harm phrases are always on in every subnet. Nobody can switch them off or remove them.',
+      );
       expect((await agent.get(`${edWords()}/baseline/crisis-phrases/switch-off`)).status).toBe(403);
       expect((await postForm(agent, `${edWords()}/baseline/crisis-phrases/switch-on`, {}, edWords())).status).toBe(403);
       expect((await postForm(agent, `${edWords()}/crisis-phrases/delete`, {}, edWords())).status).toBe(404);
-      expect((await postForm(agent, `${edWords()}/baseline/suicide/switch-off`, { reason: 'x' }, edWords())).status).toBe(404);
-      const denied = await t.db('audit_log').where({ actor_id: ids.user(who), action: 'access', outcome: 'denied', reason: 'always_on' }).first();
+      expect(
+        (await postForm(agent, `${edWords()}/baseline/suicide/switch-off`, { reason: 'x' }, edWords())).status,
+      ).toBe(404);
+      const denied = await t
+        .db('audit_log')
+        .where({ actor_id: ids.user(who), action: 'access', outcome: 'denied', reason: 'always_on' })
+        .first();
       expect(denied).toBeTruthy();
     }
     expect(await t.db('baseline_holds_off').first()).toBeUndefined();
@@ -165,15 +214,34 @@ describe('the watched-words page', () => {
 
   it('staff cannot add a rule the baseline already has: a crisis phrase or a contact-detail hold is refused with the input kept', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    const phrase = await postForm(clinician, edWords(), { kind: 'phrase', phrase: 'Self-Harm', action: 'alert', roomId: '' }, edWords());
+    const phrase = await postForm(
+      clinician,
+      edWords(),
+      { kind: 'phrase', phrase: 'Self-Harm', action: 'alert', roomId: '' },
+      edWords(),
+    );
     expect(phrase.status).toBe(400);
     expect(phrase.text).toContain('Every subnet already alerts on that phrase');
     expect(phrase.text).toContain('value="Self-Harm"');
-    const email = await postForm(clinician, edWords(), { kind: 'builtin', builtin: 'email', action: 'hold', roomId: '' }, edWords());
+    const email = await postForm(
+      clinician,
+      edWords(),
+      { kind: 'builtin', builtin: 'email', action: 'hold', roomId: '' },
+      edWords(),
+    );
     expect(email.status).toBe(400);
     expect(email.text).toContain('Every room already holds these');
     expect(await t.db('watched_words').whereRaw('lower(pattern) in (?, ?)', ['self-harm', 'email'])).toEqual([]);
-    expect((await postForm(clinician, edWords(), { kind: 'phrase', phrase: 'laxatives', action: 'alert', roomId: '' }, edWords())).status).toBe(303);
+    expect(
+      (
+        await postForm(
+          clinician,
+          edWords(),
+          { kind: 'phrase', phrase: 'laxatives', action: 'alert', roomId: '' },
+          edWords(),
+        )
+      ).status,
+    ).toBe(303);
   });
 
   it('a peer moderator or a member cannot switch a hold off: the page does not exist for them', async () => {

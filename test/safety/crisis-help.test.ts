@@ -12,7 +12,9 @@ beforeAll(async () => {
   t = await startTestApp();
   ids = await demoIds(t.db);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 const anorexia = () => `/rooms/${ids.room('Anorexia living room')}`;
 const setOwn = (slug: string, text: string) => t.db('subnets').where({ slug }).update({ crisis_contacts: text });
 
@@ -44,19 +46,35 @@ describe('crisis help for everyone', () => {
     expect(res.text).toContain('href="/login"');
   });
 
-  it('a member whose service has its own contacts sees the UK numbers first and then the service\'s own, as tel: links', async () => {
+  it("a member whose service has its own contacts sees the UK numbers first and then the service's own, as tel: links", async () => {
     const res = await (await signIn(t.app, 'anna')).get('/help');
     expect(res.status).toBe(200);
     const main = res.text.slice(0, res.text.indexOf('</main>'));
     expect(telLinks(main)).toEqual([...UK, '01614960123']);
-    expect(main).toMatch(/<h2 class="nhsuk-heading-m">Eating Disorders<\/h2>\s*<ul[^>]*>\s*<li>Eating Disorders duty team \(Monday to Friday, 9am to 5pm\): <a href="tel:01614960123">0161 496 0123<\/a><\/li>/);
+    expect(main).toMatch(
+      /<h2 class="nhsuk-heading-m">Eating Disorders<\/h2>\s*<ul[^>]*>\s*<li>Eating Disorders duty team \(Monday to Friday, 9am to 5pm\): <a href="tel:01614960123">0161 496 0123<\/a><\/li>/,
+    );
     expect(main).toContain('Eating Disorders: Monday to Friday, 9am to 5pm');
   });
 
-  it('a service\'s own text adds to the UK numbers and never replaces them; its text stays text, escaped', async () => {
+  it("a service's own text adds to the UK numbers and never replaces them; its text stays text, escaped", async () => {
     const admin = await signIn(t.app, 'admin');
     const own = 'Veterans line <b>24/7</b>: 0300 123 4567\nText SHOUT to 85258';
-    const saved = await postForm(admin, `/admin/subnets/${ids.subnet('veterans-trauma')}`, { name: 'Veterans Trauma', slug: 'veterans-trauma', description: 'x', crisisContacts: own, serviceHours: 'Always', hoursStart: '09:00', hoursEnd: '17:00', hoursDays: ['1', '2'] }, `/admin/subnets/${ids.subnet('veterans-trauma')}`);
+    const saved = await postForm(
+      admin,
+      `/admin/subnets/${ids.subnet('veterans-trauma')}`,
+      {
+        name: 'Veterans Trauma',
+        slug: 'veterans-trauma',
+        description: 'x',
+        crisisContacts: own,
+        serviceHours: 'Always',
+        hoursStart: '09:00',
+        hoursEnd: '17:00',
+        hoursDays: ['1', '2'],
+      },
+      `/admin/subnets/${ids.subnet('veterans-trauma')}`,
+    );
     expect(saved.status).toBe(303);
     const form = await admin.get(`/admin/subnets/${ids.subnet('veterans-trauma')}`);
     const preview = section(form.text, 'crisis-preview');
@@ -66,7 +84,7 @@ describe('crisis help for everyone', () => {
     expect(preview).not.toContain('<b>');
   });
 
-  it('the living room\'s crisis box and the support after an alert show the UK numbers first, also when the service has none of its own', async () => {
+  it("the living room's crisis box and the support after an alert show the UK numbers first, also when the service has none of its own", async () => {
     const anna = await signIn(t.app, 'anna');
     const withOwn = await anna.get(anorexia());
     expect(telLinks(section(withOwn.text, 'crisis'))).toEqual([...UK, '01614960123']);
@@ -74,7 +92,12 @@ describe('crisis help for everyone', () => {
     try {
       const room = await anna.get(anorexia());
       expect(telLinks(section(room.text, 'crisis'))).toEqual(UK);
-      const sent = await postForm(anna, `${anorexia()}/messages`, { clientId: randomUUID(), body: 'I want to end it all' }, anorexia());
+      const sent = await postForm(
+        anna,
+        `${anorexia()}/messages`,
+        { clientId: randomUUID(), body: 'I want to end it all' },
+        anorexia(),
+      );
       expect(sent.status).toBe(303);
       const landed = await anna.get(String(sent.headers.location).replace(/#.*$/, ''));
       expect(telLinks(section(landed.text, 'support'))).toEqual(UK);
@@ -92,7 +115,20 @@ describe('crisis help for everyone', () => {
     expect(telLinks(missing.text.slice(missing.text.indexOf('<footer')))).toEqual(UK);
     // The 503 page is shown when the database cannot answer: it needs nothing from it.
     const app = t.app as unknown as Application;
-    const html = await new Promise<string>((resolve, reject) => app.render('errors/503', { title: 'Sorry, the service is unavailable', requestId: 'r1', currentUser: null, nav: [], path: '/', csrfToken: () => '' }, (err, out) => (err ? reject(err) : resolve(out))));
+    const html = await new Promise<string>((resolve, reject) =>
+      app.render(
+        'errors/503',
+        {
+          title: 'Sorry, the service is unavailable',
+          requestId: 'r1',
+          currentUser: null,
+          nav: [],
+          path: '/',
+          csrfToken: () => '',
+        },
+        (err, out) => (err ? reject(err) : resolve(out)),
+      ),
+    );
     expect(html).toContain('<a href="/help">Need help now? See the crisis contacts</a>');
     expect(telLinks(html.slice(0, html.indexOf('<footer')))).toEqual(UK);
   });
@@ -100,23 +136,56 @@ describe('crisis help for everyone', () => {
 
 describe('phone numbers in crisis contacts', () => {
   it('UK numbers as people write them become tel: links; times, years, options and text numbers stay text', () => {
-    const tels = (s: string) => telSegments(s).filter((x) => x.tel).map((x) => [x.text, x.tel]);
+    const tels = (s: string) =>
+      telSegments(s)
+        .filter((x) => x.tel)
+        .map((x) => [x.text, x.tel]);
     expect(tels('Call 0161 496 0123 or (0161) 496-0124, +44 (0)161 496 0125, 07700 900123, 0800 58 58 58')).toEqual([
-      ['0161 496 0123', '01614960123'], ['(0161) 496-0124', '01614960124'], ['+44 (0)161 496 0125', '+441614960125'], ['07700 900123', '07700900123'], ['0800 58 58 58', '0800585858'],
+      ['0161 496 0123', '01614960123'],
+      ['(0161) 496-0124', '01614960124'],
+      ['+44 (0)161 496 0125', '+441614960125'],
+      ['07700 900123', '07700900123'],
+      ['0800 58 58 58', '0800585858'],
     ]);
-    expect(tels('999, 111, 116 123 and 116123')).toEqual([['999', '999'], ['111', '111'], ['116 123', '116123'], ['116123', '116123']]);
-    expect(tels('Open 9am to 5pm, 09:00 to 17:00, since 2026; choose option 2; text SHOUT to 85258; ref 19990; 1111')).toEqual([]);
+    expect(tels('999, 111, 116 123 and 116123')).toEqual([
+      ['999', '999'],
+      ['111', '111'],
+      ['116 123', '116123'],
+      ['116123', '116123'],
+    ]);
+    expect(
+      tels('Open 9am to 5pm, 09:00 to 17:00, since 2026; choose option 2; text SHOUT to 85258; ref 19990; 1111'),
+    ).toEqual([]);
     const line = 'Ring <script>x</script> 0161 496 0123 now';
-    expect(telSegments(line).map((s) => s.text).join('')).toBe(line);
+    expect(
+      telSegments(line)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(line);
   });
 
   it('the UK defaults always come first and a service cannot remove them', () => {
     const c = crisisContacts('Call 111\n\n  Our line: 0161 496 0000  ');
     expect(c.defaults.map((l) => l.find((s) => s.tel)?.tel)).toEqual(UK);
-    expect(c.services).toEqual([{ name: null, lines: [[{ text: 'Call ' }, { text: '111', tel: '111' }], [{ text: 'Our line: ' }, { text: '0161 496 0000', tel: '01614960000' }]] }]);
+    expect(c.services).toEqual([
+      {
+        name: null,
+        lines: [
+          [{ text: 'Call ' }, { text: '111', tel: '111' }],
+          [{ text: 'Our line: ' }, { text: '0161 496 0000', tel: '01614960000' }],
+        ],
+      },
+    ]);
     expect(crisisContacts('').services).toEqual([]);
-    expect(crisisContacts([{ name: 'A', crisisContacts: '' }, { name: 'B', crisisContacts: 'B line 0161 496 0001' }]).services.map((s) => s.name)).toEqual(['B']);
-    expect(crisisContactsText('Our line: 0161 496 0000')).toMatch(/999[\s\S]*111[\s\S]*116 123[\s\S]*Our line: 0161 496 0000$/);
+    expect(
+      crisisContacts([
+        { name: 'A', crisisContacts: '' },
+        { name: 'B', crisisContacts: 'B line 0161 496 0001' },
+      ]).services.map((s) => s.name),
+    ).toEqual(['B']);
+    expect(crisisContactsText('Our line: 0161 496 0000')).toMatch(
+      /999[\s\S]*111[\s\S]*116 123[\s\S]*Our line: 0161 496 0000$/,
+    );
     expect(crisisContactsText(null)).toMatch(/999[\s\S]*111[\s\S]*116 123/);
   });
 });

@@ -16,21 +16,42 @@ beforeAll(async () => {
   ids = await demoIds(t.db);
   for (const u of ['clinician', 'peermod', 'anna']) agents.set(u, await signIn(t.app, u));
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 const as = (u: string) => agents.get(u) as TestAgent;
 const ed = () => ids.subnet('eating-disorders');
 const anorexia = () => ids.room('Anorexia living room');
 const handoverPage = () => `/subnets/${ed()}/handover`;
-const isOnDuty = async (user: string) => Boolean(await t.db('duty_sessions').where({ user_id: ids.user(user), subnet_id: ed() }).whereNull('ended_at').first());
-const NOTE = 'Willow used an alert phrase at 21:40; I spoke with her in the room and she is safe tonight. One held message left for a clinician.';
+const isOnDuty = async (user: string) =>
+  Boolean(
+    await t
+      .db('duty_sessions')
+      .where({ user_id: ids.user(user), subnet_id: ed() })
+      .whereNull('ended_at')
+      .first(),
+  );
+const NOTE =
+  'Willow used an alert phrase at 21:40; I spoke with her in the room and she is safe tonight. One held message left for a clinician.';
 
 /** Open items in Eating Disorders: an unacknowledged alert (sent for real), a held message and a care-team message awaiting a reply. */
 async function openItems(): Promise<void> {
   const room = `/rooms/${anorexia()}`;
-  const sent = await postForm(as('anna'), `${room}/messages`, { clientId: randomUUID(), body: 'I want to end it all' }, room);
+  const sent = await postForm(
+    as('anna'),
+    `${room}/messages`,
+    { clientId: randomUUID(), body: 'I want to end it all' },
+    room,
+  );
   expect(sent.headers.location).toContain('support=');
-  await makeMessage(t.db, { roomId: anorexia(), authorId: ids.user('anna'), body: 'held for a moderator', status: 'held', heldReason: 'email' });
+  await makeMessage(t.db, {
+    roomId: anorexia(),
+    authorId: ids.user('anna'),
+    body: 'held for a moderator',
+    status: 'held',
+    heldReason: 'email',
+  });
   await t.db('care_conversations').insert({ subnet_id: ed(), member_id: ids.user('anna'), awaiting_since: new Date() });
 }
 
@@ -42,7 +63,9 @@ describe('handover that cannot drop an open alert', () => {
     const refused = await postForm(as('peermod'), `/subnets/${ed()}/duty/end`, { note: '   ' });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('There is a problem');
-    expect(refused.text).toContain('href="#note">Write a handover note: there are open items the next person on duty needs to know about');
+    expect(refused.text).toContain(
+      'href="#note">Write a handover note: there are open items the next person on duty needs to know about',
+    );
     expect(refused.text).toContain('1 unacknowledged alert');
     expect(refused.text).toContain('1 held message');
     expect(refused.text).toContain('1 care-team conversation awaiting a reply');
@@ -63,8 +86,14 @@ describe('handover that cannot drop an open alert', () => {
     expect(ended.headers.location).toBe(`${handoverPage()}?duty=off`);
     expect(await isOnDuty('peermod')).toBe(false);
     const confirmed = await as('peermod').get(String(ended.headers.location));
-    expect(confirmed.text).toContain('You are off duty in Eating Disorders. Your handover is saved for the next person on duty.');
-    const audit = await t.db('audit_log').where({ actor_id: ids.user('peermod'), action: 'duty.end' }).orderBy('id', 'desc').first();
+    expect(confirmed.text).toContain(
+      'You are off duty in Eating Disorders. Your handover is saved for the next person on duty.',
+    );
+    const audit = await t
+      .db('audit_log')
+      .where({ actor_id: ids.user('peermod'), action: 'duty.end' })
+      .orderBy('id', 'desc')
+      .first();
     expect(audit.details).toMatchObject({ handover_note: 'yes', open_items: 3 });
   });
 
@@ -75,7 +104,9 @@ describe('handover that cannot drop an open alert', () => {
     const page = await as('clinician').get(String(started.headers.location));
     expect(page.status).toBe(200);
     expect(page.text).toContain('You are on duty in Eating Disorders. Watched-word alerts come to you live.');
-    expect(page.text).toMatch(/From <strong>Sam<\/strong> <span class="nhsuk-tag nhsuk-tag--blue sharon-badge">Peer moderator<\/span>, \d/);
+    expect(page.text).toMatch(
+      /From <strong>Sam<\/strong> <span class="nhsuk-tag nhsuk-tag--blue sharon-badge">Peer moderator<\/span>, \d/,
+    );
     expect(page.text).toContain(NOTE);
     expect(page.text).toContain('1 unacknowledged alert');
     expect(page.text).toContain('1 held message');
@@ -86,7 +117,11 @@ describe('handover that cannot drop an open alert', () => {
   });
 
   it('with no open items the handover note stays optional', async () => {
-    await t.db('alerts').where({ subnet_id: ed() }).whereNull('acknowledged_at').update({ acknowledged_at: new Date(), acknowledged_by: ids.user('clinician') });
+    await t
+      .db('alerts')
+      .where({ subnet_id: ed() })
+      .whereNull('acknowledged_at')
+      .update({ acknowledged_at: new Date(), acknowledged_by: ids.user('clinician') });
     await t.db('messages').where({ room_id: anorexia(), status: 'held' }).update({ status: 'visible' });
     await t.db('care_conversations').where({ subnet_id: ed() }).update({ awaiting_since: null });
     expect((await as('clinician').get(handoverPage())).text).toContain('Nothing is waiting');

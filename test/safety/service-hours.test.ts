@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HOURS, describeHours, ENGLAND_BANK_HOLIDAYS, isWithinServiceHours, localTime } from '../../src/safety/service-hours.js';
+import {
+  DEFAULT_HOURS,
+  describeHours,
+  ENGLAND_BANK_HOLIDAYS,
+  isWithinServiceHours,
+  localTime,
+} from '../../src/safety/service-hours.js';
 
 const LONDON = 'Europe/London';
-const within = (iso: string, tz = LONDON) => isWithinServiceHours(new Date(iso), DEFAULT_HOURS, tz, ENGLAND_BANK_HOLIDAYS);
+const within = (iso: string, tz = LONDON) =>
+  isWithinServiceHours(new Date(iso), DEFAULT_HOURS, tz, ENGLAND_BANK_HOLIDAYS);
 
 describe('service hours (Monday to Friday, 09:00 to 17:00, Europe/London)', () => {
   it.each([
@@ -37,6 +44,8 @@ describe('service hours (Monday to Friday, 09:00 to 17:00, Europe/London)', () =
 
   it('describes hours for pages', () => {
     expect(describeHours(DEFAULT_HOURS)).toBe('Monday to Friday, 09:00 to 17:00');
-    expect(describeHours({ start: '08:00', end: '20:00', days: [1, 3, 5] })).toBe('Monday, Wednesday, Friday, 08:00 to 20:00');
+    expect(describeHours({ start: '08:00', end: '20:00', days: [1, 3, 5] })).toBe(
+      'Monday, Wednesday, Friday, 08:00 to 20:00',
+    );
   });
 });

@@ -13,13 +13,16 @@ let database: TestDatabase;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let cluster: Cluster;
 
-
 beforeAll(async () => {
   expect(haproxyAvailable(), 'HAProxy is installed (apt-get install haproxy)').toBe(true);
   database = await createTestDatabase();
   ids = await demoIds(database.db);
   cluster = await startCluster({
-    databaseUrl: database.url, sessionSecret: 'k'.repeat(40), host: '127.0.0.1', port: await freePort(), appPorts: [await freePort(), await freePort()],
+    databaseUrl: database.url,
+    sessionSecret: 'k'.repeat(40),
+    host: '127.0.0.1',
+    port: await freePort(),
+    appPorts: [await freePort(), await freePort()],
     env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
   });
 }, 120_000);
@@ -35,10 +38,16 @@ const pinned = (cookie: string, node: 'app1' | 'app2') => `${cookie}; SHARON_NOD
 describe('two app processes behind HAProxy', () => {
   it('round-robins requests, and its cookie pins a client to one process', async () => {
     const servedBy = new Set<string>();
-    for (let i = 0; i < 4; i++) servedBy.add(String((await fetch(`${cluster.url}/healthz`)).headers.get('x-served-by')));
+    for (let i = 0; i < 4; i++)
+      servedBy.add(String((await fetch(`${cluster.url}/healthz`)).headers.get('x-served-by')));
     expect([...servedBy].sort()).toEqual(['app1', 'app2']);
     for (const node of ['app1', 'app2'] as const) {
-      for (let i = 0; i < 3; i++) expect((await fetch(`${cluster.url}/healthz`, { headers: { cookie: `SHARON_NODE=${node}` } })).headers.get('x-served-by')).toBe(node);
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await fetch(`${cluster.url}/healthz`, { headers: { cookie: `SHARON_NODE=${node}` } })).headers.get(
+            'x-served-by',
+          ),
+        ).toBe(node);
     }
   });
 
@@ -57,7 +66,9 @@ describe('two app processes behind HAProxy', () => {
     expect((await ask(onApp1, 'room:join', { roomId: room })).ok).toBe(true);
     await eventually(() => presence.some((p) => p.people.some((x) => x.nickname === 'Willow')), 10_000);
 
-    expect((await ask(onApp1, 'message:send', { roomId: room, clientId: randomUUID(), body: 'through the balancer' })).ok).toBe(true);
+    expect(
+      (await ask(onApp1, 'message:send', { roomId: room, clientId: randomUUID(), body: 'through the balancer' })).ok,
+    ).toBe(true);
     await eventually(() => heard.some((m) => m.body === 'through the balancer' && m.nickname === 'Willow'), 10_000);
 
     const cut = disconnected(onApp1);
@@ -65,7 +76,11 @@ describe('two app processes behind HAProxy', () => {
     const page = await request(cluster.url).get(memberPage).set('Cookie', pinned(clinician, 'app2'));
     expect(page.headers['x-served-by']).toBe('app2');
     const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-    const suspended = await request(cluster.url).post(`${memberPage}/suspend`).set('Cookie', pinned(clinician, 'app2')).type('form').send({ _csrf, reason: 'Testing suspension through the balancer' });
+    const suspended = await request(cluster.url)
+      .post(`${memberPage}/suspend`)
+      .set('Cookie', pinned(clinician, 'app2'))
+      .type('form')
+      .send({ _csrf, reason: 'Testing suspension through the balancer' });
     expect(suspended.status).toBe(303);
     expect(await cut).toBe('io server disconnect');
 

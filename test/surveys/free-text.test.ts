@@ -15,39 +15,73 @@ const results = () => `${list()}/${questionnaireId}`;
 
 // Five members of Eating Disorders: anna (Willow) from the demo, four made here. Each answers
 // through the real form, in this order.
-const EXTRA = [['robin', 'Robin'], ['heron', 'Heron'], ['kestrel', 'Kestrel'], ['wren', 'Wren']] as const;
+const EXTRA = [
+  ['robin', 'Robin'],
+  ['heron', 'Heron'],
+  ['kestrel', 'Kestrel'],
+  ['wren', 'Wren'],
+] as const;
 const ANSWERERS = [['anna', 'Willow'], ...EXTRA] as const;
-const TEXTS = ['Someone online after 9pm', 'More evening groups', 'A quiet room for bad nights', 'Shorter waits for replies', 'Tips from people who recovered'];
+const TEXTS = [
+  'Someone online after 9pm',
+  'More evening groups',
+  'A quiet room for bad nights',
+  'Shorter waits for replies',
+  'Tips from people who recovered',
+];
 const textOf = (username: string) => TEXTS[ANSWERERS.findIndex(([u]) => u === username)] ?? '';
 
 beforeAll(async () => {
   t = await startTestApp();
   ids = await demoIds(t.db);
-  for (const [username, nickname] of EXTRA) await makeUser(t.db, { username, nickname, subnetId: ed(), cohortId: ids.cohort('eating-disorders/anorexia') });
+  for (const [username, nickname] of EXTRA)
+    await makeUser(t.db, { username, nickname, subnetId: ed(), cohortId: ids.cohort('eating-disorders/anorexia') });
   clinician = await signIn(t.app, 'clinician');
-  const made = await postForm(clinician, list(), { title: 'After group', firstAfterDays: '0', repeatEveryDays: '', questions: 'likert: The group helped me\ntext: What would make evenings easier?' }, list());
+  const made = await postForm(
+    clinician,
+    list(),
+    {
+      title: 'After group',
+      firstAfterDays: '0',
+      repeatEveryDays: '',
+      questions: 'likert: The group helped me\ntext: What would make evenings easier?',
+    },
+    list(),
+  );
   expect(made.status).toBe(303);
   questionnaireId = String(made.headers.location).split('/').pop() ?? '';
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 async function answer(username: string): Promise<void> {
   const member = await signIn(t.app, username);
   const form = `/surveys/${questionnaireId}?subnet=${ed()}`;
-  const res = await postForm(member, `/surveys/${questionnaireId}`, { subnet: ed(), 'q-1': '4', 'q-2': textOf(username) }, form);
+  const res = await postForm(
+    member,
+    `/surveys/${questionnaireId}`,
+    { subnet: ed(), 'q-1': '4', 'q-2': textOf(username) },
+    form,
+  );
   expect(res.status).toBe(303);
 }
 
 /** The part of the results page about the written question (up to the page's end of content). */
-const writtenSection = (html: string) => html.slice(html.indexOf('What would make evenings easier?'), html.indexOf('</main>'));
-const answersInOrder = (html: string) => [...html.matchAll(/<li class="sharon-post__body">([^<]*)<\/li>/g)].map((m) => m[1] ?? '');
-const DATE = /\b\d{1,2}\/\d{1,2}\/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b/;
+const writtenSection = (html: string) =>
+  html.slice(html.indexOf('What would make evenings easier?'), html.indexOf('</main>'));
+const answersInOrder = (html: string) =>
+  [...html.matchAll(/<li class="sharon-post__body">([^<]*)<\/li>/g)].map((m) => m[1] ?? '');
+const DATE =
+  /\b\d{1,2}\/\d{1,2}\/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b/;
 
 describe('written survey answers cannot single anyone out', () => {
   it('a member is told, beside the written question, how their answer will be shown', async () => {
     const form = await (await signIn(t.app, 'anna')).get(`/surveys/${questionnaireId}?subnet=${ed()}`);
     expect(form.status).toBe(200);
-    expect(form.text).toMatch(/<label class="nhsuk-label" for="q-2">What would make evenings easier\? \(optional\)<\/label>\s*<div class="nhsuk-hint" id="q-2-hint">Your answer is shown to staff without your nickname or the date, mixed with others, and only once at least 5 people have answered.<\/div>/);
+    expect(form.text).toMatch(
+      /<label class="nhsuk-label" for="q-2">What would make evenings easier\? \(optional\)<\/label>\s*<div class="nhsuk-hint" id="q-2-hint">Your answer is shown to staff without your nickname or the date, mixed with others, and only once at least 5 people have answered.<\/div>/,
+    );
     expect(form.text).toContain('aria-describedby="q-2-hint"');
   });
 
@@ -57,7 +91,9 @@ describe('written survey answers cannot single anyone out', () => {
     expect(page.status).toBe(200);
     for (const [username] of ANSWERERS) expect(page.text).not.toContain(textOf(username));
     const section = writtenSection(page.text);
-    expect(section).toContain('Written answers so far: &lt;5. They are shown once at least 5 people have answered this question');
+    expect(section).toContain(
+      'Written answers so far: &lt;5. They are shown once at least 5 people have answered this question',
+    );
     expect(section).not.toMatch(/\b4\b/);
   });
 
@@ -110,7 +146,13 @@ describe('the order of written answers', () => {
 
   it('below 5 answers nothing is shown and the count is suppressed; from 5 every answer is shown', () => {
     expect(freeTextResult([], seeded(1))).toEqual({ shown: false, count: '0' });
-    for (const n of [1, 2, 3, 4]) expect(freeTextResult(Array.from({ length: n }, (_, i) => `t${i}`), seeded(1))).toEqual({ shown: false, count: '<5' });
+    for (const n of [1, 2, 3, 4])
+      expect(
+        freeTextResult(
+          Array.from({ length: n }, (_, i) => `t${i}`),
+          seeded(1),
+        ),
+      ).toEqual({ shown: false, count: '<5' });
     const five = freeTextResult(['1', '2', '3', '4', '5'], seeded(3));
     expect(five.shown).toBe(true);
     if (five.shown) expect([...five.answers].sort()).toEqual(['1', '2', '3', '4', '5']);

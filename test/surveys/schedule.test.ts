@@ -18,7 +18,13 @@ describe('survey scheduling (4 weeks after joining, then every 3 months)', () =>
     ['day 30, put off until day 33: nothing', 30, null, 33, null],
     ['day 34, the snooze is over: the first again', 34, null, 33, 28],
   ] as const)('%s', (_n, day, handled, snoozed, expected) => {
-    const due = dueOccurrence(joined, helpfulness, handled === null ? null : at(handled), snoozed === null ? null : at(snoozed), at(day));
+    const due = dueOccurrence(
+      joined,
+      helpfulness,
+      handled === null ? null : at(handled),
+      snoozed === null ? null : at(snoozed),
+      at(day),
+    );
     expect(due === null ? null : Math.round((due.getTime() - joined.getTime()) / DAY)).toBe(expected);
   });
 
@@ -29,12 +35,23 @@ describe('survey scheduling (4 weeks after joining, then every 3 months)', () =>
 
 describe('the questionnaire builder', () => {
   it('reads likert, choice and free-text lines, with * for required', () => {
-    const r = parseQuestions('likert: The groups help me *\nchoice: How did you hear of us? | GP; Friend; Online\ntext: Anything else?');
-    expect(r).toEqual({ ok: true, questions: [
-      { position: 1, kind: 'likert', text: 'The groups help me', options: null, required: true },
-      { position: 2, kind: 'single_choice', text: 'How did you hear of us?', options: ['GP', 'Friend', 'Online'], required: false },
-      { position: 3, kind: 'free_text', text: 'Anything else?', options: null, required: false },
-    ] });
+    const r = parseQuestions(
+      'likert: The groups help me *\nchoice: How did you hear of us? | GP; Friend; Online\ntext: Anything else?',
+    );
+    expect(r).toEqual({
+      ok: true,
+      questions: [
+        { position: 1, kind: 'likert', text: 'The groups help me', options: null, required: true },
+        {
+          position: 2,
+          kind: 'single_choice',
+          text: 'How did you hear of us?',
+          options: ['GP', 'Friend', 'Online'],
+          required: false,
+        },
+        { position: 3, kind: 'free_text', text: 'Anything else?', options: null, required: false },
+      ],
+    });
   });
 
   it.each([

@@ -13,10 +13,16 @@ beforeAll(async () => {
   helpfulness = (await t.db('questionnaires').where({ slug: 'helpfulness' }).first()).id;
   for (const u of ['admin', 'clinician', 'peermod', 'anna', 'bella']) agents.set(u, await signIn(t.app, u));
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 const as = (u: string) => agents.get(u) as TestAgent;
 const ed = () => ids.subnet('eating-disorders');
-const joinedDaysAgo = (user: string, days: number) => t.db('memberships').where({ user_id: ids.user(user), subnet_id: ed() }).update({ started_at: new Date(Date.now() - days * 86_400_000) });
+const joinedDaysAgo = (user: string, days: number) =>
+  t
+    .db('memberships')
+    .where({ user_id: ids.user(user), subnet_id: ed() })
+    .update({ started_at: new Date(Date.now() - days * 86_400_000) });
 const url = () => `/surveys/${helpfulness}?subnet=${ed()}`;
 
 describe('the helpfulness survey', () => {
@@ -31,7 +37,12 @@ describe('the helpfulness survey', () => {
     const empty = await postForm(as('anna'), `/surveys/${helpfulness}`, { subnet: ed() }, url());
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Answer “This network has helped my recovery”');
-    const res = await postForm(as('anna'), `/surveys/${helpfulness}`, { subnet: ed(), 'q-1': '5', 'q-2': 'It helped at night.' }, url());
+    const res = await postForm(
+      as('anna'),
+      `/surveys/${helpfulness}`,
+      { subnet: ed(), 'q-1': '5', 'q-2': 'It helped at night.' },
+      url(),
+    );
     expect(res.status).toBe(303);
     expect((await as('anna').get('/')).text).not.toContain('Answer now');
     expect((await as('anna').get(url())).status).toBe(404);
@@ -41,10 +52,18 @@ describe('the helpfulness survey', () => {
     await joinedDaysAgo('bella', 30);
     expect((await postForm(as('bella'), `/surveys/${helpfulness}/later`, { subnet: ed() }, url())).status).toBe(303);
     expect((await as('bella').get(url())).status).toBe(404);
-    await t.db('survey_snoozes').where({ user_id: ids.user('bella') }).update({ until: new Date(Date.now() - 1000) });
+    await t
+      .db('survey_snoozes')
+      .where({ user_id: ids.user('bella') })
+      .update({ until: new Date(Date.now() - 1000) });
     expect((await as('bella').get(url())).status).toBe(200);
     expect((await postForm(as('bella'), `/surveys/${helpfulness}/decline`, { subnet: ed() }, url())).status).toBe(303);
-    expect(await t.db('survey_responses').where({ user_id: ids.user('bella'), status: 'declined' }).first()).toBeTruthy();
+    expect(
+      await t
+        .db('survey_responses')
+        .where({ user_id: ids.user('bella'), status: 'declined' })
+        .first(),
+    ).toBeTruthy();
   });
 
   it('staff are never offered it, and nobody can answer for another subnet', async () => {
@@ -57,13 +76,33 @@ describe('the helpfulness survey', () => {
 describe('questionnaires of a subnet', () => {
   it('a clinician writes one; a member answers it; results show counts with suppression; others get 404', async () => {
     const list = `/subnets/${ed()}/questionnaires`;
-    const bad = await postForm(as('clinician'), list, { title: 'Groups', firstAfterDays: '0', repeatEveryDays: '', questions: 'rating: nope' }, list);
+    const bad = await postForm(
+      as('clinician'),
+      list,
+      { title: 'Groups', firstAfterDays: '0', repeatEveryDays: '', questions: 'rating: nope' },
+      list,
+    );
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Line 1 must start with likert:');
-    const res = await postForm(as('clinician'), list, { title: 'How are the groups?', firstAfterDays: '0', repeatEveryDays: '', questions: 'choice: Which helps most? | Living room; Noticeboard; Library *\ntext: Tell us more' }, list);
+    const res = await postForm(
+      as('clinician'),
+      list,
+      {
+        title: 'How are the groups?',
+        firstAfterDays: '0',
+        repeatEveryDays: '',
+        questions: 'choice: Which helps most? | Living room; Noticeboard; Library *\ntext: Tell us more',
+      },
+      list,
+    );
     expect(res.status).toBe(303);
     const qid = String(res.headers.location).split('/').pop() ?? '';
-    const answer = await postForm(as('anna'), `/surveys/${qid}`, { subnet: ed(), 'q-1': 'Living room', 'q-2': 'The night chat.' }, `/surveys/${qid}?subnet=${ed()}`);
+    const answer = await postForm(
+      as('anna'),
+      `/surveys/${qid}`,
+      { subnet: ed(), 'q-1': 'Living room', 'q-2': 'The night chat.' },
+      `/surveys/${qid}?subnet=${ed()}`,
+    );
     expect(answer.status).toBe(303);
     const results = await as('clinician').get(`${list}/${qid}`);
     expect(results.text).toMatch(/Living room<\/td><td[^>]*>&lt;5<\/td>/);
