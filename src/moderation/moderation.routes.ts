@@ -10,7 +10,7 @@ import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
-import { postForModeration } from '../noticeboard/noticeboard.service.js';
+import { postForModeration } from '../noticeboard/post-moderation.service.js';
 import { MUTE_CHOICES } from './moderation.schemas.js';
 import {
   auditQueueAction,
