@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { PassportStatic } from 'passport';
 import { z } from 'zod';
 import { recordAudit, auditContext } from '../audit/audit.service.js';
@@ -47,22 +47,33 @@ function renderLogin(res: Response, status: number, username: string, errors: Fo
 }
 
 /** GET /login, POST /login, POST /logout. */
-export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): Router {
+export function authRoutes(deps: Deps): Router {
   const r = Router();
+  r.get('/login', showLogin);
+  r.post('/login', signIn(deps));
+  r.get('/login/two-factor', showCodeForm);
+  r.post('/login/two-factor', checkCode(deps));
+  // A signed-in page that is in use (the living room) keeps its session alive.
+  r.post('/session/keepalive', keepAlive);
+  r.post('/logout', signOut(deps));
+  return r;
+}
 
-  r.get('/login', (req, res) => {
-    if (req.user) return res.redirect(303, '/');
-    const q = LoginQuery.safeParse(req.query);
-    const notice =
-      q.success && q.data.expired
-        ? 'Your session ended. Sign in again to carry on.'
-        : q.success && q.data.signedout
-          ? 'You have signed out.'
-          : undefined;
-    renderLogin(res, 200, '', NO_ERRORS, notice);
-  });
+function showLogin(req: Request, res: Response): void {
+  if (req.user) return res.redirect(303, '/');
+  const q = LoginQuery.safeParse(req.query);
+  const notice =
+    q.success && q.data.expired
+      ? 'Your session ended. Sign in again to carry on.'
+      : q.success && q.data.signedout
+        ? 'You have signed out.'
+        : undefined;
+  renderLogin(res, 200, '', NO_ERRORS, notice);
+}
 
-  r.post('/login', async (req, res, next) => {
+function signIn(deps: Deps) {
+  const { db, passport, throttle } = deps;
+  return async (req: Request, res: Response, next: NextFunction) => {
     const form = parseForm(LoginBody, req.body);
     if (!form.ok) return renderLogin(res, 400, String(req.body?.username ?? '').slice(0, 200), form.errors);
     const { username } = form.data;
@@ -74,108 +85,118 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
         outcome: 'throttled',
         details: { username_length: username.length },
       });
-      res.set('Retry-After', String(wait));
-      const minutes = Math.ceil(wait / 60);
-      return renderLogin(
-        res,
-        429,
-        username,
-        formErrors([
-          {
-            field: 'username',
-            message: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-          },
-        ]),
-      );
+      return renderThrottled(res, username, wait);
     }
     passport.authenticate('local', (err: unknown, user: SessionUser | false, failure?: LoginFailure) => {
       if (err instanceof PasswordHashingBusy) return renderBusy(res, username, err);
       if (err) return next(err);
-      if (!user) return onFailure(req, res, username, failure).catch(next);
-      onSuccess(req, res, user).catch(next);
+      if (!user) return onFailure(deps, req, res, username, failure).catch(next);
+      onSuccess(deps, req, res, user).catch(next);
     })(req, res, next);
-  });
-
-  /** Too many sign-ins at this moment: nothing was checked, so nothing counts against the person. */
-  function renderBusy(res: Response, username: string, busy: PasswordHashingBusy): void {
-    res.set('Retry-After', String(busy.retryAfterSeconds));
-    renderLogin(
-      res,
-      503,
-      username,
-      formErrors([
-        { field: 'password', message: 'Many people are signing in at this moment. Wait a few seconds and try again.' },
-      ]),
-    );
-  }
-
-  async function onFailure(
-    req: Request,
-    res: Response,
-    username: string,
-    failure: LoginFailure | undefined,
-  ): Promise<void> {
-    const reason = failure?.reason ?? 'bad_credentials';
-    await throttle.recordFailure(username, req.ip ?? 'unknown');
-    await recordAudit(
-      db,
-      { actorId: failure?.userId ?? null, ip: req.ip ?? null },
-      { action: 'login', outcome: 'failed', reason },
-    );
-    const message =
-      reason === 'account_inactive'
-        ? 'Your account is suspended. Contact your care team if you think this is wrong.'
-        : GENERIC;
-    renderLogin(res, 401, username, formErrors([{ field: 'username', message }]));
-  }
-
-  async function onSuccess(req: Request, res: Response, user: SessionUser): Promise<void> {
-    const returnTo = req.session.returnTo;
-    if (user.twoFactorEnabled) {
-      // The password was right; the second factor decides. A new session id either way.
-      await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
-      req.session.pendingTwoFactor = { userId: user.id, returnTo, at: Date.now() };
-      // Save before redirecting: express-session sends the headers before its own save finishes,
-      // and a fast browser's next request must find the pending state.
-      await saveSession(req);
-      return res.redirect(303, '/login/two-factor');
-    }
-    await completeLogin(req, res, user, returnTo, false);
-  }
-
-  async function completeLogin(
-    req: Request,
-    res: Response,
-    user: SessionUser,
-    returnTo: string | undefined,
-    twoFactor: boolean,
-  ): Promise<void> {
-    // passport regenerates the session here: the id a visitor had before signing in stops working.
-    await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
-    req.session.createdAt = Date.now();
-    req.session.device = describeDevice(req.get('user-agent'));
-    await saveSession(req);
-    await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
-    await recordAudit(
-      db,
-      { actorId: user.id, ip: req.ip ?? null },
-      { action: 'login', details: { two_factor: twoFactor } },
-    );
-    res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');
-  }
-
-  const renderCode = (res: Response, status: number, errors: FormErrors) =>
-    res.status(status).render('auth/two-factor', { title: 'Enter your code', errors });
-  const pending = (req: Request) => {
-    const p = req.session.pendingTwoFactor;
-    return p && Date.now() - p.at < 5 * 60_000 ? p : undefined;
   };
+}
 
-  r.get('/login/two-factor', (req, res) =>
-    pending(req) ? renderCode(res, 200, NO_ERRORS) : res.redirect(303, '/login'),
+/** Too many failed attempts for this username or address: wait, and say for how long. */
+function renderThrottled(res: Response, username: string, wait: number): void {
+  res.set('Retry-After', String(wait));
+  const minutes = Math.ceil(wait / 60);
+  renderLogin(
+    res,
+    429,
+    username,
+    formErrors([
+      {
+        field: 'username',
+        message: `Too many attempts. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+      },
+    ]),
   );
+}
 
-  r.post('/login/two-factor', async (req, res) => {
+/** Too many sign-ins at this moment: nothing was checked, so nothing counts against the person. */
+function renderBusy(res: Response, username: string, busy: PasswordHashingBusy): void {
+  res.set('Retry-After', String(busy.retryAfterSeconds));
+  renderLogin(
+    res,
+    503,
+    username,
+    formErrors([
+      { field: 'password', message: 'Many people are signing in at this moment. Wait a few seconds and try again.' },
+    ]),
+  );
+}
+
+async function onFailure(
+  { db, throttle }: Deps,
+  req: Request,
+  res: Response,
+  username: string,
+  failure: LoginFailure | undefined,
+): Promise<void> {
+  const reason = failure?.reason ?? 'bad_credentials';
+  await throttle.recordFailure(username, req.ip ?? 'unknown');
+  await recordAudit(
+    db,
+    { actorId: failure?.userId ?? null, ip: req.ip ?? null },
+    { action: 'login', outcome: 'failed', reason },
+  );
+  const message =
+    reason === 'account_inactive'
+      ? 'Your account is suspended. Contact your care team if you think this is wrong.'
+      : GENERIC;
+  renderLogin(res, 401, username, formErrors([{ field: 'username', message }]));
+}
+
+async function onSuccess(deps: Deps, req: Request, res: Response, user: SessionUser): Promise<void> {
+  const returnTo = req.session.returnTo;
+  if (user.twoFactorEnabled) {
+    // The password was right; the second factor decides. A new session id either way.
+    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+    req.session.pendingTwoFactor = { userId: user.id, returnTo, at: Date.now() };
+    // Save before redirecting: express-session sends the headers before its own save finishes,
+    // and a fast browser's next request must find the pending state.
+    await saveSession(req);
+    return res.redirect(303, '/login/two-factor');
+  }
+  await completeLogin(deps, req, res, user, returnTo, false);
+}
+
+async function completeLogin(
+  { db, throttle }: Deps,
+  req: Request,
+  res: Response,
+  user: SessionUser,
+  returnTo: string | undefined,
+  twoFactor: boolean,
+): Promise<void> {
+  // passport regenerates the session here: the id a visitor had before signing in stops working.
+  await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
+  req.session.createdAt = Date.now();
+  req.session.device = describeDevice(req.get('user-agent'));
+  await saveSession(req);
+  await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
+  await recordAudit(
+    db,
+    { actorId: user.id, ip: req.ip ?? null },
+    { action: 'login', details: { two_factor: twoFactor } },
+  );
+  res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');
+}
+
+const renderCode = (res: Response, status: number, errors: FormErrors) =>
+  res.status(status).render('auth/two-factor', { title: 'Enter your code', errors });
+const pending = (req: Request) => {
+  const p = req.session.pendingTwoFactor;
+  return p && Date.now() - p.at < 5 * 60_000 ? p : undefined;
+};
+
+function showCodeForm(req: Request, res: Response): void {
+  return pending(req) ? renderCode(res, 200, NO_ERRORS) : res.redirect(303, '/login');
+}
+
+function checkCode(deps: Deps) {
+  const { db, throttle, clock } = deps;
+  return async (req: Request, res: Response) => {
     const p = pending(req);
     if (!p) return res.redirect(303, '/login?expired=1');
     const user = await findSessionUser(db, p.userId);
@@ -212,21 +233,20 @@ export function authRoutes({ db, passport, throttle, realtime, clock }: Deps): R
       );
     }
     delete req.session.pendingTwoFactor;
-    await completeLogin(req, res, user, p.returnTo, true);
-  });
+    await completeLogin(deps, req, res, user, p.returnTo, true);
+  };
+}
 
-  // A signed-in page that is in use (the living room) keeps its session alive.
-  r.post('/session/keepalive', (req, res) => {
-    res.status(req.user ? 204 : 401).end();
-  });
+function keepAlive(req: Request, res: Response): void {
+  res.status(req.user ? 204 : 401).end();
+}
 
-  r.post('/logout', async (req, res) => {
+function signOut({ db, realtime }: Deps) {
+  return async (req: Request, res: Response) => {
     if (req.user) await recordAudit(db, auditContext(req), { action: 'logout' });
     const sid = req.sessionID;
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     realtime.disconnectSession(sid);
     res.redirect(303, '/login?signedout=1');
-  });
-
-  return r;
+  };
 }
