@@ -1,25 +1,23 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import { auditContext } from '../audit/audit.service.js';
-import {
-  findRoomDetail,
-  findRoomsOfSubnets,
-  findSubnet,
-  listAllSubnets,
-  listCohorts,
-  type SubnetSummary,
-} from '../building/building.service.js';
+import { findRoomsOfSubnets, listAllSubnets, listCohorts, type SubnetSummary } from '../building/building.service.js';
 import { KIND_LABELS } from '../building/labels.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
-import { ROOM_KINDS } from '../policy/index.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
-import { CohortBody, RoomBody, SubnetBody } from './admin.schemas.js';
-import { addCohort, renameCohort, saveRoomFor, saveSubnet } from './admin.service.js';
+import { CohortBody, SubnetBody } from './admin.schemas.js';
+import { addCohort, renameCohort, saveSubnet } from './admin.service.js';
 import { findCohort } from './admin.repo.js';
-import { listItems } from '../library/library.service.js';
-import { listVideos } from '../television/television.service.js';
+import {
+  createRoom,
+  loadSubnet,
+  newRoomForm,
+  roomPage,
+  saveRoom,
+  type AdminSubnetDeps,
+} from './subnet-rooms.handlers.js';
 
 const SUBNET_FIELDS = [
   'name',
@@ -32,7 +30,6 @@ const SUBNET_FIELDS = [
   'hoursEnd',
   'chatRetentionDays',
 ] as const;
-const ROOM_FIELDS = ['name', 'description', 'kind', 'preModerated', 'cover'] as const;
 const toValues = (s: SubnetSummary): Record<string, string> => ({
   name: s.name,
   slug: s.slug,
@@ -47,51 +44,74 @@ const toValues = (s: SubnetSummary): Record<string, string> => ({
 });
 
 /** Admin pages for subnets, their cohorts and rooms. */
-export function adminSubnetRoutes({ db }: { db: Db }): Router {
+export function adminSubnetRoutes(deps: AdminSubnetDeps): Router {
   const r = Router();
   const guard = adminOnly('manage_subnets');
-  const loadSubnet = async (id: unknown) => (await findSubnet(db, idParam(id))) ?? Promise.reject(notFound());
-
   r.get('/admin', ...adminOnly('read_audit'), (_req, res) => res.render('admin/index', { title: 'Administration' }));
+  r.get('/admin/subnets', ...guard, listSubnets(deps));
+  r.get('/admin/subnets/new', ...guard, newSubnetForm(deps));
+  r.post('/admin/subnets', ...guard, createSubnet(deps));
+  r.get('/admin/subnets/:subnetId', ...guard, subnetPage(deps));
+  r.post('/admin/subnets/:subnetId', ...guard, updateSubnet(deps));
+  r.post('/admin/subnets/:subnetId/cohorts', ...guard, createCohort(deps));
+  r.get('/admin/cohorts/:cohortId', ...guard, cohortPage(deps));
+  r.post('/admin/cohorts/:cohortId', ...guard, renameCohortPage(deps));
+  r.get('/admin/subnets/:subnetId/rooms/new', ...guard, newRoomForm(deps));
+  r.post('/admin/subnets/:subnetId/rooms', ...guard, createRoom(deps));
+  r.get('/admin/rooms/:roomId', ...guard, roomPage(deps));
+  r.post('/admin/rooms/:roomId', ...guard, saveRoom(deps));
+  return r;
+}
 
-  r.get('/admin/subnets', ...guard, async (_req, res) => {
+/** GET /admin/subnets: every subnet. */
+const listSubnets =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  async (_req, res) => {
     res.render('admin/subnets', { title: 'Subnets', subnets: await listAllSubnets(db) });
-  });
-
-  const renderSubnet = async (
-    res: Response,
-    status: number,
-    subnet: SubnetSummary | null,
-    values: Record<string, string>,
-    errors: FormErrors,
-    cohortErrors = NO_ERRORS,
-    notice?: string,
-  ) => {
-    const [cohorts, rooms] = subnet
-      ? await Promise.all([listCohorts(db, subnet.id), findRoomsOfSubnets(db, [subnet.id])])
-      : [[], []];
-    res.status(status).render('admin/subnet', {
-      title: subnet ? subnet.name : 'Create a subnet',
-      subnet,
-      values,
-      errors,
-      cohorts,
-      rooms,
-      cohortErrors,
-      notice,
-      kindLabels: KIND_LABELS,
-    });
   };
 
-  r.get('/admin/subnets/new', ...guard, (_req, res) =>
-    renderSubnet(res, 200, null, { hoursStart: '09:00', hoursEnd: '17:00', hoursDays: '1,2,3,4,5' }, NO_ERRORS),
-  );
-  r.post('/admin/subnets', ...guard, async (req, res) => {
+const renderSubnet = async (
+  db: Db,
+  res: Response,
+  status: number,
+  subnet: SubnetSummary | null,
+  values: Record<string, string>,
+  errors: FormErrors,
+  cohortErrors = NO_ERRORS,
+  notice?: string,
+) => {
+  const [cohorts, rooms] = subnet
+    ? await Promise.all([listCohorts(db, subnet.id), findRoomsOfSubnets(db, [subnet.id])])
+    : [[], []];
+  res.status(status).render('admin/subnet', {
+    title: subnet ? subnet.name : 'Create a subnet',
+    subnet,
+    values,
+    errors,
+    cohorts,
+    rooms,
+    cohortErrors,
+    notice,
+    kindLabels: KIND_LABELS,
+  });
+};
+
+/** GET /admin/subnets/new: the empty form. */
+const newSubnetForm =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  (_req, res) =>
+    renderSubnet(db, res, 200, null, { hoursStart: '09:00', hoursEnd: '17:00', hoursDays: '1,2,3,4,5' }, NO_ERRORS);
+
+/** POST /admin/subnets: creates the subnet, or re-renders the form at 400 with the input kept. */
+const createSubnet =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  async (req, res) => {
     const values = keptValues(req.body, SUBNET_FIELDS);
     const form = parseForm(SubnetBody, req.body);
     const saved = form.ok ? await saveSubnet(db, auditContext(req), null, form.data) : form;
     if (!saved.ok)
       return renderSubnet(
+        db,
         res,
         400,
         null,
@@ -99,11 +119,15 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
         saved.errors,
       );
     res.redirect(303, `/admin/subnets/${saved.id}?done=saved`);
-  });
+  };
 
-  r.get('/admin/subnets/:subnetId', ...guard, async (req, res) => {
-    const subnet = await loadSubnet(req.params.subnetId);
+/** GET /admin/subnets/:subnetId: the subnet's settings, cohorts and rooms. */
+const subnetPage =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  async (req, res) => {
+    const subnet = await loadSubnet(db, req.params.subnetId);
     await renderSubnet(
+      db,
       res,
       200,
       subnet,
@@ -112,13 +136,18 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
       NO_ERRORS,
       req.query.done === 'saved' ? 'Saved.' : undefined,
     );
-  });
-  r.post('/admin/subnets/:subnetId', ...guard, async (req, res) => {
-    const subnet = await loadSubnet(req.params.subnetId);
+  };
+
+/** POST /admin/subnets/:subnetId: saves the settings, or re-renders the form at 400 with the input kept. */
+const updateSubnet =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  async (req, res) => {
+    const subnet = await loadSubnet(db, req.params.subnetId);
     const form = parseForm(SubnetBody, req.body);
     const saved = form.ok ? await saveSubnet(db, auditContext(req), subnet.id, form.data) : form;
     if (!saved.ok)
       return renderSubnet(
+        db,
         res,
         400,
         subnet,
@@ -126,22 +155,30 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
         saved.errors,
       );
     res.redirect(303, `/admin/subnets/${subnet.id}?done=saved`);
-  });
-  r.post('/admin/subnets/:subnetId/cohorts', ...guard, async (req, res) => {
-    const subnet = await loadSubnet(req.params.subnetId);
+  };
+
+/** POST /admin/subnets/:subnetId/cohorts: adds a cohort (400 on the subnet page when the name is wrong). */
+const createCohort =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  async (req, res) => {
+    const subnet = await loadSubnet(db, req.params.subnetId);
     const form = parseForm(CohortBody, req.body);
     const saved = form.ok ? await addCohort(db, auditContext(req), subnet.id, form.data.name) : form;
-    if (!saved.ok) return renderSubnet(res, 400, subnet, toValues(subnet), NO_ERRORS, saved.errors);
+    if (!saved.ok) return renderSubnet(db, res, 400, subnet, toValues(subnet), NO_ERRORS, saved.errors);
     res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#cohorts`);
-  });
-
-  const loadCohort = async (id: unknown) => {
-    const cohort = await findCohort(db, idParam(id));
-    if (!cohort) throw notFound();
-    return { cohort, subnet: await loadSubnet(cohort.subnetId) };
   };
-  r.get('/admin/cohorts/:cohortId', ...guard, async (req, res) => {
-    const { cohort, subnet } = await loadCohort(req.params.cohortId);
+
+const loadCohort = async (db: Db, id: unknown) => {
+  const cohort = await findCohort(db, idParam(id));
+  if (!cohort) throw notFound();
+  return { cohort, subnet: await loadSubnet(db, cohort.subnetId) };
+};
+
+/** GET /admin/cohorts/:cohortId: the rename form. */
+const cohortPage =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  async (req, res) => {
+    const { cohort, subnet } = await loadCohort(db, req.params.cohortId);
     res.render('admin/cohort', {
       title: `Rename ${cohort.name}`,
       cohort,
@@ -149,9 +186,13 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
       values: { name: cohort.name },
       errors: NO_ERRORS,
     });
-  });
-  r.post('/admin/cohorts/:cohortId', ...guard, async (req, res) => {
-    const { cohort, subnet } = await loadCohort(req.params.cohortId);
+  };
+
+/** POST /admin/cohorts/:cohortId: renames the cohort, or re-renders the form at 400 with the input kept. */
+const renameCohortPage =
+  ({ db }: AdminSubnetDeps): RequestHandler =>
+  async (req, res) => {
+    const { cohort, subnet } = await loadCohort(db, req.params.cohortId);
     const form = parseForm(CohortBody, req.body);
     if (!form.ok)
       return res.status(400).render('admin/cohort', {
@@ -163,103 +204,4 @@ export function adminSubnetRoutes({ db }: { db: Db }): Router {
       });
     await renameCohort(db, auditContext(req), cohort.id, form.data.name);
     res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#cohorts`);
-  });
-
-  const renderRoom = async (
-    res: Response,
-    status: number,
-    subnet: SubnetSummary,
-    roomId: string | null,
-    values: Record<string, string>,
-    audience: string[],
-    errors: FormErrors,
-  ) => {
-    // Admins add library items and videos from here (they may not read the rooms themselves).
-    const [items, videos] = roomId
-      ? await Promise.all([listItems(db, roomId, true), listVideos(db, roomId, true)])
-      : [[], []];
-    res.status(status).render('admin/room', {
-      title: roomId ? `Edit ${values.name}` : 'Add a room',
-      subnet,
-      roomId,
-      values,
-      audience,
-      errors,
-      cohorts: await listCohorts(db, subnet.id),
-      kinds: ROOM_KINDS,
-      kindLabels: KIND_LABELS,
-      items,
-      videos,
-    });
   };
-
-  r.get('/admin/subnets/:subnetId/rooms/new', ...guard, async (req, res) => {
-    await renderRoom(
-      res,
-      200,
-      await loadSubnet(req.params.subnetId),
-      null,
-      { kind: 'living_room', cover: 'open' },
-      [],
-      NO_ERRORS,
-    );
-  });
-  r.post('/admin/subnets/:subnetId/rooms', ...guard, async (req, res) => {
-    const subnet = await loadSubnet(req.params.subnetId);
-    const form = parseForm(RoomBody, req.body);
-    const saved = form.ok ? await saveRoomFor(db, auditContext(req), subnet.id, null, form.data) : form;
-    if (!saved.ok)
-      return renderRoom(
-        res,
-        400,
-        subnet,
-        null,
-        keptValues(req.body, ROOM_FIELDS),
-        keptList(req.body, 'audience'),
-        saved.errors,
-      );
-    res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#rooms`);
-  });
-
-  const loadRoom = async (id: unknown) => {
-    const room = await findRoomDetail(db, idParam(id));
-    if (!room) throw notFound();
-    return { room, subnet: await loadSubnet(room.subnetId) };
-  };
-  r.get('/admin/rooms/:roomId', ...guard, async (req, res) => {
-    const { room, subnet } = await loadRoom(req.params.roomId);
-    await renderRoom(
-      res,
-      200,
-      subnet,
-      room.id,
-      {
-        name: room.name,
-        description: room.description,
-        kind: room.kind,
-        preModerated: room.preModerated ? 'yes' : '',
-        cover: room.cover,
-      },
-      [...room.audienceCohortIds],
-      NO_ERRORS,
-    );
-  });
-  r.post('/admin/rooms/:roomId', ...guard, async (req, res) => {
-    const { room, subnet } = await loadRoom(req.params.roomId);
-    const form = parseForm(RoomBody, req.body);
-    const saved = form.ok ? await saveRoomFor(db, auditContext(req), subnet.id, room.id, form.data) : form;
-    if (!saved.ok)
-      return renderRoom(
-        res,
-        400,
-        subnet,
-        room.id,
-        keptValues(req.body, ROOM_FIELDS),
-        keptList(req.body, 'audience'),
-        saved.errors,
-      );
-    res.redirect(303, `/admin/subnets/${subnet.id}?done=saved#rooms`);
-  });
-
-  return r;
-}
