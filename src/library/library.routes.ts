@@ -110,6 +110,25 @@ export function libraryRoutes({ db }: Deps): Router {
   return r;
 }
 
+/** A new item's form: reviewed today by the person adding it, next review in a year, a draft. */
+const defaults = (req: Request): Record<string, string> => {
+  const today = ukToday(new Date());
+  const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+  return { reviewedOn: today, nextReviewOn: nextYear, status: 'draft', reviewedBy: actorOf(req).id };
+};
+
+/** An existing item's form values. */
+const valuesOf = (item: LibraryItemRow): Record<string, string> => ({
+  title: item.title,
+  summary: item.summary,
+  body: item.bodyMd,
+  source: item.source,
+  reviewedBy: item.reviewedBy ?? '',
+  reviewedOn: item.reviewedOn,
+  nextReviewOn: item.nextReviewOn,
+  status: item.status,
+});
+
 /**
  * Adding and editing items. Clinicians of the subnet do it from the room (prefix ''); admins, who
  * may not read rooms, do it from the admin pages (prefix '/admin'). Same forms, same service.
@@ -144,21 +163,6 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
     });
   }
 
-  const defaults = (req: Request): Record<string, string> => {
-    const today = ukToday(new Date());
-    const nextYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
-    return { reviewedOn: today, nextReviewOn: nextYear, status: 'draft', reviewedBy: actorOf(req).id };
-  };
-  const valuesOf = (item: LibraryItemRow): Record<string, string> => ({
-    title: item.title,
-    summary: item.summary,
-    body: item.bodyMd,
-    source: item.source,
-    reviewedBy: item.reviewedBy ?? '',
-    reviewedOn: item.reviewedOn,
-    nextReviewOn: item.nextReviewOn,
-    status: item.status,
-  });
   const loadForEdit = async (req: Request) => {
     const item = await findItem(db, idParam(req.params.itemId));
     const room = item ? await findRoomDetail(db, item.roomId) : undefined;

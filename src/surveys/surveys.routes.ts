@@ -47,130 +47,157 @@ const NewQuestionnaire = z.strictObject({
 });
 export const LIKERT = ['Strongly disagree', 'Disagree', 'Neither agree nor disagree', 'Agree', 'Strongly agree'];
 
+interface SurveysDeps {
+  db: Db;
+  randomIndex: RandomIndex;
+}
+type Handler = (deps: SurveysDeps, req: Request, res: Response) => Promise<unknown>;
+
 /**
  * Members answer (or decline, or put off) questionnaires; clinicians and admins write them and read
  * the answers. `randomIndex` orders written answers on the results page (secure by default).
  */
 export function surveysRoutes({ db, randomIndex = secureRandomIndex }: { db: Db; randomIndex?: RandomIndex }): Router {
   const r = Router();
-  const subnetOf = (req: Request) => {
-    const q = SubnetQuery.safeParse(req.method === 'GET' ? req.query : req.body);
-    if (!q.success) throw notFound();
-    return q.data.subnet;
-  };
-
-  const renderForm = (
-    res: Response,
-    status: number,
-    due: Awaited<ReturnType<typeof dueSurvey>>,
-    values: Record<string, string>,
-    errors: FormErrors,
-  ) =>
-    res.status(status).render('surveys/answer', {
-      title: due.questionnaire.title,
-      due,
-      values,
-      errors,
-      likert: LIKERT,
-      freeTextMinimum: FREE_TEXT_MINIMUM,
-    });
-
-  r.get('/surveys/:questionnaireId', requireUser, async (req, res) => {
-    const due = await dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
-    renderForm(res, 200, due, {}, NO_ERRORS);
-  });
-
-  r.post('/surveys/:questionnaireId', requireUser, async (req, res) => {
-    const due = await dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
-    const read = readAnswers(due.questionnaire, req.body ?? {});
-    if (!read.ok)
-      return renderForm(
-        res,
-        400,
-        due,
-        Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v).slice(0, 2000)])),
-        read.errors,
-      );
-    await answerSurvey(db, actorOf(req), due, read.answers);
-    res.redirect(303, '/?survey=thanks');
-  });
-
+  const deps = { db, randomIndex };
+  const run = (handler: Handler) => (req: Request, res: Response) => handler(deps, req, res);
+  r.get('/surveys/:questionnaireId', requireUser, run(showSurvey));
+  r.post('/surveys/:questionnaireId', requireUser, run(submitSurvey));
   for (const [path, act] of [
     ['later', answerLater],
     ['decline', declineSurvey],
   ] as const) {
-    r.post(`/surveys/:questionnaireId/${path}`, requireUser, async (req, res) => {
-      const due = await dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
-      await act(db, actorOf(req), due, new Date());
-      res.redirect(303, `/?survey=${path}`);
-    });
+    r.post(`/surveys/:questionnaireId/${path}`, requireUser, run(putOff(path, act)));
   }
+  r.get('/subnets/:subnetId/questionnaires', requireUser, run(showQuestionnaires));
+  r.post('/subnets/:subnetId/questionnaires', requireUser, run(createQuestionnaire));
+  r.get('/subnets/:subnetId/questionnaires/:questionnaireId', requireUser, run(showResults));
+  return r;
+}
 
-  const renderList = async (
-    req: Request,
-    res: Response,
-    status: number,
-    values: Record<string, string>,
-    errors: FormErrors,
-  ) => {
-    const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-    res.status(status).render('surveys/questionnaires', {
-      title: `Questionnaires: ${subnet.name}`,
-      subnet,
-      questionnaires: await questionnairesFor(db, [subnet.id], true),
-      values,
-      errors,
-    });
+/** The subnet a member answers for (query on GET, form on POST). @throws HttpError 404 when missing. */
+const subnetOf = (req: Request) => {
+  const q = SubnetQuery.safeParse(req.method === 'GET' ? req.query : req.body);
+  if (!q.success) throw notFound();
+  return q.data.subnet;
+};
+
+const dueFor = (db: Db, req: Request) =>
+  dueSurvey(db, actorOf(req), idParam(req.params.questionnaireId), subnetOf(req), new Date());
+
+const renderForm = (
+  res: Response,
+  status: number,
+  due: Awaited<ReturnType<typeof dueSurvey>>,
+  values: Record<string, string>,
+  errors: FormErrors,
+) =>
+  res.status(status).render('surveys/answer', {
+    title: due.questionnaire.title,
+    due,
+    values,
+    errors,
+    likert: LIKERT,
+    freeTextMinimum: FREE_TEXT_MINIMUM,
+  });
+
+/** GET /surveys/:questionnaireId: the questions, for a member it is due to. */
+async function showSurvey({ db }: SurveysDeps, req: Request, res: Response) {
+  const due = await dueFor(db, req);
+  renderForm(res, 200, due, {}, NO_ERRORS);
+}
+
+/** POST /surveys/:questionnaireId: the answers, or the form again at 400 with them kept. */
+async function submitSurvey({ db }: SurveysDeps, req: Request, res: Response) {
+  const due = await dueFor(db, req);
+  const read = readAnswers(due.questionnaire, req.body ?? {});
+  if (!read.ok)
+    return renderForm(
+      res,
+      400,
+      due,
+      Object.fromEntries(Object.entries(req.body ?? {}).map(([k, v]) => [k, String(v).slice(0, 2000)])),
+      read.errors,
+    );
+  await answerSurvey(db, actorOf(req), due, read.answers);
+  res.redirect(303, '/?survey=thanks');
+}
+
+/** POST /surveys/:questionnaireId/later and …/decline. */
+const putOff =
+  (path: 'later' | 'decline', act: typeof answerLater | typeof declineSurvey): Handler =>
+  async ({ db }, req, res) => {
+    const due = await dueFor(db, req);
+    await act(db, actorOf(req), due, new Date());
+    res.redirect(303, `/?survey=${path}`);
   };
 
-  r.get('/subnets/:subnetId/questionnaires', requireUser, (req, res) =>
-    renderList(req, res, 200, { firstAfterDays: '28', repeatEveryDays: '91' }, NO_ERRORS),
+/** A subnet's questionnaires and the form for a new one. */
+async function renderList(
+  db: Db,
+  req: Request,
+  res: Response,
+  status: number,
+  values: Record<string, string>,
+  errors: FormErrors,
+) {
+  const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
+  res.status(status).render('surveys/questionnaires', {
+    title: `Questionnaires: ${subnet.name}`,
+    subnet,
+    questionnaires: await questionnairesFor(db, [subnet.id], true),
+    values,
+    errors,
+  });
+}
+
+/** GET /subnets/:subnetId/questionnaires */
+const showQuestionnaires: Handler = ({ db }, req, res) =>
+  renderList(db, req, res, 200, { firstAfterDays: '28', repeatEveryDays: '91' }, NO_ERRORS);
+
+/** POST /subnets/:subnetId/questionnaires: writes a questionnaire (audited), or the list again at 400 with the input kept. */
+async function createQuestionnaire({ db }: SurveysDeps, req: Request, res: Response) {
+  const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
+  const values = Object.fromEntries(
+    ['title', 'firstAfterDays', 'repeatEveryDays', 'questions'].map((k) => [
+      k,
+      String(req.body?.[k] ?? '').slice(0, 20_000),
+    ]),
   );
-
-  r.post('/subnets/:subnetId/questionnaires', requireUser, async (req, res) => {
-    const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-    const values = Object.fromEntries(
-      ['title', 'firstAfterDays', 'repeatEveryDays', 'questions'].map((k) => [
-        k,
-        String(req.body?.[k] ?? '').slice(0, 20_000),
-      ]),
-    );
-    const form = parseForm(NewQuestionnaire, req.body);
-    if (!form.ok) return renderList(req, res, 400, values, form.errors);
-    const parsed = parseQuestions(form.data.questions);
-    if (!parsed.ok) return renderList(req, res, 400, values, formErrors([parsed.error]));
-    const id = await insertQuestionnaire(db, {
-      subnetId: subnet.id,
-      title: form.data.title,
-      firstAfterDays: form.data.firstAfterDays,
-      repeatEveryDays: form.data.repeatEveryDays === '' ? null : form.data.repeatEveryDays,
-      createdBy: actorOf(req).id,
-      questions: parsed.questions,
-    });
-    await recordAudit(db, auditContext(req), {
-      action: 'questionnaire.create',
-      targetType: 'questionnaire',
-      targetId: id,
-      details: { subnet_id: subnet.id },
-    });
-    res.redirect(303, `/subnets/${subnet.id}/questionnaires/${id}`);
+  const form = parseForm(NewQuestionnaire, req.body);
+  if (!form.ok) return renderList(db, req, res, 400, values, form.errors);
+  const parsed = parseQuestions(form.data.questions);
+  if (!parsed.ok) return renderList(db, req, res, 400, values, formErrors([parsed.error]));
+  const id = await insertQuestionnaire(db, {
+    subnetId: subnet.id,
+    title: form.data.title,
+    firstAfterDays: form.data.firstAfterDays,
+    repeatEveryDays: form.data.repeatEveryDays === '' ? null : form.data.repeatEveryDays,
+    createdBy: actorOf(req).id,
+    questions: parsed.questions,
   });
-
-  r.get('/subnets/:subnetId/questionnaires/:questionnaireId', requireUser, async (req, res) => {
-    const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-    const q = await findQuestionnaire(db, idParam(req.params.questionnaireId));
-    if (!q || (q.subnetId !== null && q.subnetId !== subnet.id)) throw notFound();
-    const results = await questionnaireResults(db, q, subnet.id, randomIndex);
-    res.render('surveys/results', {
-      title: q.title,
-      subnet,
-      q,
-      ...results,
-      suppress,
-      likert: LIKERT,
-      freeTextMinimum: FREE_TEXT_MINIMUM,
-    });
+  await recordAudit(db, auditContext(req), {
+    action: 'questionnaire.create',
+    targetType: 'questionnaire',
+    targetId: id,
+    details: { subnet_id: subnet.id },
   });
+  res.redirect(303, `/subnets/${subnet.id}/questionnaires/${id}`);
+}
 
-  return r;
+/** GET /subnets/:subnetId/questionnaires/:questionnaireId: the results, small numbers suppressed. */
+async function showResults({ db, randomIndex }: SurveysDeps, req: Request, res: Response) {
+  const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
+  const q = await findQuestionnaire(db, idParam(req.params.questionnaireId));
+  if (!q || (q.subnetId !== null && q.subnetId !== subnet.id)) throw notFound();
+  const results = await questionnaireResults(db, q, subnet.id, randomIndex);
+  res.render('surveys/results', {
+    title: q.title,
+    subnet,
+    q,
+    ...results,
+    suppress,
+    likert: LIKERT,
+    freeTextMinimum: FREE_TEXT_MINIMUM,
+  });
 }
