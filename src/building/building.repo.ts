@@ -47,21 +47,55 @@ function toRoom(r: Record<string, unknown>): RoomSummary {
   };
 }
 
+const toSubnet = (s: Record<string, unknown>): SubnetSummary => ({
+  id: s.id as string,
+  name: s.name as string,
+  slug: s.slug as string,
+  description: s.description as string,
+  crisisContacts: s.crisis_contacts as string,
+  serviceHours: s.service_hours as string,
+  careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators),
+  hours: { start: s.hours_start as string, end: s.hours_end as string, days: s.hours_days as number[] },
+  chatRetentionDays: s.chat_retention_days as number | null,
+});
+
 /** Subnets by id, by name. */
 export async function findSubnets(db: Db, ids: readonly string[]): Promise<SubnetSummary[]> {
   if (ids.length === 0) return [];
   const rows = await db('subnets').whereIn('id', ids).orderBy('name');
-  return rows.map((s) => ({
-    id: s.id,
-    name: s.name,
-    slug: s.slug,
-    description: s.description,
-    crisisContacts: s.crisis_contacts,
-    serviceHours: s.service_hours,
-    careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators),
-    hours: { start: s.hours_start, end: s.hours_end, days: s.hours_days },
-    chatRetentionDays: s.chat_retention_days,
-  }));
+  return rows.map(toSubnet);
+}
+
+const ROOM_ORDER =
+  "array_position(ARRAY['living_room','library','television','noticeboard']::text[], r.kind::text), r.name";
+
+/**
+ * The lobby's building in one prepared round trip: the subnets (by name) and all their rooms with
+ * their audiences (in the lobby's order). `ids` is a PostgreSQL array literal of subnet ids.
+ */
+const lobbyPrepared = preparedQuery<{ ids: string }>('lobby_building', (db, p) =>
+  db.raw(
+    `SELECT
+       (SELECT coalesce(json_agg(s ORDER BY s.name), '[]'::json) FROM subnets s WHERE s.id = ANY(?::uuid[])) AS subnets,
+       (SELECT coalesce(json_agg(x), '[]'::json) FROM (
+          SELECT r.id, r.subnet_id, r.kind, r.name, r.description,
+                 coalesce((SELECT array_agg(ra.cohort_id::text) FROM room_audiences ra WHERE ra.room_id = r.id), '{}') AS audience_ids
+          FROM rooms r WHERE r.subnet_id = ANY(?::uuid[]) ORDER BY ${ROOM_ORDER}) x) AS rooms`,
+    [p.ids, p.ids],
+  ),
+);
+
+/** The subnets `ids` (by name) and all their rooms (living rooms first, then by name): one round trip. */
+export async function findSubnetsWithRooms(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ subnets: SubnetSummary[]; rooms: RoomSummary[] }> {
+  if (ids.length === 0) return { subnets: [], rooms: [] };
+  const [row] = await lobbyPrepared(db, { ids: `{${ids.join(',')}}` });
+  return {
+    subnets: (row?.subnets as Record<string, unknown>[]).map(toSubnet),
+    rooms: (row?.rooms as Record<string, unknown>[]).map(toRoom),
+  };
 }
 
 /** All rooms of the given subnets with their audience, in a stable order. */
@@ -70,9 +104,7 @@ export async function findRoomsOfSubnets(db: Db, subnetIds: readonly string[]): 
   const rows = await db('rooms as r')
     .whereIn('r.subnet_id', subnetIds)
     .select('r.*', audienceIds(db))
-    .orderByRaw(
-      "array_position(ARRAY['living_room','library','television','noticeboard']::text[], r.kind::text), r.name",
-    );
+    .orderByRaw(ROOM_ORDER);
   return rows.map(toRoom);
 }
 

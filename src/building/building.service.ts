@@ -8,7 +8,7 @@ import {
   isActive,
   isCurrent,
 } from '../policy/index.js';
-import { findRoomsOfSubnets, findSubnets, type RoomSummary, type SubnetSummary } from './building.repo.js';
+import { findSubnetsWithRooms, type RoomSummary, type SubnetSummary } from './building.repo.js';
 import { dutySubnetsOf } from '../safety/duty.service.js';
 
 /**
@@ -49,10 +49,12 @@ export interface LobbySubnet extends SubnetSummary {
 export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<LobbySubnet[]> {
   if (!isActive(actor)) return [];
   const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
-  const [subnets, rooms, duty] = await Promise.all([
-    findSubnets(db, subnetIds),
-    findRoomsOfSubnets(db, subnetIds),
-    dutySubnetsOf(db, actor.id),
+  const [{ subnets, rooms }, duty] = await Promise.all([
+    findSubnetsWithRooms(db, subnetIds),
+    // Only someone who may go on duty somewhere can be on duty: members' lobbies skip the read.
+    subnetIds.some((id) => canActInSubnet(actor, 'go_on_duty', { id }, now).allowed)
+      ? dutySubnetsOf(db, actor.id)
+      : Promise.resolve<string[]>([]),
   ]);
   return subnets.map((s) => ({
     ...s,

@@ -42,8 +42,13 @@ export function toOnDuty(r: Record<string, unknown>): OnDutyRow {
 
 /** The subnets in which a person is on duty now. */
 export async function dutySubnetsOf(db: Db, userId: string): Promise<string[]> {
-  return db('duty_sessions').where({ user_id: userId }).whereNull('ended_at').pluck('subnet_id');
+  return (await dutySubnetsPrepared(db, { userId })).map((r) => r.subnet_id as string);
 }
+
+// Every staff lobby asks: a prepared statement.
+const dutySubnetsPrepared = preparedQuery<{ userId: string }>('duty_subnets_of', (db, p) =>
+  db('duty_sessions').where({ user_id: p.userId }).whereNull('ended_at').select('subnet_id'),
+);
 
 /** Starts a duty; false when already on duty there. */
 export async function startDutyRow(db: Db, userId: string, subnetId: string): Promise<boolean> {

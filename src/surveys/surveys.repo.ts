@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { preparedQuery } from '../db/prepared.js';
 
 export type QuestionKind = 'likert' | 'single_choice' | 'free_text';
 
@@ -67,21 +68,43 @@ export async function questionnairesFor(
   return rows.map((r) => toQuestionnaire(r, questions.get(r.id) ?? []));
 }
 
-/** The latest occurrence a member answered or declined, and any "later" snooze. */
-export async function handledState(
-  db: Db,
-  questionnaireId: string,
-  userId: string,
-  subnetId: string,
-): Promise<{ lastDueAt: Date | null; snoozedUntil: Date | null }> {
-  const [last, snooze] = await Promise.all([
-    db('survey_responses')
-      .where({ questionnaire_id: questionnaireId, user_id: userId, subnet_id: subnetId })
-      .max('due_at as due')
-      .first(),
-    db('survey_snoozes').where({ questionnaire_id: questionnaireId, user_id: userId }).first('until'),
-  ]);
-  return { lastDueAt: (last?.due as Date | null) ?? null, snoozedUntil: snooze?.until ?? null };
+/** A questionnaire that applies in one of a member's subnets, with what the member did with it there. */
+export interface SurveyCandidate {
+  questionnaire: Questionnaire;
+  subnetId: string;
+  membership: { startedAt: Date; endsAt: Date | null };
+  lastDueAt: Date | null;
+  snoozedUntil: Date | null;
+}
+
+// Every member's lobby asks: one prepared round trip for every membership's active questionnaires,
+// their questions, the latest occurrence handled and any snooze.
+const candidatesPrepared = preparedQuery<{ userId: string }>('survey_candidates', (db, p) =>
+  db.raw(
+    `SELECT q.*, m.subnet_id AS for_subnet_id, m.started_at AS membership_started_at, m.ends_at AS membership_ends_at,
+       coalesce((SELECT json_agg(json_build_object('id', x.id, 'position', x.position, 'kind', x.kind, 'text', x.text,
+                   'options', x.options, 'required', x.required) ORDER BY x.position)
+                 FROM questions x WHERE x.questionnaire_id = q.id), '[]'::json) AS questions_json,
+       (SELECT max(r.due_at) FROM survey_responses r
+         WHERE r.questionnaire_id = q.id AND r.user_id = m.user_id AND r.subnet_id = m.subnet_id) AS last_due_at,
+       (SELECT sn.until FROM survey_snoozes sn WHERE sn.questionnaire_id = q.id AND sn.user_id = m.user_id LIMIT 1) AS snoozed_until
+     FROM memberships m
+     JOIN questionnaires q ON q.active AND (q.subnet_id IS NULL OR q.subnet_id = m.subnet_id)
+     WHERE m.user_id = ?
+     ORDER BY m.started_at, m.subnet_id, q.created_at`,
+    [p.userId],
+  ),
+);
+
+/** Every membership's active questionnaires with the member's handled state: one round trip. */
+export async function surveyCandidates(db: Db, userId: string): Promise<SurveyCandidate[]> {
+  return (await candidatesPrepared(db, { userId })).map((r) => ({
+    questionnaire: toQuestionnaire(r, r.questions_json as Question[]),
+    subnetId: r.for_subnet_id as string,
+    membership: { startedAt: r.membership_started_at as Date, endsAt: r.membership_ends_at as Date | null },
+    lastDueAt: (r.last_due_at as Date | null) ?? null,
+    snoozedUntil: (r.snoozed_until as Date | null) ?? null,
+  }));
 }
 
 export interface NewAnswer {

@@ -6,9 +6,8 @@ import { formErrors, type FormErrors } from '../http/forms.js';
 import { authorize, canActInSubnet, canAnswerQuestionnaires, isCurrent } from '../policy/index.js';
 import {
   answersIn,
-  handledState,
   insertResponse,
-  questionnairesFor,
+  surveyCandidates,
   snooze,
   type AnswerRow,
   type NewAnswer,
@@ -26,17 +25,11 @@ export interface DueSurvey {
 /** The questionnaires a member is due to answer now, in each subnet they belong to. */
 export async function dueSurveys(db: Db, actor: SessionUser, now: Date): Promise<DueSurvey[]> {
   if (!actor.memberships.some((m) => canAnswerQuestionnaires(actor, m.subnetId, now).allowed)) return [];
-  const memberships = await db('memberships').where({ user_id: actor.id }).select('subnet_id', 'started_at', 'ends_at');
-  const current = memberships.filter((m) =>
-    isCurrent({ subnetId: m.subnet_id, cohortId: null, endsAt: m.ends_at }, now),
-  );
   const due: DueSurvey[] = [];
-  for (const m of current) {
-    for (const q of await questionnairesFor(db, [m.subnet_id])) {
-      const state = await handledState(db, q.id, actor.id, m.subnet_id);
-      const dueAt = dueOccurrence(m.started_at, q, state.lastDueAt, state.snoozedUntil, now);
-      if (dueAt) due.push({ questionnaire: q, subnetId: m.subnet_id, dueAt });
-    }
+  for (const c of await surveyCandidates(db, actor.id)) {
+    if (!isCurrent({ subnetId: c.subnetId, cohortId: null, endsAt: c.membership.endsAt }, now)) continue;
+    const dueAt = dueOccurrence(c.membership.startedAt, c.questionnaire, c.lastDueAt, c.snoozedUntil, now);
+    if (dueAt) due.push({ questionnaire: c.questionnaire, subnetId: c.subnetId, dueAt });
   }
   return due;
 }
