@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
@@ -23,26 +23,37 @@ const Handle = z.string().regex(/^[0-9a-f]{16}$/);
 /** A session's public handle: never the session id itself (that is a secret). */
 export const sessionHandle = (sid: string): string => createHash('sha256').update(sid).digest('hex').slice(0, 16);
 
-/** Your account: change password (re-authenticating), your sessions, your data. */
-export function accountRoutes({
-  db,
-  config,
-  realtime,
-  passwords,
-}: {
+/** What the account pages need. */
+interface AccountDeps {
   db: Db;
   config: Config;
   realtime: Realtime;
   passwords: PasswordHasher;
-}): Router {
+}
+
+/** Your account: change password (re-authenticating), your sessions, your data. */
+export function accountRoutes(deps: AccountDeps): Router {
   const r = Router();
-
   r.get('/account', requireUser, (_req, res) => res.render('account/index', { title: 'Your account' }));
-
-  const renderPassword = (res: Response, status: number, errors: FormErrors, notice?: string) =>
-    res.status(status).render('account/password', { title: 'Change your password', errors, notice });
   r.get('/account/password', requireUser, (_req, res) => renderPassword(res, 200, NO_ERRORS));
-  r.post('/account/password', requireUser, async (req, res) => {
+  r.post('/account/password', requireUser, changePassword(deps));
+  r.get('/account/sessions', requireUser, sessionsPage(deps));
+  r.post('/account/sessions/:handle/end', requireUser, endSession, endOneSession(deps));
+  r.post('/account/sessions/end-others', requireUser, endOthers, endOtherSessions(deps));
+  r.get('/account/data.json', requireUser, exportData(deps));
+  return r;
+}
+
+const renderPassword = (res: Response, status: number, errors: FormErrors, notice?: string) =>
+  res.status(status).render('account/password', { title: 'Change your password', errors, notice });
+
+/**
+ * POST /account/password: checks the current password, sets the new one, ends every other session
+ * and gives this one a new id. Wrong input re-renders the form at 400.
+ */
+const changePassword =
+  ({ db, realtime, passwords }: AccountDeps): RequestHandler =>
+  async (req, res) => {
     const actor = actorOf(req);
     const form = parseForm(ChangePassword, req.body);
     if (!form.ok) return renderPassword(res, 400, form.errors);
@@ -80,9 +91,13 @@ export function accountRoutes({
       details: { other_sessions_ended: ended.length },
     });
     renderPassword(res, 200, NO_ERRORS, 'Your password has been changed. You have been signed out everywhere else.');
-  });
+  };
 
-  const renderSessions = async (req: Request, res: Response, notice?: string) => {
+/** GET /account/sessions: where you are signed in, each session by its handle. */
+const sessionsPage =
+  ({ db, config }: AccountDeps): RequestHandler =>
+  async (req, res) => {
+    const notice = req.query.done ? 'Done.' : undefined;
     const sessions = (await listSessionsOf(db, actorOf(req).id, config.sessionIdleMs)).map((s) => ({
       ...s,
       handle: sessionHandle(s.sid),
@@ -90,10 +105,13 @@ export function accountRoutes({
     }));
     res.render('account/sessions', { title: 'Your sessions', sessions, notice });
   };
-  r.get('/account/sessions', requireUser, (req, res) => renderSessions(req, res, req.query.done ? 'Done.' : undefined));
 
-  const endSession = validate({ params: z.strictObject({ handle: Handle }), body: EmptyForm });
-  r.post('/account/sessions/:handle/end', requireUser, endSession, async (req, res) => {
+const endSession = validate({ params: z.strictObject({ handle: Handle }), body: EmptyForm });
+
+/** POST /account/sessions/:handle/end: ends one of your other sessions (404 for this one or a stranger's). */
+const endOneSession =
+  ({ db, config, realtime }: AccountDeps): RequestHandler =>
+  async (req, res) => {
     const { handle } = endSession.read(req).params;
     const actor = actorOf(req);
     const target = (await listSessionsOf(db, actor.id, config.sessionIdleMs)).find(
@@ -104,22 +122,26 @@ export function accountRoutes({
     realtime.disconnectSession(target.sid);
     await recordAudit(db, auditContext(req), { action: 'session.end', details: { handle: sessionHandle(target.sid) } });
     res.redirect(303, '/account/sessions?done=1');
-  });
+  };
 
-  const endOthers = validate({ body: EmptyForm });
-  r.post('/account/sessions/end-others', requireUser, endOthers, async (req, res) => {
+const endOthers = validate({ body: EmptyForm });
+
+/** POST /account/sessions/end-others: ends every session but this one. */
+const endOtherSessions =
+  ({ db, realtime }: AccountDeps): RequestHandler =>
+  async (req, res) => {
     const ended = await endSessions(db, actorOf(req).id, { allBut: req.sessionID });
     ended.forEach((sid) => realtime.disconnectSession(sid));
     await recordAudit(db, auditContext(req), { action: 'session.end_others', details: { ended: ended.length } });
     res.redirect(303, '/account/sessions?done=1');
-  });
+  };
 
-  r.get('/account/data.json', requireUser, async (req, res) => {
+/** GET /account/data.json: everything SHaRON holds about you, as a download; the export is audited. */
+const exportData =
+  ({ db }: AccountDeps): RequestHandler =>
+  async (req, res) => {
     const data = await exportMemberData(db, actorOf(req).id);
     await recordAudit(db, auditContext(req), { action: 'data.export' });
     res.set('Content-Disposition', 'attachment; filename="my-sharon-data.json"');
     res.type('application/json').send(JSON.stringify(data, null, 2));
-  });
-
-  return r;
-}
+  };

@@ -1,11 +1,11 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
-import { createFailureLimiter } from '../http/rate-limit.js';
+import { createFailureLimiter, type FailureLimiter } from '../http/rate-limit.js';
 import { findSessionUser } from '../auth/auth.service.js';
 import { describeDevice } from '../account/device.js';
 import { saveSession } from '../auth/session.js';
@@ -20,37 +20,57 @@ const keep = (body: unknown, fields: string[]): Record<string, string> =>
     fields.map((f) => [f, String((body as Record<string, unknown> | undefined)?.[f] ?? '').slice(0, 200)]),
   );
 
+/** What the key pages need. */
+interface KeysDeps {
+  db: Db;
+  config: Config;
+  passwords: PasswordHasher;
+}
+
 /** Key pages: clinicians issue and revoke; anyone with a key redeems it at /join. */
-export function keysRoutes({ db, config, passwords }: { db: Db; config: Config; passwords: PasswordHasher }): Router {
+export function keysRoutes(deps: KeysDeps): Router {
   const r = Router();
-  const redeemLimiter = createFailureLimiter(db, 'key_redeem_ip', 20, 3600);
+  const redeemLimiter = createFailureLimiter(deps.db, 'key_redeem_ip', 20, 3600);
+  r.get('/subnets/:subnetId/keys', requireUser, keysIndex(deps));
+  r.post('/subnets/:subnetId/keys', requireUser, issueKeyPage(deps));
+  r.post('/subnets/:subnetId/keys/:keyId/revoke', requireUser, revokeKeyPage(deps));
+  r.get('/join', joinForm);
+  r.post('/join', redeemKeyPage(deps, redeemLimiter));
+  return r;
+}
 
-  const renderKeys = (
-    res: Response,
-    status: number,
-    page: KeysPage,
-    values: Record<string, string>,
-    errors: FormErrors,
-    notice?: string,
-  ) =>
-    res.status(status).render('keys/index', {
-      title: `Keys for ${page.subnet.name}`,
-      ...page,
-      values,
-      errors,
-      notice,
-      roles: MEMBER_ROLES,
-      roleLabels: MEMBER_ROLE_LABELS,
-      now: new Date(),
-    });
+const renderKeys = (
+  res: Response,
+  status: number,
+  page: KeysPage,
+  values: Record<string, string>,
+  errors: FormErrors,
+  notice?: string,
+) =>
+  res.status(status).render('keys/index', {
+    title: `Keys for ${page.subnet.name}`,
+    ...page,
+    values,
+    errors,
+    notice,
+    roles: MEMBER_ROLES,
+    roleLabels: MEMBER_ROLE_LABELS,
+    now: new Date(),
+  });
 
-  r.get('/subnets/:subnetId/keys', requireUser, async (req, res) => {
+/** GET /subnets/:subnetId/keys: the keys of a subnet and the form to issue one. */
+const keysIndex =
+  ({ db, config }: KeysDeps): RequestHandler =>
+  async (req, res) => {
     const page = await keysPage(db, actorOf(req), idParam(req.params.subnetId), new Date());
     const notice = req.query.revoked === '1' ? 'The key was withdrawn. It can no longer be used.' : undefined;
     renderKeys(res, 200, page, { expiryDays: String(config.keyExpiryDays), role: 'patient' }, NO_ERRORS, notice);
-  });
+  };
 
-  r.post('/subnets/:subnetId/keys', requireUser, async (req, res) => {
+/** POST /subnets/:subnetId/keys: issues a key and shows it once, or re-renders the form at 400 with the input kept. */
+const issueKeyPage =
+  ({ db, config }: KeysDeps): RequestHandler =>
+  async (req, res) => {
     const now = new Date();
     const page = await keysPage(db, actorOf(req), idParam(req.params.subnetId), now);
     const values = keep(req.body, ['cohortId', 'role', 'privateReference', 'expiryDays']);
@@ -67,24 +87,34 @@ export function keysRoutes({ db, config, passwords }: { db: Db; config: Config; 
       link: `${origin}/join?key=${code}`,
       expiresAt: issued.expiresAt,
     });
-  });
+  };
 
-  r.post('/subnets/:subnetId/keys/:keyId/revoke', requireUser, async (req, res) => {
+/** POST /subnets/:subnetId/keys/:keyId/revoke: withdraws a key. */
+const revokeKeyPage =
+  ({ db }: KeysDeps): RequestHandler =>
+  async (req, res) => {
     const page = await keysPage(db, actorOf(req), idParam(req.params.subnetId), new Date());
     await revokeKey(db, auditContext(req), page, idParam(req.params.keyId));
     res.redirect(303, `/subnets/${page.subnet.id}/keys?revoked=1`);
-  });
+  };
 
-  const renderJoin = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
-    res.status(status).render('keys/join', { title: 'Use your key', values, errors });
+const renderJoin = (res: Response, status: number, values: Record<string, string>, errors: FormErrors) =>
+  res.status(status).render('keys/join', { title: 'Use your key', values, errors });
 
-  r.get('/join', (req, res) => {
-    if (req.user) return res.redirect(303, '/');
-    const q = JoinQuery.safeParse(req.query);
-    renderJoin(res, 200, { key: q.success ? (q.data.key ?? '') : '' }, NO_ERRORS);
-  });
+/** GET /join: the form to use a key (the key prefilled from a link); signed-in people go home. */
+const joinForm: RequestHandler = (req, res) => {
+  if (req.user) return res.redirect(303, '/');
+  const q = JoinQuery.safeParse(req.query);
+  renderJoin(res, 200, { key: q.success ? (q.data.key ?? '') : '' }, NO_ERRORS);
+};
 
-  r.post('/join', async (req, res) => {
+/**
+ * POST /join: redeems a key, creates the account and signs it in. Wrong input re-renders the form
+ * at 400; too many wrong keys from one address answer 429 with Retry-After.
+ */
+const redeemKeyPage =
+  ({ db, passwords }: KeysDeps, redeemLimiter: FailureLimiter): RequestHandler =>
+  async (req, res) => {
     const values = keep(req.body, ['key', 'username', 'nickname']);
     const ip = req.ip ?? 'unknown';
     const wait = await redeemLimiter.retryAfter(ip);
@@ -113,7 +143,4 @@ export function keysRoutes({ db, config, passwords }: { db: Db; config: Config; 
     req.session.device = describeDevice(req.get('user-agent'));
     await saveSession(req);
     res.redirect(303, '/?welcome=1');
-  });
-
-  return r;
-}
+  };
