@@ -76,19 +76,8 @@ export interface App {
   passwords: PasswordHasher;
 }
 
-/** Builds the Express app. It never listens: server.ts and the tests do that. */
-export function createApp({
-  config,
-  db,
-  sessionPool,
-  healthPool,
-  sessionSecret,
-  logger,
-  clock = () => new Date(),
-}: AppDeps): App {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+/** EJS views and the locals every page reads. */
+function useViews(app: Express, config: Config): void {
   app.set('view engine', 'ejs');
   app.set('views', path.join(ROOT, 'views'));
   // Includes name their file from the views folder ('/partials/top'): EJS resolves such a path
@@ -98,12 +87,10 @@ export function createApp({
   app.locals.fmt = createFormatters(config.safety.timeZone);
   // Every page shows crisis contacts through one partial, which reads them from here (UK defaults first).
   app.locals.crisisContacts = crisisContacts;
+}
 
-  app.use((_req, res, next) => {
-    res.locals.requestId = randomUUID();
-    next();
-  });
-  app.use(securityHeaders(config.isProduction));
+/** The design system's assets, our own CSS and scripts, and the favicon: static, before sessions. */
+function serveAssets(app: Express, config: Config): void {
   const staticOpts = { index: false, maxAge: config.isProduction ? '1d' : 0 };
   const nhsuk = path.join(ROOT, 'node_modules', 'nhsuk-frontend', 'dist', 'nhsuk');
   app.use('/assets', express.static(path.join(nhsuk, 'assets'), staticOpts));
@@ -121,6 +108,29 @@ export function createApp({
   );
   app.use('/public', express.static(path.join(ROOT, 'public'), staticOpts));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(nhsuk, 'assets', 'images', 'favicon.ico'), staticOpts));
+}
+
+/** Builds the Express app. It never listens: server.ts and the tests do that. */
+export function createApp({
+  config,
+  db,
+  sessionPool,
+  healthPool,
+  sessionSecret,
+  logger,
+  clock = () => new Date(),
+}: AppDeps): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  useViews(app, config);
+
+  app.use((_req, res, next) => {
+    res.locals.requestId = randomUUID();
+    next();
+  });
+  app.use(securityHeaders(config.isProduction));
+  serveAssets(app, config);
   app.use(healthRoutes({ pool: healthPool }));
 
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
