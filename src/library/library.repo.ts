@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { preparedQuery } from '../db/prepared.js';
 
 export interface LibraryItemRow {
   id: string;
@@ -59,6 +60,53 @@ export async function listItems(db: Db, roomId: string, includeDrafts: boolean):
     ]);
   if (!includeDrafts) q.where('i.status', 'published');
   return (await q).map(toItem);
+}
+
+/** What a library room's list shows of an item (never its text). */
+export type LibraryListing = Pick<
+  LibraryItemRow,
+  'id' | 'title' | 'summary' | 'source' | 'reviewedOn' | 'nextReviewOn' | 'status'
+>;
+
+// A library room's page: one prepared statement per audience (published only, or with drafts).
+const pageOf = (includeDrafts: boolean) =>
+  preparedQuery<{ roomId: string; offset: number }>(`library_page${includeDrafts ? '_staff' : ''}`, (db, p) => {
+    const q = db('library_items as i')
+      .where('i.room_id', p.roomId)
+      .select('i.id', 'i.title', 'i.summary', 'i.source', 'i.reviewed_on', 'i.next_review_on', 'i.status')
+      .orderBy([
+        { column: 'i.status', order: 'asc' },
+        { column: 'i.updated_at', order: 'desc' },
+        { column: 'i.id', order: 'asc' },
+      ])
+      .limit(LIBRARY_PAGE + 1)
+      .offset(db.raw('?::int', [p.offset]) as unknown as number);
+    if (!includeDrafts) q.where('i.status', 'published');
+    return q;
+  });
+const pages = { staff: pageOf(true), readers: pageOf(false) };
+export const LIBRARY_PAGE = 20;
+
+/** One page of a library room's items (drafts first, then the latest changed), and whether more follow. */
+export async function listItemPage(
+  db: Db,
+  roomId: string,
+  includeDrafts: boolean,
+  page: number,
+): Promise<{ items: LibraryListing[]; hasNext: boolean }> {
+  const rows = await (includeDrafts ? pages.staff : pages.readers)(db, { roomId, offset: (page - 1) * LIBRARY_PAGE });
+  return {
+    items: rows.slice(0, LIBRARY_PAGE).map((r) => ({
+      id: r.id as string,
+      title: r.title as string,
+      summary: r.summary as string,
+      source: r.source as string,
+      reviewedOn: r.reviewed_on as string,
+      nextReviewOn: r.next_review_on as string,
+      status: r.status as LibraryItemRow['status'],
+    })),
+    hasNext: rows.length > LIBRARY_PAGE,
+  };
 }
 
 export async function findItem(db: Db, id: string): Promise<LibraryItemRow | undefined> {

@@ -14,8 +14,8 @@ import type { CsrfVerifier } from '../http/security.js';
 import { authorize, canActInRoom, canActInSubnet, canSeeDrafts } from '../policy/index.js';
 import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
 import { receiveUpload } from '../files/uploads.js';
-import { findItem, listItems, listNeedingReview, type LibraryItemRow } from './library.repo.js';
-import { SearchQuery } from './library.schemas.js';
+import { findItem, listItemPage, listNeedingReview, type LibraryItemRow } from './library.repo.js';
+import { LibraryPageQuery, SearchQuery } from './library.schemas.js';
 import {
   isDueForReview,
   listClinicians,
@@ -48,16 +48,19 @@ export async function renderLibraryRoom(
     seeDrafts: canSeeDrafts(actor, room, now).allowed,
     manage: canActInRoom(actor, 'manage_items', room, now).allowed,
   };
-  const items = await listItems(db, room.id, can.seeDrafts);
+  const q = parseQuery(LibraryPageQuery, req.query);
+  const { items, hasNext } = await listItemPage(db, room.id, can.seeDrafts, q.page);
   res.render('library/room', {
     title: room.name,
     room,
     kindLabel: KIND_LABELS[room.kind],
     items,
+    page: q.page,
+    hasNext,
     can,
     today: ukToday(now),
     isDue: isDueForReview,
-    notice: req.query.done ? 'Saved.' : undefined,
+    notice: q.done ? 'Saved.' : undefined,
   });
 }
 

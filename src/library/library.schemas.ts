@@ -34,3 +34,9 @@ export const SearchQuery = z.strictObject({
   q: z.string().trim().max(200).default(''),
   room: z.union([z.literal(''), z.uuid()]).default(''),
 });
+
+/** A library room's page: which page of its items, and the "Saved." notice after an edit. */
+export const LibraryPageQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  done: z.string().max(20).optional(),
+});

@@ -59,8 +59,10 @@ export const isDueForReview = (item: Pick<LibraryItemRow, 'nextReviewOn'>, today
 
 /** Today's date in the UK, as YYYY-MM-DD. */
 export function ukToday(now: Date): string {
-  return now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  return UK_DAY.format(now);
 }
+// en-CA writes YYYY-MM-DD; one formatter (building one per call cost more than the rest of a page).
+const UK_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' });
 
 /** The library rooms (ids) this person's key opens. */
 export async function openLibraryRooms(db: Db, actor: SessionUser, now: Date): Promise<{ id: string; name: string }[]> {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { csrfFrom, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
+import { makeRoom } from '../helpers/factories.js';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof demoIds>>;
@@ -225,5 +226,48 @@ describe('needs review', () => {
     expect(
       (await (await signIn(t.app, 'anna')).get(`/subnets/${ids.subnet('eating-disorders')}/needs-review`)).status,
     ).toBe(404);
+  });
+});
+
+describe("a library room's pages", () => {
+  it('shows 20 items a page, newest change first, with next and previous pages; members never see drafts', async () => {
+    const subnetId = (await t.db('rooms').where({ id: edLibrary() }).first('subnet_id')).subnet_id as string;
+    const roomId = await makeRoom(t.db, { subnetId, kind: 'library', name: 'A long library' });
+    const base = { room_id: roomId, summary: '', body_md: 'Text', body_text: 'Text', source: 'NHS' };
+    const dates = { reviewed_on: '2026-11-01', next_review_on: '2027-11-01' };
+    await t.db('library_items').insert([
+      ...Array.from({ length: 25 }, (_, i) => ({
+        ...base,
+        ...dates,
+        title: `Paged item ${String(i + 1).padStart(2, '0')}`,
+        status: 'published',
+        published_at: new Date(),
+        updated_at: new Date(Date.UTC(2026, 10, 1, 0, i)),
+      })),
+      { ...base, ...dates, title: 'Paged draft', status: 'draft' },
+    ]);
+    const titles = (html: string) => [...html.matchAll(/>(Paged [^<]+)<\/a>/g)].map((m) => m[1]);
+    const anna = await signIn(t.app, 'anna');
+    const first = await anna.get(`/rooms/${roomId}`);
+    expect(first.status).toBe(200);
+    expect(titles(first.text)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `Paged item ${String(25 - i).padStart(2, '0')}`),
+    );
+    expect(first.text).toContain('href="?page=2"');
+    expect(first.text).not.toContain('Previous page');
+    const second = await anna.get(`/rooms/${roomId}?page=2`);
+    expect(titles(second.text)).toEqual([
+      'Paged item 05',
+      'Paged item 04',
+      'Paged item 03',
+      'Paged item 02',
+      'Paged item 01',
+    ]);
+    expect(second.text).toContain('href="?page=1"');
+    expect(second.text).not.toContain('Next page');
+    const clinician = await signIn(t.app, 'clinician');
+    expect(titles((await clinician.get(`/rooms/${roomId}`)).text)[0]).toBe('Paged draft');
+    expect((await anna.get(`/rooms/${roomId}?page=0`)).status).toBe(400);
+    expect((await anna.get(`/rooms/${roomId}?page=3`)).text).toContain('There are no more items');
   });
 });
