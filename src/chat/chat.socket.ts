@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
+import type { Db } from '../db/knex.js';
 import { findLiveSessionExpiry, findSessionUser, listLiveSessionIds } from '../auth/auth.service.js';
 import type { SessionUser } from '../people/person.js';
 import { keepSessionAlive } from '../auth/session.js';
@@ -37,26 +38,47 @@ const EVENT_WINDOW_MS = 10_000;
 
 type Ack = (reply: { ok: true; data: unknown } | { ok: false; error: string; retryAfter?: number }) => void;
 
+type SocketDeps = ChatDeps & { logger: Logger; sessionAbsoluteMs: number; sweepMs?: number };
+type SocketMiddleware = Parameters<Server['use']>[0];
+
+/** Registers a living-room event: validated, answered through its ack, errors turned into codes. */
+interface EventBinder {
+  /** An event handler that reloads the person first (their session checked, memberships as they are now). */
+  on<S extends z.ZodType>(
+    event: string,
+    schema: S,
+    handler: (actor: SessionUser, data: z.infer<S>) => Promise<unknown>,
+  ): void;
+  /**
+   * An event handler that checks the person itself, within its own query (message:send, the hot
+   * path), and throws SessionEnded when their session or account has ended.
+   */
+  onChecked<S extends z.ZodType>(event: string, schema: S, handler: (data: z.infer<S>) => Promise<unknown>): void;
+}
+
 /**
  * The living room's socket events. Every event is validated (zod) and answered through its ack;
  * every event reloads the person (and checks their session still exists), so a suspension, a
  * cohort change or a logout applies to the very next event.
  */
-export function registerChatHandlers(
-  io: Server,
-  deps: ChatDeps & { logger: Logger; sessionAbsoluteMs: number; sweepMs?: number },
-): void {
+export function registerChatHandlers(io: Server, deps: SocketDeps): void {
+  io.use(authenticateSocket(deps.db));
+  sweepEndedSessions(io, deps);
+  io.on('connection', (socket) => onConnection(deps, socket));
+}
+
+async function currentActor(deps: SocketDeps, socket: Socket): Promise<SessionUser | null> {
   const { db } = deps;
+  const data = socket.data as SocketData & { createdAt: number };
+  const [user, live] = await Promise.all([findSessionUser(db, data.userId), findLiveSessionExpiry(db, data.sid)]);
+  if (!user || !live || !isActive(user)) return null;
+  keepSessionAlive(db, data.sid, live, deps.config.sessionIdleMs); // a chat action is activity
+  return user;
+}
 
-  async function currentActor(socket: Socket): Promise<SessionUser | null> {
-    const data = socket.data as SocketData & { createdAt: number };
-    const [user, live] = await Promise.all([findSessionUser(db, data.userId), findLiveSessionExpiry(db, data.sid)]);
-    if (!user || !live || !isActive(user)) return null;
-    keepSessionAlive(db, data.sid, live, deps.config.sessionIdleMs); // a chat action is activity
-    return user;
-  }
-
-  io.use((socket, next) => {
+/** The handshake: a live session of an active person, whose socket joins its own rooms (user, session, staff, duty). */
+function authenticateSocket(db: Db): SocketMiddleware {
+  return (socket, next) => {
     const s = sessionOf(socket.request);
     if (!s) return next(new Error('unauthenticated'));
     Promise.all([findSessionUser(db, s.userId), dutySubnetsOf(db, s.userId)])
@@ -85,15 +107,17 @@ export function registerChatHandlers(
       })
       // The client sees a code, never the database's words; it retries by itself.
       .catch((e: unknown) => next(new Error(isDatabaseUnavailable(e) ? 'unavailable' : 'internal')));
-  });
+  };
+}
 
-  // Idle and absolute timeouts for open sockets: a socket whose session has ended (idle expiry,
-  // logout elsewhere, absolute lifetime) is disconnected even if it sends nothing.
+// Idle and absolute timeouts for open sockets: a socket whose session has ended (idle expiry,
+// logout elsewhere, absolute lifetime) is disconnected even if it sends nothing.
+function sweepEndedSessions(io: Server, deps: SocketDeps): void {
   const sweep = setInterval(() => {
     const sockets = [...io.of('/').sockets.values()];
     if (sockets.length === 0) return;
     const sids = [...new Set(sockets.map((s) => (s.data as SocketData).sid))];
-    listLiveSessionIds(db, sids)
+    listLiveSessionIds(deps.db, sids)
       .then((live) => {
         const alive = new Set(live);
         for (const s of sockets) {
@@ -105,148 +129,163 @@ export function registerChatHandlers(
   }, deps.sweepMs ?? 60_000);
   sweep.unref();
   io.engine.on('close', () => clearInterval(sweep));
+}
 
-  io.on('connection', (socket) => {
-    const joined = new Map<string, string>(); // roomId -> subnetId
-    let events: number[] = [];
-    socket.use((_packet, next) => {
-      const now = Date.now();
-      events = events.filter((t) => now - t < EVENT_WINDOW_MS);
-      events.push(now);
-      if (events.length > EVENT_CAP) {
-        void recordAudit(
-          db,
-          { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address },
-          { action: 'socket.flood', outcome: 'throttled' },
-        ).catch(() => undefined);
-        socket.disconnect(true);
-        return;
-      }
-      next();
-    });
+/** One connected socket: its flood limit, its events, and its presence given up when it goes. */
+function onConnection(deps: SocketDeps, socket: Socket): void {
+  const joined = new Map<string, string>(); // roomId -> subnetId
+  limitEventRate(deps.db, socket);
+  const events = eventBinder(deps, socket);
+  registerRoomEvents(deps, socket, events, joined);
+  registerMessageEvents(deps, socket, events);
+  socket.on('disconnect', () => {
+    for (const [roomId, subnetId] of joined) void refreshPresence(deps, roomId, subnetId).catch(() => undefined);
+  });
+}
 
-    const refreshPresence = async (roomId: string, subnetId: string) =>
-      deps.realtime.emitToRoom(roomId, 'presence', await deps.realtime.presence(roomId, subnetId));
-
-    const endSession = (reply: Ack) => {
-      reply({ ok: false, error: 'unauthenticated' });
+/** More than EVENT_CAP events in EVENT_WINDOW_MS: audited as a flood and disconnected. */
+function limitEventRate(db: Db, socket: Socket): void {
+  let events: number[] = [];
+  socket.use((_packet, next) => {
+    const now = Date.now();
+    events = events.filter((t) => now - t < EVENT_WINDOW_MS);
+    events.push(now);
+    if (events.length > EVENT_CAP) {
+      void recordAudit(
+        db,
+        { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address },
+        { action: 'socket.flood', outcome: 'throttled' },
+      ).catch(() => undefined);
       socket.disconnect(true);
-    };
-
-    /** An event handler that reloads the person first (their session checked, memberships as they are now). */
-    function on<S extends z.ZodType>(
-      event: string,
-      schema: S,
-      handler: (actor: SessionUser, data: z.infer<S>) => Promise<unknown>,
-    ): void {
-      onChecked(event, schema, async (data) => {
-        const actor = await currentActor(socket);
-        if (!actor) throw new SessionEnded();
-        return handler(actor, data);
-      });
+      return;
     }
+    next();
+  });
+}
 
-    /**
-     * An event handler that checks the person itself, within its own query (message:send, the hot
-     * path), and throws SessionEnded when their session or account has ended.
-     */
-    function onChecked<S extends z.ZodType>(
-      event: string,
-      schema: S,
-      handler: (data: z.infer<S>) => Promise<unknown>,
-    ): void {
-      socket.on(event, async (payload: unknown, ack?: unknown) => {
-        const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
-        const parsed = schema.safeParse(payload);
-        if (!parsed.success) return reply({ ok: false, error: 'invalid' });
-        try {
-          if (Date.now() - (socket.data as SocketData & { createdAt: number }).createdAt > deps.sessionAbsoluteMs)
-            throw new SessionEnded();
-          reply({ ok: true, data: await handler(parsed.data) });
-        } catch (e) {
-          if (e instanceof SessionEnded) return endSession(reply);
-          const error = errorCode(e);
-          if (e instanceof PolicyDenied) {
-            await recordAudit(
-              db,
-              { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address },
-              { action: `socket.${event}`, outcome: 'denied', reason: e.reason },
-            ).catch(() => undefined);
-          } else if (error === 'internal') {
-            deps.logger.error('socket event failed', {
-              event,
-              error: e instanceof Error ? e.message.slice(0, 200) : 'unknown',
-            });
-          }
-          reply({
-            ok: false,
-            error,
-            ...(e instanceof ChatRefusal && e.retryAfter ? { retryAfter: e.retryAfter } : {}),
+const refreshPresence = async (deps: SocketDeps, roomId: string, subnetId: string) =>
+  deps.realtime.emitToRoom(roomId, 'presence', await deps.realtime.presence(roomId, subnetId));
+
+function eventBinder(deps: SocketDeps, socket: Socket): EventBinder {
+  const endSession = (reply: Ack) => {
+    reply({ ok: false, error: 'unauthenticated' });
+    socket.disconnect(true);
+  };
+
+  function on<S extends z.ZodType>(
+    event: string,
+    schema: S,
+    handler: (actor: SessionUser, data: z.infer<S>) => Promise<unknown>,
+  ): void {
+    onChecked(event, schema, async (data) => {
+      const actor = await currentActor(deps, socket);
+      if (!actor) throw new SessionEnded();
+      return handler(actor, data);
+    });
+  }
+
+  function onChecked<S extends z.ZodType>(
+    event: string,
+    schema: S,
+    handler: (data: z.infer<S>) => Promise<unknown>,
+  ): void {
+    socket.on(event, async (payload: unknown, ack?: unknown) => {
+      const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined;
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, error: 'invalid' });
+      try {
+        if (Date.now() - (socket.data as SocketData & { createdAt: number }).createdAt > deps.sessionAbsoluteMs)
+          throw new SessionEnded();
+        reply({ ok: true, data: await handler(parsed.data) });
+      } catch (e) {
+        if (e instanceof SessionEnded) return endSession(reply);
+        const error = errorCode(e);
+        if (e instanceof PolicyDenied) {
+          await recordAudit(
+            deps.db,
+            { actorId: (socket.data as SocketData).userId, ip: socket.handshake.address },
+            { action: `socket.${event}`, outcome: 'denied', reason: e.reason },
+          ).catch(() => undefined);
+        } else if (error === 'internal') {
+          deps.logger.error('socket event failed', {
+            event,
+            error: e instanceof Error ? e.message.slice(0, 200) : 'unknown',
           });
         }
-      });
-    }
-
-    on('room:join', JoinRoom, async (actor, { roomId, afterId }) => {
-      const room = await enterLivingRoom(db, actor, roomId, new Date());
-      await socket.join(socketRooms.room(room.id));
-      joined.set(room.id, room.subnetId);
-      const [{ history, held }, presence] = await Promise.all([
-        roomPage(db, room.id, actor.id, { afterId }),
-        deps.realtime.presence(room.id, room.subnetId),
-      ]);
-      deps.realtime.emitToRoom(room.id, 'presence', presence);
-      return { roomId: room.id, ...history, held, presence, crisisContacts: room.crisisContacts };
+        reply({
+          ok: false,
+          error,
+          ...(e instanceof ChatRefusal && e.retryAfter ? { retryAfter: e.retryAfter } : {}),
+        });
+      }
     });
+  }
 
-    on('room:leave', LeaveRoom, async (_actor, { roomId }) => {
-      const subnetId = joined.get(roomId);
-      await socket.leave(socketRooms.room(roomId));
-      joined.delete(roomId);
-      if (subnetId) await refreshPresence(roomId, subnetId);
-      return null;
-    });
+  return { on, onChecked };
+}
 
-    on('message:history', LoadHistory, async (actor, { roomId, beforeId }) => {
-      const room = await enterLivingRoom(db, actor, roomId, new Date());
-      return roomHistory(db, room.id, { beforeId });
-    });
+/** Joining and leaving a living room, and reading further back in it. */
+function registerRoomEvents(deps: SocketDeps, socket: Socket, { on }: EventBinder, joined: Map<string, string>): void {
+  const { db } = deps;
+  on('room:join', JoinRoom, async (actor, { roomId, afterId }) => {
+    const room = await enterLivingRoom(db, actor, roomId, new Date());
+    await socket.join(socketRooms.room(room.id));
+    joined.set(room.id, room.subnetId);
+    const [{ history, held }, presence] = await Promise.all([
+      roomPage(db, room.id, actor.id, { afterId }),
+      deps.realtime.presence(room.id, room.subnetId),
+    ]);
+    deps.realtime.emitToRoom(room.id, 'presence', presence);
+    return { roomId: room.id, ...history, held, presence, crisisContacts: room.crisisContacts };
+  });
 
-    // The hot path: the sender, their session and the room are read in the message's own query.
-    onChecked('message:send', SendMessage, async (input) => {
-      const { userId, sid } = socket.data as SocketData;
-      return sendMessage(deps, { userId, sid }, input, new Date());
-    });
+  on('room:leave', LeaveRoom, async (_actor, { roomId }) => {
+    const subnetId = joined.get(roomId);
+    await socket.leave(socketRooms.room(roomId));
+    joined.delete(roomId);
+    if (subnetId) await refreshPresence(deps, roomId, subnetId);
+    return null;
+  });
 
-    on('message:remove', RemoveMessage, async (actor, { messageId, reason }) => {
-      const m = await messageForModeration(db, actor, messageId, new Date());
-      return { removed: await removeMessage(deps, { actorId: actor.id, ip: socket.handshake.address }, m, reason) };
-    });
+  on('message:history', LoadHistory, async (actor, { roomId, beforeId }) => {
+    const room = await enterLivingRoom(db, actor, roomId, new Date());
+    return roomHistory(db, room.id, { beforeId });
+  });
+}
 
-    on('member:mute', MuteAuthor, async (actor, { messageId, minutes, reason }) => {
-      const now = new Date();
-      const m = await messageForModeration(db, actor, messageId, now);
-      return {
-        until: (
-          await muteAuthor(deps, { actorId: actor.id, ip: socket.handshake.address }, m, minutes, reason, now)
-        ).toISOString(),
-      };
-    });
+/** Sending a message, and moderating or reporting one. */
+function registerMessageEvents(deps: SocketDeps, socket: Socket, { on, onChecked }: EventBinder): void {
+  const { db } = deps;
+  // The hot path: the sender, their session and the room are read in the message's own query.
+  onChecked('message:send', SendMessage, async (input) => {
+    const { userId, sid } = socket.data as SocketData;
+    return sendMessage(deps, { userId, sid }, input, new Date());
+  });
 
-    on('message:report', ReportMessage, async (actor, { messageId, reason }) => {
-      await reportMessage(
-        deps,
-        actor,
-        { actorId: actor.id, ip: socket.handshake.address },
-        messageId,
-        reason,
-        new Date(),
-      );
-      return null;
-    });
+  on('message:remove', RemoveMessage, async (actor, { messageId, reason }) => {
+    const m = await messageForModeration(db, actor, messageId, new Date());
+    return { removed: await removeMessage(deps, { actorId: actor.id, ip: socket.handshake.address }, m, reason) };
+  });
 
-    socket.on('disconnect', () => {
-      for (const [roomId, subnetId] of joined) void refreshPresence(roomId, subnetId).catch(() => undefined);
-    });
+  on('member:mute', MuteAuthor, async (actor, { messageId, minutes, reason }) => {
+    const now = new Date();
+    const m = await messageForModeration(db, actor, messageId, now);
+    return {
+      until: (
+        await muteAuthor(deps, { actorId: actor.id, ip: socket.handshake.address }, m, minutes, reason, now)
+      ).toISOString(),
+    };
+  });
+
+  on('message:report', ReportMessage, async (actor, { messageId, reason }) => {
+    await reportMessage(
+      deps,
+      actor,
+      { actorId: actor.id, ip: socket.handshake.address },
+      messageId,
+      reason,
+      new Date(),
+    );
+    return null;
   });
 }

