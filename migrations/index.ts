@@ -41,6 +41,7 @@ import * as notificationKindCheck from './20261202010300_notification_kind_check
 import * as reportOutcomeCheck from './20261202010400_report_outcome_check.js';
 import * as baselineDetectorCheck from './20261202010500_baseline_detector_check.js';
 import * as auditOutcomeCheck from './20261202010600_audit_outcome_check.js';
+import * as roomVisits from './20261202030200_room_visits.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -88,6 +89,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261202010400_report_outcome_check', reportOutcomeCheck],
   ['20261202010500_baseline_detector_check', baselineDetectorCheck],
   ['20261202010600_audit_outcome_check', auditOutcomeCheck],
+  ['20261202030200_room_visits', roomVisits],
 ];
 
 /** A knex MigrationSource over the list above. */
