@@ -11,7 +11,8 @@ import { describeDevice } from '../account/device.js';
 import { saveSession } from '../auth/session.js';
 import { MEMBER_ROLES } from '../policy/index.js';
 import { MEMBER_ROLE_LABELS } from '../people/labels.js';
-import { IssueKeyBody, JoinQuery, RedeemKeyBody } from './keys.schemas.js';
+import { IssueKeyBody, JoinQuery } from './keys.schemas.js';
+import { checkJoinForm } from './join-check.js';
 import { formatKeyCode, issueKey, keysPage, redeemKey, revokeKey, type KeysPage } from './keys.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 
@@ -129,8 +130,11 @@ const redeemKeyPage =
         ]),
       );
     }
-    const form = parseForm(RedeemKeyBody, req.body);
-    if (!form.ok) return renderJoin(res, 400, values, form.errors);
+    const form = await checkJoinForm(db, req.body);
+    if (!form.ok) {
+      if (form.keyRefused) await redeemLimiter.recordFailure(ip);
+      return renderJoin(res, 400, values, form.errors);
+    }
     const result = await redeemKey(db, passwords, auditContext(req), form.data);
     if (!result.ok) {
       if (result.errors.byField.key) await redeemLimiter.recordFailure(ip);

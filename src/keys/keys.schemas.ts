@@ -35,6 +35,28 @@ export const IssueKeyBody = z.strictObject({
 });
 export type IssueKeyInput = z.infer<typeof IssueKeyBody>;
 
+/**
+ * The rules across the join fields, for the values that are valid on their own (undefined when not
+ * yet): the nickname must not give the username away, nor the password contain it.
+ */
+export function redeemCrossChecks(v: {
+  username?: string | undefined;
+  nickname?: string | undefined;
+  password?: string | undefined;
+}): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (!v.username) return problems;
+  const username = v.username.toLowerCase();
+  if (v.nickname?.toLowerCase() === username)
+    problems.push({
+      field: 'nickname',
+      message: 'Choose a nickname that is different from your username, so nobody can learn how you sign in',
+    });
+  if (v.password?.toLowerCase().includes(username))
+    problems.push({ field: 'password', message: 'Your password must not contain your username' });
+  return problems;
+}
+
 export const RedeemKeyBody = z
   .strictObject({
     key: KeyCode,
@@ -44,16 +66,7 @@ export const RedeemKeyBody = z
     _csrf: z.string().optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.nickname.toLowerCase() === v.username.toLowerCase()) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['nickname'],
-        message: 'Choose a nickname that is different from your username, so nobody can learn how you sign in',
-      });
-    }
-    if (v.password.toLowerCase().includes(v.username.toLowerCase())) {
-      ctx.addIssue({ code: 'custom', path: ['password'], message: 'Your password must not contain your username' });
-    }
+    for (const p of redeemCrossChecks(v)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
   });
 export type RedeemKeyInput = z.infer<typeof RedeemKeyBody>;
 

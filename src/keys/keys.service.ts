@@ -89,7 +89,7 @@ export async function revokeKey(db: Db, ctx: AuditContext, page: KeysPage, keyId
   });
 }
 
-const KEY_NOT_VALID =
+export const KEY_NOT_VALID =
   'This key cannot be used. It may have expired, been used already or been withdrawn. Ask your clinician for a new key.';
 
 /**
