@@ -10,6 +10,12 @@ export interface Fixtures {
   livingRooms: { id: string; memberIds: string[] }[];
   /** The living room holding `historyRoomMessages` messages. */
   historyRoomId: string;
+  /**
+   * One room of each other kind with a member who may enter it: the generated noticeboard (with its
+   * threads) and library (with its items), and the demo building's television (the generated
+   * building has none).
+   */
+  otherRooms: Record<'noticeboard' | 'library' | 'television', { id: string; memberId: string }>;
 }
 
 const SENTENCES = [
@@ -248,8 +254,27 @@ export async function loadFixtures(db: Db): Promise<Fixtures> {
         `(SELECT array_agg(m.user_id ORDER BY m.user_id) FROM room_audiences ra JOIN memberships m ON m.cohort_id = ra.cohort_id WHERE ra.room_id = r.id) AS member_ids`,
       ),
     );
+  const roomOf = async (kind: string, bench: boolean) => {
+    const row = await db('rooms as r')
+      .join('subnets as s', 's.id', 'r.subnet_id')
+      .join('room_audiences as ra', 'ra.room_id', 'r.id')
+      .join('memberships as m', 'm.cohort_id', 'ra.cohort_id')
+      .join('users as u', 'u.id', 'm.user_id')
+      .where('r.kind', kind)
+      .andWhere('u.role', 'patient')
+      .andWhere('s.slug', bench ? 'like' : 'not like', 'bench-%')
+      .orderBy([{ column: 's.slug' }, { column: 'r.id' }, { column: 'u.id' }])
+      .first('r.id', 'u.id as member_id');
+    if (!row) throw new Error(`no ${kind} with a member in the ${bench ? 'generated' : 'demo'} building`);
+    return { id: row.id as string, memberId: row.member_id as string };
+  };
   return {
     livingRooms: rows.map((r: { id: string; member_ids: string[] }) => ({ id: r.id, memberIds: r.member_ids })),
     historyRoomId: mark.history_room_id,
+    otherRooms: {
+      noticeboard: await roomOf('noticeboard', true),
+      library: await roomOf('library', true),
+      television: await roomOf('television', false),
+    },
   };
 }

@@ -229,19 +229,24 @@ async function postgresStopped(): Promise<void> {
   }
 }
 
-/** Our lobby and living-room page as a signed-in member, and the two floors, with autocannon. */
+/** Our lobby and the four room pages as signed-in members, and the two floors, with autocannon. */
 async function pagesPhase(ctx: Context, session: { secret: string; cookieName: string }): Promise<Results['pages']> {
   say('pages (autocannon)');
   const app = await ctx.startApp();
   const pageRoom = must(ctx.fixtures.livingRooms[1], 'a living room');
-  const [cookie] = (await ctx.cookiesFor([must(pageRoom.memberIds[0], 'a member')])) as [string];
-  const livingRoom = await measurePage(
-    'living-room page',
-    `${app.base}/rooms/${pageRoom.id}`,
-    cookie,
-    profile,
-    app.pid,
-  );
+  const { noticeboard, library, television } = ctx.fixtures.otherRooms;
+  const [cookie, boardCookie, libraryCookie, tvCookie] = (await ctx.cookiesFor([
+    must(pageRoom.memberIds[0], 'a member'),
+    noticeboard.memberId,
+    library.memberId,
+    television.memberId,
+  ])) as [string, string, string, string];
+  const room = (name: string, id: string, c: string) =>
+    measurePage(name, `${app.base}/rooms/${id}`, c, profile, app.pid);
+  const livingRoom = await room('living-room page', pageRoom.id, cookie);
+  const libraryPage = await room('library page', library.id, libraryCookie);
+  const televisionPage = await room('television page', television.id, tvCookie);
+  const noticeboardPage = await room('noticeboard page', noticeboard.id, boardCookie);
   const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile, app.pid);
   await stopProcess(app);
   const port = await freePort();
@@ -267,7 +272,15 @@ async function pagesPhase(ctx: Context, session: { secret: string; cookieName: s
   };
   const helloWorld = await floor('floor: Express hello-world', 'bench/floors/hello.ts', false);
   const sessionSelectEjs = await floor('floor: session + SELECT + EJS', 'bench/floors/session-page.ts', true);
-  return { helloWorld, sessionSelectEjs, lobby, livingRoom };
+  return {
+    helloWorld,
+    sessionSelectEjs,
+    lobby,
+    livingRoom,
+    library: libraryPage,
+    television: televisionPage,
+    noticeboard: noticeboardPage,
+  };
 }
 
 /** Sockets over living rooms: one message a second per room, then the ceiling; then history paging. */

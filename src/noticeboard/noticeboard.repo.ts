@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { ListedContentStatuses, Role } from '../policy/index.js';
 
 export type PostStatus = 'visible' | 'held' | 'removed' | 'declined';
@@ -74,6 +75,52 @@ const replies = (db: Db) =>
     .join('users as u', 'u.id', 'p.author_id')
     .select('p.*', 'u.nickname', db.raw('coalesce(p.author_role, u.role) as role'));
 
+/** What a noticeboard's list shows of a thread (never its text). */
+export type ThreadListing = Omit<ThreadRow, 'body'>;
+
+type ListParams = { roomId: string; viewerId: string; offset: number };
+// One prepared statement per pair of status lists (the policy gives few): the statuses are literals
+// in the plan, so PostgreSQL walks threads_board_order_idx in order and stops after a page.
+const listStatements = new Map<string, ReturnType<typeof preparedQuery<ListParams>>>();
+function listPrepared({ anyone, own }: ListedContentStatuses, limit: number) {
+  const key = `${anyone.join('_')}__${own.join('_')}__${limit}`;
+  let q = listStatements.get(key);
+  if (!q) {
+    q = preparedQuery<ListParams>(`noticeboard_page_${listStatements.size}`, (db, p) =>
+      db('threads as t')
+        .join('users as u', 'u.id', 't.author_id')
+        .select(
+          't.id',
+          't.room_id',
+          't.author_id',
+          't.title',
+          't.status',
+          't.pinned',
+          't.locked',
+          't.answered_by_staff',
+          't.reply_count',
+          't.created_at',
+          't.last_activity_at',
+          'u.nickname',
+          db.raw('coalesce(t.author_role, u.role) as role'),
+        )
+        .where('t.room_id', p.roomId)
+        .where((w) =>
+          w.whereIn('t.status', anyone).orWhere((o) => o.where('t.author_id', p.viewerId).whereIn('t.status', own)),
+        )
+        .orderBy([
+          { column: 't.pinned', order: 'desc' },
+          { column: 't.last_activity_at', order: 'desc' },
+          { column: 't.id', order: 'desc' },
+        ])
+        .limit(limit)
+        .offset(db.raw('?::int', [p.offset]) as unknown as number),
+    );
+    listStatements.set(key, q);
+  }
+  return q;
+}
+
 /**
  * A page of a noticeboard's threads: pinned first, then the most recently active. Visible threads,
  * in the statuses the policy lists for the viewer (`listedContentStatuses`): everybody's in `anyone`,
@@ -83,21 +130,17 @@ export async function listThreads(
   db: Db,
   roomId: string,
   opts: { viewerId: string; statuses: ListedContentStatuses; limit: number; offset: number },
-): Promise<ThreadRow[]> {
-  const { anyone, own } = opts.statuses;
-  const q = threads(db)
-    .where('t.room_id', roomId)
-    .where((w) =>
-      w.whereIn('t.status', anyone).orWhere((o) => o.where('t.author_id', opts.viewerId).whereIn('t.status', own)),
-    );
-  const rows = await q
-    .orderBy([
-      { column: 't.pinned', order: 'desc' },
-      { column: 't.last_activity_at', order: 'desc' },
-    ])
-    .limit(opts.limit)
-    .offset(opts.offset);
-  return rows.map(toThread);
+): Promise<ThreadListing[]> {
+  if (opts.statuses.anyone.length === 0 && opts.statuses.own.length === 0) return [];
+  const rows = await listPrepared(opts.statuses, opts.limit)(db, {
+    roomId,
+    viewerId: opts.viewerId,
+    offset: opts.offset,
+  });
+  return rows.map((r) => {
+    const { body: _body, ...listing } = toThread(r);
+    return listing;
+  });
 }
 
 export async function findThread(db: Db, id: string): Promise<ThreadRow | undefined> {
@@ -108,6 +151,29 @@ export async function findThread(db: Db, id: string): Promise<ThreadRow | undefi
 export async function findReply(db: Db, id: string): Promise<ReplyRow | undefined> {
   const r = await replies(db).where('p.id', id).first();
   return r ? toReply(r) : undefined;
+}
+
+/** What a notification about a thread needs (never the body): the threads of these ids that exist. */
+export async function findThreadHeadings(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; roomId: string; authorId: string; title: string; status: PostStatus }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db('threads').whereIn('id', ids).select('id', 'room_id', 'author_id', 'title', 'status');
+  return rows.map((r) => ({ id: r.id, roomId: r.room_id, authorId: r.author_id, title: r.title, status: r.status }));
+}
+
+/** What a notification about a reply needs (never the body): its thread and the role it was written with. */
+export async function findReplyHeadings(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; threadId: string; authorRole: Role; status: PostStatus }[]> {
+  if (ids.length === 0) return [];
+  const rows = await db('replies as p')
+    .join('users as u', 'u.id', 'p.author_id')
+    .whereIn('p.id', ids)
+    .select('p.id', 'p.thread_id', 'p.status', db.raw('coalesce(p.author_role, u.role) as role'));
+  return rows.map((r) => ({ id: r.id, threadId: r.thread_id, authorRole: r.role, status: r.status }));
 }
 
 /** A thread's replies, oldest first, in the statuses the policy lists for the viewer (as for threads). */

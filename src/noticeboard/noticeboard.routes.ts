@@ -52,12 +52,15 @@ export async function renderNoticeboard(
   const actor = actorOf(req);
   const now = new Date();
   const q = parseQuery(PageQuery, req.method === 'GET' ? req.query : {});
-  const threads = await listThreads(db, room.id, {
-    viewerId: actor.id,
-    statuses: listedContentStatuses(actor, room, now),
-    limit: PAGE + 1,
-    offset: (q.page - 1) * PAGE,
-  });
+  const [threads, cover] = await Promise.all([
+    listThreads(db, room.id, {
+      viewerId: actor.id,
+      statuses: listedContentStatuses(actor, room, now),
+      limit: PAGE + 1,
+      offset: (q.page - 1) * PAGE,
+    }),
+    roomCover(db, config, room, now),
+  ]);
   res.status(status).render('noticeboard/board', {
     title: room.name,
     room,
@@ -70,7 +73,7 @@ export async function renderNoticeboard(
     notice: notice(q.done),
     badge,
     can: { post: canActInRoom(actor, 'post', room, now).allowed },
-    cover: await roomCover(db, config, room, now),
+    cover,
   });
 }
 
