@@ -52,6 +52,11 @@ export interface Realtime {
   disconnectSession(sid: string): void;
   /** Who is in a room now, across nodes. */
   presence(roomId: string, subnetId: string): Promise<Presence>;
+  /**
+   * How many people (each once, however many tabs) are in each of these rooms now, across nodes, in
+   * one fetchSockets: rooms nobody is in are absent from the map.
+   */
+  peopleInRooms(roomIds: readonly string[]): Promise<Map<string, number>>;
 }
 
 export function createRealtime(): Realtime {
@@ -108,6 +113,21 @@ export function createRealtime(): Realtime {
         .map((d) => ({ nickname: d.nickname, badge: d.badge }))
         .sort((a, b) => a.nickname.localeCompare(b.nickname));
       return { roomId, people, staffOnline: [...byUser.values()].some((d) => d.staffOf.includes(subnetId)) };
+    },
+    async peopleInRooms(roomIds) {
+      if (!io || roomIds.length === 0) return new Map();
+      const wanted = new Map(roomIds.map((id) => [socketRooms.room(id), id]));
+      const sockets = await io.in([...wanted.keys()]).fetchSockets();
+      const people = new Map<string, Set<string>>();
+      for (const s of sockets) {
+        const userId = (s.data as SocketData | undefined)?.userId;
+        if (!userId) continue;
+        for (const name of s.rooms) {
+          const roomId = wanted.get(name);
+          if (roomId) people.set(roomId, (people.get(roomId) ?? new Set()).add(userId));
+        }
+      }
+      return new Map([...people].map(([roomId, users]) => [roomId, users.size]));
     },
   };
 }
