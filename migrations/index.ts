@@ -42,6 +42,8 @@ import * as reportOutcomeCheck from './20261202010400_report_outcome_check.js';
 import * as baselineDetectorCheck from './20261202010500_baseline_detector_check.js';
 import * as auditOutcomeCheck from './20261202010600_audit_outcome_check.js';
 import * as roomVisits from './20261202030200_room_visits.js';
+import * as notificationTarget from './20261202031000_notification_target.js';
+import * as notificationTargetBackfill from './20261202031100_notification_target_backfill.js';
 import * as threadsBoardOrderIndex from './20261202040000_threads_board_order_index.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
@@ -91,6 +93,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261202010500_baseline_detector_check', baselineDetectorCheck],
   ['20261202010600_audit_outcome_check', auditOutcomeCheck],
   ['20261202030200_room_visits', roomVisits],
+  ['20261202031000_notification_target', notificationTarget],
+  ['20261202031100_notification_target_backfill', notificationTargetBackfill],
   ['20261202040000_threads_board_order_index', threadsBoardOrderIndex],
 ];
 

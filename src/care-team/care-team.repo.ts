@@ -36,6 +36,12 @@ export async function findConversation(db: Db, id: string): Promise<Conversation
   return r ? toConversation(r) : undefined;
 }
 
+/** The conversations of these ids that exist (for notifications about them). */
+export async function findConversations(db: Db, ids: readonly string[]): Promise<ConversationRow[]> {
+  if (ids.length === 0) return [];
+  return (await conversations(db).whereIn('c.id', ids)).map(toConversation);
+}
+
 export async function findConversationOf(
   db: Db,
   subnetId: string,

@@ -2,8 +2,9 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findSubnet, type SubnetSummary } from '../building/building.service.js';
+import { findSubnet, findSubnets, type SubnetSummary } from '../building/building.service.js';
 import type { Realtime } from '../realtime/realtime.js';
+import { afterCommit } from '../db/after-commit.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
 import { authorize, canListCareConversations, canWriteToCareTeam, canOpenCareConversation } from '../policy/index.js';
@@ -11,6 +12,7 @@ import { badgeFor } from '../people/labels.js';
 import {
   ensureConversation,
   findConversation,
+  findConversations,
   insertCareMessage,
   listConversations,
   listMessages,
@@ -89,6 +91,7 @@ export async function writeInConversation(
         kind: 'care_reply',
         link: `/care-team/conversations/${open.conversation.id}`,
         subnetId: open.subnet.id,
+        target: { kind: 'care_conversation', id: open.conversation.id },
       });
       await recordAudit(trx, ctx, {
         action: 'care_team.answer',
@@ -97,6 +100,10 @@ export async function writeInConversation(
       });
     }
   });
+  // The staff home's "awaiting a reply" changed (issue 15): its pages read the counts again.
+  afterCommit(deps.db, () =>
+    deps.realtime.emitToStaff(open.subnet.id, 'workspace:changed', { subnetId: open.subnet.id }),
+  );
 }
 
 /**
@@ -125,4 +132,26 @@ export function authorLabel(m: CareMessageRow, viewerId: string): string {
   if (m.authorId === viewerId) return 'You';
   const badge = badgeFor(m.authorRole);
   return badge ? `${m.authorDisplayName ?? m.authorNickname} (${badge})` : m.authorNickname;
+}
+
+/**
+ * For notifications: of these conversations, the ones the actor may open now, each with its
+ * subnet (the service a notification names). One missing from the answer is gone or not theirs.
+ */
+export async function openableConversations(
+  db: Db,
+  actor: SessionUser,
+  ids: readonly string[],
+  now: Date,
+): Promise<Map<string, SubnetSummary>> {
+  const conversations = await findConversations(db, ids);
+  const subnets = new Map(
+    (await findSubnets(db, [...new Set(conversations.map((c) => c.subnetId))])).map((s) => [s.id, s]),
+  );
+  const open = new Map<string, SubnetSummary>();
+  for (const c of conversations) {
+    const subnet = subnets.get(c.subnetId);
+    if (subnet && canOpenCareConversation(actor, target(c, subnet), now).allowed) open.set(c.id, subnet);
+  }
+  return open;
 }

@@ -181,6 +181,7 @@ export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated
       kind: approve ? 'post_approved' : 'post_declined',
       link: `/rooms/${m.room.id}`,
       roomId: m.room.id,
+      target: { kind: 'room', id: m.room.id },
     });
   return done;
 }

@@ -9,6 +9,7 @@ import { canActInSubnet } from '../policy/index.js';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
 import type { Realtime } from '../realtime/realtime.js';
+import type { NotificationTargetRef } from '../notifications/notifications.service.js';
 import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
 import { postForModeration } from '../noticeboard/post-moderation.service.js';
 import { MUTE_CHOICES } from './moderation.schemas.js';
@@ -41,10 +42,15 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
   const loadTarget = async (
     req: Request,
     ref: TargetRef,
-  ): Promise<{ roomId: string; subnetId: string; link: string }> => {
+  ): Promise<{ roomId: string; subnetId: string; link: string; target: NotificationTargetRef }> => {
     if (ref.messageId !== null) {
       const room = await messageRoomForModeration(db, actorOf(req), ref.messageId, new Date());
-      return { roomId: room.id, subnetId: room.subnetId, link: `/rooms/${room.id}` };
+      return {
+        roomId: room.id,
+        subnetId: room.subnetId,
+        link: `/rooms/${room.id}`,
+        target: { kind: 'room', id: room.id },
+      };
     }
     const p = await postForModeration(
       db,
@@ -52,7 +58,12 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
       { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined },
       new Date(),
     );
-    return { roomId: p.room.id, subnetId: p.room.subnetId, link: `/threads/${p.thread.id}` };
+    return {
+      roomId: p.room.id,
+      subnetId: p.room.subnetId,
+      link: `/threads/${p.thread.id}`,
+      target: { kind: 'thread', id: p.thread.id },
+    };
   };
   const dismiss = validate({ params: z.strictObject({ reportId: NumericIdParam }), body: EmptyForm });
   const acknowledge = validate({ params: z.strictObject({ alertId: NumericIdParam }), body: EmptyForm });
@@ -88,6 +99,7 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
       'dismissed',
       target.link,
       target.roomId,
+      target.target,
     );
     await auditQueueAction(db, auditContext(req), 'report.dismiss', 'report', report.id);
     res.redirect(303, back(target.subnetId, 'dismissed'));

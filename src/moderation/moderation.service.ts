@@ -6,7 +6,7 @@ import { findSubnet, type RoomDetail, type SubnetSummary } from '../building/bui
 import { notFound } from '../http/errors.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { notify } from '../notifications/notifications.service.js';
+import { notify, type NotificationTargetRef } from '../notifications/notifications.service.js';
 import { heldReasonLabel } from './held-reason.js';
 import { findMuteUntil, findRulesForRoom, insertMute, insertReport } from './flags.repo.js';
 import type { WatchRule } from './watched-words.js';
@@ -91,7 +91,10 @@ export function auditQueueAction(
   return recordAudit(db, ctx, { action, targetType, targetId: String(targetId) });
 }
 
-/** Closes reports with an outcome and tells each reporter that the moderators have dealt with it. */
+/**
+ * Closes reports with an outcome and tells each reporter that the moderators have dealt with it,
+ * naming where (the room, or the thread when it is still there): `target`, the room by default.
+ */
 export async function closeReportsAndNotify(
   db: Db,
   realtime: Realtime,
@@ -100,9 +103,11 @@ export async function closeReportsAndNotify(
   outcome: ReportOutcome,
   link: string,
   roomId: string,
+  target: NotificationTargetRef = { kind: 'room', id: roomId },
 ): Promise<void> {
   const reporters = await closeReports(db, where, by, outcome);
-  for (const userId of new Set(reporters)) await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId });
+  for (const userId of new Set(reporters))
+    await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId, target });
 }
 
 /** Mutes a member in a room until a time (inside the caller's transaction when given one). */

@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, type RoomDetail } from '../building/building.service.js';
+import { findRoomDetail, type RoomDetail, type RoomSummary } from '../building/building.service.js';
 import { loadRoomOfKind } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { Config } from '../config.js';
@@ -19,10 +19,13 @@ import {
   canReplyToThread,
   canActInRoom,
   canSeeContent,
+  isSubnetStaffRole,
 } from '../policy/index.js';
 import {
   findReply,
+  findReplyHeadings,
   findThread,
+  findThreadHeadings,
   insertPostAlert,
   insertPostReport,
   insertReply,
@@ -142,7 +145,8 @@ export async function replyToThread(
       status: verdict.status,
     });
     for (const matched of verdict.alerts) await insertPostAlert(trx, room.subnetId, { replyId }, matched);
-    if (verdict.status === 'visible') await publishReply(trx, deps.realtime, thread, actor.id, staff);
+    if (verdict.status === 'visible')
+      await publishReply(trx, deps.realtime, thread, { id: replyId, authorId: actor.id }, staff);
     return replyId;
   });
   afterPost(deps, room, verdict);
@@ -154,16 +158,18 @@ export async function publishReply(
   db: Db,
   realtime: Realtime,
   thread: ThreadRow,
-  authorId: string,
+  reply: { id: string; authorId: string },
   byStaff: boolean,
 ): Promise<void> {
   await touchThreadForReply(db, thread.id, byStaff);
-  if (authorId !== thread.authorId)
+  // The notification names the thread and whether staff answered (read from the reply when shown).
+  if (reply.authorId !== thread.authorId)
     await notify(db, realtime, {
       userId: thread.authorId,
       kind: 'thread_reply',
       link: `/threads/${thread.id}#latest`,
       roomId: thread.roomId,
+      target: { kind: 'reply', id: reply.id },
     });
 }
 
@@ -211,4 +217,38 @@ export async function reportPost(
     deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
   }
   return { threadId: thread.id };
+}
+
+/** What a notification may say about a thread: its title and room, only while the person may read it. */
+export interface ThreadNotice {
+  title: string;
+  roomId: string;
+}
+
+/**
+ * For notifications (never bodies): the threads named by id or by one of their replies that the
+ * actor may read now in one of `rooms` (the rooms they may see), and whether each reply was
+ * written by staff. A thread missing from the answer is gone or no longer theirs to read.
+ */
+export async function threadsForNotices(
+  db: Db,
+  actor: SessionUser,
+  ref: { threadIds: readonly string[]; replyIds: readonly string[] },
+  rooms: ReadonlyMap<string, RoomSummary>,
+  now: Date,
+): Promise<{ threads: Map<string, ThreadNotice>; replies: Map<string, { threadId: string; byStaff: boolean }> }> {
+  const replyRows = await findReplyHeadings(db, ref.replyIds);
+  const threadRows = await findThreadHeadings(db, [
+    ...new Set([...ref.threadIds, ...replyRows.map((r) => r.threadId)]),
+  ]);
+  const threads = new Map<string, ThreadNotice>();
+  for (const t of threadRows) {
+    const room = rooms.get(t.roomId);
+    if (room && canSeeContent(actor, room, { status: t.status, authorId: t.authorId }, now).allowed)
+      threads.set(t.id, { title: t.title, roomId: t.roomId });
+  }
+  const replies = new Map(
+    replyRows.map((r) => [r.id, { threadId: r.threadId, byStaff: isSubnetStaffRole(r.authorRole) }] as const),
+  );
+  return { threads, replies };
 }

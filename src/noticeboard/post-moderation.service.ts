@@ -71,11 +71,12 @@ export async function removePost(
         targetId: idOf(p),
         details: { room_id: p.room.id },
       });
-    const [where, link] =
+    // A removed thread is gone: its reporters are told about the room; a removed reply's, about its thread.
+    const [where, link, target] =
       p.kind === 'thread'
-        ? [{ threadId: p.thread.id }, `/rooms/${p.room.id}`]
-        : [{ replyId: p.reply.id }, `/threads/${p.thread.id}`];
-    await closeReportsAndNotify(trx, deps.realtime, where, ctx.actorId ?? '', 'removed', link, p.room.id);
+        ? [{ threadId: p.thread.id }, `/rooms/${p.room.id}`, { kind: 'room' as const, id: p.room.id }]
+        : [{ replyId: p.reply.id }, `/threads/${p.thread.id}`, { kind: 'thread' as const, id: p.thread.id }];
+    await closeReportsAndNotify(trx, deps.realtime, where, ctx.actorId ?? '', 'removed', link, p.room.id, target);
     return done;
   });
 }
@@ -99,7 +100,8 @@ export async function decideHeldPost(
     );
     if (!done) return false;
     // Staff posts are never held, so an approved post is always a member's.
-    if (approve && p.kind === 'reply') await publishReply(trx, deps.realtime, p.thread, p.reply.authorId, false);
+    if (approve && p.kind === 'reply')
+      await publishReply(trx, deps.realtime, p.thread, { id: p.reply.id, authorId: p.reply.authorId }, false);
     if (approve && p.kind === 'thread') await updateThreadFlags(trx, p.thread.id, { last_activity_at: trx.fn.now() });
     const link = p.kind === 'thread' ? `/threads/${p.thread.id}` : `/threads/${p.thread.id}#reply-${p.reply.id}`;
     await notify(trx, deps.realtime, {
@@ -107,6 +109,7 @@ export async function decideHeldPost(
       kind: approve ? 'post_approved' : 'post_declined',
       link,
       roomId: p.room.id,
+      target: { kind: 'thread', id: p.thread.id },
     });
     await recordAudit(trx, ctx, {
       action: `noticeboard.${p.kind}.${approve ? 'approve' : 'decline'}`,

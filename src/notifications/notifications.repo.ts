@@ -10,12 +10,23 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** What a notification can be about (a CHECK on notifications.target_kind holds the table to this list). */
+export const NOTIFICATION_TARGET_KINDS = ['room', 'thread', 'reply', 'care_conversation'] as const;
+export type NotificationTargetKind = (typeof NOTIFICATION_TARGET_KINDS)[number];
+
+/** A reference to what a notification is about: its words are built from it at read time, never stored. */
+export interface NotificationTargetRef {
+  kind: NotificationTargetKind;
+  id: string;
+}
+
 export interface NewNotification {
   userId: string;
   kind: NotificationKind;
   link: string;
   roomId?: string | null;
   subnetId?: string | null;
+  target?: NotificationTargetRef | null;
 }
 
 export interface NotificationRow {
@@ -25,29 +36,30 @@ export interface NotificationRow {
   link: string;
   roomId: string | null;
   subnetId: string | null;
+  target: NotificationTargetRef | null;
   createdAt: Date;
   readAt: Date | null;
 }
 
+const toColumns = (n: NewNotification) => ({
+  user_id: n.userId,
+  kind: n.kind,
+  link: n.link,
+  room_id: n.roomId ?? null,
+  subnet_id: n.subnetId ?? null,
+  target_kind: n.target?.kind ?? null,
+  target_id: n.target?.id ?? null,
+});
+
 export async function insertNotification(db: Db, n: NewNotification): Promise<number> {
-  const [row] = await db('notifications')
-    .insert({ user_id: n.userId, kind: n.kind, link: n.link, room_id: n.roomId ?? null, subnet_id: n.subnetId ?? null })
-    .returning('id');
+  const [row] = await db('notifications').insert(toColumns(n)).returning('id');
   return Number(row.id);
 }
 
 /** Several notifications in one statement (inside the caller's transaction when given one). */
 export async function insertNotifications(db: Db, list: readonly NewNotification[]): Promise<void> {
   if (list.length === 0) return;
-  await db('notifications').insert(
-    list.map((n) => ({
-      user_id: n.userId,
-      kind: n.kind,
-      link: n.link,
-      room_id: n.roomId ?? null,
-      subnet_id: n.subnetId ?? null,
-    })),
-  );
+  await db('notifications').insert(list.map(toColumns));
 }
 
 function toRow(r: Record<string, unknown>): NotificationRow {
@@ -58,6 +70,7 @@ function toRow(r: Record<string, unknown>): NotificationRow {
     link: r.link as string,
     roomId: r.room_id as string | null,
     subnetId: r.subnet_id as string | null,
+    target: r.target_kind ? { kind: r.target_kind as NotificationTargetKind, id: r.target_id as string } : null,
     createdAt: r.created_at as Date,
     readAt: r.read_at as Date | null,
   };

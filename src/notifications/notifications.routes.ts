@@ -4,10 +4,8 @@ import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { parseQuery } from '../http/params.js';
 import { EmptyForm, NumericIdParam, validate } from '../http/validate.js';
-import { notFound } from '../http/errors.js';
-import { authorize, canReadNotification } from '../policy/index.js';
-import { findNotification, markRead } from './notifications.repo.js';
-import { unreadCount, visibleNotifications } from './notifications.service.js';
+import { markRead } from './notifications.repo.js';
+import { openNotification, unreadCount, visibleNotifications } from './notifications.service.js';
 
 const PAGE = 30;
 const ListQuery = z.strictObject({ page: z.coerce.number().int().min(1).max(1000).default(1) });
@@ -47,11 +45,10 @@ export function notificationsRoutes({ db }: { db: Db }): Router {
 
   const openOne = validate({ params: z.strictObject({ id: NumericIdParam }), body: EmptyForm });
   r.post('/notifications/:id/open', requireUser, openOne, async (req, res) => {
-    const n = await findNotification(db, openOne.read(req).params.id);
-    if (!n) throw notFound();
-    authorize(canReadNotification(actorOf(req), n));
-    await markRead(db, n.userId, [n.id]);
-    res.redirect(303, n.link);
+    const { link } = await openNotification(db, actorOf(req), openOne.read(req).params.id, new Date());
+    // Gone or no longer theirs: a plain page that names nothing (the notification itself is theirs: 200).
+    if (link === null) return res.render('notifications/unavailable', { title: 'This is no longer available' });
+    res.redirect(303, link);
   });
 
   const readAll = validate({ body: EmptyForm });

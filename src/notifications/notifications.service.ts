@@ -2,40 +2,21 @@ import type { Db } from '../db/knex.js';
 import { afterCommit } from '../db/after-commit.js';
 import type { SessionUser } from '../people/person.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { findRoomsOfSubnets } from '../building/building.service.js';
-import { canSeeRoom, isCurrent } from '../policy/index.js';
+import { notFound } from '../http/errors.js';
+import { authorize, canReadNotification, isCurrent } from '../policy/index.js';
+import { describeNotifications, visibleRooms, type ShownNotification } from './notification-labels.js';
 import {
+  findNotification,
   insertNotification,
   insertNotifications,
   listNotifications,
+  markRead,
   type NewNotification,
-  type NotificationRow,
 } from './notifications.repo.js';
 
-export type { NewNotification } from './notifications.repo.js';
+export type { NewNotification, NotificationTargetRef } from './notifications.repo.js';
 
-/** What each notification says: no message text ever, so nothing private travels in it. */
-export const NOTIFICATION_TEXT: Record<NotificationRow['kind'], string> = {
-  thread_reply: 'Someone replied to your thread',
-  care_reply: 'Your care team answered your message',
-  report_outcome: 'The moderators have dealt with a message you reported',
-  post_approved: 'A moderator approved your post: everyone can see it now',
-  post_declined: 'A moderator declined your post: it was not posted',
-  alert_escalated: 'An alert has waited too long without anyone acknowledging it',
-};
-
-/** A notification as its list shows it: the room's name read now (never stored), and its words. */
-export interface ShownNotification extends NotificationRow {
-  roomName: string | null;
-  text: string;
-}
-
-/** What a notification says, naming its room where that helps (the name is read at read time). */
-export function notificationText(kind: NotificationRow['kind'], roomName: string | null): string {
-  if (kind === 'alert_escalated' && roomName)
-    return `An alert in ${roomName} has waited too long without anyone acknowledging it`;
-  return NOTIFICATION_TEXT[kind];
-}
+export type { ShownNotification } from './notification-labels.js';
 
 /**
  * Records a notification (inside the caller's transaction when given one) and, once it is
@@ -60,8 +41,9 @@ export function announceNotifications(realtime: Realtime, list: readonly NewNoti
 }
 
 /**
- * The person's notifications that they may still follow: one pointing into a room their key no
- * longer opens is not shown (lists agree with the single-object check).
+ * The person's notifications, each naming the room, thread or service it concerns as they are
+ * called now; one pointing into a room their key no longer opens is not shown (lists agree with
+ * the single-object check), one whose target is gone says so.
  */
 export async function visibleNotifications(
   db: Db,
@@ -69,24 +51,26 @@ export async function visibleNotifications(
   opts: { unreadOnly?: boolean; limit: number; offset?: number },
   now: Date,
 ): Promise<ShownNotification[]> {
-  const rows = await listNotifications(db, actor.id, opts);
-  const visible = rows.every((r) => r.roomId === null) ? new Map<string, string>() : await visibleRooms(db, actor, now);
-  return rows
-    .filter((r) => r.roomId === null || visible.has(r.roomId))
-    .map((r) => {
-      const roomName = r.roomId === null ? null : (visible.get(r.roomId) ?? null);
-      return { ...r, roomName, text: notificationText(r.kind, roomName) };
-    });
+  return describeNotifications(db, actor, await listNotifications(db, actor.id, opts), now);
 }
 
-/** The rooms the person may see now (the policy's answer), by id, with their names. */
-async function visibleRooms(db: Db, actor: SessionUser, now: Date): Promise<Map<string, string>> {
-  const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
-  return new Map(
-    (await findRoomsOfSubnets(db, subnetIds))
-      .filter((r) => canSeeRoom(actor, r, now).allowed)
-      .map((r) => [r.id, r.name]),
-  );
+/**
+ * Opens one of the person's notifications: marks it read and returns where it leads, or null when
+ * what it was about is gone or no longer theirs to see (the page then says so, naming nothing).
+ * @throws HttpError 404 / PolicyDenied (hidden) when it is not the person's own.
+ */
+export async function openNotification(
+  db: Db,
+  actor: SessionUser,
+  id: number,
+  now: Date,
+): Promise<{ link: string | null }> {
+  const n = await findNotification(db, id);
+  if (!n) throw notFound();
+  authorize(canReadNotification(actor, n));
+  const [shown] = await describeNotifications(db, actor, [n], now);
+  await markRead(db, n.userId, [n.id]);
+  return { link: shown?.available ? n.link : null };
 }
 
 /** The unread count shown in the header (the same filter as the list). */
@@ -94,6 +78,7 @@ export async function unreadCount(db: Db, actor: SessionUser, now: Date): Promis
   // The unread notifications' rooms came with the person (no query when none is about a room).
   const rooms = actor.unreadRoomIds;
   if (rooms.every((r) => r === null)) return rooms.length;
-  const visible = await visibleRooms(db, actor, now);
+  const subnetIds = actor.memberships.filter((m) => isCurrent(m, now)).map((m) => m.subnetId);
+  const visible = await visibleRooms(db, actor, subnetIds, now);
   return rooms.filter((r) => r === null || visible.has(r)).length;
 }

@@ -53,6 +53,7 @@ function notificationsFor(
         link: a.roomId ? `/rooms/${a.roomId}` : `/subnets/${a.subnetId}/moderation`,
         roomId: a.roomId,
         subnetId: a.subnetId,
+        target: a.roomId ? { kind: 'room' as const, id: a.roomId } : null,
       })),
   );
 }

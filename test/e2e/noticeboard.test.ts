@@ -37,7 +37,12 @@ describe('the noticeboard and notifications in a real browser', () => {
     await expect.poll(() => anna.locator('#unread-count').textContent()).toContain('1');
     await anna.getByRole('link', { name: /Notifications/ }).click();
     expect(await seriousViolations(anna)).toEqual([]);
-    await anna.getByRole('button', { name: /Someone replied to your thread/ }).click();
+    // It says where and who, never what: the thread, its room and service, and that staff answered.
+    await anna
+      .getByRole('button', {
+        name: /A staff member replied to your thread ‘Does it get easier\?’ in Eating disorders noticeboard \(Eating Disorders\)/,
+      })
+      .click();
     await anna.waitForURL(/\/threads\//);
     expect(await anna.getByText('It does. Lunch was hardest for me too; small steps.').count()).toBe(1);
     expect(await anna.getByText('Answered by staff').count()).toBe(1);

@@ -3,7 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { makeMessage, makeRoom, makeSubnet, makeUser } from '../helpers/factories.js';
 import { migrationSource } from '../../migrations/index.js';
 import { ACCOUNT_STATUSES, MEMBER_ROLES, ROLES, ROOM_KINDS } from '../../src/policy/types.js';
-import { NOTIFICATION_KINDS } from '../../src/notifications/notifications.repo.js';
+import { NOTIFICATION_KINDS, NOTIFICATION_TARGET_KINDS } from '../../src/notifications/notifications.repo.js';
 import { REPORT_OUTCOMES } from '../../src/moderation/moderation.repo.js';
 import { AUDIT_OUTCOMES } from '../../src/audit/audit.repo.js';
 import { BASELINE_HOLDS, WATCH_ACTIONS } from '../../src/moderation/watched-words.js';
@@ -25,6 +25,7 @@ afterAll(async () => {
  */
 const VOCABULARIES: ReadonlyArray<readonly [table: string, column: string, values: readonly string[]]> = [
   ['notifications', 'kind', NOTIFICATION_KINDS],
+  ['notifications', 'target_kind', NOTIFICATION_TARGET_KINDS],
   ['reports', 'outcome', REPORT_OUTCOMES],
   ['baseline_holds_off', 'detector', BASELINE_HOLDS],
   ['audit_log', 'outcome', AUDIT_OUTCOMES],

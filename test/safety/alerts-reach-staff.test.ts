@@ -243,7 +243,9 @@ describe('escalations are kept as notifications', () => {
     const peermod = await signIn(t.app, 'peermod');
     const page = await peermod.get('/notifications');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('An alert in Anorexia living room has waited too long without anyone acknowledging it');
+    expect(page.text).toContain(
+      'An alert in Anorexia living room (Eating Disorders) has waited too long without anyone acknowledging it',
+    );
     expect(page.text).not.toContain('end it all');
     expect(page.text).not.toContain('nobody would notice');
     const opened = await postForm(peermod, `/notifications/${stored.id}/open`, {}, '/notifications');
