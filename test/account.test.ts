@@ -172,8 +172,10 @@ describe('audit', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe('id,at,actor,action,target_type,target_id,outcome,reason,ip,details');
-    expect(lines.slice(1).every((l) => l.split(',')[3] === 'login')).toBe(true);
+    expect(lines[0]).toBe(
+      'id,at,actor_username,actor_nickname,action,target_type,target_id,target_username,target_nickname,target_name,service,outcome,refusal,reason,ip,details',
+    );
+    expect(lines.slice(1).every((l) => l.split(',')[4] === 'login')).toBe(true);
     for (const u of ['clinician', 'peermod', 'anna'])
       expect((await (await signIn(t.app, u)).get('/admin/audit.csv')).status).toBe(404);
   });

@@ -41,9 +41,20 @@ export const loadAccount = async (db: Db, id: unknown): Promise<AccountRow> =>
 /** An account action with nothing to fill in: the id in the URL and only the CSRF token. */
 export const accountAction = validate({ params: z.strictObject({ userId: UuidParam }), body: EmptyForm });
 
-const ACCOUNT_NOTICES: Record<string, string> = {
-  suspended: 'The account was suspended and signed out everywhere. Your reason is in the audit log.',
-  reinstated: 'The account was reinstated.',
+/** What the accounts list says after an action, naming the account (the one its search found by username). */
+const ACCOUNT_NOTICES: Record<string, (name: string) => string> = {
+  suspended: (name) =>
+    `${name} account was suspended and they were signed out everywhere. Your reason is in the audit log.`,
+  reinstated: (name) => `${name} account was reinstated. They can sign in again.`,
+  'sessions-ended': (name) => `${name} sessions were ended: they were signed out everywhere.`,
+  erased: () =>
+    'The account was erased and every session ended. Its personal details were removed; the erasure is in the audit log.',
+};
+
+/** "Anna's", or "The" when the list does not show exactly the account acted on. */
+const possessive = (accounts: AccountRow[], username: string) => {
+  const account = accounts.find((a) => a.username === username);
+  return account ? `${account.nickname}'s` : 'The';
 };
 
 /** What a confirmation page says and does. */
@@ -94,8 +105,9 @@ const rowActions = (actor: Actor, a: AccountRow) => {
   };
 };
 
-const listOf = (account: AccountRow, done = '1') =>
-  `/admin/accounts?q=${encodeURIComponent(account.username)}&done=${done}`;
+/** The accounts list found at this account, saying what was just done (`done`, a key of ACCOUNT_NOTICES). */
+const listOf = (account: AccountRow, done: string) =>
+  `/admin/accounts?q=${encodeURIComponent(account.username)}${done ? `&done=${done}` : ''}`;
 
 /** The confirmation step of a serious change: names the person, says what happens, asks why. */
 const renderConfirm = (
@@ -122,7 +134,8 @@ export const listAccountsPage =
   async (req, res) => {
     const q = parseQuery(AccountsQuery, req.query);
     const accounts = await listAccounts(db, { q: q.q, limit: PAGE + 1, offset: (q.page - 1) * PAGE });
-    const done = q.done ?? '';
+    const said = q.done && Object.hasOwn(ACCOUNT_NOTICES, q.done) ? ACCOUNT_NOTICES[q.done] : undefined;
+    const notice = said?.(possessive(accounts, q.q));
     const actor = actorOf(req);
     res.render('admin/accounts', {
       title: 'Accounts',
@@ -130,7 +143,7 @@ export const listAccountsPage =
       hasNext: accounts.length > PAGE,
       query: q,
       roleLabels: ROLE_LABELS,
-      notice: ACCOUNT_NOTICES[done] ?? (done ? 'Saved.' : undefined),
+      notice,
     });
   };
 
@@ -167,8 +180,9 @@ export const reinstateAccount =
   ({ db, realtime }: AdminAccountDeps): RequestHandler =>
   async (req, res) => {
     const account = await loadAccount(db, accountAction.read(req).params.userId);
-    if (canActOnAccount(actorOf(req), 'reinstate', account).allowed)
-      await setAccountStatus(db, realtime, auditContext(req), account.id, 'active');
+    // Not allowed (already active after a double submit, or one's own account): no change, no notice.
+    if (!canActOnAccount(actorOf(req), 'reinstate', account).allowed) return res.redirect(303, listOf(account, ''));
+    await setAccountStatus(db, realtime, auditContext(req), account.id, 'active');
     res.redirect(303, listOf(account, 'reinstated'));
   };
 
@@ -223,7 +237,7 @@ export const endAccountSessions =
       targetId: account.id,
       details: { ended },
     });
-    res.redirect(303, `/admin/accounts?q=${encodeURIComponent(account.username)}&done=1`);
+    res.redirect(303, listOf(account, 'sessions-ended'));
   };
 
 /** GET /admin/accounts/:userId/erase: the erasure confirmation page. */
@@ -242,5 +256,5 @@ export const eraseAccount =
     const account = await loadAccount(db, accountAction.read(req).params.userId);
     authorize(canActOnAccount(actorOf(req), 'erase', account));
     await eraseMember(db, realtime, auditContext(req), account.id, config.erasureContent);
-    res.redirect(303, '/admin/accounts?done=1');
+    res.redirect(303, '/admin/accounts?done=erased');
   };

@@ -1,12 +1,11 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import { ROLE_LABELS } from '../people/labels.js';
 import type { Db } from '../db/knex.js';
-import { csvRows } from '../http/csv.js';
-import { auditContext, listAudit, listAuditActions, recordAudit } from '../audit/audit.service.js';
+import { auditContext, exportAuditLog, listAuditActions, readAuditLog } from '../audit/audit.service.js';
 import { listAllSubnets } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
-import { parseQuery } from '../http/params.js';
+import { validate } from '../http/validate.js';
 import { authorize, canActOnAccount, STAFF_ROLES } from '../policy/index.js';
 import { actorOf } from '../http/guards.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
@@ -50,8 +49,8 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Router {
   r.get('/admin/accounts/:userId/erase', ...accountsGuard, confirmErase(deps));
   r.post('/admin/accounts/:userId/erase', ...accountsGuard, accountAction, eraseAccount(deps));
 
-  r.get('/admin/audit.csv', ...adminOnly('read_audit'), exportAuditCsv(deps));
-  r.get('/admin/audit', ...adminOnly('read_audit'), auditPage(deps));
+  r.get('/admin/audit.csv', ...adminOnly('read_audit'), auditQuery, exportAuditCsv(deps));
+  r.get('/admin/audit', ...adminOnly('read_audit'), auditQuery, auditPage(deps));
   return r;
 }
 
@@ -141,6 +140,8 @@ const assignSubnets =
     res.redirect(303, `/admin/staff/${account.id}?done=saved`);
   };
 
+const auditQuery = validate({ query: AuditQuery });
+
 function auditFilter(q: { actor: string; action: string; target: string; from: string; to: string }) {
   return {
     actor: q.actor || undefined,
@@ -151,41 +152,26 @@ function auditFilter(q: { actor: string; action: string; target: string; from: s
   };
 }
 
-/** GET /admin/audit.csv: the filtered audit log as CSV; the export is itself audited. */
+/** GET /admin/audit.csv: the filtered audit log as CSV, names and reasons included; the export is itself audited. */
 const exportAuditCsv =
   ({ db }: AdminAccountDeps): RequestHandler =>
   async (req, res) => {
-    const q = parseQuery(AuditQuery, req.query);
-    const rows = await listAudit(db, auditFilter(q), 100_000, 0);
-    const header = ['id', 'at', 'actor', 'action', 'target_type', 'target_id', 'outcome', 'reason', 'ip', 'details'];
-    const csv = csvRows(
-      header,
-      rows.map((r) => [
-        r.id,
-        r.at,
-        r.actorUsername,
-        r.action,
-        r.targetType,
-        r.targetId,
-        r.outcome,
-        r.reason,
-        r.ip,
-        r.details,
-      ]),
-    );
-    await recordAudit(db, auditContext(req), { action: 'audit.export', details: { rows: rows.length } });
+    const csv = await exportAuditLog(db, auditContext(req), auditFilter(auditQuery.read(req).query));
     res
       .set('Content-Type', 'text/csv; charset=utf-8')
       .set('Content-Disposition', 'attachment; filename="sharon-audit.csv"')
       .send(csv);
   };
 
-/** GET /admin/audit: the audit log, filtered and paged. */
+/** GET /admin/audit: the audit log, filtered and paged, with people and places named; the viewing is itself audited. */
 const auditPage =
   ({ db }: AdminAccountDeps): RequestHandler =>
   async (req, res) => {
-    const q = parseQuery(AuditQuery, req.query);
-    const rows = await listAudit(db, auditFilter(q), PAGE + 1, (q.page - 1) * PAGE);
+    const q = auditQuery.read(req).query;
+    const rows = await readAuditLog(db, auditContext(req), auditFilter(q), {
+      limit: PAGE + 1,
+      offset: (q.page - 1) * PAGE,
+    });
     res.render('admin/audit', {
       title: 'Audit log',
       rows: rows.slice(0, PAGE),

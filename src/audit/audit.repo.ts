@@ -21,11 +21,22 @@ export interface AuditRow {
   at: Date;
   actorId: string | null;
   actorUsername: string | null;
+  actorNickname: string | null;
   action: string;
   targetType: string | null;
   targetId: string | null;
+  /** When the target is an account: its username and nickname now (an erased account's are its erased ones). */
+  targetUsername: string | null;
+  targetNickname: string | null;
+  /** When the target is a service, group or room: its name. */
+  targetName: string | null;
+  /** The service the action was taken in (details.subnet_id), by name. */
+  subnetName: string | null;
   outcome: string;
+  /** The policy's refusal code, for a denied action. */
   reason: string | null;
+  /** The reason the staff member gave (details.reason): a suspension, a promotion, a reveal... */
+  givenReason: string | null;
   ip: string | null;
   details: Record<string, unknown> | null;
 }
@@ -33,6 +44,7 @@ export interface AuditRow {
 export interface AuditFilter {
   actor?: string;
   action?: string;
+  /** A target id, or the username of a target account. */
   targetId?: string;
   from?: Date;
   to?: Date;
@@ -52,32 +64,69 @@ export async function insertAudit(db: Db, e: AuditEntry): Promise<void> {
   });
 }
 
-/** Newest first, filtered, one page. */
+// The names are read at the time of reading, so an erased account shows as erased here too.
+const named = (db: Db) =>
+  db('audit_log as a')
+    .leftJoin('users as u', 'u.id', 'a.actor_id')
+    .leftJoin('users as tu', (j) => j.on(db.raw("a.target_type = 'user'")).andOn(db.raw('a.target_id = tu.id::text')))
+    .leftJoin('subnets as ts', (j) =>
+      j.on(db.raw("a.target_type = 'subnet'")).andOn(db.raw('a.target_id = ts.id::text')),
+    )
+    .leftJoin('rooms as tr', (j) => j.on(db.raw("a.target_type = 'room'")).andOn(db.raw('a.target_id = tr.id::text')))
+    .leftJoin('cohorts as tc', (j) =>
+      j.on(db.raw("a.target_type = 'cohort'")).andOn(db.raw('a.target_id = tc.id::text')),
+    )
+    .leftJoin('subnets as ds', (j) => j.on(db.raw("a.details->>'subnet_id' = ds.id::text")));
+
+/** Newest first, filtered, one page, with the people and places named. */
 export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: number): Promise<AuditRow[]> {
-  const q = db('audit_log as a').leftJoin('users as u', 'u.id', 'a.actor_id');
+  const q = named(db);
   if (f.actor) q.whereRaw('lower(u.username) = lower(?)', [f.actor]);
   if (f.action) q.where('a.action', f.action);
-  if (f.targetId) q.where('a.target_id', f.targetId);
+  const target = f.targetId;
+  if (target) q.where((w) => w.where('a.target_id', target).orWhereRaw('lower(tu.username) = lower(?)', [target]));
   if (f.from) q.where('a.at', '>=', f.from);
   if (f.to) q.where('a.at', '<', f.to);
   const rows = await q
-    .select('a.*', 'u.username as actor_username')
+    .select(
+      'a.*',
+      'u.username as actor_username',
+      'u.nickname as actor_nickname',
+      'tu.username as target_username',
+      'tu.nickname as target_nickname',
+      db.raw('coalesce(ts.name, tr.name, tc.name) as target_name'),
+      'ds.name as subnet_name',
+    )
     .orderBy('a.id', 'desc')
     .limit(limit)
     .offset(offset);
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.at,
-    actorId: r.actor_id,
-    actorUsername: r.actor_username,
-    action: r.action,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    outcome: r.outcome,
-    reason: r.reason,
-    ip: r.ip,
-    details: r.details,
-  }));
+  return rows.map(toAuditRow);
+}
+
+const givenReason = (details: Record<string, unknown> | null) =>
+  details && typeof details.reason === 'string' ? details.reason : null;
+
+function toAuditRow(r: Record<string, unknown>): AuditRow {
+  const details = (r.details ?? null) as Record<string, unknown> | null;
+  return {
+    id: r.id as number,
+    at: r.at as Date,
+    actorId: r.actor_id as string | null,
+    actorUsername: r.actor_username as string | null,
+    actorNickname: r.actor_nickname as string | null,
+    action: r.action as string,
+    targetType: r.target_type as string | null,
+    targetId: r.target_id as string | null,
+    targetUsername: r.target_username as string | null,
+    targetNickname: r.target_nickname as string | null,
+    targetName: r.target_name as string | null,
+    subnetName: r.subnet_name as string | null,
+    outcome: r.outcome as string,
+    reason: r.reason as string | null,
+    givenReason: givenReason(details),
+    ip: r.ip as string | null,
+    details,
+  };
 }
 
 /** The distinct actions recorded, for the filter's choices. */

@@ -115,11 +115,11 @@ describe('suspension', () => {
     const done = await postForm(admin, `/admin/accounts/${birch}/suspend`, { reason }, '/admin/accounts');
     expect(done.headers.location).toBe('/admin/accounts?q=birch&done=suspended');
     expect((await admin.get(String(done.headers.location))).text).toContain(
-      'The account was suspended and signed out everywhere. Your reason is in the audit log.',
+      'Birch&#39;s account was suspended and they were signed out everywhere. Your reason is in the audit log.',
     );
     expect(await audit('account.suspend', birch)).toMatchObject({ actor_id: ids.user('admin'), details: { reason } });
     expect((await admin.get(`/admin/audit?action=account.suspend&target=${birch}`)).text).toContain(
-      `Reason: ${reason}`,
+      `Reason given </span>${reason}`,
     );
 
     const cedar = await member('cedar', 'Cedar');
