@@ -14,6 +14,7 @@ import { preloadUserWithSession } from './auth/session-user.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { buildingRoutes } from './building/building.routes.js';
+import { workspaceRoutes } from './workspace/workspace.routes.js';
 import { keysRoutes } from './keys/keys.routes.js';
 import { membersRoutes } from './members/members.routes.js';
 import { adminSubnetRoutes } from './admin/subnets.routes.js';
@@ -172,7 +173,8 @@ export function createApp({
   app.use(evaluationRoutes({ db, config }));
   app.use(accountRoutes({ db, config, realtime, passwords }));
   app.use(twoFactorRoutes({ db, passwords, clock }));
-  app.use(buildingRoutes({ db }));
+  app.use(buildingRoutes({ db, realtime, config }));
+  app.use(workspaceRoutes({ db, realtime, config }));
   app.use(moderationRoutes(chat), messageModerationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));
   app.use(membersRoutes({ db, realtime }));

@@ -1,16 +1,24 @@
 import { Router } from 'express';
+import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { lobbyFor } from './building.service.js';
 import { dueSurveys } from '../surveys/surveys.service.js';
 import { KIND_LABELS } from './labels.js';
+import type { Realtime } from '../realtime/realtime.js';
+import { canSeeStaffHome } from '../policy/index.js';
+import { renderStaffHome } from '../workspace/workspace.routes.js';
 
-/** GET /: the lobby. Each kind of room is served by its own feature (chat, library, television, noticeboard). */
-export function buildingRoutes({ db }: { db: Db }): Router {
+/**
+ * GET /: the lobby. Each kind of room is served by its own feature (chat, library, television, noticeboard).
+ * Staff and admins have their own home instead (src/workspace, issue 15).
+ */
+export function buildingRoutes({ db, realtime, config }: { db: Db; realtime: Realtime; config: Config }): Router {
   const r = Router();
 
   r.get('/', requireUser, async (req, res) => {
     const now = new Date();
+    if (canSeeStaffHome(actorOf(req), now).allowed) return renderStaffHome({ db, realtime, config }, req, res);
     const [subnets, surveys] = await Promise.all([lobbyFor(db, actorOf(req), now), dueSurveys(db, actorOf(req), now)]);
     const notice =
       req.query.survey === 'thanks'

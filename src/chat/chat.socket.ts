@@ -163,8 +163,11 @@ function limitEventRate(db: Db, socket: Socket): void {
   });
 }
 
-const refreshPresence = async (deps: SocketDeps, roomId: string, subnetId: string) =>
+const refreshPresence = async (deps: SocketDeps, roomId: string, subnetId: string) => {
   deps.realtime.emitToRoom(roomId, 'presence', await deps.realtime.presence(roomId, subnetId));
+  // The staff home's "rooms with people in them now" (issue 15): no names, only that it changed.
+  deps.realtime.emitToStaff(subnetId, 'workspace:changed', { subnetId });
+};
 
 function eventBinder(deps: SocketDeps, socket: Socket): EventBinder {
   const endSession = (reply: Ack) => {

@@ -15,6 +15,7 @@ export {
 } from './care-team.js';
 export { canAnswerQuestionnaires, canMoveAlongPathway, canActInSubnet, canActOnMember } from './people.js';
 export { canUseAdminPages } from './admin.js';
+export { canSeeStaffHome } from './workspace.js';
 export { canActOnAccount } from './accounts.js';
 export { canSwitchBaselineRule } from './watched-words.js';
 export { isActive, isCurrent, isMemberRole, isSubnetStaffRole, mustUseTwoFactor } from './helpers.js';

@@ -71,6 +71,8 @@ export async function goOnDuty(
   if (await startDutyRow(db, actor.id, subnetId))
     await recordAudit(db, ctx, { action: 'duty.start', targetType: 'subnet', targetId: subnetId });
   realtime.joinDuty(actor.id, subnetId);
+  // The staff home's "On duty now" card (issue 15) reads who is on duty again.
+  realtime.emitToStaff(subnetId, 'workspace:changed', { subnetId });
 }
 
 /** Ending a duty: it ended (or there was none), or it needs a handover note for these open items. */
@@ -104,7 +106,10 @@ export async function goOffDuty(
       });
     return { ended: id !== null };
   });
-  if ('ended' in outcome) realtime.leaveDuty(actor.id, subnetId);
+  if ('ended' in outcome) {
+    realtime.leaveDuty(actor.id, subnetId);
+    realtime.emitToStaff(subnetId, 'workspace:changed', { subnetId });
+  }
   return outcome;
 }
 
