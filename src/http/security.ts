@@ -1,6 +1,6 @@
 import helmet from 'helmet';
 import { csrfSync } from 'csrf-sync';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { HttpError } from './errors.js';
 
@@ -37,6 +37,26 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/**
+ * The session's CSRF token as a page carries it: XORed with a fresh random pad, pad first. Pages are
+ * compressed, so a secret repeated byte for byte in every page beside text an attacker can reflect
+ * would leak through compressed sizes (BREACH); masked, the token differs in every page.
+ */
+export function maskToken(token: string): string {
+  const raw = Buffer.from(token);
+  const pad = randomBytes(raw.length);
+  return Buffer.concat([pad, raw.map((b, i) => b ^ (pad[i] ?? 0))]).toString('base64url');
+}
+
+/** The token inside a masked one (anything malformed gives '', which matches no session's token). */
+export function unmaskToken(masked: unknown): string {
+  if (typeof masked !== 'string' || masked.length > 2048) return '';
+  const bytes = Buffer.from(masked, 'base64url');
+  if (bytes.length === 0 || bytes.length % 2 !== 0) return '';
+  const half = bytes.length / 2;
+  return Buffer.from(bytes.subarray(half).map((b, i) => b ^ (bytes[i] ?? 0))).toString();
+}
+
 /** Checks a token sent inside a multipart body against the session's. */
 export type CsrfVerifier = (req: Request, token: string | undefined) => boolean;
 
@@ -47,11 +67,15 @@ export type CsrfVerifier = (req: Request, token: string | undefined) => boolean;
  */
 export function csrfProtection(): { protect: RequestHandler; exposeToken: RequestHandler; verify: CsrfVerifier } {
   const { csrfSynchronisedProtection, generateToken, getTokenFromState } = csrfSync({
-    getTokenFromRequest: (req) => (typeof req.body?._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token')),
+    getTokenFromRequest: (req) =>
+      unmaskToken(typeof req.body?._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token')),
+    // 32 random bytes (64 hex characters; 171 once masked) rather than the library's 128.
+    size: 32,
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
     skipCsrfProtection: (req) => req.is('multipart/form-data') === 'multipart/form-data',
   });
-  const verify: CsrfVerifier = (req, token) => {
+  const verify: CsrfVerifier = (req, masked) => {
+    const token = unmaskToken(masked);
     const expected = getTokenFromState(req);
     if (!token || !expected || token.length !== expected.length) return false;
     return timingSafeEqual(Buffer.from(token), Buffer.from(expected));
@@ -61,7 +85,7 @@ export function csrfProtection(): { protect: RequestHandler; exposeToken: Reques
     // page renders a form. Stray requests (a favicon, a browser's .well-known probe, a 404) never
     // create a session whose cookie would replace the visitor's and break the form they hold.
     // It reuses the session's token (no overwrite), so re-rendered forms carry a valid one.
-    res.locals.csrfToken = () => generateToken(req);
+    res.locals.csrfToken = () => maskToken(generateToken(req));
     next();
   };
   return { protect: csrfSynchronisedProtection, exposeToken, verify };
