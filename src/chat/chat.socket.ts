@@ -239,6 +239,7 @@ function registerRoomEvents(deps: SocketDeps, socket: Socket, { on }: EventBinde
       deps.realtime.presence(room.id, room.subnetId),
     ]);
     deps.realtime.emitToRoom(room.id, 'presence', presence);
+    deps.realtime.emitToStaff(room.subnetId, 'workspace:changed', { subnetId: room.subnetId }); // the staff home (issue 15)
     return { roomId: room.id, ...history, held, presence, crisisContacts: room.crisisContacts };
   });
 

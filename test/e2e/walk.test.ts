@@ -73,6 +73,7 @@ describe('walking the building in a real browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, 'clinician');
+    await page.getByText('All staff pages for Eating Disorders').click(); // the staff home keeps them in a details element
     await page.getByRole('link', { name: 'Keys for Eating Disorders' }).click();
     await page.getByLabel('Group').selectOption({ label: 'Bulimia' });
     await page.getByRole('button', { name: 'Issue key' }).click();
