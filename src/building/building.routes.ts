@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Config } from '../config.js';
 import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { lobbyFor } from './building.service.js';
+import { memberLobby } from './building.service.js';
 import { dueSurveys } from '../surveys/surveys.service.js';
 import { KIND_LABELS } from './labels.js';
 import type { Realtime } from '../realtime/realtime.js';
@@ -19,7 +19,10 @@ export function buildingRoutes({ db, realtime, config }: { db: Db; realtime: Rea
   r.get('/', requireUser, async (req, res) => {
     const now = new Date();
     if (canSeeStaffHome(actorOf(req), now).allowed) return renderStaffHome({ db, realtime, config }, req, res);
-    const [subnets, surveys] = await Promise.all([lobbyFor(db, actorOf(req), now), dueSurveys(db, actorOf(req), now)]);
+    const [subnets, surveys] = await Promise.all([
+      memberLobby(db, realtime, actorOf(req), now),
+      dueSurveys(db, actorOf(req), now),
+    ]);
     const notice =
       req.query.survey === 'thanks'
         ? 'Thank you for your answers.'

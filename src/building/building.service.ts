@@ -10,6 +10,11 @@ import {
 } from '../policy/index.js';
 import { findSubnetsWithRooms, type RoomSummary, type SubnetSummary } from './building.repo.js';
 import { dutySubnetsOf } from '../safety/duty.service.js';
+import type { Realtime } from '../realtime/realtime.js';
+import { roomActivityFor, type RoomActivity } from './room-visits.service.js';
+
+export { recordRoomVisit } from './room-visits.service.js';
+export type { RoomActivity } from './room-visits.service.js';
 
 /**
  * The building's reads other features use (a room with its subnet's settings, a subnet, its cohorts,
@@ -77,4 +82,31 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
     },
     onDuty: duty.includes(s.id),
   }));
+}
+
+/** A room in the members' lobby, with its life: people there now and what is new since the last visit. */
+export interface LobbyRoom extends RoomSummary {
+  activity?: RoomActivity;
+}
+
+/**
+ * The members' lobby: `lobbyFor`, each room the person may enter with its life (issue 15). Read
+ * afresh on every load, with the person's memberships of this request: a room they can no longer
+ * enter is neither listed nor counted.
+ */
+export async function memberLobby(
+  db: Db,
+  realtime: Realtime,
+  actor: SessionUser,
+  now: Date,
+): Promise<(LobbySubnet & { rooms: LobbyRoom[] })[]> {
+  const subnets = await lobbyFor(db, actor, now);
+  const activity = await roomActivityFor(
+    db,
+    realtime,
+    actor,
+    subnets.flatMap((s) => s.rooms),
+    now,
+  );
+  return subnets.map((s) => ({ ...s, rooms: s.rooms.map((r) => ({ ...r, activity: activity.get(r.id) })) }));
 }

@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { badgeFor } from '../people/labels.js';
 import { canActInSubnet, isActive, PolicyDenied } from '../policy/index.js';
 import { dutySubnetsOf } from '../safety/duty.service.js';
+import { recordRoomVisit } from '../building/building.service.js';
 import {
   JoinRoom,
   LeaveRoom,
@@ -138,8 +139,13 @@ function onConnection(deps: SocketDeps, socket: Socket): void {
   const events = eventBinder(deps, socket);
   registerRoomEvents(deps, socket, events, joined);
   registerMessageEvents(deps, socket, events);
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (reason) => {
     for (const [roomId, subnetId] of joined) void refreshPresence(deps, roomId, subnetId).catch(() => undefined);
+    // They were reading live until now: their last visit, for the lobby's "new since" (issue 15).
+    // Not when the server itself is going: its database is closing, and the browser reconnects.
+    if (reason === 'server shutting down') return;
+    const { userId } = socket.data as SocketData;
+    for (const roomId of joined.keys()) void recordRoomVisit(deps.db, userId, roomId).catch(() => undefined);
   });
 }
 
@@ -243,11 +249,12 @@ function registerRoomEvents(deps: SocketDeps, socket: Socket, { on }: EventBinde
     return { roomId: room.id, ...history, held, presence, crisisContacts: room.crisisContacts };
   });
 
-  on('room:leave', LeaveRoom, async (_actor, { roomId }) => {
+  on('room:leave', LeaveRoom, async (actor, { roomId }) => {
     const subnetId = joined.get(roomId);
     await socket.leave(socketRooms.room(roomId));
     joined.delete(roomId);
-    if (subnetId) await refreshPresence(deps, roomId, subnetId);
+    // Read live until now: that is their last visit (issue 15).
+    if (subnetId) await Promise.all([refreshPresence(deps, roomId, subnetId), recordRoomVisit(db, actor.id, roomId)]);
     return null;
   });
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/knex.js';
 import { AUDIT_PERSONAL_DATA } from '../audit/personal-data.js';
 import { AUTH_PERSONAL_DATA, USERS_PERSONAL_DATA } from '../auth/personal-data.js';
+import { BUILDING_PERSONAL_DATA } from '../building/personal-data.js';
 import { CARE_TEAM_PERSONAL_DATA } from '../care-team/personal-data.js';
 import { CHAT_PERSONAL_DATA } from '../chat/personal-data.js';
 import { FILES_PERSONAL_DATA } from '../files/personal-data.js';
@@ -26,6 +27,7 @@ export type { ColumnRule, ErasureMode, PersonalDataTable } from './personal-data
 export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   ...MEMBERS_PERSONAL_DATA,
   ...CHAT_PERSONAL_DATA,
+  ...BUILDING_PERSONAL_DATA,
   ...NOTICEBOARD_PERSONAL_DATA,
   ...CARE_TEAM_PERSONAL_DATA,
   ...SURVEYS_PERSONAL_DATA,

@@ -10,6 +10,7 @@ import { renderLibraryRoom } from '../library/library.routes.js';
 import { renderTelevisionRoom } from '../television/television.routes.js';
 import { renderNoticeboard } from '../noticeboard/noticeboard.routes.js';
 import { roomFor } from './load-room.js';
+import { recordRoomVisit } from '../building/building.service.js';
 
 /** A room kind with no page: unreachable while the switch below names every kind. */
 function noPageFor(kind: never): never {
@@ -38,6 +39,8 @@ export function roomRoutes(deps: { db: Db; realtime: Realtime; config: Config; c
       Number.isSafeInteger(before) && before > 0 ? before : undefined,
     );
     const room = roomFor(read?.room, actor, 'enter', undefined, new Date());
+    // Allowed in: this is their visit, for the lobby's "new since your last visit" (one upsert).
+    await recordRoomVisit(db, actor.id, room.id);
     switch (room.kind) {
       case 'living_room':
         return renderLivingRoom(deps.chat, req, res, room, 200, { read });

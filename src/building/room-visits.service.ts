@@ -1,0 +1,48 @@
+import type { Db } from '../db/knex.js';
+import type { Realtime } from '../realtime/realtime.js';
+import type { SessionUser } from '../people/person.js';
+import { canActInRoom } from '../policy/index.js';
+import type { RoomSummary } from './building.repo.js';
+import { findRoomNews, upsertRoomVisit } from './room-visits.repo.js';
+import { newsWords, peopleHereWords, type RoomActivity } from './activity-words.js';
+
+export type { RoomActivity } from './activity-words.js';
+
+/**
+ * Records that the person has just looked at a room (its page opened, or its live view left): one
+ * upsert. Call it only once the policy has let them enter the room.
+ */
+export async function recordRoomVisit(db: Db, userId: string, roomId: string): Promise<void> {
+  await upsertRoomVisit(db, userId, roomId);
+}
+
+/** How many people are in each living room now; undefined when presence cannot be read (the lobby still loads). */
+async function peopleIn(realtime: Realtime, livingRoomIds: string[]): Promise<Map<string, number> | undefined> {
+  if (livingRoomIds.length === 0) return new Map();
+  return realtime.peopleInRooms(livingRoomIds).catch(() => undefined);
+}
+
+/**
+ * The life of each room `actor` may enter among `rooms`: people there now (living rooms, one
+ * presence read across nodes, skipped when there is none) and what is new since their last visit
+ * (one round trip for all rooms). A room the policy does not let them enter gets nothing, and is
+ * not even asked about: the lobby must not list it anyway.
+ */
+export async function roomActivityFor(
+  db: Db,
+  realtime: Realtime,
+  actor: SessionUser,
+  rooms: readonly RoomSummary[],
+  now: Date,
+): Promise<Map<string, RoomActivity>> {
+  const open = rooms.filter((r) => canActInRoom(actor, 'enter', r, now).allowed);
+  const openIds = open.map((r) => r.id);
+  const livingRooms = open.filter((r) => r.kind === 'living_room').map((r) => r.id);
+  const [news, people] = await Promise.all([findRoomNews(db, actor.id, openIds), peopleIn(realtime, livingRooms)]);
+  const newsOf = new Map(news.map((n) => [n.roomId, n]));
+  const activity = (r: RoomSummary): RoomActivity => ({
+    ...(r.kind === 'living_room' && people ? { here: peopleHereWords(people.get(r.id) ?? 0) } : {}),
+    ...newsWords(r.kind, newsOf.get(r.id)),
+  });
+  return new Map(open.map((r) => [r.id, activity(r)]));
+}
