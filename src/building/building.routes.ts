@@ -30,7 +30,9 @@ export function buildingRoutes({ db, realtime, config }: { db: Db; realtime: Rea
           ? 'We will ask you again in a few days.'
           : req.query.survey === 'decline'
             ? 'No problem. We will not ask you this time.'
-            : undefined;
+            : req.query.welcome === '1'
+              ? 'Welcome to SHaRON. Your account is ready: these are the rooms your key opens.'
+              : undefined;
     res.render('building/lobby', { title: 'Your rooms', subnets, surveys, kindLabels: KIND_LABELS, notice });
   });
 

@@ -35,6 +35,12 @@ interface Deps {
   verifyCsrf: CsrfVerifier;
 }
 
+/** What an admin's edit page says after a save or a publish: what the item now is, and who sees it. */
+const savedNotice = (published: boolean, roomName: string) =>
+  published
+    ? `Saved and published: people who can enter ${roomName} can read it.`
+    : 'Saved as a draft: only staff can see it.';
+
 /** The library room's page, for the room route (src/rooms), which has loaded the room and let the actor enter it. */
 export async function renderLibraryRoom(
   { db }: { db: Db },
@@ -192,6 +198,8 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
 
   r.get(`${prefix}/library/items/:itemId/edit`, requireUser, async (req, res) => {
     const { item, room } = await loadForEdit(req);
+    // Back here after saving or publishing (admin pages): say what the item now is.
+    if (req.query.done) res.locals.notice = savedNotice(item.status === 'published', room.name);
     await renderForm(req, res, 200, room, item, valuesOf(item), NO_ERRORS);
   });
 

@@ -8,7 +8,11 @@ import { markRead } from './notifications.repo.js';
 import { openNotification, unreadCount, visibleNotifications } from './notifications.service.js';
 
 const PAGE = 30;
-const ListQuery = z.strictObject({ page: z.coerce.number().int().min(1).max(1000).default(1) });
+const ListQuery = z.strictObject({
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+  /** Back here after "Mark all as read". */
+  done: z.literal('read').optional(),
+});
 
 /** The unread count for the header of every signed-in page. */
 export function unreadCountLocals(db: Db): RequestHandler {
@@ -40,6 +44,7 @@ export function notificationsRoutes({ db }: { db: Db }): Router {
       notifications: rows.slice(0, PAGE),
       hasNext: rows.length > PAGE,
       page: q.page,
+      notice: q.done === 'read' ? 'All your notifications are marked as read.' : undefined,
     });
   });
 
@@ -54,7 +59,7 @@ export function notificationsRoutes({ db }: { db: Db }): Router {
   const readAll = validate({ body: EmptyForm });
   r.post('/notifications/read-all', requireUser, readAll, async (req, res) => {
     await markRead(db, actorOf(req).id, 'all');
-    res.redirect(303, '/notifications');
+    res.redirect(303, '/notifications?done=read');
   });
 
   return r;

@@ -23,6 +23,12 @@ interface Deps {
   verifyCsrf: CsrfVerifier;
 }
 
+/** What an admin's edit page says after a save or a publish: what the video now is, and who sees it. */
+const savedNotice = (published: boolean, roomName: string) =>
+  published
+    ? `Saved and published: people who can enter ${roomName} can watch it.`
+    : 'Saved as a draft: only staff can see it.';
+
 /** The television room's page, for the room route (src/rooms), which has loaded the room and let the actor enter it. */
 export async function renderTelevisionRoom(
   { db }: { db: Db },
@@ -121,6 +127,8 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
 
   r.get(`${prefix}/videos/:videoId/edit`, requireUser, async (req, res) => {
     const { video, room } = await loadForEdit(req);
+    // Back here after saving or publishing (admin pages): say what the video now is.
+    if (req.query.done) res.locals.notice = savedNotice(video.status === 'published', room.name);
     renderForm(
       res,
       200,
