@@ -16,10 +16,24 @@ export async function recordRoomVisit(db: Db, userId: string, roomId: string): P
   await upsertRoomVisit(db, userId, roomId);
 }
 
-/** How many people are in each living room now; undefined when presence cannot be read (the lobby still loads). */
+/**
+ * Presence is asked of every node; one that went away unannounced would hold the lobby for the
+ * adapter's whole request timeout (5 s). Past this, the lobby loads without "people here now".
+ */
+const PRESENCE_WAIT_MS = 1000;
+
+/** How many people are in each living room now; undefined when presence cannot be read in time (the lobby still loads). */
 async function peopleIn(realtime: Realtime, livingRoomIds: string[]): Promise<Map<string, number> | undefined> {
   if (livingRoomIds.length === 0) return new Map();
-  return realtime.peopleInRooms(livingRoomIds).catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, PRESENCE_WAIT_MS, undefined);
+  });
+  try {
+    return await Promise.race([realtime.peopleInRooms(livingRoomIds).catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

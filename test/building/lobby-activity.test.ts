@@ -12,7 +12,7 @@ import { erasePersonalData, exportPersonalData } from '../../src/privacy/registr
 let t: TestApp;
 let base: string;
 let sub: MadeSubnet;
-const rooms = { lounge: '', other: '', board: '', library: '' };
+const rooms = { lounge: '', other: '', board: '', library: '', tv: '' };
 const open: Socket[] = [];
 
 beforeAll(async () => {
@@ -23,6 +23,7 @@ beforeAll(async () => {
   rooms.other = await makeRoom(t.db, { subnetId: sub.id, name: 'Beta lounge', cohortIds: [cohort('beta')] });
   rooms.board = await makeRoom(t.db, { subnetId: sub.id, kind: 'noticeboard', name: 'Shared board' });
   rooms.library = await makeRoom(t.db, { subnetId: sub.id, kind: 'library', name: 'Shared library' });
+  rooms.tv = await makeRoom(t.db, { subnetId: sub.id, kind: 'television', name: 'Shared television' });
 });
 afterEach(() => {
   for (const s of open.splice(0)) s.disconnect();
@@ -145,6 +146,34 @@ describe('new since your last visit', () => {
     expect(await lifeOf(me.cookie, rooms.library)).toBe('1 new item since your last visit.');
   });
 
+  it('counts newly published videos on the television', async () => {
+    const me = await member('alpha');
+    await visit(me.cookie, rooms.tv);
+    const [file] = await t
+      .db('files')
+      .insert({ storage_name: `v${Date.now()}`, original_name: 'talk.mp4', mime: 'video/mp4', size: 1 })
+      .returning('id');
+    const video = (status: 'draft' | 'published') => ({
+      room_id: rooms.tv,
+      title: `Talk ${status}`,
+      video_file_id: file.id,
+      status,
+      published_at: status === 'published' ? t.db.fn.now() : null,
+    });
+    await t.db('videos').insert([video('published'), video('published'), video('draft')]);
+    expect(await lifeOf(me.cookie, rooms.tv)).toBe('2 new videos since your last visit.');
+  });
+
+  it('records the visit when the member’s live connection to the living room ends', async () => {
+    const me = await member('alpha');
+    const them = await member('alpha');
+    await visit(me.cookie, rooms.lounge);
+    const live = await joinedSocket(me.cookie, rooms.lounge);
+    await makeMessage(t.db, { roomId: rooms.lounge, authorId: them.id });
+    live.disconnect(); // the tab closed
+    await eventually(async () => (await lifeOf(me.cookie, rooms.lounge)) === 'Nobody here now. Nothing new.');
+  });
+
   it('records the visit when the member leaves the living room they were reading live', async () => {
     const me = await member('alpha');
     const them = await member('alpha');
@@ -171,6 +200,19 @@ describe('people here now', () => {
     expect(await lifeOf(me.cookie, rooms.lounge)).toMatch(/^2 people here now\. /);
     second.disconnect();
     await eventually(async () => (await lifeOf(me.cookie, rooms.lounge))?.startsWith('1 person here now.') ?? false);
+  });
+
+  it('loads the lobby without "people here now" when presence does not answer within a second', async () => {
+    const me = await member('alpha');
+    const original = t.realtime.peopleInRooms;
+    t.realtime.peopleInRooms = () => new Promise(() => undefined); // a node that never answers
+    try {
+      const started = Date.now();
+      expect(await lifeOf(me.cookie, rooms.lounge)).toBe('You have not visited yet.');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      t.realtime.peopleInRooms = original;
+    }
   });
 
   it('shows no presence for rooms that are not living rooms', async () => {
