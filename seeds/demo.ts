@@ -6,6 +6,7 @@ import { hashPassword } from '../src/auth/passwords.js';
 import { nicknameSkeleton } from '../src/auth/nickname-skeleton.js';
 import { markdownText } from '../src/library/markdown.js';
 import { DEMO_ITEMS, DEMO_VIDEO } from './library-content.js';
+import { seedActivity } from './activity/index.js';
 import type { Role, RoomKind } from '../src/policy/index.js';
 
 /**
@@ -382,10 +383,20 @@ export async function seedDemo(
   });
 }
 
-/** Seeds the demo data when the database has no accounts yet. Returns whether it did. */
-export async function seedDemoIfEmpty(db: Knex, demoPassword: string, uploadDir: string): Promise<boolean> {
+/**
+ * Seeds the demo data when the database has no accounts yet, and then (unless `activity` is false,
+ * DEMO_ACTIVITY=off) twelve weeks of generated activity ending now (seeds/activity). Returns
+ * whether it seeded; a database with accounts is left alone at once, so later starts cost one count.
+ */
+export async function seedDemoIfEmpty(
+  db: Knex,
+  demoPassword: string,
+  uploadDir: string,
+  options: { activity?: boolean } = {},
+): Promise<boolean> {
   const row = await db('users').count<{ count: number }[]>('* as count').first();
   if (Number(row?.count ?? 0) > 0) return false;
   await seedDemo(db, demoPassword, process.env.NODE_ENV, uploadDir);
+  if (options.activity ?? true) await seedActivity(db);
   return true;
 }

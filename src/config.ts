@@ -27,6 +27,7 @@ const EnvSchema = z
       .max(24 * 7)
       .default(12),
     DEMO_PASSWORD: z.string().min(10).max(128).default('hope-and-recovery'),
+    DEMO_ACTIVITY: z.enum(['on', 'off']).default('on'),
     KEY_EXPIRY_DAYS: z.coerce.number().int().min(1).max(90).default(14),
     TRUST_PROXY: z
       .string()
@@ -105,6 +106,8 @@ export interface Config {
   readonly sessionIdleMs: number;
   readonly sessionAbsoluteMs: number;
   readonly demoPassword: string;
+  /** Whether a first start on an empty database adds the demo's twelve weeks of generated activity. */
+  readonly demoActivity: boolean;
   readonly keyExpiryDays: number;
   /** false, or the number of reverse proxies whose X-Forwarded-For we believe. */
   readonly trustProxy: false | number;
@@ -162,6 +165,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       e.SESSION_IDLE_SECONDS !== undefined ? e.SESSION_IDLE_SECONDS * 1000 : e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     demoPassword: e.DEMO_PASSWORD,
+    demoActivity: e.DEMO_ACTIVITY === 'on',
     keyExpiryDays: e.KEY_EXPIRY_DAYS,
     trustProxy: e.TRUST_PROXY === 'false' ? false : Number(e.TRUST_PROXY),
     publicOrigin: e.PUBLIC_ORIGIN,

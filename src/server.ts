@@ -1,6 +1,7 @@
 import http from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './log.js';
+import type { Knex } from 'knex';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
 import { createAdapterPool, createHealthPool, createSessionPool, openDatabase, sessionSecretFor } from './db/open.js';
 import { isDatabaseUnavailable } from './db/connection.js';
 import { attachRealtime, createApp } from './app.js';
@@ -26,9 +27,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   const database = await openDatabase(config, logger, { superviseEmbedded: true });
-  if (!config.isProduction && (await seedDemoIfEmpty(database.db, config.demoPassword, config.uploads.dir))) {
-    logger.info('demo data created', { accounts: 'admin, clinician, peermod, anna, bella, carer' });
-  }
+  await seedDemoOnFirstStart(database.db, config, logger);
   const sessionPool = createSessionPool(database.url, logger, config.database);
   const healthPool = createHealthPool(database.url, logger);
   const built = createApp({
@@ -99,6 +98,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * On an empty database outside production: the demo people, and (unless DEMO_ACTIVITY=off) twelve
+ * weeks of generated activity. A database with accounts costs one count.
+ */
+async function seedDemoOnFirstStart(db: Knex, config: Config, logger: Logger): Promise<void> {
+  const started = Date.now();
+  const activity = config.demoActivity;
+  if (config.isProduction || !(await seedDemoIfEmpty(db, config.demoPassword, config.uploads.dir, { activity })))
+    return;
+  logger.info('demo data created', {
+    accounts: 'admin, clinician, peermod, anna, bella, carer',
+    activity: activity ? 'twelve weeks generated' : 'off (DEMO_ACTIVITY=off)',
+    ms: Date.now() - started,
+  });
 }
 
 main().catch((e: unknown) => {

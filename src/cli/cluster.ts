@@ -127,7 +127,8 @@ async function main(scope: CommandScope): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   scope.defer(() => database.close());
-  if (!config.isProduction) await seedDemoIfEmpty(database.db, config.demoPassword, config.uploads.dir);
+  if (!config.isProduction)
+    await seedDemoIfEmpty(database.db, config.demoPassword, config.uploads.dir, { activity: config.demoActivity });
   const cluster = await startCluster({
     databaseUrl: database.url,
     sessionSecret: await sessionSecretFor(config),

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb } from '../../src/db/knex.js';
+import { MAINTENANCE_TIMEOUTS } from '../../src/db/connection.js';
+import type TestAgent from 'supertest/lib/agent.js';
+import { signIn, startTestApp, type TestApp } from '../helpers/app.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { demoIds } from '../helpers/demo.js';
+import { seedActivity, type ActivityTotals } from '../../seeds/activity/index.js';
+
+// The demo's generated activity (seeds/activity), on a database of its own: the template every
+// other test copies stays quiet (demo people only), so their expectations are not disturbed.
+
+const NOW = new Date('2026-11-18T15:30:00Z');
+let t: TestApp;
+let totals: ActivityTotals;
+let admin: TestAgent;
+let seedMs = 0;
+const day = (d: Date) => d.toISOString().slice(0, 10);
+// The whole generated period, from well before its first day to the day it ends.
+const range = `from=${day(new Date(NOW.getTime() - 200 * 86_400_000))}&to=${day(NOW)}`;
+const csvRow = (text: string) => text.trim().split('\n').slice(1);
+
+beforeAll(async () => {
+  t = await startTestApp();
+  const started = performance.now();
+  totals = await seedActivity(t.db, { now: NOW });
+  seedMs = performance.now() - started;
+  admin = await signIn(t.app, 'admin');
+}, 120_000);
+afterAll(async () => {
+  await t.close();
+});
+
+describe('the demo that is alive', () => {
+  it('generates twelve weeks of every kind of activity, ending now', () => {
+    // Bulk inserts: a first start stays well inside its 15 seconds (the bench measures the whole start).
+    expect(seedMs).toBeLessThan(15_000);
+    expect(totals.firstDay <= day(new Date(NOW.getTime() - 83 * 86_400_000))).toBe(true);
+    expect(totals.memberMessages).toBeGreaterThan(2000);
+    expect(totals.threads).toBeGreaterThan(50);
+    expect(totals.staffReplies).toBeGreaterThan(30);
+    expect(totals.careMessages).toBeGreaterThan(50);
+    expect(totals.alertsAcknowledged).toBeGreaterThan(5);
+    expect(totals.reportsHandled).toBeGreaterThan(5);
+    expect(totals.keysRedeemed).toBeGreaterThan(20);
+    expect(totals.surveyAnswers).toBeGreaterThan(20);
+    expect(totals.bedDays).toBeGreaterThan(30);
+    // About 80% agree that the network helped, as SHaRON's own survey found.
+    expect(totals.surveyAgree / totals.surveyAnswers).toBeGreaterThan(0.7);
+    expect(totals.surveyAgree / totals.surveyAnswers).toBeLessThan(0.9);
+  });
+
+  it("shows the generator's known totals on the evaluation dashboard and in its exports", async () => {
+    const get = async (dataset: string) => {
+      const res = await admin.get(`/evaluation/${dataset}.csv?${range}`);
+      expect(res.status).toBe(200);
+      return csvRow(res.text);
+    };
+    const page = await admin.get(`/evaluation?${range}`);
+    expect(page.status).toBe(200);
+    const [ooh] = await get('out-of-hours');
+    const [outOfHours, total] = (ooh ?? '').split(',').map(Number);
+    expect(total).toBe(totals.memberActivity);
+    // Conversations at all hours: a good share is outside 9 to 5 on weekdays.
+    expect((outOfHours ?? 0) / totals.memberActivity).toBeGreaterThan(0.4);
+    expect(await get('survey')).toEqual([`${totals.surveyAgree},${totals.surveyAnswers}`]);
+    expect(await get('keys')).toEqual([`${totals.keysIssued},${totals.keysRedeemed}`]);
+    const responses = Object.fromEntries((await get('response-times')).map((l) => [l.split(',')[0], l.split(',')[1]]));
+    expect(responses.alerts).toBe(String(totals.alertsAcknowledged));
+    expect(responses.reports).toBe(String(totals.reportsHandled));
+    expect(responses.care_team).toBe(String(totals.careMessages - totals.memberCareMessages));
+    const outcomes = (await get('outcomes')).map((l) => l.split(','));
+    expect(outcomes.map((g) => g[0])).toEqual(['engaged', 'less engaged']);
+    expect(outcomes.reduce((sum, g) => sum + Number(g[2]), 0)).toBe(totals.bedDays);
+  }, 180_000);
+
+  it('gives outcomes by engagement a difference to show in the Eating Disorders service', async () => {
+    const ids = await demoIds(t.db);
+    const res = await admin.get(`/evaluation/outcomes.csv?subnet=${ids.subnet('eating-disorders')}&${range}`);
+    const [engaged, less] = csvRow(res.text).map((l) => l.split(','));
+    // The demo's story (not a finding): less engaged members spend more days in hospital per member-month.
+    expect(Number(engaged?.[1])).toBeGreaterThan(20);
+    expect(Number(less?.[1])).toBeGreaterThan(20);
+    expect(Number(less?.[3])).toBeGreaterThan(Number(engaged?.[3]));
+  }, 60_000);
+
+  it('puts messages in every hour band and on weekends (the heat map is not office hours only)', async () => {
+    const res = await admin.get(`/evaluation/heatmap.csv?${range}`);
+    const rows = csvRow(res.text).map((l) =>
+      l
+        .split(',')
+        .slice(1)
+        .map((x) => (x === '<5' ? 1 : Number(x))),
+    );
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const nights = sum(rows.flatMap((r) => r.slice(0, 6)));
+    const weekend = sum([...(rows[5] ?? []), ...(rows[6] ?? [])]);
+    expect(nights).toBeGreaterThan(100);
+    expect(weekend).toBeGreaterThan(300);
+  }, 60_000);
+
+  it('leaves recent work waiting for staff: held messages, an unacknowledged alert, open reports, care-team messages', async () => {
+    const ids = await demoIds(t.db);
+    const clinician = await signIn(t.app, 'clinician');
+    const queue = await clinician.get(`/subnets/${ids.subnet('eating-disorders')}/moderation`);
+    expect(queue.status).toBe(200);
+    const open = await t.db('alerts').whereNull('acknowledged_at').count<{ n: string }[]>('* as n');
+    expect(Number(open[0]?.n)).toBeGreaterThanOrEqual(1);
+    const held = await t.db('messages').where({ status: 'held' }).count<{ n: string }[]>('* as n');
+    expect(Number(held[0]?.n)).toBe(totals.heldMessages);
+    expect(totals.heldMessages).toBeGreaterThanOrEqual(2);
+    const reports = await t.db('reports').where({ status: 'open' }).count<{ n: string }[]>('* as n');
+    expect(Number(reports[0]?.n)).toBe(totals.reports - totals.reportsHandled);
+    expect(totals.reports - totals.reportsHandled).toBeGreaterThanOrEqual(2);
+    expect(totals.careAwaiting).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is deterministic: the same seed and end give the same rows, another seed does not', async () => {
+    const again = await createTestDatabase();
+    try {
+      expect(await seedActivity(again.db, { now: NOW })).toEqual(totals);
+    } finally {
+      await dropQuietly(again);
+    }
+    const other = await createTestDatabase();
+    try {
+      expect((await seedActivity(other.db, { now: NOW, seed: 7 })).checksum).not.toBe(totals.checksum);
+    } finally {
+      await dropQuietly(other);
+    }
+  }, 240_000);
+});
+
+/** Drops a database made for one test, waiting as long as a busy machine needs. */
+async function dropQuietly(d: TestDatabase): Promise<void> {
+  await d.db.destroy();
+  const admin = createDb(inject('pgAdminUrl'), 1, MAINTENANCE_TIMEOUTS);
+  await admin.raw(`DROP DATABASE IF EXISTS ${new URL(d.url).pathname.slice(1)} WITH (FORCE)`);
+  await admin.destroy();
+}
