@@ -22,6 +22,7 @@ export type { LivingRoomPage } from './history.repo.js';
 import { insertMessageGuarded, loadSendContext } from './send.repo.js';
 import { evaluateWatchedWords } from '../moderation/watched-words.js';
 import { COVER_HOLD, heldReasonOf } from '../moderation/held-reason.js';
+import { announceQueueChange } from '../moderation/moderation.service.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
@@ -269,7 +270,7 @@ function retried(stored: MessageRow, room: RoomDetail, told: Told | null): SendO
 
 function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, alerted: boolean): void {
   if (message.status === 'visible') deps.realtime.emitToRoom(room.id, 'message:new', message);
-  else deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+  else announceQueueChange(deps.db, deps.realtime, room, 'added');
   // Staff on duty and every staff member of the subnet with an open page, whatever their duty.
   if (alerted) announceAlert(deps.realtime, room, { messageId: message.id, nickname: message.nickname });
 }

@@ -10,12 +10,13 @@ import { parseForm } from '../http/forms.js';
 import { numericIdParam } from '../http/params.js';
 import { EmptyForm, NumericIdParam, validate } from '../http/validate.js';
 import { authorize, canActOnMember } from '../policy/index.js';
-import { MuteBody, RemoveBody } from '../moderation/moderation.schemas.js';
+import { MUTE_CHOICES, MuteBody, RemoveBody } from '../moderation/moderation.schemas.js';
 import type { ChatDeps } from './chat.service.js';
 import {
   decideHeld,
   messageForModeration,
   muteAuthor,
+  removalFollowUp,
   removeMessage,
   suspendMessageAuthor,
 } from './message-moderation.service.js';
@@ -37,7 +38,14 @@ export function messageModerationRoutes(deps: ChatDeps): Router {
     const { reason } = body;
     const m = await loadMessage(req, params.messageId);
     await removeMessage(deps, auditContext(req), m, reason, { closeReports: true });
-    res.redirect(303, back(m.room.subnetId, 'removed'));
+    // Lands on a page that confirms it and keeps the author's mute and suspend within reach.
+    res.redirect(303, `/moderation/messages/${m.message.id}/removed`);
+  });
+
+  const removed = validate({ params: messageParams });
+  r.get('/moderation/messages/:messageId/removed', requireUser, removed, async (req, res) => {
+    const f = await removalFollowUp(db, actorOf(req), removed.read(req).params.messageId, new Date());
+    res.render('moderation/removed', { title: 'Message removed', ...f, muteChoices: MUTE_CHOICES });
   });
 
   const mute = validate({ params: messageParams, body: MuteBody });

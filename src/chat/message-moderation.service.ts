@@ -8,8 +8,15 @@ import { findMessage, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { roomFor } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
-import { closeReportsAndNotify, recordMessageReport, recordMute } from '../moderation/moderation.service.js';
-import { setAccountStatus } from '../members/members.service.js';
+import {
+  announceQueueChange,
+  closeReportsAndNotify,
+  mutedUntil,
+  recordMessageReport,
+  recordMute,
+} from '../moderation/moderation.service.js';
+import { memberTarget, setAccountStatus } from '../members/members.service.js';
+import { canActOnMember, isMemberRole } from '../policy/index.js';
 import { toPublic, type ChatDeps } from './chat.service.js';
 
 /*
@@ -38,7 +45,7 @@ const closeMessageReports = (
     ctx.actorId ?? '',
     outcome,
     `/rooms/${m.room.id}`,
-    m.room.id,
+    m.room,
   );
 
 /**
@@ -61,6 +68,38 @@ export async function messageForModeration(
   );
   if (!message) throw notFound();
   return { message, room };
+}
+
+/** What is still open to a moderator about a removed message's author (removal never ends the job). */
+export interface RemovalFollowUp {
+  m: Moderated;
+  author: { nickname: string; suspended: boolean; mutedUntil: Date | null };
+  can: { mute: boolean; suspend: boolean };
+}
+
+/**
+ * The page after removing a message: its author, whether they can still be muted in the room
+ * (members only: staff are never muted) and suspended (the policy's answer for this moderator).
+ * @throws HttpError 404 unless the message was removed / PolicyDenied (hidden) for non-staff of its subnet.
+ */
+export async function removalFollowUp(
+  db: Db,
+  actor: SessionUser,
+  messageId: number,
+  now: Date,
+): Promise<RemovalFollowUp> {
+  const m = await messageForModeration(db, actor, messageId, now);
+  const author = m.message.status === 'removed' ? await memberTarget(db, m.message.authorId) : undefined;
+  if (!author) throw notFound();
+  const suspended = author.status !== 'active';
+  return {
+    m,
+    author: { nickname: author.nickname, suspended, mutedUntil: await mutedUntil(db, m.room.id, author.id) },
+    can: {
+      mute: isMemberRole(author.role) && !suspended,
+      suspend: !suspended && canActOnMember(actor, 'suspend_member', author, m.room.subnetId, now).allowed,
+    },
+  };
 }
 
 /**
@@ -175,6 +214,7 @@ export async function decideHeld(deps: ChatDeps, ctx: AuditContext, m: Moderated
       roomId: m.room.id,
       status: 'declined',
     });
+  if (done) announceQueueChange(deps.db, deps.realtime, m.room, 'handled');
   if (done)
     await notify(deps.db, deps.realtime, {
       userId: m.message.authorId,
@@ -217,5 +257,5 @@ export async function reportMessage(
     targetId: String(messageId),
     details: { report_id: id },
   });
-  deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+  announceQueueChange(deps.db, deps.realtime, room, 'added');
 }

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex.js';
 
 export interface QueueMessage {
@@ -54,15 +55,23 @@ function toQueueMessage(r: Record<string, unknown>): QueueMessage {
   };
 }
 
-const messagesOfSubnet = (db: Db, subnetId: string) =>
-  db('messages as m')
-    .join('rooms as r', 'r.id', 'm.room_id')
-    .join('users as a', 'a.id', 'm.author_id')
-    .where('r.subnet_id', subnetId);
+/** Which part of the queue: a subnet's, or one of its rooms' (the room filter). */
+export interface QueueScope {
+  subnetId: string;
+  roomId: string | null;
+}
+function inScope<Q extends Knex.QueryBuilder>(q: Q, scope: QueueScope): Q {
+  q.where('r.subnet_id', scope.subnetId);
+  if (scope.roomId !== null) q.where('r.id', scope.roomId);
+  return q;
+}
+
+const messagesOfSubnet = (db: Db, scope: QueueScope) =>
+  inScope(db('messages as m').join('rooms as r', 'r.id', 'm.room_id').join('users as a', 'a.id', 'm.author_id'), scope);
 
 /** Open reports of a subnet, newest first. */
-export async function listOpenReports(db: Db, subnetId: string, limit = 50): Promise<QueueReport[]> {
-  const rows = await messagesOfSubnet(db, subnetId)
+export async function listOpenReports(db: Db, scope: QueueScope, limit = 50): Promise<QueueReport[]> {
+  const rows = await messagesOfSubnet(db, scope)
     .join('reports as rp', 'rp.message_id', 'm.id')
     .join('users as ru', 'ru.id', 'rp.reporter_id')
     .where('rp.status', 'open')
@@ -85,8 +94,8 @@ export async function listOpenReports(db: Db, subnetId: string, limit = 50): Pro
 }
 
 /** Held messages of a subnet, oldest first (the longest waiting first). */
-export async function listHeldMessages(db: Db, subnetId: string, limit = 50): Promise<QueueMessage[]> {
-  const rows = await messagesOfSubnet(db, subnetId)
+export async function listHeldMessages(db: Db, scope: QueueScope, limit = 50): Promise<QueueMessage[]> {
+  const rows = await messagesOfSubnet(db, scope)
     .where('m.status', 'held')
     .orderBy('m.id', 'asc')
     .limit(limit)
@@ -95,8 +104,8 @@ export async function listHeldMessages(db: Db, subnetId: string, limit = 50): Pr
 }
 
 /** Unacknowledged alerts of a subnet, oldest first. */
-export async function listOpenAlerts(db: Db, subnetId: string, limit = 50): Promise<QueueAlert[]> {
-  const rows = await messagesOfSubnet(db, subnetId)
+export async function listOpenAlerts(db: Db, scope: QueueScope, limit = 50): Promise<QueueAlert[]> {
+  const rows = await messagesOfSubnet(db, scope)
     .join('alerts as al', 'al.message_id', 'm.id')
     .whereNull('al.acknowledged_at')
     .orderBy('al.id', 'asc')
@@ -166,12 +175,10 @@ export interface QueuePost {
   createdAt: Date;
 }
 
-const postsOfSubnet = (db: Db, subnetId: string, kind: 'thread' | 'reply') =>
+const postsOfSubnet = (db: Db, scope: QueueScope, kind: 'thread' | 'reply') =>
   kind === 'thread'
-    ? db('threads as t')
-        .join('rooms as r', 'r.id', 't.room_id')
+    ? inScope(db('threads as t').join('rooms as r', 'r.id', 't.room_id'), scope)
         .join('users as a', 'a.id', 't.author_id')
-        .where('r.subnet_id', subnetId)
         .select(
           db.raw("'thread' as kind"),
           't.id',
@@ -182,11 +189,11 @@ const postsOfSubnet = (db: Db, subnetId: string, kind: 'thread' | 'reply') =>
           db.raw("t.title || E'\\n' || t.body as body"),
           't.created_at',
         )
-    : db('replies as p')
-        .join('threads as t', 't.id', 'p.thread_id')
-        .join('rooms as r', 'r.id', 't.room_id')
+    : inScope(
+        db('replies as p').join('threads as t', 't.id', 'p.thread_id').join('rooms as r', 'r.id', 't.room_id'),
+        scope,
+      )
         .join('users as a', 'a.id', 'p.author_id')
-        .where('r.subnet_id', subnetId)
         .select(
           db.raw("'reply' as kind"),
           'p.id',
@@ -212,10 +219,10 @@ function toQueuePost(r: Record<string, unknown>): QueuePost {
 }
 
 /** Held noticeboard posts of a subnet, oldest first. */
-export async function listHeldPosts(db: Db, subnetId: string): Promise<QueuePost[]> {
+export async function listHeldPosts(db: Db, scope: QueueScope): Promise<QueuePost[]> {
   const [threads, replies] = await Promise.all([
-    postsOfSubnet(db, subnetId, 'thread').where('t.status', 'held'),
-    postsOfSubnet(db, subnetId, 'reply').where('p.status', 'held'),
+    postsOfSubnet(db, scope, 'thread').where('t.status', 'held'),
+    postsOfSubnet(db, scope, 'reply').where('p.status', 'held'),
   ]);
   return [...threads, ...replies].map(toQueuePost).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
@@ -223,19 +230,19 @@ export async function listHeldPosts(db: Db, subnetId: string): Promise<QueuePost
 /** Open reports and open alerts on noticeboard posts of a subnet. */
 export async function listPostFlags(
   db: Db,
-  subnetId: string,
+  scope: QueueScope,
   table: 'reports' | 'alerts',
 ): Promise<{ id: number; reason: string; createdAt: Date; post: QueuePost }[]> {
   const open = (q: ReturnType<typeof db>) =>
     table === 'reports' ? q.where('x.status', 'open') : q.whereNull('x.acknowledged_at');
   const reasonCol = table === 'reports' ? 'x.reason' : 'x.matched';
   const [threads, replies] = await Promise.all([
-    open(postsOfSubnet(db, subnetId, 'thread').join(`${table} as x`, 'x.thread_id', 't.id')).select(
+    open(postsOfSubnet(db, scope, 'thread').join(`${table} as x`, 'x.thread_id', 't.id')).select(
       'x.id as flag_id',
       `${reasonCol} as flag_reason`,
       'x.created_at as flag_at',
     ),
-    open(postsOfSubnet(db, subnetId, 'reply').join(`${table} as x`, 'x.reply_id', 'p.id')).select(
+    open(postsOfSubnet(db, scope, 'reply').join(`${table} as x`, 'x.reply_id', 'p.id')).select(
       'x.id as flag_id',
       `${reasonCol} as flag_reason`,
       'x.created_at as flag_at',

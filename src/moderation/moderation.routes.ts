@@ -12,15 +12,16 @@ import type { Realtime } from '../realtime/realtime.js';
 import type { NotificationTargetRef } from '../notifications/notifications.service.js';
 import { acknowledgeAlertRow, findAlert, findReport, type TargetRef } from './moderation.repo.js';
 import { postForModeration } from '../noticeboard/post-moderation.service.js';
-import { MUTE_CHOICES } from './moderation.schemas.js';
+import { MUTE_CHOICES, QueueQuery } from './moderation.schemas.js';
 import {
+  announceQueueChange,
   auditQueueAction,
   closeReportsAndNotify,
   messageRoomForModeration,
   moderationQueue,
 } from './moderation.service.js';
 
-const DONE: Record<string, string> = {
+const DONE: Record<QueueQuery['done'] & string, string> = {
   dismissed: 'The report was dismissed.',
   removed: 'The message was removed for everyone.',
   muted: 'The member was muted in that room.',
@@ -30,6 +31,35 @@ const DONE: Record<string, string> = {
   acknowledged: 'The alert was acknowledged.',
 };
 
+/** The room (and a link back) of whatever a report or alert points at, checked for moderation. */
+async function targetOf(
+  db: Db,
+  req: Request,
+  ref: TargetRef,
+): Promise<{ roomId: string; subnetId: string; link: string; target: NotificationTargetRef }> {
+  if (ref.messageId !== null) {
+    const room = await messageRoomForModeration(db, actorOf(req), ref.messageId, new Date());
+    return {
+      roomId: room.id,
+      subnetId: room.subnetId,
+      link: `/rooms/${room.id}`,
+      target: { kind: 'room', id: room.id },
+    };
+  }
+  const p = await postForModeration(
+    db,
+    actorOf(req),
+    { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined },
+    new Date(),
+  );
+  return {
+    roomId: p.room.id,
+    subnetId: p.room.subnetId,
+    link: `/threads/${p.thread.id}`,
+    target: { kind: 'thread', id: p.thread.id },
+  };
+}
+
 /**
  * The moderation queue of a subnet, dismissing reports and acknowledging alerts (the actions on a
  * chat message are chat's: src/chat/message-moderation.routes.ts). Every action is audited.
@@ -38,46 +68,23 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
   const r = Router();
   const { db } = deps;
   const back = (subnetId: string, done: string) => `/subnets/${subnetId}/moderation?done=${done}`;
-  /** The room (and a link back) of whatever a report or alert points at, checked for moderation. */
-  const loadTarget = async (
-    req: Request,
-    ref: TargetRef,
-  ): Promise<{ roomId: string; subnetId: string; link: string; target: NotificationTargetRef }> => {
-    if (ref.messageId !== null) {
-      const room = await messageRoomForModeration(db, actorOf(req), ref.messageId, new Date());
-      return {
-        roomId: room.id,
-        subnetId: room.subnetId,
-        link: `/rooms/${room.id}`,
-        target: { kind: 'room', id: room.id },
-      };
-    }
-    const p = await postForModeration(
-      db,
-      actorOf(req),
-      { threadId: ref.threadId ?? undefined, replyId: ref.replyId ?? undefined },
-      new Date(),
-    );
-    return {
-      roomId: p.room.id,
-      subnetId: p.room.subnetId,
-      link: `/threads/${p.thread.id}`,
-      target: { kind: 'thread', id: p.thread.id },
-    };
-  };
+  const loadTarget = (req: Request, ref: TargetRef) => targetOf(db, req, ref);
   const dismiss = validate({ params: z.strictObject({ reportId: NumericIdParam }), body: EmptyForm });
   const acknowledge = validate({ params: z.strictObject({ alertId: NumericIdParam }), body: EmptyForm });
 
-  r.get('/subnets/:subnetId/moderation', requireUser, async (req, res) => {
+  const showQueue = validate({ query: QueueQuery });
+  r.get('/subnets/:subnetId/moderation', requireUser, showQueue, async (req, res) => {
     const actor = actorOf(req);
+    const { done, room } = showQueue.read(req).query;
     const queue = await moderationQueue(
       db,
       actor,
       idParam(req.params.subnetId),
       new Date(),
       deps.config.safety.escalationMs,
+      room ?? null,
     );
-    const notice = typeof req.query.done === 'string' ? DONE[req.query.done] : undefined;
+    const notice = done ? DONE[done] : undefined;
     res.render('moderation/queue', {
       title: `Moderation: ${queue.subnet.name}`,
       ...queue,
@@ -98,7 +105,7 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
       actorOf(req).id,
       'dismissed',
       target.link,
-      target.roomId,
+      { id: target.roomId, subnetId: target.subnetId },
       target.target,
     );
     await auditQueueAction(db, auditContext(req), 'report.dismiss', 'report', report.id);
@@ -109,8 +116,10 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
     const alert = await findAlert(db, acknowledge.read(req).params.alertId);
     if (!alert) throw notFound();
     const target = await loadTarget(req, alert);
-    if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id))
+    if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id)) {
       await auditQueueAction(db, auditContext(req), 'alert.acknowledge', 'alert', alert.id);
+      announceQueueChange(db, deps.realtime, { id: target.roomId, subnetId: target.subnetId }, 'handled');
+    }
     res.redirect(303, back(target.subnetId, 'acknowledged'));
   });
 

@@ -14,6 +14,13 @@ export const MuteBody = z.strictObject({
   ...csrf,
 });
 
+/** Where a queue action lands (`done`: its confirmation) and the room filter (one room of the subnet, or all). */
+export const QueueQuery = z.strictObject({
+  done: z.enum(['dismissed', 'removed', 'muted', 'approved', 'declined', 'suspended', 'acknowledged']).optional(),
+  room: z.union([z.uuid(), z.literal('').transform(() => undefined)]).optional(),
+});
+export type QueueQuery = z.infer<typeof QueueQuery>;
+
 /** How long a mute can last, as offered on the page. */
 export const MUTE_CHOICES = [
   [15, '15 minutes'],

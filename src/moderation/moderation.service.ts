@@ -2,8 +2,9 @@ import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../people/person.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findSubnet, type RoomDetail, type SubnetSummary } from '../building/building.service.js';
+import { findRoomsOfSubnets, findSubnet, type RoomDetail, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
+import { afterCommit } from '../db/after-commit.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify, type NotificationTargetRef } from '../notifications/notifications.service.js';
@@ -32,6 +33,9 @@ import {
 
 export interface ModerationQueue {
   subnet: SubnetSummary;
+  /** The subnet's rooms, for the room filter, and the one it shows (null: every room). */
+  rooms: { id: string; name: string }[];
+  roomId: string | null;
   reports: (QueueReport & { context: QueueMessage[] })[];
   /** Held messages, each with the rule that held it in words ("Phone numbers"). */
   held: (QueueMessage & { heldBy: string })[];
@@ -43,8 +47,9 @@ export interface ModerationQueue {
 
 /**
  * The moderation queue of a subnet: open reports newest first (each with the messages around
- * it), held messages (each with the rule that held it) and unacknowledged alerts, oldest first.
- * @throws HttpError 404 / PolicyDenied (hidden) for anyone but the subnet's staff.
+ * it), held messages (each with the rule that held it) and unacknowledged alerts, oldest first;
+ * all of them, or those of one of its rooms (`roomId`).
+ * @throws HttpError 404 / PolicyDenied (hidden) for anyone but the subnet's staff, or a room not of the subnet.
  */
 export async function moderationQueue(
   db: Db,
@@ -52,17 +57,21 @@ export async function moderationQueue(
   subnetId: string,
   now: Date,
   escalationMs: number,
+  roomId: string | null = null,
 ): Promise<ModerationQueue & { overdueBefore: Date }> {
   const subnet = await findSubnet(db, subnetId);
   if (!subnet) throw notFound();
   authorize(canActInSubnet(actor, 'moderate_subnet', subnet, now));
+  const rooms = (await findRoomsOfSubnets(db, [subnet.id])).map((r) => ({ id: r.id, name: r.name }));
+  if (roomId !== null && !rooms.some((r) => r.id === roomId)) throw notFound();
+  const scope = { subnetId: subnet.id, roomId };
   const [reports, held, alerts, heldPosts, postReports, postAlerts] = await Promise.all([
-    listOpenReports(db, subnet.id),
-    listHeldMessages(db, subnet.id),
-    listOpenAlerts(db, subnet.id),
-    listHeldPosts(db, subnet.id),
-    listPostFlags(db, subnet.id, 'reports'),
-    listPostFlags(db, subnet.id, 'alerts'),
+    listOpenReports(db, scope),
+    listHeldMessages(db, scope),
+    listOpenAlerts(db, scope),
+    listHeldPosts(db, scope),
+    listPostFlags(db, scope, 'reports'),
+    listPostFlags(db, scope, 'alerts'),
   ]);
   const withContext = await Promise.all(
     reports.map(async (r) => ({ ...r, context: await messagesAround(db, r.message.roomId, r.message.id) })),
@@ -70,6 +79,8 @@ export async function moderationQueue(
   // An alert older than this, still unacknowledged, is overdue (and has been escalated).
   return {
     subnet,
+    rooms,
+    roomId,
     reports: withContext,
     held: held.map((m) => ({ ...m, heldBy: heldReasonLabel(m.heldReason) })),
     alerts,
@@ -102,12 +113,29 @@ export async function closeReportsAndNotify(
   by: string,
   outcome: ReportOutcome,
   link: string,
-  roomId: string,
-  target: NotificationTargetRef = { kind: 'room', id: roomId },
+  room: QueueRoom,
+  target: NotificationTargetRef = { kind: 'room', id: room.id },
 ): Promise<void> {
   const reporters = await closeReports(db, where, by, outcome);
   for (const userId of new Set(reporters))
-    await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId, target });
+    await notify(db, realtime, { userId, kind: 'report_outcome', link, roomId: room.id, target });
+  if (reporters.length > 0) announceQueueChange(db, realtime, room, 'handled');
+}
+
+/** The room an item of the queue is in: which subnet's staff hear of a change, and for which room filter. */
+export interface QueueRoom {
+  id: string;
+  subnetId: string;
+}
+
+/**
+ * Tells the subnet's staff with an open page that its moderation queue changed (an item `added`,
+ * or `handled` by someone), once what `db` wrote has committed; never the item's text.
+ */
+export function announceQueueChange(db: Db, realtime: Realtime, room: QueueRoom, change: 'added' | 'handled'): void {
+  afterCommit(db, () =>
+    realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId, roomId: room.id, change }),
+  );
 }
 
 /** Mutes a member in a room until a time (inside the caller's transaction when given one). */

@@ -2,8 +2,8 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, type RoomDetail, type RoomSummary } from '../building/building.service.js';
-import { loadRoomOfKind } from '../rooms/load-room.js';
+import { type RoomDetail, type RoomSummary } from '../building/building.service.js';
+import { loadRoomForContent, loadRoomOfKind } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { Config } from '../config.js';
 import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';
@@ -11,7 +11,7 @@ import { evaluateWatchedWords } from '../moderation/watched-words.js';
 import { announceAlert } from '../safety/support.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
-import { rulesForRoom } from '../moderation/moderation.service.js';
+import { announceQueueChange, rulesForRoom } from '../moderation/moderation.service.js';
 import {
   authorize,
   canPostMessage,
@@ -61,10 +61,8 @@ export async function readThread(
   now: Date,
 ): Promise<{ thread: ThreadRow; room: RoomDetail }> {
   const thread = await findThread(db, threadId);
-  const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
-  if (!thread || !room) throw notFound();
-  authorize(canSeeContent(actor, room, { status: thread.status, authorId: thread.authorId }, now));
-  return { thread, room };
+  const room = await loadRoomForContent(db, actor, thread, now);
+  return { thread: thread as ThreadRow, room };
 }
 
 interface Verdict {
@@ -88,7 +86,7 @@ async function verdictFor(
 }
 
 function afterPost(deps: NoticeboardDeps, room: RoomDetail, verdict: Verdict): void {
-  if (verdict.status === 'held') deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+  if (verdict.status === 'held') announceQueueChange(deps.db, deps.realtime, room, 'added');
   // As in chat: staff on duty and every staff member of the subnet with an open page, whatever their duty.
   if (verdict.alerts.length) announceAlert(deps.realtime, room, { nickname: 'a member' });
 }
@@ -214,7 +212,7 @@ export async function reportPost(
       targetId: target.replyId ?? thread.id,
       details: { report_id: id },
     });
-    deps.realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId });
+    announceQueueChange(deps.db, deps.realtime, room, 'added');
   }
   return { threadId: thread.id };
 }

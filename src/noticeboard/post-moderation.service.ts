@@ -6,7 +6,7 @@ import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building
 import { roomFor } from '../rooms/load-room.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
-import { closeReportsAndNotify } from '../moderation/moderation.service.js';
+import { announceQueueChange, closeReportsAndNotify } from '../moderation/moderation.service.js';
 import {
   findReply,
   findThread,
@@ -76,7 +76,7 @@ export async function removePost(
       p.kind === 'thread'
         ? [{ threadId: p.thread.id }, `/rooms/${p.room.id}`, { kind: 'room' as const, id: p.room.id }]
         : [{ replyId: p.reply.id }, `/threads/${p.thread.id}`, { kind: 'thread' as const, id: p.thread.id }];
-    await closeReportsAndNotify(trx, deps.realtime, where, ctx.actorId ?? '', 'removed', link, p.room.id, target);
+    await closeReportsAndNotify(trx, deps.realtime, where, ctx.actorId ?? '', 'removed', link, p.room, target);
     return done;
   });
 }
@@ -99,6 +99,7 @@ export async function decideHeldPost(
       null,
     );
     if (!done) return false;
+    announceQueueChange(trx, deps.realtime, p.room, 'handled');
     // Staff posts are never held, so an approved post is always a member's.
     if (approve && p.kind === 'reply')
       await publishReply(trx, deps.realtime, p.thread, { id: p.reply.id, authorId: p.reply.authorId }, false);
