@@ -1,12 +1,11 @@
+import { loadRoomForContent } from '../rooms/load-room.js';
 import path from 'node:path';
 import { Router } from 'express';
 import type { Db } from '../db/knex.js';
 import type { Config } from '../config.js';
-import { findRoomDetail } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { idParam } from '../http/params.js';
-import { authorize, canSeeContent } from '../policy/index.js';
 import { findFile, findFileOwner } from './files.repo.js';
 
 const INLINE = new Set(['video/mp4', 'video/webm', 'image/jpeg', 'image/png', 'image/webp', 'text/vtt']);
@@ -23,10 +22,10 @@ export function filesRoutes({ db, config }: { db: Db; config: Config }): Router 
     const now = new Date();
     const id = idParam(req.params.fileId);
     const [file, owner] = await Promise.all([findFile(db, id), findFileOwner(db, id)]);
-    const room = owner ? await findRoomDetail(db, owner.roomId) : undefined;
-    if (!file || !owner || !room) throw notFound();
     // A draft's files do not exist for anyone who may not see the draft.
-    authorize(canSeeContent(actor, room, { status: owner.published ? 'published' : 'draft', authorId: null }, now));
+    const status = owner?.published ? 'published' : 'draft';
+    await loadRoomForContent(db, actor, owner && { roomId: owner.roomId, status, authorId: null }, now);
+    if (!file) throw notFound();
     const disposition = INLINE.has(file.mime) ? 'inline' : 'attachment';
     const safeName = file.originalName.replace(/[^\w.\- ]+/g, '_');
     res.sendFile(path.resolve(config.uploads.dir, file.storageName), {

@@ -3,11 +3,10 @@ import type { Config } from '../config.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, findRoomsOfSubnets, type RoomDetail } from '../building/building.service.js';
-import { loadRoomOfKind } from '../rooms/load-room.js';
-import { notFound } from '../http/errors.js';
+import { findRoomsOfSubnets, type RoomDetail } from '../building/building.service.js';
+import { loadRoomForContent, loadRoomOfKind } from '../rooms/load-room.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
-import { authorize, canSeeContent, canSeeRoom, isCurrent } from '../policy/index.js';
+import { canSeeRoom, isCurrent } from '../policy/index.js';
 import { insertFile } from '../files/files.service.js';
 import { discardFiles, type Received } from '../files/uploads.js';
 import {
@@ -47,10 +46,8 @@ export async function readItem(
   now: Date,
 ): Promise<{ item: LibraryItemRow; room: RoomDetail }> {
   const item = await findItem(db, itemId);
-  const room = item ? await findRoomDetail(db, item.roomId) : undefined;
-  if (!item || !room) throw notFound();
-  authorize(canSeeContent(actor, room, { status: item.status, authorId: null }, now));
-  return { item, room };
+  const room = await loadRoomForContent(db, actor, item && { ...item, authorId: null }, now);
+  return { item: item as LibraryItemRow, room };
 }
 
 /** Whether an item is due for review (its next review date is today or past). */

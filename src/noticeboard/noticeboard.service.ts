@@ -2,8 +2,8 @@ import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, type RoomDetail, type RoomSummary } from '../building/building.service.js';
-import { loadRoomOfKind } from '../rooms/load-room.js';
+import { type RoomDetail, type RoomSummary } from '../building/building.service.js';
+import { loadRoomForContent, loadRoomOfKind } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import type { Config } from '../config.js';
 import { coverHoldsPosts, postingState, roomCover, type RoomCover } from '../safety/duty.service.js';
@@ -61,10 +61,8 @@ export async function readThread(
   now: Date,
 ): Promise<{ thread: ThreadRow; room: RoomDetail }> {
   const thread = await findThread(db, threadId);
-  const room = thread ? await findRoomDetail(db, thread.roomId) : undefined;
-  if (!thread || !room) throw notFound();
-  authorize(canSeeContent(actor, room, { status: thread.status, authorId: thread.authorId }, now));
-  return { thread, room };
+  const room = await loadRoomForContent(db, actor, thread, now);
+  return { thread: thread as ThreadRow, room };
 }
 
 interface Verdict {

@@ -1,7 +1,15 @@
 import type { Db } from '../db/knex.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
-import { authorize, canActInRoom, type Actor, type RoomAction, type RoomKind } from '../policy/index.js';
+import {
+  authorize,
+  canActInRoom,
+  canSeeContent,
+  type Actor,
+  type ContentTarget,
+  type RoomAction,
+  type RoomKind,
+} from '../policy/index.js';
 
 /**
  * A room already found (or not) checked for an action: the one place that turns "find room + check
@@ -45,5 +53,23 @@ export async function loadRoomFor(
 export async function loadRoomOfKind(db: Db, roomId: string, kind: RoomKind): Promise<RoomDetail> {
   const room = await findRoomDetail(db, roomId);
   if (!room || room.kind !== kind) throw notFound();
+  return room;
+}
+
+/**
+ * The room holding a piece of content (a library item, a video, a file, a thread), checked for
+ * seeing that content: its room must let the actor in and its status must be visible to them.
+ * Found (or not) by the caller, with the content: both missing and hidden answer 404.
+ * @throws HttpError 404 / PolicyDenied.
+ */
+export async function loadRoomForContent(
+  db: Db,
+  actor: Actor,
+  content: (ContentTarget & { roomId: string }) | undefined,
+  now: Date,
+): Promise<RoomDetail> {
+  const room = content ? await findRoomDetail(db, content.roomId) : undefined;
+  if (!content || !room) throw notFound();
+  authorize(canSeeContent(actor, room, { status: content.status, authorId: content.authorId }, now));
   return room;
 }

@@ -3,11 +3,9 @@ import type { Config } from '../config.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findRoomDetail, type RoomDetail } from '../building/building.service.js';
-import { loadRoomOfKind } from '../rooms/load-room.js';
-import { notFound } from '../http/errors.js';
+import { type RoomDetail } from '../building/building.service.js';
+import { loadRoomForContent, loadRoomOfKind } from '../rooms/load-room.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
-import { authorize, canSeeContent } from '../policy/index.js';
 import { insertFile } from '../files/files.service.js';
 import { discardFiles, type FileRule, type Received } from '../files/uploads.js';
 import { findVideo, insertVideo, setVideoStatus, updateVideo, type VideoRow } from './television.repo.js';
@@ -38,10 +36,8 @@ export async function watchVideo(
   now: Date,
 ): Promise<{ video: VideoRow; room: RoomDetail }> {
   const video = await findVideo(db, videoId);
-  const room = video ? await findRoomDetail(db, video.roomId) : undefined;
-  if (!video || !room) throw notFound();
-  authorize(canSeeContent(actor, room, { status: video.status, authorId: null }, now));
-  return { video, room };
+  const room = await loadRoomForContent(db, actor, video && { ...video, authorId: null }, now);
+  return { video: video as VideoRow, room };
 }
 
 /** A television room's videos (drafts too when asked: the admin's room page lists them all). */
