@@ -270,6 +270,7 @@ describe('download my data comes from the same registry', () => {
       'profile',
       'memberships',
       'livingRoomMessages',
+      'roomVisits',
       'noticeboardThreads',
       'noticeboardReplies',
       'careTeamMessages',
