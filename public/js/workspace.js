@@ -16,6 +16,16 @@ const idsOf = (root) =>
     .map((s) => s.dataset.liveSubnet)
     .join(' ');
 
+/** The waiting lines whose words changed ("1 held message"), for the live region: only what is new. */
+function changedSentences(old, fresh) {
+  const before = new Map(
+    [...old.querySelectorAll('[data-waiting]')].map((r) => [r.dataset.waiting, r.dataset.sentence]),
+  );
+  return [...fresh.querySelectorAll('[data-waiting]')]
+    .filter((r) => before.get(r.dataset.waiting) !== r.dataset.sentence)
+    .map((r) => r.dataset.sentence);
+}
+
 /** Swaps one service's section, keeping keyboard focus on the same link when it was inside. */
 function swap(old, fresh) {
   const focused = old.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
@@ -37,7 +47,8 @@ function apply(next) {
   sections(next).forEach((fresh, i) => {
     const old = sections(current)[i];
     if (!old || old.innerHTML === fresh.innerHTML) return;
-    if (old.dataset.announce !== fresh.dataset.announce) said.push(fresh.dataset.announce);
+    const changed = changedSentences(old, fresh);
+    if (changed.length) said.push(`${fresh.dataset.name}: ${changed.join(', ')}.`);
     swap(old, fresh);
   });
   if (said.length && live) live.textContent = `Updated. ${said.join(' ')}`;

@@ -25,8 +25,6 @@ export interface WorkspaceSubnet {
   anyWaiting: boolean;
   onDuty: OnDutyPerson[];
   busyRooms: { id: string; name: string; people: number }[];
-  /** One calm sentence of the counts, for the live region when they change. */
-  announce: string;
 }
 
 /** The staff home: the "What needs you now" summary of each subnet the person works in, and their lobby (rooms, duty, staff pages). */
@@ -70,7 +68,6 @@ export async function staffHome(deps: WorkspaceDeps, actor: SessionUser, now: Da
         const n = people.get(r.id) ?? 0;
         return n > 0 ? [{ id: r.id, name: r.name, people: n }] : [];
       }),
-      announce: `${s.name}: ${waiting.map((w) => w.sentence).join(', ')}.`,
     };
   });
   return { summary, lobby };

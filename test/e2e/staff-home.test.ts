@@ -57,6 +57,7 @@ describe('the staff home updates live', () => {
     await expect.poll(() => countOf(clinician, ed, 'held_message')).toBe(held + 1);
     expect(await line(clinician, ed, 'held_message').textContent()).toContain('oldest waiting');
     await expect.poll(() => clinician.locator('#workspace-live').textContent()).toContain(`${held + 1} held message`);
+    expect(await clinician.locator('#workspace-live').textContent()).not.toContain('open report'); // only what changed
 
     await send(anna, 'I want to end it all');
     await expect.poll(() => countOf(clinician, ed, 'alerts')).toBe(alerts + 1);

@@ -85,9 +85,13 @@ describe('what needs you now: the counts', () => {
     expect(sb?.anyWaiting).toBe(true);
     expect(sa?.onDuty.map((p) => p.badge)).toEqual(['Peer moderator']);
     expect(sb?.onDuty).toEqual([]);
-    expect(sa?.announce).toBe(
-      'Service A: 2 unacknowledged alerts (1 overdue), 1 held message, 1 held noticeboard post, 1 open report, 0 care-team conversations awaiting a reply.',
-    );
+    expect(sa?.waiting.map((w) => w.sentence)).toEqual([
+      '2 unacknowledged alerts (1 overdue)',
+      '1 held message',
+      '1 held noticeboard post',
+      '1 open report',
+      '0 care-team conversations awaiting a reply',
+    ]);
     expect(JSON.stringify(home.summary)).not.toContain(HELD_TEXT);
   });
 
