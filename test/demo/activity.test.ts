@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../src/db/knex.js';
 import { MAINTENANCE_TIMEOUTS } from '../../src/db/connection.js';
 import type TestAgent from 'supertest/lib/agent.js';
-import { signIn, startTestApp, type TestApp } from '../helpers/app.js';
+import request from 'supertest';
+import { csrfFrom, DEMO_PASSWORD, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { demoIds } from '../helpers/demo.js';
 import { seedActivity, type ActivityTotals } from '../../seeds/activity/index.js';
@@ -113,6 +114,28 @@ describe('the demo that is alive', () => {
     expect(Number(reports[0]?.n)).toBe(totals.reports - totals.reportsHandled);
     expect(totals.reports - totals.reportsHandled).toBeGreaterThanOrEqual(2);
     expect(totals.careAwaiting).toBeGreaterThanOrEqual(1);
+  });
+
+  it('marks every generated person as fictional, and none of them can sign in', async () => {
+    const people = await t
+      .db('users as u')
+      .join('memberships as m', 'm.user_id', 'u.id')
+      .where('u.username', 'like', 'demo-%')
+      .select('u.username', 'u.password_hash', 'u.role', 'm.private_reference');
+    expect(people.length).toBe(totals.members + totals.staff);
+    for (const p of people) {
+      expect(p.password_hash, p.username).toBeNull();
+      if (p.role === 'clinician') expect(p.private_reference).toBeNull();
+      else expect(p.private_reference).toMatch(/^Fictional record GEN-\d{4}$/);
+    }
+    const agent = request.agent(t.app);
+    const _csrf = await csrfFrom(agent, '/login');
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf, username: 'demo-member-001', password: DEMO_PASSWORD });
+    expect(res.status).not.toBe(303);
+    expect(res.status).toBeLessThan(500);
   });
 
   it('is deterministic: the same seed and end give the same rows, another seed does not', async () => {
