@@ -116,6 +116,22 @@ describe('the demo that is alive', () => {
     expect(totals.careAwaiting).toBeGreaterThanOrEqual(1);
   });
 
+  it("opens the staff home, a member's lobby and living room with the generated conversation in it", async () => {
+    const ids = await demoIds(t.db);
+    const clinician = await signIn(t.app, 'clinician');
+    expect((await clinician.get('/')).status).toBe(200);
+    const anna = await signIn(t.app, 'anna');
+    expect((await anna.get('/')).status).toBe(200);
+    const room = await anna.get(`/rooms/${ids.room('Anorexia living room')}`);
+    expect(room.status).toBe(200);
+    const last = await t
+      .db('messages')
+      .where({ room_id: ids.room('Anorexia living room'), status: 'visible' })
+      .orderBy('id', 'desc')
+      .first('body');
+    expect(room.text).toContain(String(last?.body).replace(/'/g, '&#39;'));
+  }, 60_000);
+
   it('marks every generated person as fictional, and none of them can sign in', async () => {
     const people = await t
       .db('users as u')
