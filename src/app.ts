@@ -20,6 +20,7 @@ import { membersRoutes } from './members/members.routes.js';
 import { adminSubnetRoutes } from './admin/subnets.routes.js';
 import { adminAccountRoutes } from './admin/accounts.routes.js';
 import { healthRoutes } from './http/health.routes.js';
+import { installRoutes } from './install/install.routes.js';
 import { errorHandler } from './http/error-handler.js';
 import { csrfProtection, noStore, sameOrigin, securityHeaders } from './http/security.js';
 import { notFound } from './http/errors.js';
@@ -138,6 +139,8 @@ export function createApp({
   app.use(securityHeaders(config.isProduction));
   serveAssets(app, config);
   app.use(healthRoutes({ pool: healthPool }));
+  // The manifest, service worker and offline page: the same for everyone, before sessions.
+  app.use(installRoutes({ root: ROOT, isProduction: config.isProduction }));
 
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '32kb' }));
