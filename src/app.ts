@@ -142,7 +142,8 @@ export function createApp({
   // The manifest, service worker and offline page: the same for everyone, before sessions.
   app.use(installRoutes({ root: ROOT, isProduction: config.isProduction }));
 
-  app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 200 }));
+  // 600 fields: the questionnaire builder's 30 questions of up to 12 options each; 32 KB still bounds the body.
+  app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 600 }));
   app.use(express.json({ limit: '32kb' }));
   const session = createSession(config, sessionPool, sessionSecret);
   const passwords = createPasswordHasher(config.passwordHashing);

@@ -2,13 +2,13 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { NO_ERRORS, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
 import { notFound } from '../http/errors.js';
 import { suppress } from '../evaluation/suppression.js';
-import { auditContext, recordAudit } from '../audit/audit.service.js';
-import { findQuestionnaire, insertQuestionnaire, questionnairesFor } from './surveys.repo.js';
-import { parseQuestions } from './builder.js';
+import { findQuestionnaire } from './surveys.repo.js';
+import { builderRoutes } from './builder.routes.js';
+import { LIKERT } from './likert.js';
 import {
   answerLater,
   answerSurvey,
@@ -21,31 +21,6 @@ import {
 import { FREE_TEXT_MINIMUM, secureRandomIndex, type RandomIndex } from './free-text.js';
 
 const SubnetQuery = z.object({ subnet: z.uuid() }).loose();
-const NewQuestionnaire = z.strictObject({
-  title: z
-    .string({ error: 'Enter a title' })
-    .trim()
-    .min(3, 'Enter a title of at least 3 characters')
-    .max(200, 'The title must be 200 characters or fewer'),
-  firstAfterDays: z.coerce
-    .number({ error: 'Enter a number of days' })
-    .int('Enter a whole number of days')
-    .min(0, 'Enter 0 or more days')
-    .max(3650, 'Enter at most 3650 days'),
-  repeatEveryDays: z
-    .union([
-      z.literal(''),
-      z.coerce
-        .number()
-        .int('Enter a whole number of days')
-        .min(7, 'Repeat at most once a week')
-        .max(3650, 'Enter at most 3650 days'),
-    ])
-    .default(''),
-  questions: z.string().max(20_000, 'The questions must be 20,000 characters or fewer'),
-  _csrf: z.string().optional(),
-});
-export const LIKERT = ['Strongly disagree', 'Disagree', 'Neither agree nor disagree', 'Agree', 'Strongly agree'];
 
 interface SurveysDeps {
   db: Db;
@@ -69,8 +44,7 @@ export function surveysRoutes({ db, randomIndex = secureRandomIndex }: { db: Db;
   ] as const) {
     r.post(`/surveys/:questionnaireId/${path}`, requireUser, run(putOff(path, act)));
   }
-  r.get('/subnets/:subnetId/questionnaires', requireUser, run(showQuestionnaires));
-  r.post('/subnets/:subnetId/questionnaires', requireUser, run(createQuestionnaire));
+  builderRoutes(r, db);
   r.get('/subnets/:subnetId/questionnaires/:questionnaireId', requireUser, run(showResults));
   return r;
 }
@@ -132,59 +106,6 @@ const putOff =
     res.redirect(303, `/?survey=${path}`);
   };
 
-/** A subnet's questionnaires and the form for a new one. */
-async function renderList(
-  db: Db,
-  req: Request,
-  res: Response,
-  status: number,
-  values: Record<string, string>,
-  errors: FormErrors,
-) {
-  const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-  res.status(status).render('surveys/questionnaires', {
-    title: `Questionnaires: ${subnet.name}`,
-    subnet,
-    questionnaires: await questionnairesFor(db, [subnet.id], true),
-    values,
-    errors,
-  });
-}
-
-/** GET /subnets/:subnetId/questionnaires */
-const showQuestionnaires: Handler = ({ db }, req, res) =>
-  renderList(db, req, res, 200, { firstAfterDays: '28', repeatEveryDays: '91' }, NO_ERRORS);
-
-/** POST /subnets/:subnetId/questionnaires: writes a questionnaire (audited), or the list again at 400 with the input kept. */
-async function createQuestionnaire({ db }: SurveysDeps, req: Request, res: Response) {
-  const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-  const values = Object.fromEntries(
-    ['title', 'firstAfterDays', 'repeatEveryDays', 'questions'].map((k) => [
-      k,
-      String(req.body?.[k] ?? '').slice(0, 20_000),
-    ]),
-  );
-  const form = parseForm(NewQuestionnaire, req.body);
-  if (!form.ok) return renderList(db, req, res, 400, values, form.errors);
-  const parsed = parseQuestions(form.data.questions);
-  if (!parsed.ok) return renderList(db, req, res, 400, values, formErrors([parsed.error]));
-  const id = await insertQuestionnaire(db, {
-    subnetId: subnet.id,
-    title: form.data.title,
-    firstAfterDays: form.data.firstAfterDays,
-    repeatEveryDays: form.data.repeatEveryDays === '' ? null : form.data.repeatEveryDays,
-    createdBy: actorOf(req).id,
-    questions: parsed.questions,
-  });
-  await recordAudit(db, auditContext(req), {
-    action: 'questionnaire.create',
-    targetType: 'questionnaire',
-    targetId: id,
-    details: { subnet_id: subnet.id },
-  });
-  res.redirect(303, `/subnets/${subnet.id}/questionnaires/${id}`);
-}
-
 /** GET /subnets/:subnetId/questionnaires/:questionnaireId: the results, small numbers suppressed. */
 async function showResults({ db, randomIndex }: SurveysDeps, req: Request, res: Response) {
   const subnet = await questionnaireSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
@@ -196,6 +117,8 @@ async function showResults({ db, randomIndex }: SurveysDeps, req: Request, res: 
     subnet,
     q,
     ...results,
+    notice:
+      req.query.done === 'created' ? 'Questionnaire saved. Members are offered it on the schedule you set.' : undefined,
     suppress,
     likert: LIKERT,
     freeTextMinimum: FREE_TEXT_MINIMUM,

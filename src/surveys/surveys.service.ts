@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex.js';
+import { recordAudit, type AuditContext } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
 import { findSubnet, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
@@ -6,11 +7,13 @@ import { formErrors, type FormErrors } from '../http/forms.js';
 import { authorize, canActInSubnet, canAnswerQuestionnaires, isCurrent } from '../policy/index.js';
 import {
   answersIn,
+  insertQuestionnaire,
   insertResponse,
   surveyCandidates,
   snooze,
   type AnswerRow,
   type NewAnswer,
+  type Question,
   type Questionnaire,
 } from './surveys.repo.js';
 import { freeTextResult, type FreeTextResult, type RandomIndex } from './free-text.js';
@@ -155,4 +158,34 @@ export async function questionnaireResults(
     answers: answers.map(({ questionId, likert, choice }) => ({ questionId, likert, choice })),
     freeText,
   };
+}
+
+/** A new questionnaire as the builder checked it: the schedule and the questions in order. */
+export interface NewQuestionnaire {
+  title: string;
+  firstAfterDays: number;
+  repeatEveryDays: number | null;
+  questions: Omit<Question, 'id'>[];
+}
+
+/**
+ * Writes a questionnaire of a subnet (the caller loaded the subnet with questionnaireSubnet, which
+ * authorised) and its audit row in one transaction. Returns its id.
+ */
+export function createQuestionnaire(
+  db: Db,
+  ctx: AuditContext,
+  subnet: SubnetSummary,
+  q: NewQuestionnaire,
+): Promise<string> {
+  return db.transaction(async (trx) => {
+    const id = await insertQuestionnaire(trx, { ...q, subnetId: subnet.id, createdBy: ctx.actorId ?? '' });
+    await recordAudit(trx, ctx, {
+      action: 'questionnaire.create',
+      targetType: 'questionnaire',
+      targetId: id,
+      details: { subnet_id: subnet.id },
+    });
+    return id;
+  });
 }

@@ -29,12 +29,15 @@ beforeAll(async () => {
       title: 'After group',
       firstAfterDays: '0',
       repeatEveryDays: '',
-      questions: 'likert: The group helped me\ntext: What would make evenings easier?',
+      'q1-text': 'The group helped me',
+      'q1-kind': 'likert',
+      'q2-text': 'What would make evenings easier?',
+      'q2-kind': 'free_text',
     },
     list,
   );
   expect(made.status).toBe(303);
-  questionnaireId = String(made.headers.location).split('/').pop() ?? '';
+  questionnaireId = /questionnaires\/([0-9a-f-]{36})/.exec(String(made.headers.location))?.[1] ?? '';
 });
 afterAll(async () => {
   await removeApp.close();

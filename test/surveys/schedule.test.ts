@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { dueOccurrence } from '../../src/surveys/schedule.js';
-import { parseQuestions } from '../../src/surveys/builder.js';
 
 const DAY = 86_400_000;
 const joined = new Date('2026-01-01T12:00:00Z');
@@ -30,37 +29,5 @@ describe('survey scheduling (4 weeks after joining, then every 3 months)', () =>
 
   it('a one-off questionnaire is offered once', () => {
     expect(dueOccurrence(joined, { firstAfterDays: 7, repeatEveryDays: null }, at(7), null, at(400))).toBeNull();
-  });
-});
-
-describe('the questionnaire builder', () => {
-  it('reads likert, choice and free-text lines, with * for required', () => {
-    const r = parseQuestions(
-      'likert: The groups help me *\nchoice: How did you hear of us? | GP; Friend; Online\ntext: Anything else?',
-    );
-    expect(r).toEqual({
-      ok: true,
-      questions: [
-        { position: 1, kind: 'likert', text: 'The groups help me', options: null, required: true },
-        {
-          position: 2,
-          kind: 'single_choice',
-          text: 'How did you hear of us?',
-          options: ['GP', 'Friend', 'Online'],
-          required: false,
-        },
-        { position: 3, kind: 'free_text', text: 'Anything else?', options: null, required: false },
-      ],
-    });
-  });
-
-  it.each([
-    ['', 'Write at least one question'],
-    ['rating: out of ten', 'Line 1 must start with likert:, choice: or text:'],
-    ['choice: Pick one | only', 'Line 1: give at least two answers'],
-  ])('refuses %j with a clear error', (source, message) => {
-    const r = parseQuestions(source);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toContain(message);
   });
 });

@@ -79,11 +79,11 @@ describe('questionnaires of a subnet', () => {
     const bad = await postForm(
       as('clinician'),
       list,
-      { title: 'Groups', firstAfterDays: '0', repeatEveryDays: '', questions: 'rating: nope' },
+      { title: 'Groups', firstAfterDays: '0', repeatEveryDays: '', 'q1-text': 'Rate us', action: 'save' },
       list,
     );
     expect(bad.status).toBe(400);
-    expect(bad.text).toContain('Line 1 must start with likert:');
+    expect(bad.text).toContain('Question 1: choose the type of answer');
     const res = await postForm(
       as('clinician'),
       list,
@@ -91,12 +91,20 @@ describe('questionnaires of a subnet', () => {
         title: 'How are the groups?',
         firstAfterDays: '0',
         repeatEveryDays: '',
-        questions: 'choice: Which helps most? | Living room; Noticeboard; Library *\ntext: Tell us more',
+        'q1-text': 'Which helps most?',
+        'q1-kind': 'single_choice',
+        'q1-option-1': 'Living room',
+        'q1-option-2': 'Noticeboard',
+        'q1-option-3': 'Library',
+        'q1-required': 'yes',
+        'q2-text': 'Tell us more',
+        'q2-kind': 'free_text',
+        action: 'save',
       },
       list,
     );
     expect(res.status).toBe(303);
-    const qid = String(res.headers.location).split('/').pop() ?? '';
+    const qid = /questionnaires\/([0-9a-f-]{36})/.exec(String(res.headers.location))?.[1] ?? '';
     const answer = await postForm(
       as('anna'),
       `/surveys/${qid}`,
