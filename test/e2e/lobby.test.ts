@@ -30,11 +30,15 @@ describe('the members’ lobby with life, in a real browser at 390 px', () => {
     // anna opens the room (her visit) and comes back to the lobby.
     await anna.goto(`${base}/rooms/${room}`);
     await anna.goto(`${base}/`);
+    // Her living room's socket closes as she leaves it; until the server has seen that, she is still "here".
     await expect
-      .poll(async () => {
-        await anna.reload();
-        return describedBy(anna, 'Anorexia living room');
-      })
+      .poll(
+        async () => {
+          await anna.reload();
+          return describedBy(anna, 'Anorexia living room');
+        },
+        { timeout: 20_000, interval: 250 },
+      )
       .toBe('1 person here now. Nothing new.');
 
     await makeMessage(t.db, { roomId: room, authorId: ids.user('peermod'), body: 'Evening all, how is everyone?' });
