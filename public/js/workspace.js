@@ -35,17 +35,16 @@ function swap(old, fresh) {
 }
 
 function apply(next) {
-  const current = document.getElementById('workspace-summary');
-  if (!current || !next) return;
-  if (idsOf(current) !== idsOf(next)) {
-    // A service was added or ended: the whole summary is new.
-    current.replaceWith(document.importNode(next, true));
-    if (live) live.textContent = 'The services you work in have changed.';
+  if (!next) return;
+  if (idsOf(document) !== idsOf(next)) {
+    // A service was added or ended: the cards around the counts are the page's own, so say so.
+    if (live) live.textContent = 'The services you work in have changed. Reload the page to see them.';
     return;
   }
   const said = [];
+  const current = sections(document);
   sections(next).forEach((fresh, i) => {
-    const old = sections(current)[i];
+    const old = current[i];
     if (!old || old.innerHTML === fresh.innerHTML) return;
     const changed = changedSentences(old, fresh);
     if (changed.length) said.push(`${fresh.dataset.name}: ${changed.join(', ')}.`);

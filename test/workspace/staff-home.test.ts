@@ -137,7 +137,9 @@ describe('who gets which home', () => {
     const home = await clinician.get('/');
     expect(home.status).toBe(200);
     expect(home.text).toContain('<h1>What needs you now</h1>');
-    expect(home.text.indexOf('id="workspace-summary"')).toBeLessThan(home.text.indexOf('Your rooms and staff pages'));
+    expect(home.text.indexOf(`data-live-subnet="${ids.subnet('eating-disorders')}"`)).toBeLessThan(
+      home.text.indexOf('Your rooms and staff pages'),
+    );
     expect(home.text).toContain(`href="/rooms/${ids.room('Anorexia living room')}"`);
     expect(home.text).toContain('All staff pages for');
     const fragment = await clinician.get('/workspace/summary');
