@@ -25,7 +25,10 @@ export interface AuditRow {
   action: string;
   targetType: string | null;
   targetId: string | null;
-  /** When the target is an account: its username and nickname now (an erased account's are its erased ones). */
+  /**
+   * The person the action was about, by username and nickname now (an erased account's are its erased
+   * ones): the target account, the member of a care-team conversation, or the author of a message.
+   */
   targetUsername: string | null;
   targetNickname: string | null;
   /** When the target is a service, group or room: its name. */
@@ -76,6 +79,14 @@ const named = (db: Db) =>
     .leftJoin('cohorts as tc', (j) =>
       j.on(db.raw("a.target_type = 'cohort'")).andOn(db.raw('a.target_id = tc.id::text')),
     )
+    // Whose care-team conversation was read, whose message was acted on: that person is the target too.
+    .leftJoin('care_conversations as tcc', (j) =>
+      j.on(db.raw("a.target_type = 'care_conversation'")).andOn(db.raw('a.target_id = tcc.id::text')),
+    )
+    .leftJoin('messages as tm', (j) =>
+      j.on(db.raw("a.target_type = 'message'")).andOn(db.raw('a.target_id = tm.id::text')),
+    )
+    .leftJoin('users as tp', 'tp.id', db.raw('coalesce(tcc.member_id, tm.author_id)'))
     .leftJoin('subnets as ds', (j) => j.on(db.raw("a.details->>'subnet_id' = ds.id::text")));
 
 /** Newest first, filtered, one page, with the people and places named. */
@@ -84,7 +95,10 @@ export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: n
   if (f.actor) q.whereRaw('lower(u.username) = lower(?)', [f.actor]);
   if (f.action) q.where('a.action', f.action);
   const target = f.targetId;
-  if (target) q.where((w) => w.where('a.target_id', target).orWhereRaw('lower(tu.username) = lower(?)', [target]));
+  if (target)
+    q.where((w) =>
+      w.where('a.target_id', target).orWhereRaw('lower(coalesce(tu.username, tp.username)) = lower(?)', [target]),
+    );
   if (f.from) q.where('a.at', '>=', f.from);
   if (f.to) q.where('a.at', '<', f.to);
   const rows = await q
@@ -92,8 +106,8 @@ export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: n
       'a.*',
       'u.username as actor_username',
       'u.nickname as actor_nickname',
-      'tu.username as target_username',
-      'tu.nickname as target_nickname',
+      db.raw('coalesce(tu.username, tp.username) as target_username'),
+      db.raw('coalesce(tu.nickname, tp.nickname) as target_nickname'),
       db.raw('coalesce(ts.name, tr.name, tc.name) as target_name'),
       'ds.name as subnet_name',
     )

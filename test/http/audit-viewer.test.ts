@@ -79,6 +79,18 @@ describe('the audit viewer names people and shows reasons', () => {
     expect(renamed.text).toContain('Target </span>Binge eating support <span class="nhsuk-body-s">(cohort)</span>');
   });
 
+  it("a clinician's read of a member's care-team conversation names the member, and her username finds it", async () => {
+    const anna = await signIn(t.app, 'anna');
+    const mine = String((await anna.get(`/subnets/${ED()}/care-team/mine`)).headers.location);
+    const clinician = await signIn(t.app, 'clinician');
+    expect((await clinician.get(mine)).status).toBe(200);
+    const admin = await signIn(t.app, 'admin');
+    const page = await admin.get('/admin/audit?action=care_team.read&target=anna');
+    expect(page.text).toContain('Target </span>Willow <span class="nhsuk-body-s">(anna)</span>');
+    expect(page.text).toContain(`care_conversation ${mine.split('/').pop()}`);
+    expect(page.text).toContain('in Eating Disorders');
+  });
+
   it('an erased member shows in the viewer under their erased names, never the old ones', async () => {
     const tansy = await member('tansy', 'Tansy');
     const admin = await signIn(t.app, 'admin');
