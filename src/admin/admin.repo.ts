@@ -1,13 +1,15 @@
 import type { Db } from '../db/knex.js';
 import { STAFF_ROLES, type AccountStatus, type Role, type RoomKind } from '../policy/index.js';
 import type { SubnetInput } from './admin.schemas.js';
+import { describeHours } from '../safety/service-hours.js';
 
 const subnetColumns = (s: SubnetInput) => ({
   name: s.name,
   slug: s.slug,
   description: s.description,
   crisis_contacts: s.crisisContacts,
-  service_hours: s.serviceHours,
+  // The text members read is derived from the hours (kept in the column for exports and old readers).
+  service_hours: describeHours({ start: s.hoursStart, end: s.hoursEnd, days: [...new Set(s.hoursDays)].sort() }),
   care_team_includes_peer_moderators: s.careTeamIncludesPeerModerators === 'yes',
   hours_start: s.hoursStart,
   hours_end: s.hoursEnd,

@@ -32,7 +32,8 @@ export const SubnetBody = z
       .max(60, 'The short name must be 60 characters or fewer'),
     description: text(2000, 'The description'),
     crisisContacts: text(2000, 'The crisis contacts'),
-    serviceHours: text(200, 'The service hours'),
+    // Accepted from older forms and ignored: the hours' text is derived from hoursStart, hoursEnd and hoursDays.
+    serviceHours: z.string().max(200).optional(),
     careTeamIncludesPeerModerators: z.literal('yes').optional(),
     hoursStart: z
       .string()

@@ -2,6 +2,7 @@ import type { ServiceHours } from '../safety/service-hours.js';
 import type { Db } from '../db/knex.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { RoomKind, RoomTarget } from '../policy/index.js';
+import { describeHours } from '../safety/service-hours.js';
 
 export interface RoomSummary extends RoomTarget {
   name: string;
@@ -47,15 +48,22 @@ function toRoom(r: Record<string, unknown>): RoomSummary {
   };
 }
 
+const hoursOf = (s: Record<string, unknown>) => ({
+  start: s.hours_start as string,
+  end: s.hours_end as string,
+  days: s.hours_days as number[],
+});
+
 const toSubnet = (s: Record<string, unknown>): SubnetSummary => ({
   id: s.id as string,
   name: s.name as string,
   slug: s.slug as string,
   description: s.description as string,
   crisisContacts: s.crisis_contacts as string,
-  serviceHours: s.service_hours as string,
+  // Derived from the hours, never the stored free text, so the page and the out-of-hours rule agree.
+  serviceHours: describeHours(hoursOf(s)),
   careTeamIncludesPeerModerators: Boolean(s.care_team_includes_peer_moderators),
-  hours: { start: s.hours_start as string, end: s.hours_end as string, days: s.hours_days as number[] },
+  hours: hoursOf(s),
   chatRetentionDays: s.chat_retention_days as number | null,
 });
 

@@ -13,6 +13,7 @@ import { MEMBER_ROLES } from '../policy/index.js';
 import { MEMBER_ROLE_LABELS } from '../people/labels.js';
 import { IssueKeyBody, JoinQuery } from './keys.schemas.js';
 import { checkJoinForm } from './join-check.js';
+import { joinLinkQrSvg } from './key-card.js';
 import { formatKeyCode, issueKey, keysPage, redeemKey, revokeKey, type KeysPage } from './keys.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 
@@ -81,11 +82,17 @@ const issueKeyPage =
     if (!issued.ok) return renderKeys(res, 400, page, values, issued.errors);
     const code = formatKeyCode(issued.code);
     const origin = config.publicOrigin ?? `${req.protocol}://${req.get('host')}`;
+    const link = `${origin}/join?key=${code}`;
+    // The key is on this page only: never kept by a browser or proxy, never sent on as a referrer.
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
     res.render('keys/issued', {
       title: 'Key issued',
       subnet: page.subnet,
+      cohortName: page.cohorts.find((c) => c.id === form.data.cohortId)?.name ?? '',
+      roleLabel: MEMBER_ROLE_LABELS[form.data.role],
       code,
-      link: `${origin}/join?key=${code}`,
+      link,
+      qrSvg: await joinLinkQrSvg(link),
       expiresAt: issued.expiresAt,
     });
   };

@@ -103,8 +103,12 @@ export function isWithinServiceHours(
   return t.minutes >= toMinutes(hours.start) && t.minutes < toMinutes(hours.end);
 }
 
-/** "Monday to Friday, 09:00 to 17:00"-style text for pages. */
+/**
+ * "Monday to Friday, 09:00 to 17:00"-style text for pages: the only text of a service's hours,
+ * always derived from the hours themselves so that what members read and the out-of-hours rule agree.
+ */
 export function describeHours(hours: ServiceHours): string {
+  if (hours.days.length === 0) return 'No staffed hours: staff may not be online at any set time';
   const names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
   const days = [...hours.days].sort();
   const contiguous = days.every((d, i) => i === 0 || d === (days[i - 1] ?? 0) + 1);
