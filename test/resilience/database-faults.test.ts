@@ -349,7 +349,8 @@ describe('shutting down', () => {
       const base = `http://127.0.0.1:${port}`;
       const server = startServer(
         port,
-        { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), DEMO_PASSWORD },
+        // The demo people only: this test is about restarts, not the demo's generated activity.
+        { DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), DEMO_PASSWORD, DEMO_ACTIVITY: 'off' },
         true,
       );
       await healthy(base, 90_000);
