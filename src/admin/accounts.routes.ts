@@ -107,23 +107,34 @@ const createStaffAccount =
     res.redirect(303, `/admin/staff/${saved.id}?done=created`);
   };
 
+const servicesNamed = (subnets: { id: string; name: string }[], chosen: string[]) =>
+  subnets.filter((s) => chosen.includes(s.id)).map((s) => s.name);
+
+/** What the staff page says after creating the account or saving its services: who, and which services. */
+const staffSavedNotice = (account: { nickname: string }, created: boolean, services: string[]) =>
+  `${created ? `${account.nickname}'s account was created` : `${account.nickname}'s services were saved`}: ${
+    services.length ? services.join(', ') : 'no service yet'
+  }.${created ? ' They set up two-factor authentication when they first sign in.' : ''}`;
+
 /** GET /admin/staff/:userId: one staff account and the services it holds. */
 const staffMemberPage =
   ({ db }: AdminAccountDeps): RequestHandler =>
   async (req, res) => {
     const account = await loadAccount(db, req.params.userId);
+    const subnets = await listAllSubnets(db);
+    const chosen = await subnetIdsOf(db, account.id);
     res.render('admin/staff-member', {
       title: account.username,
       account,
-      subnets: await listAllSubnets(db),
-      chosen: await subnetIdsOf(db, account.id),
+      subnets,
+      chosen,
       canHoldSubnets: canActOnAccount(actorOf(req), 'assign_subnets', account).allowed,
       roleLabels: ROLE_LABELS,
       notice:
         req.query.done === 'promoted'
           ? `${account.nickname} is now a peer moderator. They were signed out everywhere and sign in again as staff. What they wrote as a member keeps no staff badge.`
           : req.query.done
-            ? 'Saved.'
+            ? staffSavedNotice(account, req.query.done === 'created', servicesNamed(subnets, chosen))
             : undefined,
     });
   };

@@ -153,6 +153,37 @@ describe('admin account actions land on a page that says what was done', () => {
     await land(`/admin/accounts/${umber.id}/erase`, {}, 'The account was erased');
   });
 
+  it('creating a staff account and saving its services land on a notice naming them and the services', async () => {
+    const admin = await signIn(t.app, 'admin');
+    const created = await postForm(
+      admin,
+      '/admin/staff',
+      {
+        username: 'drkite',
+        displayName: 'Dr Kite',
+        nickname: 'Kite',
+        role: 'clinician',
+        password: 'a long enough passphrase',
+        subnetIds: [ED()],
+      },
+      '/admin/staff/new',
+    );
+    const page = String(created.headers.location);
+    expect((await admin.get(page)).text).toContain(
+      'Kite&#39;s account was created: Eating Disorders. They set up two-factor authentication when they first sign in.',
+    );
+    const id = page.split('/')[3]?.split('?')[0] ?? '';
+    const saved = await postForm(
+      admin,
+      `/admin/staff/${id}/subnets`,
+      { subnetIds: [ED(), ids.subnet('first-step')] },
+      `/admin/staff/${id}`,
+    );
+    expect((await admin.get(String(saved.headers.location))).text).toContain(
+      'Kite&#39;s services were saved: Eating Disorders, First Step.',
+    );
+  });
+
   it('reinstating an account that is already active changes nothing and claims nothing', async () => {
     const admin = await signIn(t.app, 'admin');
     const res = await postForm(admin, `/admin/accounts/${ids.user('bella')}/reinstate`, {}, '/admin/accounts');
