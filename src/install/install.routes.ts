@@ -32,7 +32,12 @@ export function installRoutes({ root, isProduction }: { root: string; isProducti
   });
 
   r.get('/sw.js', async (req, res) => {
-    precache ??= renderOffline(req.app).then((html) => buildPrecache(root, workerCode, html));
+    precache ??= renderOffline(req.app)
+      .then((html) => buildPrecache(root, workerCode, html))
+      .catch((err: unknown) => {
+        precache = undefined; // a failed build is tried again on the next request, not kept
+        throw err;
+      });
     const { version, urls } = await precache;
     // Browsers check for a new worker on every visit; no-cache makes that check reach us.
     res.type('text/javascript').set({ 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/' });
