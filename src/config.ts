@@ -74,6 +74,22 @@ const EnvSchema = z
     DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+    // Backups into restic (npm run backup / restore) when a repository and a password are set.
+    RESTIC_REPOSITORY: z.string().min(1).optional(),
+    RESTIC_PASSWORD: z.string().min(1).optional(),
+    RESTIC_PASSWORD_FILE: z.string().min(1).optional(),
+    BACKUP_KEEP_DAILY: z.coerce
+      .number({ error: 'BACKUP_KEEP_DAILY is a whole number of days, 1 or more' })
+      .int('BACKUP_KEEP_DAILY is a whole number of days, 1 or more')
+      .min(1, 'BACKUP_KEEP_DAILY is a whole number of days, 1 or more')
+      .max(3660)
+      .default(7),
+    BACKUP_KEEP_MONTHLY: z.coerce
+      .number({ error: 'BACKUP_KEEP_MONTHLY is a whole number of months, 0 or more' })
+      .int('BACKUP_KEEP_MONTHLY is a whole number of months, 0 or more')
+      .min(0, 'BACKUP_KEEP_MONTHLY is a whole number of months, 0 or more')
+      .max(1200)
+      .default(12),
   })
   .superRefine((env, ctx) => {
     if (env.SESSION_IDLE_SECONDS !== undefined && env.NODE_ENV !== 'test') {
@@ -83,6 +99,7 @@ const EnvSchema = z
         message: 'is for tests only: use SESSION_IDLE_MINUTES',
       });
     }
+    resticIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     if (env.NODE_ENV !== 'production') return;
     if (!env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
@@ -93,6 +110,22 @@ const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Restic needs both a repository and exactly one way to its password; one without the other is a mistake. */
+function resticIssues(env: {
+  RESTIC_REPOSITORY?: string;
+  RESTIC_PASSWORD?: string;
+  RESTIC_PASSWORD_FILE?: string;
+}): { path: string[]; message: string }[] {
+  const password = env.RESTIC_PASSWORD !== undefined || env.RESTIC_PASSWORD_FILE !== undefined;
+  if (env.RESTIC_PASSWORD !== undefined && env.RESTIC_PASSWORD_FILE !== undefined)
+    return [{ path: ['RESTIC_PASSWORD'], message: 'set RESTIC_PASSWORD or RESTIC_PASSWORD_FILE, not both' }];
+  if (env.RESTIC_REPOSITORY !== undefined && !password)
+    return [{ path: ['RESTIC_REPOSITORY'], message: 'needs RESTIC_PASSWORD or RESTIC_PASSWORD_FILE as well' }];
+  if (env.RESTIC_REPOSITORY === undefined && password)
+    return [{ path: ['RESTIC_REPOSITORY'], message: 'is required when a restic password is set' }];
+  return [];
+}
 
 export interface Config {
   readonly env: Env['NODE_ENV'];
@@ -136,6 +169,13 @@ export interface Config {
   readonly database: DbTimeouts;
   /** On SIGTERM/SIGINT, how long in-flight requests get to finish. */
   readonly shutdownGraceMs: number;
+  /** npm run backup: into restic when a repository is set (else the encrypted-file mode), and its retention. */
+  readonly backup: {
+    readonly restic:
+      { readonly repository: string; readonly password?: string; readonly passwordFile?: string } | undefined;
+    readonly keepDaily: number;
+    readonly keepMonthly: number;
+  };
 }
 
 /** A configuration error with one readable line per bad variable. */
@@ -183,6 +223,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       readMs: e.DB_STATEMENT_TIMEOUT_MS + 1_000,
     }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1_000,
+    backup: Object.freeze({
+      restic: e.RESTIC_REPOSITORY
+        ? Object.freeze({
+            repository: e.RESTIC_REPOSITORY,
+            password: e.RESTIC_PASSWORD,
+            passwordFile: e.RESTIC_PASSWORD_FILE,
+          })
+        : undefined,
+      keepDaily: e.BACKUP_KEEP_DAILY,
+      keepMonthly: e.BACKUP_KEEP_MONTHLY,
+    }),
     uploads: Object.freeze({
       dir: e.UPLOAD_DIR ?? `${e.DATA_DIR}/uploads`,
       maxVideoBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
