@@ -54,7 +54,7 @@ describe('crisis help for everyone', () => {
     expect(main).toMatch(
       /<h2 class="nhsuk-heading-m">Eating Disorders<\/h2>\s*<ul[^>]*>\s*<li>Eating Disorders duty team \(Monday to Friday, 9am to 5pm\): <a href="tel:01614960123">0161 496 0123<\/a><\/li>/,
     );
-    expect(main).toContain('Eating Disorders: Monday to Friday, 9am to 5pm');
+    expect(main).toContain('Eating Disorders: Monday to Friday, 09:00 to 17:00'); // made from the hours (H30)
   });
 
   it("a service's own text adds to the UK numbers and never replaces them; its text stays text, escaped", async () => {
