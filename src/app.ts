@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +21,7 @@ import { adminAccountRoutes } from './admin/accounts.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { installRoutes } from './install/install.routes.js';
 import { errorHandler } from './http/error-handler.js';
+import { requestLog } from './http/request-log.js';
 import { csrfProtection, noStore, sameOrigin, securityHeaders } from './http/security.js';
 import { notFound } from './http/errors.js';
 import { pageLocals } from './http/page-locals.js';
@@ -132,10 +132,8 @@ export function createApp({
   app.set('trust proxy', config.trustProxy);
   useViews(app, config);
 
-  app.use((_req, res, next) => {
-    res.locals.requestId = randomUUID();
-    next();
-  });
+  // Request id (X-Request-Id in and out), one log line per request, and the duration histogram.
+  app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction));
   serveAssets(app, config);
   app.use(healthRoutes({ pool: healthPool }));

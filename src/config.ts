@@ -74,6 +74,9 @@ const EnvSchema = z
     DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
     SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
+    // Prometheus metrics on their own port (off unless set), bound to loopback unless METRICS_HOST says otherwise.
+    METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     // Backups into restic (npm run backup / restore) when a repository and a password are set.
     RESTIC_REPOSITORY: z.string().min(1).optional(),
     RESTIC_PASSWORD: z.string().min(1).optional(),
@@ -169,6 +172,8 @@ export interface Config {
   readonly database: DbTimeouts;
   /** On SIGTERM/SIGINT, how long in-flight requests get to finish. */
   readonly shutdownGraceMs: number;
+  /** GET /metrics on a separate server at host:port; undefined (off) unless METRICS_PORT is set. */
+  readonly metrics: { readonly host: string; readonly port: number } | undefined;
   /** npm run backup: into restic when a repository is set (else the encrypted-file mode), and its retention. */
   readonly backup: {
     readonly restic:
@@ -223,6 +228,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       readMs: e.DB_STATEMENT_TIMEOUT_MS + 1_000,
     }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1_000,
+    metrics: e.METRICS_PORT ? Object.freeze({ host: e.METRICS_HOST, port: e.METRICS_PORT }) : undefined,
     backup: Object.freeze({
       restic: e.RESTIC_REPOSITORY
         ? Object.freeze({

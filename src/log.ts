@@ -1,7 +1,6 @@
+import pino, { type Logger as PinoLogger } from 'pino';
 import type { Config } from './config.js';
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-type Level = Exclude<keyof typeof LEVELS, 'silent'>;
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 export interface Logger {
@@ -9,23 +8,44 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** The pino logger underneath, for pino-http's request lines (src/http/request-log.ts). */
+  readonly pino: PinoLogger;
 }
 
 /**
- * A JSON-lines logger (UTC timestamps). JSON.stringify escapes control characters, so a forged
- * value cannot start a fake log line. Callers pass ids and reason codes, never message text,
- * passwords, session ids or health data.
+ * Headers that carry credentials. Request lines keep only method, route pattern, status, duration
+ * and id (src/http/request-log.ts), so these never reach a line; the redaction is the second lock.
  */
-export function createLogger(
-  level: Config['logLevel'],
-  write: (line: string) => void = (l) => process.stdout.write(l),
-): Logger {
-  const min = LEVELS[level];
-  const log =
-    (lvl: Level) =>
-    (msg: string, fields: LogFields = {}) => {
-      if (LEVELS[lvl] < min) return;
-      write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
-    };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+export const REDACTED_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.cookie',
+  'headers.authorization',
+  'password',
+  'token',
+  'key',
+  'body',
+];
+
+/**
+ * A JSON-lines logger (pino; UTC ISO timestamps, `level` as a word). JSON escaping means a forged
+ * value cannot start a fake log line. Callers pass ids and reason codes, never message text,
+ * passwords, session ids or health data. `write` receives each line (tests read the log with it).
+ */
+export function createLogger(level: Config['logLevel'], write?: (line: string) => void): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  const base = write ? pino(options, { write }) : pino(options);
+  const at =
+    (lvl: 'debug' | 'info' | 'warn' | 'error') =>
+    (msg: string, fields: LogFields = {}) =>
+      base[lvl](fields, msg);
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), pino: base };
 }

@@ -8,6 +8,7 @@ import { attachRealtime, createApp } from './app.js';
 import { DEMO_TOTP_SECRET, seedDemoIfEmpty } from '../seeds/demo.js';
 import { startEscalationJob } from './safety/escalation.js';
 import { startRetentionJob } from './admin/data-rights.js';
+import { startMetrics } from './metrics/metrics-server.js';
 
 /** Starts SHaRON: configuration, database, migrations, demo data, HTTP; shuts down cleanly. */
 async function main(): Promise<void> {
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   // The Postgres adapter links every app process on this database (scale-out needs nothing more).
   const adapterPool = createAdapterPool(database.url, logger, config.database);
   const io = attachRealtime(server, built, { config, logger, adapterPool });
+  const pools = { sessions: sessionPool, adapter: adapterPool, health: healthPool };
+  const metrics = await startMetrics(config, database.db, pools, logger);
   const stopRetention = startRetentionJob(database.maintenance, (e) =>
     logger.error('retention job failed', { error: e instanceof Error ? e.message : 'unknown' }),
   );
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(force);
     session.store.close();
-    await Promise.allSettled([sessionPool.end(), adapterPool.end(), healthPool.end()]);
+    await Promise.allSettled([sessionPool.end(), adapterPool.end(), healthPool.end(), metrics?.close()]);
     await database.close();
     logger.info('SHaRON stopped', { signal, ms: Date.now() - started });
     process.exit(0);

@@ -27,6 +27,7 @@ import type { Realtime } from '../realtime/realtime.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
+import { messagePersisted } from '../metrics/metrics.js';
 import type { ChatRefusalCode, RefusalCode } from '../http/refusals.js';
 
 export interface ChatDeps {
@@ -269,6 +270,8 @@ function retried(stored: MessageRow, room: RoomDetail, told: Told | null): SendO
 }
 
 function announce(deps: ChatDeps, room: RoomDetail, message: PublicMessage, alerted: boolean): void {
+  // Called once per newly written message (never for a retry), after its one write statement.
+  messagePersisted(message.status === 'held' ? 'held' : 'visible');
   if (message.status === 'visible') deps.realtime.emitToRoom(room.id, 'message:new', message);
   else announceQueueChange(deps.db, deps.realtime, room, 'added');
   // Staff on duty and every staff member of the subnet with an open page, whatever their duty.

@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { PolicyDenied } from '../policy/index.js';
 import { recordAudit, auditContext } from '../audit/audit.service.js';
 import { HttpError } from './errors.js';
+import { routePattern } from './request-log.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
 
 const TITLES: Record<number, string> = {
@@ -47,17 +48,21 @@ export function errorHandler(db: Db, logger: Logger): ErrorRequestHandler {
     const requestId = String(res.locals.requestId ?? '');
     if (err instanceof PolicyDenied) await auditDenial(db, req, err).catch(() => undefined);
     if (status === 503)
-      logger.warn('request refused: database unavailable', { requestId, path: req.path, reason: reasonOf(err) });
+      logger.warn('request refused: database unavailable', {
+        requestId,
+        route: routePattern(req),
+        reason: reasonOf(err),
+      });
     else if (status >= 500)
       logger.error('request failed', {
         requestId,
         status,
         code,
-        path: req.path,
+        route: routePattern(req),
         error: err instanceof Error ? err.name : 'unknown',
         detail: err instanceof Error ? err.message.slice(0, 200) : undefined,
       });
-    else logger.info('request refused', { requestId, status, code, path: req.path, actor: req.user?.id });
+    else logger.info('request refused', { requestId, status, code, route: routePattern(req), actor: req.user?.id });
     if (res.headersSent) return;
     if (status === 503) res.set('Retry-After', '30');
     res.status(status);

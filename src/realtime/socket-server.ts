@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { watchListenConnection, type ListenConnection } from './listen-connection.js';
+import { socketOpened } from '../metrics/metrics.js';
 
 interface SessionRequest extends http.IncomingMessage {
   session?: { passport?: { user?: string }; createdAt?: number };
@@ -48,6 +49,7 @@ export function createSocketServer(
     pingInterval: 25_000,
     pingTimeout: 20_000,
   });
+  io.on('connection', (socket) => socket.once('disconnect', socketOpened()));
   io.engine.use(opts.session);
   io.engine.use((req: SessionRequest, res: http.ServerResponse, next: (err?: unknown) => void) => {
     const isHandshake = req._query?.sid === undefined;

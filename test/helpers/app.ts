@@ -7,7 +7,7 @@ import { attachRealtime, createApp, type App } from '../../src/app.js';
 import type { Server as SocketServer } from 'socket.io';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createAdapterPool, createHealthPool, createSessionPool } from '../../src/db/open.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import type { Db } from '../../src/db/knex.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { DEMO_PASSWORD } from './constants.js';
@@ -30,7 +30,11 @@ export interface TestApp {
 }
 
 /** The real app on its own database, as server.ts builds it. */
-export async function startTestApp(env: Record<string, string> = {}, shared?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  shared?: TestDatabase,
+  opts: { logger?: Logger } = {},
+): Promise<TestApp> {
   const database = shared ?? (await createTestDatabase());
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -39,7 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}, shared?: Te
     UPLOAD_DIR: inject('uploadDir'),
     ...env,
   });
-  const logger = createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent');
+  const logger = opts.logger ?? createLogger(process.env.TEST_LOG === '1' ? 'info' : 'silent');
   const sessionPool = createSessionPool(database.url, logger, config.database);
   const healthPool = createHealthPool(database.url, logger);
   const built = createApp({
