@@ -559,6 +559,12 @@ const CASES: Record<string, Case> = {
   '/admin/staff/:userId/subnets': {
     submit: () => as$('admin', `/admin/staff/${ids.user('peermod')}/subnets`, { subnetIds: [ED()] }),
   },
+  '/admin/staff/:userId/work-email': {
+    submit: async () => {
+      const staff = await makeUser(t.db, { role: 'clinician', subnetId: ED() });
+      return as$('admin', `/admin/staff/${staff.id}/work-email`, { workEmail: `${staff.username}@nhs.net` });
+    },
+  },
   '/admin/accounts/:userId/suspend': {
     submit: async () =>
       as$('admin', `/admin/accounts/${(await member('Stopped')).id}/suspend`, { reason: 'Agreed with the service' }),
