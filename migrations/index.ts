@@ -45,6 +45,8 @@ import * as roomVisits from './20261202030200_room_visits.js';
 import * as notificationTarget from './20261202031000_notification_target.js';
 import * as notificationTargetBackfill from './20261202031100_notification_target_backfill.js';
 import * as threadsBoardOrderIndex from './20261202040000_threads_board_order_index.js';
+import * as staffWorkEmail from './20261202050000_staff_work_email.js';
+import * as staffOidcSubject from './20261202050100_staff_oidc_subject.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
 
@@ -96,6 +98,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261202031000_notification_target', notificationTarget],
   ['20261202031100_notification_target_backfill', notificationTargetBackfill],
   ['20261202040000_threads_board_order_index', threadsBoardOrderIndex],
+  ['20261202050000_staff_work_email', staffWorkEmail],
+  ['20261202050100_staff_oidc_subject', staffOidcSubject],
 ];
 
 /** A knex MigrationSource over the list above. */

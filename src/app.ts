@@ -12,6 +12,8 @@ import { createPasswordHasher, type PasswordHasher } from './auth/passwords.js';
 import { preloadUserWithSession } from './auth/session-user.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { createOidcClient, type OidcClient } from './auth/oidc/oidc.client.js';
+import { oidcLogoutRoute, oidcRoutes } from './auth/oidc/oidc.routes.js';
 import { buildingRoutes } from './building/building.routes.js';
 import { workspaceRoutes } from './workspace/workspace.routes.js';
 import { keysRoutes } from './keys/keys.routes.js';
@@ -90,6 +92,8 @@ function useViews(app: Express, config: Config): void {
   app.locals.fmt = createFormatters(config.safety.timeZone);
   // Every page shows crisis contacts through one partial, which reads them from here (UK defaults first).
   app.locals.crisisContacts = crisisContacts;
+  // The sign-in page's staff button, when organisation sign-in (OpenID Connect) is configured.
+  app.locals.organisationSignIn = config.oidc?.buttonText;
 }
 
 /** The design system's assets, our own CSS and scripts, and the favicon: static, before sessions. */
@@ -115,6 +119,16 @@ function serveAssets(app: Express, config: Config): void {
   );
   app.use('/public', express.static(path.join(ROOT, 'public'), staticOpts));
   app.get('/favicon.ico', (_req, res) => res.sendFile(path.join(nhsuk, 'assets', 'images', 'favicon.ico'), staticOpts));
+}
+
+/**
+ * Organisation sign-in's client (when configured) and the provider's back-channel logout route,
+ * mounted before sessions, CSRF and the same-origin check: its signed token is the proof.
+ */
+function organisationLogout(app: Express, config: Config, db: Db, realtime: Realtime): OidcClient | undefined {
+  const client = config.oidc && createOidcClient(config.oidc, config.isProduction);
+  if (client) app.use(oidcLogoutRoute({ db, realtime, client }));
+  return client;
 }
 
 /** Builds the Express app. It never listens: server.ts and the tests do that. */
@@ -143,6 +157,8 @@ export function createApp({
   // 600 fields: the questionnaire builder's 30 questions of up to 12 options each; 32 KB still bounds the body.
   app.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 600 }));
   app.use(express.json({ limit: '32kb' }));
+  const realtime = createRealtime();
+  const oidcClient = organisationLogout(app, config, db, realtime);
   const session = createSession(config, sessionPool, sessionSecret);
   const passwords = createPasswordHasher(config.passwordHashing);
   const passport = createPassport(db, passwords, preloadUserWithSession(session.store, db, sessionPool));
@@ -158,9 +174,17 @@ export function createApp({
   app.use(csrf.protect, csrf.exposeToken, pageLocals, requireTwoFactorForStaff, unreadCountLocals(db));
   const mediaDeps = { db, config, verifyCsrf: csrf.verify };
 
-  const realtime = createRealtime();
   const chat: ChatDeps = { db, realtime, config };
-  app.use(authRoutes({ db, passport, throttle: createLoginThrottle(db), realtime, clock }));
+  const authDeps = {
+    db,
+    passport,
+    throttle: createLoginThrottle(db),
+    realtime,
+    clock,
+    staffOnlySso: config.oidc?.staffOnlySso,
+  };
+  app.use(authRoutes(authDeps));
+  if (config.oidc && oidcClient) app.use(oidcRoutes({ ...authDeps, oidc: config.oidc, client: oidcClient }));
   app.use(keysRoutes({ db, config, passwords }));
   // One route serves every room's page (src/rooms); each feature serves its own actions.
   app.use(roomRoutes({ db, realtime, config, chat }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENGLAND_BANK_HOLIDAYS } from './safety/service-hours.js';
 import type { DbTimeouts } from './db/connection.js';
+import { OidcEnv, oidcConfig, oidcIssues, type OidcConfig } from './auth/oidc/oidc.config.js';
 
 /** Environment variables SHaRON reads. This is the only module that touches process.env. */
 const EnvSchema = z
@@ -94,6 +95,7 @@ const EnvSchema = z
       .max(1200)
       .default(12),
   })
+  .extend(OidcEnv.shape)
   .superRefine((env, ctx) => {
     if (env.SESSION_IDLE_SECONDS !== undefined && env.NODE_ENV !== 'test') {
       ctx.addIssue({
@@ -103,6 +105,7 @@ const EnvSchema = z
       });
     }
     resticIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    oidcIssues(env).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     if (env.NODE_ENV !== 'production') return;
     if (!env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
@@ -174,6 +177,8 @@ export interface Config {
   readonly shutdownGraceMs: number;
   /** GET /metrics on a separate server at host:port; undefined (off) unless METRICS_PORT is set. */
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
+  /** Staff sign-in with the organisation's OpenID Connect provider; undefined when not configured. */
+  readonly oidc: OidcConfig | undefined;
   /** npm run backup: into restic when a repository is set (else the encrypted-file mode), and its retention. */
   readonly backup: {
     readonly restic:
@@ -229,6 +234,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     }),
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1_000,
     metrics: e.METRICS_PORT ? Object.freeze({ host: e.METRICS_HOST, port: e.METRICS_PORT }) : undefined,
+    oidc: oidcConfig(e),
     backup: Object.freeze({
       restic: e.RESTIC_REPOSITORY
         ? Object.freeze({

@@ -30,8 +30,9 @@ const ALLOWED_BEFORE_ENROLMENT = ['/account/two-factor', '/logout', '/help', '/s
 /** Staff without two-factor sign-in can only set it up (or sign out) until they have. */
 export const requireTwoFactorForStaff: RequestHandler = (req, res, next) => {
   const user = req.user;
-  if (!user || user.twoFactorEnabled || !mustUseTwoFactor(user) || ALLOWED_BEFORE_ENROLMENT.includes(req.path))
-    return next();
+  // The organisation's own multi-factor (OpenID Connect amr/acr) stands in for SHaRON's for this session.
+  if (!user || user.twoFactorEnabled || req.session.providerMfa || !mustUseTwoFactor(user)) return next();
+  if (ALLOWED_BEFORE_ENROLMENT.includes(req.path)) return next();
   if (req.method === 'GET' && req.accepts('html')) return res.redirect(303, '/account/two-factor');
   res.status(403).json({ error: 'two_factor_required' });
 };

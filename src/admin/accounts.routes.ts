@@ -10,8 +10,9 @@ import { authorize, canActOnAccount, STAFF_ROLES } from '../policy/index.js';
 import { actorOf } from '../http/guards.js';
 import { adminOnly, keptList, keptValues } from './admin.guard.js';
 import { listAccounts, subnetIdsOf } from './admin.repo.js';
-import { AuditQuery, StaffBody, StaffSubnetsBody } from './admin.schemas.js';
-import { assignStaffSubnets, createStaff } from './admin.service.js';
+import { AuditQuery, StaffBody, StaffSubnetsBody, StaffWorkEmailBody } from './admin.schemas.js';
+import { assignStaffSubnets, createStaff, saveStaffWorkEmail } from './admin.service.js';
+import { findWorkIdentity } from '../auth/auth.service.js';
 import {
   accountAction,
   confirmErase,
@@ -37,6 +38,7 @@ export function adminAccountRoutes(deps: AdminAccountDeps): Router {
   r.post('/admin/staff', ...staffGuard, createStaffAccount(deps));
   r.get('/admin/staff/:userId', ...staffGuard, staffMemberPage(deps));
   r.post('/admin/staff/:userId/subnets', ...staffGuard, assignSubnets(deps));
+  r.post('/admin/staff/:userId/work-email', ...staffGuard, saveWorkEmail(deps));
 
   const accountsGuard = adminOnly('suspend_any_account');
   r.get('/admin/accounts', ...accountsGuard, listAccountsPage(deps));
@@ -100,7 +102,7 @@ const createStaffAccount =
         db,
         res,
         400,
-        keptValues(req.body, ['username', 'displayName', 'nickname', 'role']),
+        keptValues(req.body, ['username', 'displayName', 'workEmail', 'nickname', 'role']),
         keptList(req.body, 'subnetIds'),
         saved.errors,
       );
@@ -123,9 +125,13 @@ const staffMemberPage =
     const account = await loadAccount(db, req.params.userId);
     const subnets = await listAllSubnets(db);
     const chosen = await subnetIdsOf(db, account.id);
+    const identity = await findWorkIdentity(db, account.id);
     res.render('admin/staff-member', {
       title: account.username,
       account,
+      identity,
+      workEmail: identity.workEmail ?? '',
+      errors: NO_ERRORS,
       subnets,
       chosen,
       canHoldSubnets: canActOnAccount(actorOf(req), 'assign_subnets', account).allowed,
@@ -133,9 +139,11 @@ const staffMemberPage =
       notice:
         req.query.done === 'promoted'
           ? `${account.nickname} is now a peer moderator. They were signed out everywhere and sign in again as staff. What they wrote as a member keeps no staff badge.`
-          : req.query.done
-            ? staffSavedNotice(account, req.query.done === 'created', servicesNamed(subnets, chosen))
-            : undefined,
+          : req.query.done === 'email' || req.query.done === 'email-unlinked'
+            ? workEmailNotice(account, req.query.done === 'email-unlinked')
+            : req.query.done
+              ? staffSavedNotice(account, req.query.done === 'created', servicesNamed(subnets, chosen))
+              : undefined,
     });
   };
 
@@ -149,6 +157,36 @@ const assignSubnets =
     if (!form.ok) throw notFound();
     await assignStaffSubnets(db, auditContext(req), account.id, form.data.subnetIds);
     res.redirect(303, `/admin/staff/${account.id}?done=saved`);
+  };
+
+const workEmailNotice = (account: { nickname: string }, unlinked: boolean) =>
+  `${account.nickname}'s work email was saved.${
+    unlinked
+      ? ' Their work account is no longer linked: it links again, by this address, when they next sign in with it.'
+      : ''
+  }`;
+
+/** POST /admin/staff/:userId/work-email: the address organisation sign-in links by; the form comes back at 400 with the input kept. */
+const saveWorkEmail =
+  ({ db }: AdminAccountDeps): RequestHandler =>
+  async (req, res) => {
+    const account = await loadAccount(db, req.params.userId);
+    authorize(canActOnAccount(actorOf(req), 'assign_subnets', account));
+    const form = parseForm(StaffWorkEmailBody, req.body);
+    const saved = form.ok ? await saveStaffWorkEmail(db, auditContext(req), account.id, form.data.workEmail) : form;
+    if (saved.ok)
+      return res.redirect(303, `/admin/staff/${account.id}?done=${saved.unlinked ? 'email-unlinked' : 'email'}`);
+    res.status(400).render('admin/staff-member', {
+      title: account.username,
+      account,
+      identity: await findWorkIdentity(db, account.id),
+      workEmail: String(req.body?.workEmail ?? '').slice(0, 254),
+      errors: saved.errors,
+      subnets: await listAllSubnets(db),
+      chosen: await subnetIdsOf(db, account.id),
+      canHoldSubnets: canActOnAccount(actorOf(req), 'assign_subnets', account).allowed,
+      roleLabels: ROLE_LABELS,
+    });
   };
 
 const auditQuery = validate({ query: AuditQuery });

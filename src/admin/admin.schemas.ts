@@ -7,6 +7,14 @@ import { reasonText } from '../members/members.schemas.js';
 const csrf = { _csrf: z.string().optional() };
 const text = (max: number, label: string) =>
   z.string().trim().max(max, `${label} must be ${max} characters or fewer`).default('');
+/** A staff member's work email (optional): organisation sign-in links the account by it. Empty means none. */
+const WorkEmail = z
+  .string()
+  .trim()
+  .max(254, 'The work email must be 254 characters or fewer')
+  .pipe(z.union([z.literal(''), z.email('Enter a work email address like name@nhs.net')]))
+  .default('')
+  .transform((v) => (v === '' ? null : v));
 /** Checkbox groups arrive as a string, an array or nothing. */
 const idList = (message: string) =>
   z.preprocess(
@@ -103,11 +111,14 @@ export const StaffBody = z.strictObject({
     .max(80, 'The display name must be 80 characters or fewer'),
   nickname: Nickname,
   role: z.enum(STAFF_ROLES, { error: 'Choose a role' }),
+  workEmail: WorkEmail,
   password: NewPassword,
   subnetIds: idList('Choose services from the list'),
   ...csrf,
 });
 export type StaffInput = z.infer<typeof StaffBody>;
+
+export const StaffWorkEmailBody = z.strictObject({ workEmail: WorkEmail, ...csrf });
 
 export const StaffSubnetsBody = z.strictObject({ subnetIds: idList('Choose services from the list'), ...csrf });
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/knex.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { deleteSessionsOfUser, findTaken, insertUser } from '../auth/auth.service.js';
+import { deleteSessionsOfUser, findTaken, insertUser, setWorkEmail } from '../auth/auth.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
 import { isUniqueViolation } from '../db/errors.js';
@@ -111,6 +111,7 @@ export async function createStaff(db: Db, passwords: PasswordHasher, ctx: AuditC
         displayName: s.displayName,
         role: s.role,
         passwordHash,
+        workEmail: s.workEmail,
       });
       if (isSubnetStaffRole(s.role)) await replaceStaffSubnets(trx, userId, s.subnetIds);
       await recordAudit(trx, ctx, {
@@ -124,6 +125,35 @@ export async function createStaff(db: Db, passwords: PasswordHasher, ctx: AuditC
     return { ok: true, id };
   } catch (e) {
     // Someone took the same or a look-alike name since the check: the unique index decides.
+    const clash = takenErrorOfViolation(e);
+    if (!clash) throw e;
+    return { ok: false, errors: formErrors([clash]) };
+  }
+}
+
+/**
+ * Sets a staff member's work email, audited. A changed address unlinks the organisation account
+ * (a wrong link is mended this way); the next organisation sign-in links by the new address.
+ */
+export async function saveStaffWorkEmail(
+  db: Db,
+  ctx: AuditContext,
+  userId: string,
+  workEmail: string | null,
+): Promise<Saved & { unlinked?: boolean }> {
+  try {
+    const unlinked = await db.transaction(async (trx) => {
+      const removed = await setWorkEmail(trx, userId, workEmail);
+      await recordAudit(trx, ctx, {
+        action: 'staff.work_email',
+        targetType: 'user',
+        targetId: userId,
+        details: { set: workEmail !== null, organisation_unlinked: removed },
+      });
+      return removed;
+    });
+    return { ok: true, id: userId, unlinked };
+  } catch (e) {
     const clash = takenErrorOfViolation(e);
     if (!clash) throw e;
     return { ok: false, errors: formErrors([clash]) };

@@ -7,7 +7,7 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { findSessionUser } from './users.repo.js';
 import type { SessionUser } from '../people/person.js';
 import { checkTotp, recordTotpStep, twoFactorState, useRecoveryCode } from './two-factor.js';
-import { isActive } from '../policy/index.js';
+import { canSignInWithPassword, isActive } from '../policy/index.js';
 import type { LoginFailure } from './passport.js';
 import { PasswordHashingBusy } from './passwords.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -33,14 +33,17 @@ const CodeBody = z.object({
   _csrf: z.string().optional(),
 });
 
-interface Deps {
+export interface AuthDeps {
   db: Db;
   passport: PassportStatic;
   throttle: LoginThrottle;
   realtime: Realtime;
   /** The time two-factor codes are checked against (tests inject one; production reads the system clock). */
   clock: () => Date;
+  /** OIDC_STAFF_ONLY_SSO: staff sign in with their organisation only. */
+  staffOnlySso?: boolean;
 }
+type Deps = AuthDeps;
 
 function renderLogin(res: Response, status: number, username: string, errors: FormErrors, notice?: string): void {
   res.status(status).render('auth/login', { title: 'Sign in', username, errors, notice });
@@ -149,36 +152,73 @@ async function onFailure(
 
 async function onSuccess(deps: Deps, req: Request, res: Response, user: SessionUser): Promise<void> {
   const returnTo = req.session.returnTo;
-  if (user.twoFactorEnabled) {
-    // The password was right; the second factor decides. A new session id either way.
-    await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
-    req.session.pendingTwoFactor = { userId: user.id, returnTo, at: Date.now() };
-    // Save before redirecting: express-session sends the headers before its own save finishes,
-    // and a fast browser's next request must find the pending state.
-    await saveSession(req);
-    return res.redirect(303, '/login/two-factor');
+  if (!canSignInWithPassword(user, { staffOnlySso: deps.staffOnlySso ?? false }).allowed) {
+    await recordAudit(
+      deps.db,
+      { actorId: user.id, ip: req.ip ?? null },
+      { action: 'login', outcome: 'failed', reason: 'staff_password_off' },
+    );
+    return renderLogin(res, 403, user.username, formErrors([{ field: 'username', message: STAFF_USE_ORGANISATION }]));
   }
-  await completeLogin(deps, req, res, user, returnTo, false);
+  if (user.twoFactorEnabled) return beginSecondFactor(req, res, user.id, returnTo);
+  await completeLogin(deps, req, res, user, returnTo, { twoFactor: false });
 }
 
-async function completeLogin(
+const STAFF_USE_ORGANISATION =
+  'Staff sign in with their work account, not a SHaRON password: use the button under "Staff" below.';
+
+/** The first factor was right (a password, or the organisation without multi-factor): SHaRON's code decides. */
+export async function beginSecondFactor(
+  req: Request,
+  res: Response,
+  userId: string,
+  returnTo: string | undefined,
+  organisation?: { sid?: string },
+): Promise<void> {
+  // A new session id either way.
+  await new Promise<void>((resolve, reject) => req.session.regenerate((e) => (e ? reject(e) : resolve())));
+  req.session.pendingTwoFactor = { userId, returnTo, at: Date.now(), organisation };
+  // Save before redirecting: express-session sends the headers before its own save finishes,
+  // and a fast browser's next request must find the pending state.
+  await saveSession(req);
+  res.redirect(303, '/login/two-factor');
+}
+
+/** How a sign-in was completed: SHaRON's code, the organisation's multi-factor, or one factor. */
+export interface SignInMethod {
+  twoFactor: boolean | 'provider';
+  /** Signed in with the organisation (its session id, when it sent one, for back-channel logout). */
+  organisation?: { sid?: string };
+}
+
+/** Signs the person in (a new session id), audited, and sends them where they were going. */
+export async function completeLogin(
   { db, throttle }: Deps,
   req: Request,
   res: Response,
   user: SessionUser,
   returnTo: string | undefined,
-  twoFactor: boolean,
+  method: SignInMethod,
 ): Promise<void> {
   // passport regenerates the session here: the id a visitor had before signing in stops working.
   await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
   req.session.createdAt = Date.now();
   req.session.device = describeDevice(req.get('user-agent'));
+  if (method.organisation?.sid) req.session.oidcSid = method.organisation.sid;
+  if (method.twoFactor === 'provider') req.session.providerMfa = true;
   await saveSession(req);
   await throttle.recordSuccess(user.username, req.ip ?? 'unknown');
   await recordAudit(
     db,
     { actorId: user.id, ip: req.ip ?? null },
-    { action: 'login', details: { two_factor: twoFactor } },
+    {
+      action: 'login',
+      details: {
+        two_factor: method.twoFactor !== false,
+        ...(method.organisation ? { method: 'organisation' } : {}),
+        ...(method.twoFactor === 'provider' ? { second_factor: 'organisation' } : {}),
+      },
+    },
   );
   res.redirect(303, returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/');
 }
@@ -233,7 +273,7 @@ function checkCode(deps: Deps) {
       );
     }
     delete req.session.pendingTwoFactor;
-    await completeLogin(deps, req, res, user, p.returnTo, true);
+    await completeLogin(deps, req, res, user, p.returnTo, { twoFactor: true, organisation: p.organisation });
   };
 }
 

@@ -19,3 +19,4 @@ export {
   listLiveSessionIds,
   listSessionsOf,
 } from './sessions.repo.js';
+export { findWorkIdentity, setWorkEmail } from './oidc/oidc.repo.js';

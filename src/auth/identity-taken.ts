@@ -4,6 +4,7 @@ import type { NicknameClash } from './users.repo.js';
 
 export const USERNAME_TAKEN = 'That username is taken. Choose another one';
 export const NICKNAME_TAKEN = 'That nickname is taken. Choose another one';
+export const WORK_EMAIL_TAKEN = 'Another staff account already has that work email';
 export const NICKNAME_TOO_CLOSE = "That nickname is too close to someone else's. Choose another.";
 
 /** The form errors for what findTaken found: none when both names are free. */
@@ -21,6 +22,7 @@ const ERROR_OF_INDEX = new Map<string, FieldError>([
   ['users_username_lower_idx', { field: 'username', message: USERNAME_TAKEN }],
   ['users_nickname_lower_idx', { field: 'nickname', message: NICKNAME_TAKEN }],
   ['users_nickname_skeleton_idx', { field: 'nickname', message: NICKNAME_TOO_CLOSE }],
+  ['users_work_email_unique', { field: 'workEmail', message: WORK_EMAIL_TAKEN }],
 ]);
 
 /**

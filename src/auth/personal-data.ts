@@ -62,7 +62,9 @@ export const USERS_PERSONAL_DATA: PersonalDataTable = {
   export: {
     key: 'profile',
     read: (db: Db, userId: string) =>
-      db('users').where({ id: userId }).first('username', 'nickname', 'role', 'created_at', 'last_seen_at'),
+      db('users')
+        .where({ id: userId })
+        .first('username', 'nickname', 'role', 'work_email', 'created_at', 'last_seen_at'),
   },
   async erase(trx, userId) {
     const tag = userId.replace(/-/g, '').slice(0, 8);
@@ -79,6 +81,10 @@ export const USERS_PERSONAL_DATA: PersonalDataTable = {
         totp_secret: null,
         totp_enabled_at: null,
         totp_last_step: null,
+        work_email: null,
+        oidc_issuer: null,
+        oidc_subject: null,
+        oidc_linked_at: null,
         status: 'erased',
         status_changed_at: trx.fn.now(),
         last_seen_at: null,

@@ -15,7 +15,13 @@ declare module 'express-session' {
     /** A coarse description of the browser, for "your sessions". */
     device?: string;
     /** Password accepted, second factor awaited: who, where to go next, and since when. */
-    pendingTwoFactor?: { userId: string; returnTo?: string; at: number };
+    pendingTwoFactor?: { userId: string; returnTo?: string; at: number; organisation?: { sid?: string } };
+    /** Organisation sign-in under way: state, nonce and PKCE verifier, used once by the callback. */
+    oidcPending?: import('./oidc/oidc.client.js').PendingOidc;
+    /** Signed in with the organisation: the provider's session id (back-channel logout by sid). */
+    oidcSid?: string;
+    /** The organisation's sign-in used more than one factor: it stands in for SHaRON's own. */
+    providerMfa?: boolean;
     /** A TOTP secret being enrolled (shown as a QR code until confirmed). */
     pendingTotpSecret?: string;
   }

@@ -99,6 +99,8 @@ export interface NewUser {
   displayName?: string | null;
   role: Role;
   passwordHash: string;
+  /** Staff only: the work email organisation sign-in links by. */
+  workEmail?: string | null;
 }
 
 /**
@@ -114,6 +116,7 @@ export async function insertUser(db: Db, u: NewUser): Promise<string> {
       display_name: u.displayName ?? null,
       role: u.role,
       password_hash: u.passwordHash,
+      work_email: u.workEmail ?? null,
     })
     .returning('id');
   return row.id;

@@ -18,6 +18,7 @@ export { canUseAdminPages } from './admin.js';
 export { canSeeStaffHome } from './workspace.js';
 export { canActOnAccount } from './accounts.js';
 export { canSwitchBaselineRule } from './watched-words.js';
+export { canSignInWithOrganisation, canSignInWithPassword, providerUsedMultiFactor } from './sign-in.js';
 export { isActive, isCurrent, isMemberRole, isSubnetStaffRole, mustUseTwoFactor } from './helpers.js';
 
 /** Thrown by `authorize`; the HTTP and socket layers turn it into 404 (hide) or 403 and audit it. */

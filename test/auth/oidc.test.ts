@@ -1,0 +1,333 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
+import { makeUser } from '../helpers/factories.js';
+import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.js';
+import { connected, disconnected, eventually, openSocket } from '../helpers/sockets.js';
+import { nextStep, totpCode } from '../helpers/totp.js';
+import { freePort } from '../helpers/ports.js';
+import { loadConfig } from '../../src/config.js';
+
+const CLIENT = { clientId: 'sharon-test', clientSecret: 'sharon-test-secret-0123456789' };
+// The provider sends the browser here; the test replays the answer against the app's real address.
+const REDIRECT = 'http://127.0.0.1:9/auth/oidc/callback';
+
+/** Cookies for one site (the app or the provider), as a browser keeps them. */
+class Jar {
+  private readonly cookies = new Map<string, string>();
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  take(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const pair = c.split(';')[0] ?? '';
+      const i = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  }
+  cookie(name: string): string {
+    return `${name}=${this.cookies.get(name) ?? ''}`;
+  }
+}
+
+async function get(url: string, jar: Jar): Promise<Response> {
+  const res = await fetch(url, { redirect: 'manual', headers: { cookie: jar.header() } });
+  jar.take(res);
+  return res;
+}
+
+/** Presses "Sign in with your organisation" on SHaRON's sign-in page: the provider's URL. */
+async function pressOrganisationButton(base: string, app: Jar): Promise<Response> {
+  const page = await get(`${base}/login`, app);
+  const html = await page.text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(html.slice(html.indexOf('/auth/oidc/start')))?.[1] ?? '';
+  const res = await fetch(`${base}/auth/oidc/start`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: app.header(), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf }),
+  });
+  app.take(res);
+  return res;
+}
+
+/** Follows the provider's redirects (its interaction signs in the chosen account) to SHaRON's callback URL. */
+async function throughProvider(authorizeUrl: string): Promise<URL> {
+  const jar = new Jar();
+  let url = authorizeUrl;
+  for (let hop = 0; hop < 10; hop++) {
+    if (url.startsWith(REDIRECT)) return new URL(url);
+    const res = await get(url, jar);
+    const location = res.headers.get('location');
+    if (!location) throw new Error(`provider stopped at ${url}: ${res.status} ${await res.text()}`);
+    url = new URL(location, url).href;
+  }
+  throw new Error('too many redirects at the provider');
+}
+
+/** A whole organisation sign-in: the app's answer to the callback, and the app's cookies. */
+async function organisationSignIn(
+  base: string,
+  tamper?: (callback: URL) => void,
+): Promise<{ res: Response; jar: Jar; text: string }> {
+  const jar = new Jar();
+  const start = await pressOrganisationButton(base, jar);
+  expect(start.status).toBe(303);
+  const callback = await throughProvider(String(start.headers.get('location')));
+  tamper?.(callback);
+  const res = await get(`${base}/auth/oidc/callback${callback.search}`, jar);
+  return { res, jar, text: await res.text() };
+}
+
+const isSignedIn = async (base: string, jar: Jar) => {
+  const res = await get(`${base}/account/sessions`, jar);
+  return res.status === 200;
+};
+
+describe('staff sign-in with the organisation (OpenID Connect)', () => {
+  let provider: TestProvider;
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    provider = await startTestProvider();
+    t = await startTestApp({
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: CLIENT.clientId,
+      OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+      OIDC_REDIRECT_URI: REDIRECT,
+      OIDC_MFA_ACR: 'urn:test:aal3',
+    });
+    base = await t.listen();
+    provider.register({
+      ...CLIENT,
+      redirectUri: REDIRECT,
+      backchannelLogoutUri: `${base}/auth/oidc/backchannel-logout`,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await provider?.close();
+  });
+
+  async function staffWithEmail(email: string, role: 'clinician' | 'peer_moderator' | 'admin' = 'clinician') {
+    const user = await makeUser(t.db, { role });
+    await t.db('users').where({ id: user.id }).update({ work_email: email });
+    return user;
+  }
+
+  it('links a staff account on first sign-in by the verified work email, and the provider’s MFA (amr) replaces the TOTP step', async () => {
+    const user = await staffWithEmail('Rowan.Price@nhs.test');
+    provider.accounts.set('entra-rowan', { email: 'rowan.price@nhs.test', email_verified: true });
+    provider.signInAs('entra-rowan', { amr: ['pwd', 'mfa'] });
+    const { res, jar } = await organisationSignIn(base);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    expect(await isSignedIn(base, jar)).toBe(true);
+    const row = await t.db('users').where({ id: user.id }).first('oidc_issuer', 'oidc_subject');
+    expect(row).toEqual({ oidc_issuer: provider.issuer, oidc_subject: 'entra-rowan' });
+    const link = await t.db('audit_log').where({ action: 'account.organisation_link', target_id: user.id }).first();
+    expect(link).toBeDefined();
+
+    // Once linked, the subject decides: the provider's email may change (a name change) and it still signs in.
+    provider.accounts.set('entra-rowan', { email: 'rowan.someone-else@nhs.test', email_verified: false });
+    const again = await organisationSignIn(base);
+    expect(again.res.headers.get('location')).toBe('/');
+    expect(await isSignedIn(base, again.jar)).toBe(true);
+  });
+
+  it('asks for SHaRON’s own code when the ID token shows no multi-factor, and an acr the trust configured counts as one', async () => {
+    await staffWithEmail('sam.one@nhs.test');
+    provider.accounts.set('entra-sam', { email: 'sam.one@nhs.test', email_verified: true });
+    provider.signInAs('entra-sam', { amr: ['pwd'] });
+    const { res, jar } = await organisationSignIn(base);
+    expect(res.headers.get('location')).toBe('/login/two-factor');
+    expect(await isSignedIn(base, jar)).toBe(false);
+    const form = await (await get(`${base}/login/two-factor`, jar)).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+    nextStep();
+    const code = await fetch(`${base}/login/two-factor`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, code: await totpCode() }),
+    });
+    jar.take(code);
+    expect(code.status).toBe(303);
+    expect(await isSignedIn(base, jar)).toBe(true);
+
+    provider.signInAs('entra-sam', { acr: 'urn:test:aal3' });
+    const aal3 = await organisationSignIn(base);
+    expect(aal3.res.headers.get('location')).toBe('/');
+    provider.signInAs('entra-sam', { acr: 'urn:test:aal1' });
+    const aal1 = await organisationSignIn(base);
+    expect(aal1.res.headers.get('location')).toBe('/login/two-factor');
+  });
+
+  it('refuses an email that belongs to no staff account, with a clear page, audited', async () => {
+    provider.accounts.set('entra-stranger', { email: 'stranger@nhs.test', email_verified: true });
+    provider.signInAs('entra-stranger', { amr: ['mfa'] });
+    const { res, jar, text } = await organisationSignIn(base);
+    expect(res.status).toBe(403);
+    expect(text).toContain('There is no SHaRON staff account for your work email address.');
+    expect(await isSignedIn(base, jar)).toBe(false);
+    const audit = await t.db('audit_log').where({ action: 'login', reason: 'no_staff_account_for_email' }).first();
+    expect(audit).toBeDefined();
+  });
+
+  it('refuses an email the provider has not verified, and links nothing', async () => {
+    const user = await staffWithEmail('unverified@nhs.test');
+    provider.accounts.set('entra-unverified', { email: 'unverified@nhs.test', email_verified: false });
+    provider.signInAs('entra-unverified', { amr: ['mfa'] });
+    const { res, jar, text } = await organisationSignIn(base);
+    expect(res.status).toBe(403);
+    expect(text).toContain('Your organisation did not confirm your email address');
+    expect(await isSignedIn(base, jar)).toBe(false);
+    expect((await t.db('users').where({ id: user.id }).first('oidc_subject')).oidc_subject).toBeNull();
+    expect(await t.db('audit_log').where({ reason: 'email_not_verified', actor_id: null }).first()).toBeDefined();
+  });
+
+  it('never signs in a member by the provider, even with a matching verified email', async () => {
+    const member = await makeUser(t.db, { role: 'patient' });
+    await t.db('users').where({ id: member.id }).update({ work_email: 'member@nhs.test' });
+    provider.accounts.set('entra-member', { email: 'member@nhs.test', email_verified: true });
+    provider.signInAs('entra-member', { amr: ['mfa'] });
+    const { res, jar } = await organisationSignIn(base);
+    expect(res.status).toBe(403);
+    expect(await isSignedIn(base, jar)).toBe(false);
+    expect((await t.db('users').where({ id: member.id }).first('oidc_subject')).oidc_subject).toBeNull();
+  });
+
+  it('refuses a tampered state, and the same answer used twice', async () => {
+    await staffWithEmail('tamper@nhs.test');
+    provider.accounts.set('entra-tamper', { email: 'tamper@nhs.test', email_verified: true });
+    provider.signInAs('entra-tamper', { amr: ['mfa'] });
+    const tampered = await organisationSignIn(base, (cb) => cb.searchParams.set('state', 'forged-state'));
+    expect(tampered.res.status).toBe(400);
+    expect(tampered.text).toContain('could not be checked');
+    expect(await isSignedIn(base, tampered.jar)).toBe(false);
+
+    const jar = new Jar();
+    const start = await pressOrganisationButton(base, jar);
+    const callback = await throughProvider(String(start.headers.get('location')));
+    expect((await get(`${base}/auth/oidc/callback${callback.search}`, jar)).status).toBe(303);
+    const replay = new Jar();
+    await get(`${base}/login`, replay);
+    const second = await get(`${base}/auth/oidc/callback${callback.search}`, replay);
+    expect(second.status).toBe(400);
+    expect(await isSignedIn(base, replay)).toBe(false);
+  });
+
+  it('ends every session and live socket of the person when the provider sends a back-channel logout', async () => {
+    const user = await staffWithEmail('logout@nhs.test');
+    provider.accounts.set('entra-logout', { email: 'logout@nhs.test', email_verified: true });
+    provider.signInAs('entra-logout', { amr: ['mfa'] });
+    const first = await organisationSignIn(base);
+    const second = await organisationSignIn(base);
+    const socket = openSocket(base, first.jar.cookie('sharon.sid'));
+    await connected(socket);
+    const gone = disconnected(socket);
+    const sessions = await t.db('session').whereRaw("sess -> 'passport' ->> 'user' = ?", [user.id]).select('sess');
+    expect(sessions).toHaveLength(2);
+    const sid = sessions.map((s) => (typeof s.sess === 'string' ? JSON.parse(s.sess) : s.sess).oidcSid)[0];
+    expect(typeof sid).toBe('string');
+
+    await provider.backchannelLogout('entra-logout', sid);
+    await gone;
+    expect(socket.connected).toBe(false);
+    expect(await isSignedIn(base, first.jar)).toBe(false);
+    expect(await isSignedIn(base, second.jar)).toBe(false);
+    const audit = await t.db('audit_log').where({ action: 'session.end_all', target_id: user.id }).first();
+    expect(audit?.details).toMatchObject({ by: 'organisation_logout', sessions: 2 });
+    socket.close();
+  });
+
+  it('refuses a logout token that is not signed by the provider', async () => {
+    const forged = [
+      'eyJhbGciOiJub25lIn0',
+      Buffer.from(JSON.stringify({ sub: 'entra-rowan' })).toString('base64url'),
+      '',
+    ];
+    const res = await fetch(`${base}/auth/oidc/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: forged.join('.') }),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it('with OIDC_STAFF_ONLY_SSO=true, refuses staff passwords with a message pointing at the organisation sign-in; members keep theirs', async () => {
+    const only = await startTestApp(
+      {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: CLIENT.clientId,
+        OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+        OIDC_REDIRECT_URI: REDIRECT,
+        OIDC_STAFF_ONLY_SSO: 'true',
+      },
+      t.database,
+    );
+    try {
+      const onlyBase = await only.listen();
+      const signIn = async (username: string) => {
+        const jar = new Jar();
+        const page = await (await get(`${onlyBase}/login`, jar)).text();
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+        const res = await fetch(`${onlyBase}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ _csrf: csrf, username, password: DEMO_PASSWORD }),
+        });
+        return { status: res.status, text: await res.text() };
+      };
+      const staff = await signIn('clinician');
+      expect(staff.status).toBe(403);
+      expect(staff.text).toContain('Staff sign in with their work account');
+      const member = await signIn('anna');
+      expect(member.status).toBe(303);
+    } finally {
+      await only.close();
+    }
+  });
+
+  it('answers "unavailable, try again" when the provider is down, and the rest of SHaRON works', async () => {
+    const down = await startTestApp(
+      {
+        OIDC_ISSUER: `http://127.0.0.1:${await freePort()}`,
+        OIDC_CLIENT_ID: CLIENT.clientId,
+        OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+        OIDC_REDIRECT_URI: REDIRECT,
+      },
+      t.database,
+    );
+    try {
+      const downBase = await down.listen();
+      const jar = new Jar();
+      const res = await pressOrganisationButton(downBase, jar);
+      expect(res.status).toBe(503);
+      const text = await res.text();
+      expect(text).toContain('Sign-in with your organisation is unavailable');
+      expect(text).toContain('Try again');
+      await eventually(async () => (await get(`${downBase}/login`, new Jar())).status === 200);
+    } finally {
+      await down.close();
+    }
+  });
+});
+
+describe('organisation sign-in configuration', () => {
+  it('needs all three of issuer, client id and secret, or none', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', OIDC_ISSUER: 'https://login.example.test/v2.0' })).toThrow(
+      /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set/,
+    );
+    expect(loadConfig({ NODE_ENV: 'test' }).oidc).toBeUndefined();
+    const c = loadConfig({
+      NODE_ENV: 'test',
+      PUBLIC_ORIGIN: 'https://sharon.example.nhs.uk',
+      OIDC_ISSUER: 'https://login.example.test/v2.0',
+      OIDC_CLIENT_ID: 'id',
+      OIDC_CLIENT_SECRET: 'secret',
+    });
+    expect(c.oidc?.redirectUri).toBe('https://sharon.example.nhs.uk/auth/oidc/callback');
+  });
+});
