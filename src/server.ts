@@ -8,7 +8,7 @@ import { attachRealtime, createApp } from './app.js';
 import { DEMO_TOTP_SECRET, seedDemoIfEmpty } from '../seeds/demo.js';
 import { startEscalationJob } from './safety/escalation.js';
 import { startRetentionJob } from './admin/data-rights.js';
-import { startMetrics } from './metrics/metrics-server.js';
+import { startMetrics } from './monitoring/metrics-server.js';
 
 /** Starts SHaRON: configuration, database, migrations, demo data, HTTP; shuts down cleanly. */
 async function main(): Promise<void> {

@@ -27,7 +27,7 @@ import type { Realtime } from '../realtime/realtime.js';
 import { coverHoldsPosts, coverOf } from '../safety/duty.service.js';
 import { announceAlert, supportText, whoWasTold, type Told } from '../safety/support.js';
 import { isDatabaseUnavailable } from '../db/connection.js';
-import { messagePersisted } from '../metrics/metrics.js';
+import { messagePersisted } from '../metrics.js';
 import type { ChatRefusalCode, RefusalCode } from '../http/refusals.js';
 
 export interface ChatDeps {

@@ -3,7 +3,7 @@ import type http from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../log.js';
-import { observeRequest } from '../metrics/metrics.js';
+import { observeRequest } from '../metrics.js';
 
 /** An incoming X-Request-Id is kept when it looks like an id (a proxy's or load balancer's), else replaced. */
 const WELL_FORMED_ID = /^[A-Za-z0-9._:-]{8,128}$/;

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { watchListenConnection, type ListenConnection } from './listen-connection.js';
-import { socketOpened } from '../metrics/metrics.js';
+import { socketOpened } from '../metrics.js';
 
 interface SessionRequest extends http.IncomingMessage {
   session?: { passport?: { user?: string }; createdAt?: number };

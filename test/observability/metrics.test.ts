@@ -8,9 +8,9 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
 import { ask, connected, disconnected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
 import { loadConfig } from '../../src/config.js';
-import { startMetrics, startMetricsServer, type MetricsServer } from '../../src/metrics/metrics-server.js';
-import { watchKnexPool } from '../../src/metrics/metrics.js';
-import { registerWorkloadMetrics } from '../../src/metrics/workload.js';
+import { startMetrics, startMetricsServer, type MetricsServer } from '../../src/monitoring/metrics-server.js';
+import { watchKnexPool } from '../../src/metrics.js';
+import { registerWorkloadMetrics } from '../../src/monitoring/workload.js';
 
 let t: TestApp;
 let base: string;

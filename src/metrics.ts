@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 
 /**
  * The process's Prometheus metrics (one registry). Recording is cheap and always on; they are only
- * served when METRICS_PORT is set (src/metrics/metrics-server.ts). Labels are route patterns,
+ * served when METRICS_PORT is set (src/monitoring/metrics-server.ts). Labels are route patterns,
  * statuses, pool names, subnet slugs and queue kinds: never a person, a message or a URL.
  */
 export const registry = new Registry();

@@ -5,7 +5,7 @@ import type { Db } from '../db/knex.js';
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { collectProcessMetrics, registry, watchKnexPool, watchPgPool } from './metrics.js';
+import { collectProcessMetrics, registry, watchKnexPool, watchPgPool } from '../metrics.js';
 import { loadWorkload, registerWorkloadMetrics } from './workload.js';
 
 export interface MetricsServer {
