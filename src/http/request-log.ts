@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { observeRequest } from '../metrics.js';
 
 /** An incoming X-Request-Id is kept when it looks like an id (a proxy's or load balancer's), else replaced. */
-const WELL_FORMED_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const WELL_FORMED_ID = /^[\w.:-]{8,128}$/;
 
 /** The request id: the proxy's X-Request-Id when well formed, else a fresh UUID; echoed as X-Request-Id. */
 export function requestIdFor(req: http.IncomingMessage, res: http.ServerResponse): string {
