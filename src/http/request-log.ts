@@ -23,9 +23,10 @@ export function requestIdFor(req: http.IncomingMessage, res: http.ServerResponse
  */
 export function routePattern(req: http.IncomingMessage): string {
   const r = req as Partial<Request>;
-  const routePath = r.route?.path;
-  if (typeof routePath === 'string') return `${r.baseUrl ?? ''}${routePath}` || '/';
-  return r.baseUrl || '(unmatched)';
+  const routePath: unknown = r.route?.path;
+  if (routePath === undefined) return r.baseUrl || '(unmatched)';
+  const pattern = Array.isArray(routePath) ? routePath.map(String).join('|') : String(routePath);
+  return `${r.baseUrl ?? ''}${pattern}` || '/';
 }
 
 /**
