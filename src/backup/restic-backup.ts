@@ -147,7 +147,13 @@ export async function backupToRestic(opts: {
       throw e;
     },
   );
-  await applyRetention(opts.settings, opts.keep);
+  await applyRetention(opts.settings, opts.keep).catch((e: unknown) => {
+    // The backup itself is safe: say so, and still fail (an append-only repository refuses forget).
+    const why = e instanceof Error ? e.message : String(e);
+    throw new BackupError(
+      `Backup stored (database snapshot ${db.snapshotId}, uploads snapshot ${uploads.snapshotId}) but retention failed: ${why}`,
+    );
+  });
   const kept = (await listSnapshots(opts.settings)).filter((s) => s.tags?.includes('db')).length;
   return { db, uploads, kept };
 }
