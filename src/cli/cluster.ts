@@ -20,6 +20,8 @@ export interface ClusterOptions {
   appPorts: [number, number];
   /** More environment for the app processes. */
   env?: NodeJS.ProcessEnv;
+  /** Each app process's METRICS_PORT (two processes cannot share one); none: no metrics. */
+  metricsPorts?: [number, number];
   onOutput?: (line: string) => void;
 }
 
@@ -74,6 +76,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
             PORT: String(port),
             HOST: '127.0.0.1',
             TRUST_PROXY: '1',
+            METRICS_PORT: opts.metricsPorts ? String(opts.metricsPorts[i]) : undefined,
           },
         }),
       );
@@ -135,6 +138,8 @@ async function main(scope: CommandScope): Promise<void> {
     host: config.host,
     port: config.port,
     appPorts: [config.port + 1, config.port + 2],
+    // METRICS_PORT and the port after it, one per process (each binds METRICS_HOST).
+    metricsPorts: config.metrics && [config.metrics.port, config.metrics.port + 1],
     env: { UPLOAD_DIR: config.uploads.dir },
     onOutput: (line) => process.stdout.write(`${line}\n`),
   });

@@ -12,17 +12,20 @@ import { ask, collect, connected, disconnected, eventually, openSocket, sessionC
 let database: TestDatabase;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let cluster: Cluster;
+let metricsPorts: [number, number];
 
 beforeAll(async () => {
   expect(haproxyAvailable(), 'HAProxy is installed (apt-get install haproxy)').toBe(true);
   database = await createTestDatabase();
   ids = await demoIds(database.db);
+  metricsPorts = [await freePort(), await freePort()];
   cluster = await startCluster({
     databaseUrl: database.url,
     sessionSecret: 'k'.repeat(40),
     host: '127.0.0.1',
     port: await freePort(),
     appPorts: [await freePort(), await freePort()],
+    metricsPorts,
     env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
   });
 }, 120_000);
@@ -36,6 +39,18 @@ afterAll(async () => {
 const pinned = (cookie: string, node: 'app1' | 'app2') => `${cookie}; SHARON_NODE=${node}`;
 
 describe('two app processes behind HAProxy', () => {
+  it('each process serves its own metrics on its own METRICS_PORT (127.0.0.1), with its pools watched', async () => {
+    for (const port of metricsPorts) {
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      for (const pool of ['knex', 'sessions', 'adapter', 'health'])
+        expect(text).toContain(`sharon_db_pool_waiting{pool="${pool}"}`);
+      expect(text).toMatch(/^sharon_alerts_unacknowledged\{subnet="eating-disorders"\} \d+$/m);
+      expect(text).toMatch(/^sharon_workload_collect_success 1$/m);
+    }
+  });
+
   it('round-robins requests, and its cookie pins a client to one process', async () => {
     const servedBy = new Set<string>();
     for (let i = 0; i < 4; i++)
