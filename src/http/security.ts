@@ -4,8 +4,12 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { HttpError } from './errors.js';
 
-/** helmet with our CSP: no inline script or style, nothing from elsewhere. */
-export function securityHeaders(isProduction: boolean): RequestHandler {
+/**
+ * helmet with our CSP: no inline script or style, nothing from elsewhere. `formTargets`: other
+ * origins a form may lead to (the organisation's sign-in: the button posts to SHaRON, which
+ * redirects to the provider, and browsers hold that redirect to form-action).
+ */
+export function securityHeaders(isProduction: boolean, formTargets: readonly string[] = []): RequestHandler {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -20,7 +24,7 @@ export function securityHeaders(isProduction: boolean): RequestHandler {
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...formTargets],
         ...(isProduction ? { upgradeInsecureRequests: [] } : {}),
       },
     },

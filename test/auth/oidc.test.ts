@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { makeUser } from '../helpers/factories.js';
 import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.js';
-import { connected, disconnected, eventually, openSocket } from '../helpers/sockets.js';
+import { connected, disconnected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
 import { nextStep, totpCode } from '../helpers/totp.js';
 import { freePort } from '../helpers/ports.js';
 import { loadConfig } from '../../src/config.js';
@@ -239,6 +239,43 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
     const audit = await t.db('audit_log').where({ action: 'session.end_all', target_id: user.id }).first();
     expect(audit?.details).toMatchObject({ by: 'organisation_logout', sessions: 2 });
     socket.close();
+  });
+
+  it('an admin enters a work email on the staff page; a duplicate comes back at 400 with the input kept; a new address unlinks', async () => {
+    const admin = await sessionCookie(base, 'admin');
+    const linked = await staffWithEmail('linked@nhs.test');
+    await t
+      .db('users')
+      .where({ id: linked.id })
+      .update({ oidc_issuer: provider.issuer, oidc_subject: 'entra-linked', oidc_linked_at: t.db.fn.now() });
+    const other = await makeUser(t.db, { role: 'peer_moderator' });
+    const save = async (id: string, workEmail: string) => {
+      const page = await fetch(`${base}/admin/staff/${id}`, { headers: { cookie: admin } });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      return fetch(`${base}/admin/staff/${id}/work-email`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: admin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, workEmail }),
+      });
+    };
+    const clash = await save(other.id, 'LINKED@nhs.test');
+    expect(clash.status).toBe(400);
+    const html = await clash.text();
+    expect(html).toContain('Another staff account already has that work email');
+    expect(html).toContain('value="LINKED@nhs.test"');
+    const bad = await save(other.id, 'not an email');
+    expect(bad.status).toBe(400);
+
+    const saved = await save(other.id, 'pm.other@nhs.test');
+    expect(saved.status).toBe(303);
+    const landed = await fetch(new URL(String(saved.headers.get('location')), base), { headers: { cookie: admin } });
+    expect(await landed.text()).toContain('work email was saved');
+
+    const moved = await save(linked.id, 'linked.new@nhs.test');
+    expect(moved.headers.get('location')).toContain('done=email-unlinked');
+    const row = await t.db('users').where({ id: linked.id }).first('work_email', 'oidc_subject');
+    expect(row).toEqual({ work_email: 'linked.new@nhs.test', oidc_subject: null });
   });
 
   it('refuses a logout token that is not signed by the provider', async () => {

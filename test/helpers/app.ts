@@ -21,7 +21,7 @@ export interface TestApp {
   config: Config;
   database: TestDatabase;
   /** A server listening on 127.0.0.1 with Socket.IO attached (for browsers and sockets). */
-  listen(opts?: { adapter?: boolean }): Promise<string>;
+  listen(opts?: { adapter?: boolean; port?: number }): Promise<string>;
   io(): SocketServer | undefined;
   realtime: App['realtime'];
   /** The app's bounded argon2 (its stats show what ran). */
@@ -71,7 +71,7 @@ export async function startTestApp(
       server = http.createServer(app);
       adapterPool = opts.adapter ? createAdapterPool(database.url, logger, config.database) : undefined;
       io = attachRealtime(server, built, { config, logger, adapterPool, sweepMs: 300 });
-      await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => server?.listen(opts.port ?? 0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
     async close() {
