@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import * as tar from 'tar';
+import { pgConnection } from './processes.js';
 
 /**
  * Encrypted, compressed backups: pg_dump (custom format) and the uploaded files, packed with tar
@@ -60,14 +61,13 @@ export async function createBackup(opts: {
 }): Promise<{ bytes: number }> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'sharon-backup-'));
   try {
-    await run('pg_dump', [
-      '--format=custom',
-      '--no-owner',
-      '--file',
-      path.join(work, 'database.dump'),
-      '--dbname',
-      opts.databaseUrl,
-    ]);
+    // The database password goes in PGPASSWORD, not on the command line other users can read.
+    const pg = pgConnection(opts.databaseUrl, process.env);
+    await run(
+      'pg_dump',
+      ['--format=custom', '--no-owner', '--file', path.join(work, 'database.dump'), '--dbname', pg.dbname],
+      pg.env,
+    );
     await mkdir(path.join(work, 'uploads'));
     if (existsSync(opts.uploadDir)) await cp(opts.uploadDir, path.join(work, 'uploads'), { recursive: true });
     const iv = randomBytes(IV_BYTES);
@@ -126,13 +126,12 @@ export async function restoreBackup(opts: {
       throw new BackupError('The backup could not be decrypted: the key is wrong or the file is damaged.');
     });
     await tar.extract({ file: plain, cwd: work });
-    await run('pg_restore', [
-      '--no-owner',
-      '--exit-on-error',
-      '--dbname',
-      opts.databaseUrl,
-      path.join(work, 'database.dump'),
-    ]);
+    const pg = pgConnection(opts.databaseUrl, process.env);
+    await run(
+      'pg_restore',
+      ['--no-owner', '--exit-on-error', '--dbname', pg.dbname, path.join(work, 'database.dump')],
+      pg.env,
+    );
     await mkdir(opts.uploadDir, { recursive: true, mode: 0o700 });
     await cp(path.join(work, 'uploads'), opts.uploadDir, { recursive: true });
   } finally {

@@ -126,7 +126,7 @@ describe('backups into restic', SLOW, () => {
     await mkdir(bin);
     await writeFile(
       path.join(bin, 'pg_dump'),
-      '#!/bin/sh\necho "PGDMP part of a dump"\necho "pg_dump: error: connection to server lost" >&2\nexit 1\n',
+      `#!/bin/sh\necho "$*" > ${bin}/args\nenv > ${bin}/env\necho "PGDMP part of a dump"\necho "pg_dump: error: connection to server lost" >&2\nexit 1\n`,
       { mode: 0o755 },
     );
     await expect(
@@ -134,10 +134,17 @@ describe('backups into restic', SLOW, () => {
         settings,
         databaseUrl: source.url,
         time: '2021-03-04 02:30:00',
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, RESTIC_PASSWORD_FILE: settings.passwordFile },
       }),
     ).rejects.toThrow(/^pg_dump failed: pg_dump: error: connection to server lost$/);
     expect(await snapshots(repoEnv)).toHaveLength(before);
+    // pg_dump gets the database password in PGPASSWORD, not on its command line, and no restic secret.
+    const dbPassword = decodeURIComponent(new URL(source.url).password);
+    expect(dbPassword).not.toBe('');
+    expect(await readFile(path.join(bin, 'args'), 'utf8')).not.toContain(dbPassword);
+    const pgEnv = await readFile(path.join(bin, 'env'), 'utf8');
+    expect(pgEnv).toContain(`PGPASSWORD=${dbPassword}`);
+    expect(pgEnv).not.toMatch(/RESTIC_PASSWORD/);
   });
 
   it('npm run backup stores the database and uploads; npm run restore brings back latest, or an older backup by its id', async () => {
