@@ -149,6 +149,7 @@ export function createApp({
   // Request id (X-Request-Id in and out), one log line per request, and the duration histogram.
   app.use(requestLog(logger));
   app.use(securityHeaders(config.isProduction, config.oidc ? [new URL(config.oidc.issuer).origin] : []));
+  app.use(compressText());
   serveAssets(app, config);
   app.use(healthRoutes({ pool: healthPool }));
   // The manifest, service worker and offline page: the same for everyone, before sessions.
