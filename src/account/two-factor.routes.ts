@@ -17,7 +17,8 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { mustUseTwoFactor } from '../policy/index.js';
 
 const Enrol = z.strictObject({
-  current: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1000),
+  // Not asked right after an organisation sign-in (which re-authenticated the person): see below.
+  current: z.string().max(1000).optional(),
   code: z
     .string({ error: 'Enter the 6-digit code from your app' })
     .trim()
@@ -36,6 +37,10 @@ export const requireTwoFactorForStaff: RequestHandler = (req, res, next) => {
   if (req.method === 'GET' && req.accepts('html')) return res.redirect(303, '/account/two-factor');
   res.status(403).json({ error: 'two_factor_required' });
 };
+
+const REAUTH_MS = 10 * 60_000;
+const reauthenticatedByOrganisation = (req: Request) =>
+  req.session.organisationAt !== undefined && Date.now() - req.session.organisationAt < REAUTH_MS;
 
 /** Setting up two-factor sign-in: QR code, confirm with the password and a first code, recovery codes once. */
 export function twoFactorRoutes({
@@ -68,6 +73,7 @@ export function twoFactorRoutes({
       secret: req.session.pendingTotpSecret,
       errors,
       required: mustUseTwoFactor(actor),
+      askPassword: !reauthenticatedByOrganisation(req),
     });
   }
 
@@ -78,10 +84,15 @@ export function twoFactorRoutes({
     const form = parseForm(Enrol, req.body);
     const secret = req.session.pendingTotpSecret;
     if (!form.ok || !secret) return renderSetup(req, res, 400, form.ok ? NO_ERRORS : form.errors);
-    const login = await findLoginByUsername(db, actor.username);
-    // Re-authenticate before changing two-factor settings (SECURITY.md).
-    if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current)))
-      return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Your password is not right' }]));
+    // Re-authenticate before changing two-factor settings (SECURITY.md): the password, or an
+    // organisation sign-in of the last few minutes (staff whose passwords are off have none).
+    if (!reauthenticatedByOrganisation(req)) {
+      if (!form.data.current)
+        return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Enter your password' }]));
+      const login = await findLoginByUsername(db, actor.username);
+      if (!(await passwords.verify(login?.passwordHash ?? null, form.data.current)))
+        return renderSetup(req, res, 400, formErrors([{ field: 'current', message: 'Your password is not right' }]));
+    }
     const step = await checkTotp(secret, form.data.code, null, clock());
     if (step === null)
       return renderSetup(

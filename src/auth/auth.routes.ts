@@ -204,6 +204,7 @@ export async function completeLogin(
   await new Promise<void>((resolve, reject) => req.login(user, (e) => (e ? reject(e) : resolve())));
   req.session.createdAt = Date.now();
   req.session.device = describeDevice(req.get('user-agent'));
+  if (method.organisation) req.session.organisationAt = Date.now();
   if (method.organisation?.sid) req.session.oidcSid = method.organisation.sid;
   if (method.twoFactor === 'provider') req.session.providerMfa = true;
   await saveSession(req);

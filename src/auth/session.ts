@@ -20,6 +20,8 @@ declare module 'express-session' {
     oidcPending?: import('./oidc/oidc.client.js').PendingOidc;
     /** Signed in with the organisation: the provider's session id (back-channel logout by sid). */
     oidcSid?: string;
+    /** When this session signed in with the organisation (re-authentication for setting up two-factor). */
+    organisationAt?: number;
     /** The organisation's sign-in used more than one factor: it stands in for SHaRON's own. */
     providerMfa?: boolean;
     /** A TOTP secret being enrolled (shown as a QR code until confirmed). */

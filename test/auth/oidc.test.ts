@@ -3,7 +3,7 @@ import { DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { makeUser } from '../helpers/factories.js';
 import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.js';
 import { connected, disconnected, eventually, openSocket, sessionCookie } from '../helpers/sockets.js';
-import { nextStep, totpCode } from '../helpers/totp.js';
+import { nextStep, totpCode, totpCodeFor } from '../helpers/totp.js';
 import { freePort } from '../helpers/ports.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -161,6 +161,33 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
     provider.signInAs('entra-sam', { acr: 'urn:test:aal1' });
     const aal1 = await organisationSignIn(base);
     expect(aal1.res.headers.get('location')).toBe('/login/two-factor');
+  });
+
+  it('a staff member without SHaRON two-factor, signed in by the organisation without MFA, sets it up without a SHaRON password', async () => {
+    const user = await staffWithEmail('newstarter@nhs.test');
+    await t
+      .db('users')
+      .where({ id: user.id })
+      .update({ totp_secret: null, totp_enabled_at: null, password_hash: null });
+    provider.accounts.set('entra-newstarter', { email: 'newstarter@nhs.test', email_verified: true });
+    provider.signInAs('entra-newstarter', { amr: ['pwd'] });
+    const { res, jar } = await organisationSignIn(base);
+    expect(res.headers.get('location')).toBe('/');
+    const home = await get(`${base}/`, jar);
+    expect(home.headers.get('location')).toBe('/account/two-factor');
+    const setup = await (await get(`${base}/account/two-factor`, jar)).text();
+    expect(setup).not.toContain('name="current"');
+    const secret = /id="totp-secret">([A-Z2-7]+)</.exec(setup)?.[1] ?? '';
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(setup)?.[1] ?? '';
+    const done = await fetch(`${base}/account/two-factor`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, code: await totpCodeFor(secret) }),
+    });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Your recovery codes');
+    expect((await t.db('users').where({ id: user.id }).first('totp_enabled_at')).totp_enabled_at).not.toBeNull();
   });
 
   it('refuses an email that belongs to no staff account, with a clear page, audited', async () => {
