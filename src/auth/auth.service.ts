@@ -16,6 +16,7 @@ export {
   deleteSessionsOfUser,
   endSessions,
   findLiveSessionExpiry,
+  findUsersByProviderSession,
   listLiveSessionIds,
   listSessionsOf,
 } from './sessions.repo.js';

@@ -73,3 +73,11 @@ export async function findLiveSessionExpiry(db: Db, sid: string): Promise<Date |
 export async function listLiveSessionIds(db: Db, sids: readonly string[]): Promise<string[]> {
   return db('session').whereIn('sid', sids).where('expire', '>', db.fn.now()).pluck('sid');
 }
+
+/** The people whose SHaRON sessions came from this provider session (back-channel logout by `sid`). */
+export async function findUsersByProviderSession(db: Db, sid: string): Promise<string[]> {
+  const rows: { user_id: string }[] = await db('session')
+    .whereRaw("sess ->> 'oidcSid' = ?", [sid])
+    .distinct(db.raw("sess -> 'passport' ->> 'user' AS user_id"));
+  return rows.map((r) => r.user_id).filter(Boolean);
+}

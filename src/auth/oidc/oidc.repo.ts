@@ -73,11 +73,3 @@ export async function findWorkIdentity(
   const row = await db('users').where({ id: userId }).first('work_email', 'oidc_linked_at');
   return { workEmail: row?.work_email ?? null, linkedAt: row?.oidc_linked_at ?? null };
 }
-
-/** The people whose SHaRON sessions came from this provider session (back-channel logout by `sid`). */
-export async function findUsersByProviderSession(db: Db, sid: string): Promise<string[]> {
-  const rows: { user_id: string }[] = await db('session')
-    .whereRaw("sess ->> 'oidcSid' = ?", [sid])
-    .distinct(db.raw("sess -> 'passport' ->> 'user' AS user_id"));
-  return rows.map((r) => r.user_id).filter(Boolean);
-}

@@ -1,15 +1,9 @@
 import type { Db } from '../../db/knex.js';
 import { recordAudit, type AuditContext } from '../../audit/audit.service.js';
 import { canSignInWithOrganisation, providerUsedMultiFactor } from '../../policy/index.js';
-import { deleteSessionsOfUser } from '../auth.service.js';
+import { deleteSessionsOfUser, findUsersByProviderSession } from '../auth.service.js';
 import type { Realtime } from '../../realtime/realtime.js';
-import {
-  findAccountBySubject,
-  findAccountByWorkEmail,
-  findUsersByProviderSession,
-  linkSubject,
-  type OidcAccount,
-} from './oidc.repo.js';
+import { findAccountBySubject, findAccountByWorkEmail, linkSubject, type OidcAccount } from './oidc.repo.js';
 
 /** Why an organisation sign-in was refused (audited; the page says what to do). */
 export type OidcRefusal =
