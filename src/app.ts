@@ -52,7 +52,7 @@ import { registerChatHandlers } from './chat/chat.socket.js';
 import { limitConnections } from './realtime/connection-limits.js';
 import type http from 'node:http';
 import type { Server as SocketServer } from 'socket.io';
-import { compressText, precompress, sendPrecompressed } from './http/compression.js';
+import { compressText, precompress, sendPrecompressed, type Precompressed } from './http/compression.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,21 +97,25 @@ function useViews(app: Express, config: Config): void {
 }
 
 /** The design system's assets, our own CSS and scripts, and the favicon: static, before sessions. */
+let nhsukCss: Precompressed | undefined;
+
 function serveAssets(app: Express, config: Config): void {
   const staticOpts = { index: false, maxAge: config.isProduction ? '1d' : 0 };
   const nhsuk = path.join(ROOT, 'node_modules', 'nhsuk-frontend', 'dist', 'nhsuk');
   app.use('/assets', express.static(path.join(nhsuk, 'assets'), staticOpts));
   // The design system's CSS without its @font-face rules, which load fonts from assets.nhs.uk:
   // SHaRON makes no third-party requests and must run on a closed network (Arial is the fallback).
-  // Compressed once at start-up (277 KiB raw, about 30 KiB as brotli).
-  const nhsukCss = precompress(
+  // Compressed once per process (277 KiB raw, about 23 KiB as brotli; brotli 11 takes about half a
+  // second, which every app built in the same process, as the tests build many, would otherwise pay).
+  nhsukCss ??= precompress(
     readFileSync(path.join(nhsuk, 'nhsuk-frontend.min.css'), 'utf8').replace(/@font-face\{[^}]*\}/g, ''),
   );
+  const css = nhsukCss;
   app.get('/nhsuk/nhsuk-frontend.min.css', (req, res) =>
     sendPrecompressed(
       req,
       res.type('css').set('Cache-Control', config.isProduction ? 'public, max-age=86400' : 'no-cache'),
-      nhsukCss,
+      css,
     ),
   );
   app.get('/nhsuk/nhsuk-frontend.min.js', (_req, res) =>

@@ -1,6 +1,13 @@
 import type { Request } from 'express';
 import { actorOf } from '../http/guards.js';
-import { authorize, canUseAdminPages, canActInRoom, type RoomTarget } from '../policy/index.js';
+import {
+  authorize,
+  canUseAdminPages,
+  canActInRoom,
+  canSeeDrafts,
+  type Actor,
+  type RoomTarget,
+} from '../policy/index.js';
 
 /** Who is adding or editing library items and videos: a clinician in the room, or an admin from the admin pages. */
 export type ManageMode = 'staff' | 'admin';
@@ -20,3 +27,11 @@ export function authorizeItemManagement(req: Request, room: RoomTarget, mode: Ma
 
 /** The URL prefix of each mode's editing pages. */
 export const managePrefix = (mode: ManageMode): string => (mode === 'admin' ? '/admin' : '');
+
+/** What a library or television room lets the actor do on its pages: see its drafts, and manage its items. */
+export function mediaRoomAbilities(actor: Actor, room: RoomTarget, now: Date): { seeDrafts: boolean; manage: boolean } {
+  return {
+    seeDrafts: canSeeDrafts(actor, room, now).allowed,
+    manage: canActInRoom(actor, 'manage_items', room, now).allowed,
+  };
+}

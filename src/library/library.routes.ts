@@ -11,8 +11,13 @@ import { NO_ERRORS, type FormErrors } from '../http/forms.js';
 import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { idParam, parseQuery } from '../http/params.js';
 import type { CsrfVerifier } from '../http/security.js';
-import { authorize, canActInRoom, canActInSubnet, canSeeDrafts } from '../policy/index.js';
-import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
+import { authorize, canActInSubnet } from '../policy/index.js';
+import {
+  authorizeItemManagement,
+  managePrefix,
+  mediaRoomAbilities,
+  type ManageMode,
+} from '../building/manage-items.js';
 import { receiveUpload } from '../files/uploads.js';
 import { findItem, listItemPage, listNeedingReview, type LibraryItemRow } from './library.repo.js';
 import { LibraryPageQuery, SearchQuery } from './library.schemas.js';
@@ -50,10 +55,7 @@ export async function renderLibraryRoom(
 ): Promise<void> {
   const actor = actorOf(req);
   const now = new Date();
-  const can = {
-    seeDrafts: canSeeDrafts(actor, room, now).allowed,
-    manage: canActInRoom(actor, 'manage_items', room, now).allowed,
-  };
+  const can = mediaRoomAbilities(actor, room, now);
   const q = parseQuery(LibraryPageQuery, req.query);
   const { items, hasNext } = await listItemPage(db, room.id, can.seeDrafts, q.page);
   res.render('library/room', {
@@ -78,10 +80,7 @@ export function libraryRoutes({ db }: Deps): Router {
     const actor = actorOf(req);
     const now = new Date();
     const { item, room } = await readItem(db, actor, idParam(req.params.itemId), now);
-    const can = {
-      seeDrafts: canSeeDrafts(actor, room, now).allowed,
-      manage: canActInRoom(actor, 'manage_items', room, now).allowed,
-    };
+    const can = mediaRoomAbilities(actor, room, now);
     res.render('library/item', {
       title: item.title,
       item,

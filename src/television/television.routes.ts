@@ -5,14 +5,19 @@ import type { Config } from '../config.js';
 import { auditContext } from '../audit/audit.service.js';
 import { findRoomDetail, type RoomDetail } from '../building/building.service.js';
 import { KIND_LABELS } from '../building/labels.js';
-import { authorizeItemManagement, managePrefix, type ManageMode } from '../building/manage-items.js';
+import {
+  authorizeItemManagement,
+  managePrefix,
+  mediaRoomAbilities,
+  type ManageMode,
+} from '../building/manage-items.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { NO_ERRORS, type FormErrors } from '../http/forms.js';
 import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { idParam } from '../http/params.js';
 import type { CsrfVerifier } from '../http/security.js';
-import { canActInRoom, canSeeDrafts } from '../policy/index.js';
+import { canActInRoom } from '../policy/index.js';
 import { receiveUpload } from '../files/uploads.js';
 import { findVideo, listVideos, type VideoRow } from './television.repo.js';
 import { loadTelevisionRoom, saveVideo, setVideoPublished, videoRules, watchVideo } from './television.service.js';
@@ -38,10 +43,7 @@ export async function renderTelevisionRoom(
 ): Promise<void> {
   const actor = actorOf(req);
   const now = new Date();
-  const can = {
-    seeDrafts: canSeeDrafts(actor, room, now).allowed,
-    manage: canActInRoom(actor, 'manage_items', room, now).allowed,
-  };
+  const can = mediaRoomAbilities(actor, room, now);
   res.render('television/room', {
     title: room.name,
     room,
