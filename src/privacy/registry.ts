@@ -6,6 +6,7 @@ import { CARE_TEAM_PERSONAL_DATA } from '../care-team/personal-data.js';
 import { CHAT_PERSONAL_DATA } from '../chat/personal-data.js';
 import { FILES_PERSONAL_DATA } from '../files/personal-data.js';
 import { LIBRARY_PERSONAL_DATA } from '../library/personal-data.js';
+import { MEASURES_PERSONAL_DATA } from '../measures/personal-data.js';
 import { MEMBERS_PERSONAL_DATA } from '../members/personal-data.js';
 import { MODERATION_PERSONAL_DATA } from '../moderation/personal-data.js';
 import { NOTICEBOARD_PERSONAL_DATA } from '../noticeboard/personal-data.js';
@@ -31,6 +32,7 @@ export const PERSONAL_DATA: readonly PersonalDataTable[] = [
   ...NOTICEBOARD_PERSONAL_DATA,
   ...CARE_TEAM_PERSONAL_DATA,
   ...SURVEYS_PERSONAL_DATA,
+  ...MEASURES_PERSONAL_DATA,
   ...MODERATION_PERSONAL_DATA,
   ...NOTIFICATIONS_PERSONAL_DATA,
   ...SAFETY_PERSONAL_DATA,

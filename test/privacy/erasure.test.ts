@@ -278,6 +278,7 @@ describe('download my data comes from the same registry', () => {
       'noticeboardReplies',
       'careTeamMessages',
       'surveyAnswers',
+      'outcomeMeasures',
       'reportsMade',
       'mutes',
     ]);
