@@ -14,6 +14,7 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('definition').notNullable();
     t.uuid('added_by').nullable().references('users.id').onDelete('SET NULL');
     t.timestamp('added_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.index(['added_by']);
   });
   await knex.schema.createTable('subnet_instruments', (t) => {
     t.uuid('subnet_id').notNullable().references('subnets.id').onDelete('CASCADE');
@@ -21,6 +22,7 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('enabled_by').nullable().references('users.id').onDelete('SET NULL');
     t.timestamp('enabled_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['subnet_id', 'instrument_key']);
+    t.index(['enabled_by']);
   });
   await knex.schema.createTable('subnet_measures', (t) => {
     t.uuid('subnet_id').notNullable().references('subnets.id').onDelete('CASCADE');
@@ -31,6 +33,7 @@ export async function up(knex: Knex): Promise<void> {
     t.uuid('updated_by').nullable().references('users.id').onDelete('SET NULL');
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['subnet_id', 'instrument_key']);
+    t.index(['updated_by']);
   });
   await knex.raw(
     `ALTER TABLE subnet_measures ADD CONSTRAINT subnet_measures_schedule_check
