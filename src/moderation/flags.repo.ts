@@ -47,6 +47,28 @@ export async function insertAlert(db: Db, subnetId: string, messageId: number, m
   return row.id;
 }
 
+/**
+ * An alert on a member's answer to a measure (alerts.measure_response_id), in the caller's
+ * transaction; returns its id and whose answer it is (for the staff pages' live signal).
+ * @throws when no such response exists in the subnet (the foreign key or the lookup).
+ */
+export async function insertMeasureAlert(
+  db: Db,
+  subnetId: string,
+  responseId: number,
+  matched: string,
+): Promise<{ id: number; userId: string; nickname: string }> {
+  const [row] = await db('alerts')
+    .insert({ subnet_id: subnetId, measure_response_id: responseId, matched })
+    .returning('id');
+  const who = await db('measure_responses as r')
+    .join('users as u', 'u.id', 'r.user_id')
+    .where({ 'r.id': responseId, 'r.subnet_id': subnetId })
+    .first('u.id as user_id', 'u.nickname');
+  if (!who) throw new Error(`measure response ${responseId} is not of subnet ${subnetId}`);
+  return { id: Number(row.id), userId: who.user_id as string, nickname: who.nickname as string };
+}
+
 /** The watched-word rules in force in a room: the safety baseline, the subnet's and the room's own. */
 export async function findRulesForRoom(db: Db, subnetId: string, roomId: string): Promise<WatchRule[]> {
   return toRules(await rulesQuery(db, subnetId, roomId));

@@ -9,7 +9,8 @@ import { authorize, canActInSubnet } from '../policy/index.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify, type NotificationTargetRef } from '../notifications/notifications.service.js';
 import { heldReasonLabel } from './held-reason.js';
-import { findMuteUntil, findRulesForRoom, insertMute, insertReport } from './flags.repo.js';
+import { findMuteUntil, findRulesForRoom, insertMeasureAlert, insertMute, insertReport } from './flags.repo.js';
+import { announceMeasureAlert } from '../safety/support.js';
 import type { WatchRule } from './watched-words.js';
 import { loadRoomFor } from '../rooms/load-room.js';
 
@@ -136,6 +137,26 @@ export function announceQueueChange(db: Db, realtime: Realtime, room: QueueRoom,
   afterCommit(db, () =>
     realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId, roomId: room.id, change }),
   );
+}
+
+/**
+ * Raises an alert on a member's answer to a measure (e.g. `matched` "PHQ-9 item 9: Several days",
+ * a fixed label, never free text) inside the caller's transaction `trx`, the one that stores the
+ * response. Once that commits, the subnet's staff on duty and every staff member with an open page
+ * hear of it at once, as of a watched-word alert (the staff home and the queue update live); on a
+ * rollback nobody does. Returns the alert's id.
+ * @throws when the response is not the subnet's (the transaction then rolls back).
+ */
+export async function raiseMeasureAlert(
+  trx: Db,
+  a: { subnetId: string; responseId: string | number; matched: string },
+  realtime: Realtime,
+): Promise<number> {
+  const alert = await insertMeasureAlert(trx, a.subnetId, Number(a.responseId), a.matched);
+  afterCommit(trx, () =>
+    announceMeasureAlert(realtime, { subnetId: a.subnetId, userId: alert.userId, nickname: alert.nickname }),
+  );
+  return alert.id;
 }
 
 /** Mutes a member in a room until a time (inside the caller's transaction when given one). */

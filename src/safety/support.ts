@@ -74,3 +74,32 @@ export function announceAlert(
   };
   realtime.emitToStaffAndDuty(room.subnetId, 'alert:new', payload);
 }
+
+/**
+ * What a measure alert carries to staff pages: the subnet, the member's nickname and the link to
+ * their member page; never which answer was given.
+ */
+export interface MeasureAlertPayload {
+  subnetId: string;
+  about: 'measure';
+  nickname: string;
+  link: string;
+}
+
+/**
+ * Sends an alert on a member's answer to a measure (PHQ-9 item 9) exactly as a watched-word alert
+ * travels: at once to every staff member of the subnet who is on duty or has an open page. Call
+ * only after the commit.
+ */
+export function announceMeasureAlert(
+  realtime: Realtime,
+  member: { subnetId: string; userId: string; nickname: string },
+): void {
+  const payload: MeasureAlertPayload = {
+    subnetId: member.subnetId,
+    about: 'measure',
+    nickname: member.nickname,
+    link: `/subnets/${member.subnetId}/members/${member.userId}`,
+  };
+  realtime.emitToStaffAndDuty(member.subnetId, 'alert:new', payload);
+}
