@@ -8,8 +8,9 @@ import { currentMembership, isActive, isClinicianOf, isMemberRole, isStaffOf, as
  *   (handover notes and peer moderators' actions): clinician of S only;
  * - the moderation queue and alerts, going on and off duty (and the duty page that comes with it:
  *   the last handover note and the open items): staff of S (clinician or peer moderator);
- * - watched words, questionnaires and their answers, the evaluation dashboard and its exports:
- *   clinician of S, or an admin (all subnets).
+ * - watched words, questionnaires and their answers, the outcome measures a subnet uses and how
+ *   often (its measure schedule), the evaluation dashboard and its exports: clinician of S, or an
+ *   admin (all subnets).
  * To everyone else the page does not exist.
  */
 export function canActInSubnet(actor: Actor, action: SubnetAction, subnet: SubnetTarget, now: Date): Decision {
@@ -25,6 +26,7 @@ export function canActInSubnet(actor: Actor, action: SubnetAction, subnet: Subne
       return isStaffOf(actor, subnet.id, now) ? ALLOW : deny('role_not_permitted', true);
     case 'manage_watched_words':
     case 'manage_questionnaires':
+    case 'manage_measures':
     case 'view_evaluation':
       return isClinicianOf(actor, subnet.id, now) || actor.role === 'admin' ? ALLOW : deny('role_not_permitted', true);
     default:

@@ -30,6 +30,7 @@ export const SUBNET_ACTIONS = [
   'go_on_duty',
   'manage_watched_words',
   'manage_questionnaires',
+  'manage_measures',
   'view_evaluation',
 ] as const;
 export type SubnetAction = (typeof SUBNET_ACTIONS)[number];

@@ -69,6 +69,7 @@ const SUBNET_TABLES: Record<(typeof SUBNET_ACTIONS)[number], [string, Actor, str
   go_on_duty: MODERATION_TABLE,
   manage_watched_words: WATCHED_WORDS_TABLE,
   manage_questionnaires: WATCHED_WORDS_TABLE,
+  manage_measures: WATCHED_WORDS_TABLE,
   view_evaluation: WATCHED_WORDS_TABLE,
 };
 
