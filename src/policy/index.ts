@@ -16,6 +16,7 @@ export {
 export { canAnswerQuestionnaires, canMoveAlongPathway, canActInSubnet, canActOnMember } from './people.js';
 export { canUseAdminPages } from './admin.js';
 export { canSeeStaffHome } from './workspace.js';
+export { canSeeOwnProgress } from './progress.js';
 export { canActOnAccount } from './accounts.js';
 export { canSwitchBaselineRule } from './watched-words.js';
 export { canSignInWithOrganisation, canSignInWithPassword, providerUsedMultiFactor } from './sign-in.js';
