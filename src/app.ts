@@ -18,6 +18,7 @@ import { buildingRoutes } from './building/building.routes.js';
 import { workspaceRoutes } from './workspace/workspace.routes.js';
 import { keysRoutes } from './keys/keys.routes.js';
 import { membersRoutes } from './members/members.routes.js';
+import { fhirRoutes } from './measures/fhir.routes.js';
 import { adminSubnetRoutes } from './admin/subnets.routes.js';
 import { adminAccountRoutes } from './admin/accounts.routes.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -214,6 +215,7 @@ export function createApp({
   app.use(moderationRoutes(chat), messageModerationRoutes(chat));
   app.use(watchedWordsRoutes({ db }));
   app.use(membersRoutes({ db, realtime }));
+  app.use(fhirRoutes({ db, config }));
   app.use(adminSubnetRoutes({ db }));
   app.use(adminAccountRoutes({ db, realtime, config, passwords }));
   app.use((_req, _res, next) => next(notFound()));

@@ -94,6 +94,15 @@ const EnvSchema = z
       .min(0, 'BACKUP_KEEP_MONTHLY is a whole number of months, 0 or more')
       .max(1200)
       .default(12),
+    // The FHIR export's Patient.identifier.system for a membership's private reference (docs/measures.md).
+    FHIR_PATIENT_IDENTIFIER_SYSTEM: z
+      .string()
+      .max(200)
+      .regex(
+        /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/,
+        'FHIR_PATIENT_IDENTIFIER_SYSTEM is an absolute URI, e.g. urn:sharon:private-reference or https://fhir.nhs.uk/Id/nhs-number',
+      )
+      .default('urn:sharon:private-reference'),
   })
   .extend(OidcEnv.shape)
   .superRefine((env, ctx) => {
@@ -179,6 +188,8 @@ export interface Config {
   readonly metrics: { readonly host: string; readonly port: number } | undefined;
   /** Staff sign-in with the organisation's OpenID Connect provider; undefined when not configured. */
   readonly oidc: OidcConfig | undefined;
+  /** The FHIR export of a member's measures: the identifier system their private reference is exported under. */
+  readonly fhir: { readonly patientIdentifierSystem: string };
   /** npm run backup: into restic when a repository is set (else the encrypted-file mode), and its retention. */
   readonly backup: {
     readonly restic:
@@ -235,6 +246,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     shutdownGraceMs: e.SHUTDOWN_GRACE_SECONDS * 1_000,
     metrics: e.METRICS_PORT ? Object.freeze({ host: e.METRICS_HOST, port: e.METRICS_PORT }) : undefined,
     oidc: oidcConfig(e),
+    fhir: Object.freeze({ patientIdentifierSystem: e.FHIR_PATIENT_IDENTIFIER_SYSTEM }),
     backup: Object.freeze({
       restic: e.RESTIC_REPOSITORY
         ? Object.freeze({

@@ -154,6 +154,14 @@ export async function revealReference(
   });
 }
 
+/**
+ * The member's private reference in this subnet, for a caller that was authorised `reveal_reference`
+ * by `memberFor` and audits the disclosure itself (the FHIR export of their measures); null when none.
+ */
+export function privateReferenceOf(db: Db, m: MemberContext): Promise<string | null> {
+  return findPrivateReference(db, m.member.id, m.subnet.id);
+}
+
 export interface PathwayDestination {
   subnetId: string;
   subnetName: string;
