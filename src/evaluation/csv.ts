@@ -1,6 +1,7 @@
 import { csvRows } from '../http/csv.js';
 import { suppress } from './suppression.js';
 import type { Dashboard } from './evaluation.service.js';
+import { reliableChangeCsv } from './reliable-change.js';
 
 const fixed = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? '' : n.toFixed(digits));
 
@@ -13,6 +14,7 @@ export const DATASETS = [
   'survey',
   'keys',
   'outcomes',
+  'reliable-change',
 ] as const;
 export type Dataset = (typeof DATASETS)[number];
 
@@ -59,40 +61,47 @@ export function datasetCsv(d: Dashboard, name: Dataset): string {
     case 'keys':
       return csvRows(['keys_issued', 'keys_redeemed'], [[suppress(d.keys.issued), suppress(d.keys.redeemed)]]);
     case 'outcomes':
-      return csvRows(
-        [
-          'group',
-          'member_months',
-          'bed_days',
-          'bed_days_per_member_month',
-          'ci95_low',
-          'ci95_high',
-          'readmissions',
-          'readmissions_per_member_month',
-          'relapses',
-          'relapses_per_member_month',
-        ],
-        d.outcomes.map((g) => {
-          const hide = g.memberMonths >= 1 && g.memberMonths <= 4;
-          const rate = (k: 'bedDays' | 'readmissions' | 'relapses') =>
-            hide || (g[k] >= 1 && g[k] <= 4) ? '' : fixed(g.rates[k]?.rate, 3);
-          return [
-            g.group,
-            suppress(g.memberMonths),
-            suppress(g.bedDays),
-            rate('bedDays'),
-            hide ? '' : fixed(g.rates.bedDays?.low, 3),
-            hide ? '' : fixed(g.rates.bedDays?.high, 3),
-            suppress(g.readmissions),
-            rate('readmissions'),
-            suppress(g.relapses),
-            rate('relapses'),
-          ];
-        }),
-      );
+      return outcomesCsv(d);
+    case 'reliable-change':
+      return reliableChangeCsv(d.reliableChange);
     default: {
       const never: never = name;
       throw new Error(`unknown dataset ${String(never)}`);
     }
   }
+}
+
+/** Outcomes by engagement for health-economic analysis: counts and rates per member-month, suppressed as on the page. */
+function outcomesCsv(d: Dashboard): string {
+  return csvRows(
+    [
+      'group',
+      'member_months',
+      'bed_days',
+      'bed_days_per_member_month',
+      'ci95_low',
+      'ci95_high',
+      'readmissions',
+      'readmissions_per_member_month',
+      'relapses',
+      'relapses_per_member_month',
+    ],
+    d.outcomes.map((g) => {
+      const hide = g.memberMonths >= 1 && g.memberMonths <= 4;
+      const rate = (k: 'bedDays' | 'readmissions' | 'relapses') =>
+        hide || (g[k] >= 1 && g[k] <= 4) ? '' : fixed(g.rates[k]?.rate, 3);
+      return [
+        g.group,
+        suppress(g.memberMonths),
+        suppress(g.bedDays),
+        rate('bedDays'),
+        hide ? '' : fixed(g.rates.bedDays?.low, 3),
+        hide ? '' : fixed(g.rates.bedDays?.high, 3),
+        suppress(g.readmissions),
+        rate('readmissions'),
+        suppress(g.relapses),
+        rate('relapses'),
+      ];
+    }),
+  );
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../db/knex.js';
 import { MEMBER_ROLES } from '../policy/index.js';
-import type { Activity } from './metrics.js';
+import type { SubnetActivity } from './metrics.js';
 import type { CareEvent, MembershipSpan } from './outcomes.js';
+import { TALKING_THERAPIES_RULES, type ScorePoint } from '../measures/reliable-change.js';
 
 export interface Range {
   from: Date;
@@ -9,24 +10,28 @@ export interface Range {
 }
 
 /** Everything members wrote in the subnets in the range: chat, threads, replies, care-team messages. */
-export async function memberActivity(db: Db, subnetIds: readonly string[], r: Range): Promise<Activity[]> {
+export async function memberActivity(db: Db, subnetIds: readonly string[], r: Range): Promise<SubnetActivity[]> {
   const ids = [...subnetIds];
   const roles = [...MEMBER_ROLES];
   const rows = await db.raw(
-    `SELECT m.author_id AS user_id, m.created_at FROM messages m JOIN rooms ro ON ro.id = m.room_id JOIN users u ON u.id = m.author_id
+    `SELECT m.author_id AS user_id, m.created_at, ro.subnet_id FROM messages m JOIN rooms ro ON ro.id = m.room_id JOIN users u ON u.id = m.author_id
        WHERE ro.subnet_id = ANY(?::uuid[]) AND u.role = ANY(?) AND m.created_at >= ? AND m.created_at < ?
      UNION ALL
-     SELECT t.author_id, t.created_at FROM threads t JOIN rooms ro ON ro.id = t.room_id JOIN users u ON u.id = t.author_id
+     SELECT t.author_id, t.created_at, ro.subnet_id FROM threads t JOIN rooms ro ON ro.id = t.room_id JOIN users u ON u.id = t.author_id
        WHERE ro.subnet_id = ANY(?::uuid[]) AND u.role = ANY(?) AND t.created_at >= ? AND t.created_at < ?
      UNION ALL
-     SELECT p.author_id, p.created_at FROM replies p JOIN threads t ON t.id = p.thread_id JOIN rooms ro ON ro.id = t.room_id JOIN users u ON u.id = p.author_id
+     SELECT p.author_id, p.created_at, ro.subnet_id FROM replies p JOIN threads t ON t.id = p.thread_id JOIN rooms ro ON ro.id = t.room_id JOIN users u ON u.id = p.author_id
        WHERE ro.subnet_id = ANY(?::uuid[]) AND u.role = ANY(?) AND p.created_at >= ? AND p.created_at < ?
      UNION ALL
-     SELECT cm.author_id, cm.created_at FROM care_messages cm JOIN care_conversations c ON c.id = cm.conversation_id
+     SELECT cm.author_id, cm.created_at, c.subnet_id FROM care_messages cm JOIN care_conversations c ON c.id = cm.conversation_id
        WHERE c.subnet_id = ANY(?::uuid[]) AND cm.author_id = c.member_id AND cm.created_at >= ? AND cm.created_at < ?`,
     [ids, roles, r.from, r.to, ids, roles, r.from, r.to, ids, roles, r.from, r.to, ids, r.from, r.to],
   );
-  return rows.rows.map((x: { user_id: string; created_at: Date }) => ({ userId: x.user_id, at: x.created_at }));
+  return rows.rows.map((x: { user_id: string; created_at: Date; subnet_id: string }) => ({
+    userId: x.user_id,
+    at: x.created_at,
+    subnetId: x.subnet_id,
+  }));
 }
 
 /** Milliseconds from alert to acknowledgement, and from report to its handling, in the range. */
@@ -110,6 +115,31 @@ export async function keyCounts(
       .first(),
   ]);
   return { issued: Number(issued?.n ?? 0), redeemed: Number(redeemed?.n ?? 0) };
+}
+
+/**
+ * Answered PHQ-9 and GAD-7 totals in the subnets in the range, oldest first, for reliable change.
+ * Scores of erased accounts stay (src/measures/personal-data.ts), so figures do not change after the fact.
+ */
+export async function measureScores(db: Db, subnetIds: readonly string[], r: Range): Promise<ScorePoint[]> {
+  const rows = await db('measure_responses')
+    .whereIn('subnet_id', [...subnetIds])
+    .whereIn(
+      'instrument_key',
+      TALKING_THERAPIES_RULES.map((x) => x.key),
+    )
+    .where('status', 'answered')
+    .where('answered_at', '>=', r.from)
+    .where('answered_at', '<', r.to)
+    .orderBy([{ column: 'answered_at' }, { column: 'id' }])
+    .select('user_id', 'subnet_id', 'instrument_key', 'total', 'answered_at');
+  return rows.map((x) => ({
+    userId: x.user_id,
+    subnetId: x.subnet_id,
+    instrumentKey: x.instrument_key,
+    total: Number(x.total),
+    answeredAt: x.answered_at,
+  }));
 }
 
 /** Members' memberships of the subnets and their care events, for the outcomes comparison. */

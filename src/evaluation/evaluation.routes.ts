@@ -9,6 +9,7 @@ import { recordAudit, auditContext } from '../audit/audit.service.js';
 import { buildDashboard } from './evaluation.service.js';
 import { DATASETS, datasetCsv, type Dataset } from './csv.js';
 import { isSuppressed, suppress, suppressedPercent } from './suppression.js';
+import { shownBand } from './reliable-change.js';
 
 const isoDay = z.iso.date();
 const Query = z
@@ -40,6 +41,7 @@ export function evaluationRoutes({ db, config }: { db: Db; config: Config }): Ro
       suppress,
       isSuppressed,
       suppressedPercent,
+      reliableChange: d.reliableChange.bands.map(shownBand),
       timeZone: config.safety.timeZone,
     });
   });

@@ -9,6 +9,7 @@ import {
   careTeamMessages,
   helpfulnessAnswers,
   keyCounts,
+  measureScores,
   memberActivity,
   moderationResponseTimes,
   outcomeInputs,
@@ -26,6 +27,7 @@ import {
   type ResponseSummary,
 } from './metrics.js';
 import { outcomesByEngagement, rateWithInterval, type GroupOutcome } from './outcomes.js';
+import { reliableChangeByEngagement, type ReliableChangeFigures } from './reliable-change.js';
 
 export interface DashboardQuery {
   subnet: string;
@@ -47,6 +49,7 @@ export interface Dashboard {
   outcomes: (GroupOutcome & {
     rates: Record<'bedDays' | 'readmissions' | 'relapses', ReturnType<typeof rateWithInterval>>;
   })[];
+  reliableChange: ReliableChangeFigures;
 }
 
 /** The subnets whose evaluation this person may see: an admin all, a clinician their own. */
@@ -72,13 +75,14 @@ export async function buildDashboard(
   const ids = scope.map((s) => s.id);
   const tz = config.safety.timeZone;
   const range: Range = { from: zonedMidnight(query.from, tz), to: zonedMidnight(nextDay(query.to), tz) };
-  const [activity, moderation, care, likert, keys, inputs] = await Promise.all([
+  const [activity, moderation, care, likert, keys, inputs, scores] = await Promise.all([
     memberActivity(db, ids, range),
     moderationResponseTimes(db, ids, range),
     careTeamMessages(db, ids, range),
     helpfulnessAnswers(db, ids, range),
     keyCounts(db, ids, range),
     outcomeInputs(db, ids),
+    measureScores(db, ids, range),
   ]);
   // One subnet: its own hours; several: the default weekday hours.
   const hours = scope.length === 1 && scope[0] ? scope[0].hours : DEFAULT_HOURS;
@@ -106,6 +110,7 @@ export async function buildDashboard(
         relapses: rateWithInterval(g.relapses, g.memberMonths),
       },
     })),
+    reliableChange: reliableChangeByEngagement(scores, activity, tz),
   };
 }
 

@@ -10,6 +10,11 @@ export interface Activity {
   at: Date;
 }
 
+/** Activity with the subnet it happened in (a member of two services is engaged in each apart). */
+export interface SubnetActivity extends Activity {
+  subnetId: string;
+}
+
 const DAY = 86_400_000;
 
 /** The Monday (YYYY-MM-DD) of the local week an instant falls in. */
