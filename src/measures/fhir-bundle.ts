@@ -83,7 +83,7 @@ function itemsOf(d: InstrumentDefinition | undefined, r: MeasureResponse): Quest
 
 function observationOf(
   d: InstrumentDefinition | undefined,
-  r: MeasureResponse,
+  r: MeasureResponse & { total: number },
   patient: string,
   responseUrl: string | undefined,
 ): Observation {
@@ -97,7 +97,7 @@ function observationOf(
     subject: { reference: patient, type: 'Patient' },
     effectiveDateTime: r.answeredAt.toISOString(),
     performer: [{ reference: patient, type: 'Patient' }],
-    valueInteger: r.total ?? 0,
+    valueInteger: r.total,
     ...(r.band ? { interpretation: [{ text: r.band }], note: [{ text: `Severity band: ${r.band}` }] } : {}),
     ...(responseUrl ? { derivedFrom: [{ reference: responseUrl, type: 'QuestionnaireResponse' }] } : {}),
   };
@@ -131,7 +131,8 @@ export function buildMeasuresBundle(input: MeasuresBundleInput): { bundle: Bundl
   const answers: BundleEntry[] = [];
   const counts = { questionnaireResponses: 0, observations: 0, totalsOnly: 0 };
   for (const r of input.responses) {
-    if (r.status !== 'answered') continue;
+    // A decline has no answer to export; an answered row always has its total (a CHECK holds it).
+    if (r.status !== 'answered' || r.total === null) continue;
     const d = input.instruments.get(r.instrumentKey);
     const items = itemsOf(d, r);
     let responseUrl: string | undefined;
@@ -142,7 +143,7 @@ export function buildMeasuresBundle(input: MeasuresBundleInput): { bundle: Bundl
       responseUrl = qr.fullUrl;
       counts.questionnaireResponses++;
     } else counts.totalsOnly++;
-    answers.push(entry(observationOf(d, r, patient.fullUrl, responseUrl)));
+    answers.push(entry(observationOf(d, { ...r, total: r.total }, patient.fullUrl, responseUrl)));
     counts.observations++;
   }
   const entries = [patient, ...questionnaires.values(), ...answers];
