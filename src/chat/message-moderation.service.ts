@@ -8,15 +8,8 @@ import { findMessage, setMessageStatus, type MessageRow } from './chat.repo.js';
 import { roomFor } from '../rooms/load-room.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { notify } from '../notifications/notifications.service.js';
-import {
-  announceQueueChange,
-  closeReportsAndNotify,
-  mutedUntil,
-  recordMessageReport,
-  recordMute,
-} from '../moderation/moderation.service.js';
-import { memberTarget, setAccountStatus } from '../members/members.service.js';
-import { canActOnMember, isMemberRole } from '../policy/index.js';
+import { announceQueueChange, closeReportsAndNotify, recordMessageReport } from '../moderation/moderation.service.js';
+import { muteItemAuthor, type ModeratedItem } from '../moderation/removal-follow-up.js';
 import { toPublic, type ChatDeps } from './chat.service.js';
 
 /*
@@ -70,34 +63,20 @@ export async function messageForModeration(
   return { message, room };
 }
 
-/** What is still open to a moderator about a removed message's author (removal never ends the job). */
-export interface RemovalFollowUp {
-  m: Moderated;
-  author: { nickname: string; suspended: boolean; mutedUntil: Date | null };
-  can: { mute: boolean; suspend: boolean };
-}
-
-/**
- * The page after removing a message: its author, whether they can still be muted in the room
- * (members only: staff are never muted) and suspended (the policy's answer for this moderator).
- * @throws HttpError 404 unless the message was removed / PolicyDenied (hidden) for non-staff of its subnet.
- */
-export async function removalFollowUp(
-  db: Db,
-  actor: SessionUser,
-  messageId: number,
-  now: Date,
-): Promise<RemovalFollowUp> {
-  const m = await messageForModeration(db, actor, messageId, now);
-  const author = m.message.status === 'removed' ? await memberTarget(db, m.message.authorId) : undefined;
-  if (!author) throw notFound();
-  const suspended = author.status !== 'active';
+/** A message as the moderation queue's follow-up (mute, suspend its author) sees it. */
+export function messageItem(m: Moderated): ModeratedItem {
   return {
-    m,
-    author: { nickname: author.nickname, suspended, mutedUntil: await mutedUntil(db, m.room.id, author.id) },
-    can: {
-      mute: isMemberRole(author.role) && !suspended,
-      suspend: !suspended && canActOnMember(actor, 'suspend_member', author, m.room.subnetId, now).allowed,
+    kind: 'message',
+    id: String(m.message.id),
+    label: 'The message',
+    authorId: m.message.authorId,
+    removed: m.message.status === 'removed',
+    room: m.room,
+    path: `/moderation/messages/${m.message.id}`,
+    reports: {
+      where: { messageId: m.message.id },
+      link: `/rooms/${m.room.id}`,
+      target: { kind: 'room', id: m.room.id },
     },
   };
 }
@@ -142,7 +121,7 @@ export async function removeMessage(
  * Mutes the author of a message in its room for some minutes (staff are never muted); from the
  * queue (`closeReports`), the message's open reports close as 'muted' in the same transaction.
  */
-export async function muteAuthor(
+export function muteAuthor(
   deps: ChatDeps,
   ctx: AuditContext,
   m: Moderated,
@@ -151,39 +130,7 @@ export async function muteAuthor(
   now: Date,
   opts: { closeReports?: boolean } = {},
 ): Promise<Date> {
-  const until = new Date(now.getTime() + minutes * 60_000);
-  await deps.db.transaction(async (trx) => {
-    await recordMute(trx, m.room.id, m.message.authorId, ctx.actorId ?? '', until, reason || null);
-    await recordAudit(trx, ctx, {
-      action: 'member.mute',
-      targetType: 'user',
-      targetId: m.message.authorId,
-      details: { room_id: m.room.id, minutes },
-    });
-    if (opts.closeReports) await closeMessageReports(trx, deps.realtime, ctx, m, 'muted');
-  });
-  deps.realtime.emitToUser(m.message.authorId, 'mute', { roomId: m.room.id, until: until.toISOString() });
-  return until;
-}
-
-/**
- * Suspends the author of a reported message (the reason kept in the audit log) and closes the
- * message's open reports as 'suspended', in one transaction; their pages are told after the commit.
- */
-export async function suspendMessageAuthor(
-  deps: ChatDeps,
-  ctx: AuditContext,
-  m: Moderated,
-  reason: string,
-): Promise<void> {
-  await deps.db.transaction(async (trx) => {
-    await setAccountStatus(trx, deps.realtime, ctx, m.message.authorId, 'suspended', {
-      subnet_id: m.room.subnetId,
-      message_id: String(m.message.id),
-      reason,
-    });
-    await closeMessageReports(trx, deps.realtime, ctx, m, 'suspended');
-  });
+  return muteItemAuthor(deps, ctx, messageItem(m), minutes, now, { reason, ...opts });
 }
 
 /** Approves (delivers) or declines a held message. */

@@ -8,10 +8,13 @@ import { idParam } from '../http/params.js';
 import { EmptyForm, UuidParam, validate, type Validator } from '../http/validate.js';
 import { MoveBody, ReasonBody } from './noticeboard.schemas.js';
 import type { NoticeboardDeps } from './noticeboard.service.js';
+import { RemoveBody } from '../moderation/moderation.schemas.js';
+import { removalFollowUpRoutes } from '../moderation/removal-follow-up.routes.js';
 import {
   changeThread,
   decideHeldPost,
   postForModeration,
+  postItem,
   removePost,
   type PostTarget,
 } from './post-moderation.service.js';
@@ -26,6 +29,7 @@ export function postModerationRoutes(r: Router, deps: NoticeboardDeps): void {
     res.redirect(303, `/threads/${p.thread.id}?done=saved`);
   });
   heldPostRoutes(r, deps);
+  queueRemovalRoutes(r, deps);
 }
 
 const threadParams = z.strictObject({ threadId: UuidParam });
@@ -99,5 +103,33 @@ function heldPostRoutes(r: Router, deps: NoticeboardDeps): void {
         res.redirect(303, `/subnets/${p.room.subnetId}/moderation?done=${approve ? 'approved' : 'declined'}`);
       });
     }
+  }
+}
+
+/**
+ * Removing a reported thread or reply from the moderation queue: it lands on a page that confirms
+ * it and keeps its author's mute (in the post's room) and suspension within reach, as for a chat
+ * message; those steps are moderation's, shared.
+ */
+function queueRemovalRoutes(r: Router, deps: NoticeboardDeps): void {
+  for (const [kind, param] of [
+    ['threads', 'threadId'],
+    ['replies', 'replyId'],
+  ] as const) {
+    const params = z.strictObject({ [param]: UuidParam });
+    const target = (id: string | undefined) => (kind === 'threads' ? { threadId: id } : { replyId: id });
+    const remove = validate({ params, body: RemoveBody });
+    r.post(`/moderation/${kind}/:${param}/remove`, requireUser, remove, async (req, res) => {
+      const { params: parsed, body } = remove.read(req);
+      const p = await postForModeration(deps.db, actorOf(req), target(parsed[param]), new Date());
+      await removePost(deps, auditContext(req), p, body.reason);
+      res.redirect(303, `${postItem(p).path}/removed`);
+    });
+    removalFollowUpRoutes(r, deps, {
+      path: `/moderation/${kind}/:${param}`,
+      params,
+      load: async (db, actor, parsed, now) => postItem(await postForModeration(db, actor, target(parsed[param]), now)),
+      anchor: 'post-flags',
+    });
   }
 }

@@ -7,6 +7,7 @@ import { roomFor } from '../rooms/load-room.js';
 import { notFound } from '../http/errors.js';
 import { notify } from '../notifications/notifications.service.js';
 import { announceQueueChange, closeReportsAndNotify } from '../moderation/moderation.service.js';
+import type { ModeratedItem } from '../moderation/removal-follow-up.js';
 import {
   findReply,
   findThread,
@@ -45,6 +46,40 @@ const tableOf = (p: PostTarget) => (p.kind === 'thread' ? 'threads' : 'replies')
 const authorOf = (p: PostTarget) => (p.kind === 'thread' ? p.thread.authorId : p.reply.authorId);
 
 /**
+ * A thread or reply as the moderation queue's follow-up (mute its author in the room, suspend
+ * them) sees it. A removed thread is gone: its reporters are told about the room; a removed
+ * reply's, about its thread.
+ */
+export function postItem(p: PostTarget): ModeratedItem {
+  const common = { authorId: authorOf(p), room: p.room, id: idOf(p) };
+  if (p.kind === 'thread')
+    return {
+      ...common,
+      kind: 'thread',
+      label: `The thread “${p.thread.title}”`,
+      removed: p.thread.status === 'removed',
+      path: `/moderation/threads/${p.thread.id}`,
+      reports: {
+        where: { threadId: p.thread.id },
+        link: `/rooms/${p.room.id}`,
+        target: { kind: 'room', id: p.room.id },
+      },
+    };
+  return {
+    ...common,
+    kind: 'reply',
+    label: `The reply to “${p.thread.title}”`,
+    removed: p.reply.status === 'removed',
+    path: `/moderation/replies/${p.reply.id}`,
+    reports: {
+      where: { replyId: p.reply.id },
+      link: `/threads/${p.thread.id}`,
+      target: { kind: 'thread', id: p.thread.id },
+    },
+  };
+}
+
+/**
  * Removes a thread or reply (kept, with who and why). Audited. Its open reports close as 'removed'
  * and their reporters are told, in the same transaction.
  */
@@ -71,11 +106,7 @@ export async function removePost(
         targetId: idOf(p),
         details: { room_id: p.room.id },
       });
-    // A removed thread is gone: its reporters are told about the room; a removed reply's, about its thread.
-    const [where, link, target] =
-      p.kind === 'thread'
-        ? [{ threadId: p.thread.id }, `/rooms/${p.room.id}`, { kind: 'room' as const, id: p.room.id }]
-        : [{ replyId: p.reply.id }, `/threads/${p.thread.id}`, { kind: 'thread' as const, id: p.thread.id }];
+    const { where, link, target } = postItem(p).reports;
     await closeReportsAndNotify(trx, deps.realtime, where, ctx.actorId ?? '', 'removed', link, p.room, target);
     return done;
   });

@@ -132,6 +132,19 @@ const reply = async (status = 'visible') => {
     .returning('id');
   return id as string;
 };
+/** A thread, or a reply, by a member made for the case (who may then be muted or suspended). */
+const memberPost = async (kind: 'thread' | 'reply') => {
+  const author = await member(`Poster ${randomUUID().slice(0, 4)}`);
+  const [{ id }] = await t
+    .db('threads')
+    .insert({ room_id: ids.room('Anorexia noticeboard'), author_id: author.id, title: 'A thread', body: 'x' })
+    .returning('id');
+  if (kind === 'thread') return id as string;
+  const [reply] = await t.db('replies').insert({ thread_id: id, author_id: author.id, body: 'y' }).returning('id');
+  return reply.id as string;
+};
+const memberThread = () => memberPost('thread');
+const memberReply = () => memberPost('reply');
 const item = async () =>
   (
     await t
@@ -162,6 +175,24 @@ const surveyDue = async () => {
     .update({ started_at: new Date(Date.now() - 30 * 86_400_000) });
   return signIn(t.app, m.username);
 };
+const measureDue = async () => {
+  await t
+    .db('subnet_measures')
+    .insert({ subnet_id: ED(), instrument_key: 'phq-9', first_after_days: 0, repeat_every_days: 28, active: true })
+    .onConflict(['subnet_id', 'instrument_key'])
+    .merge({ first_after_days: 0, active: true });
+  return signIn(t.app, (await member(`Measured ${randomUUID().slice(0, 4)}`)).username);
+};
+const phq9Answers = () => ({
+  subnet: ED(),
+  ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`item-${i + 1}`, '1'])),
+  'item-9': '0',
+});
+const exampleInstrument = () =>
+  readFileSync(new URL('../../docs/measures/example-instrument.json', import.meta.url), 'utf8').replace(
+    '"example-teacup"',
+    `"example-${randomUUID().slice(0, 6)}"`,
+  );
 const twoSessions = async () => {
   const m = await member(`Two ${randomUUID().slice(0, 4)}`);
   const other = await signIn(t.app, m.username);
@@ -307,6 +338,26 @@ const CASES: Record<string, Case> = {
   '/moderation/replies/:replyId/decline': {
     submit: async () => as$('peermod', `/moderation/replies/${await reply('held')}/decline`),
   },
+  '/moderation/threads/:threadId/remove': {
+    submit: async () => as$('clinician', `/moderation/threads/${await thread()}/remove`, { reason: 'Unkind' }),
+  },
+  '/moderation/replies/:replyId/remove': {
+    submit: async () => as$('clinician', `/moderation/replies/${await reply()}/remove`, { reason: 'Unkind' }),
+  },
+  '/moderation/threads/:threadId/mute': {
+    submit: async () => as$('clinician', `/moderation/threads/${await memberThread()}/mute`, { minutes: '60' }),
+  },
+  '/moderation/replies/:replyId/mute': {
+    submit: async () => as$('clinician', `/moderation/replies/${await memberReply()}/mute`, { minutes: '60' }),
+  },
+  '/moderation/threads/:threadId/suspend-author': {
+    submit: async () =>
+      as$('clinician', `/moderation/threads/${await memberThread()}/suspend-author`, { reason: 'Threats to others' }),
+  },
+  '/moderation/replies/:replyId/suspend-author': {
+    submit: async () =>
+      as$('clinician', `/moderation/replies/${await memberReply()}/suspend-author`, { reason: 'Threats to others' }),
+  },
   '/threads/:threadId/report': {
     submit: async () =>
       as$('bella', `/threads/${await threadFor('Eating disorders noticeboard')}/report`, { reason: 'Unkind' }),
@@ -362,6 +413,26 @@ const CASES: Record<string, Case> = {
   },
   '/surveys/:questionnaireId/decline': {
     submit: async () => post(await surveyDue(), `/surveys/${await survey()}/decline`, { subnet: ED() }),
+  },
+  '/measures/:key/answer': {
+    submit: async () => post(await measureDue(), '/measures/phq-9/answer', phq9Answers()),
+  },
+  '/measures/:key/later': {
+    submit: async () => post(await measureDue(), '/measures/phq-9/later', { subnet: ED() }),
+  },
+  '/measures/:key/decline': {
+    submit: async () => post(await measureDue(), '/measures/phq-9/decline', { subnet: ED() }),
+  },
+  '/subnets/:subnetId/measures': {
+    submit: () =>
+      as$('clinician', `/subnets/${ED()}/measures`, { 'use-phq-9': 'yes', 'first-phq-9': '0', 'every-phq-9': '28' }),
+  },
+  '/admin/subnets/:subnetId/measures/instruments': {
+    submit: async () =>
+      multipart(await as('admin'), `/admin/subnets/${ED()}/measures/instruments`, { definition: exampleInstrument() }),
+  },
+  '/admin/subnets/:subnetId/measures/enabled': {
+    submit: () => as$('admin', `/admin/subnets/${ED()}/measures/enabled`, {}),
   },
   '/account/password': {
     submit: async () =>
