@@ -45,6 +45,7 @@ import { surveysRoutes } from './surveys/surveys.routes.js';
 import { crisisContacts } from './safety/crisis-contacts.js';
 import { evaluationRoutes } from './evaluation/evaluation.routes.js';
 import { accountRoutes } from './account/account.routes.js';
+import { progressRoutes } from './measures/progress.routes.js';
 import { requireTwoFactorForStaff, twoFactorRoutes } from './account/two-factor.routes.js';
 import { moderationRoutes } from './moderation/moderation.routes.js';
 import { watchedWordsRoutes } from './moderation/watched-words.routes.js';
@@ -209,6 +210,7 @@ export function createApp({
   app.use(surveysRoutes({ db }));
   app.use(evaluationRoutes({ db, config }));
   app.use(accountRoutes({ db, config, realtime, passwords }));
+  app.use(progressRoutes({ db }));
   app.use(twoFactorRoutes({ db, passwords, clock }));
   app.use(buildingRoutes({ db, realtime, config }));
   app.use(workspaceRoutes({ db, realtime, config }));

@@ -10,6 +10,7 @@ import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, SuspendBody } from './members.schemas.js';
 import { renderSuspendConfirm, typedReason } from './suspend-confirm.js';
 import { CARE_EVENT_LABELS, listCareEvents, recordCareEvent } from './care-events.js';
+import { memberMeasures } from '../measures/progress.service.js';
 import {
   memberFor,
   membersPage,
@@ -82,6 +83,15 @@ const renderMember = async (
     careEvents: await listCareEvents(db, m.member.id, m.subnet.id),
     careEventLabels: CARE_EVENT_LABELS,
     today: new Date().toISOString().slice(0, 10),
+    // The "Outcome measures" section; each view of it is audited.
+    measures: await memberMeasures(
+      db,
+      auditContext(req),
+      actorOf(req),
+      { subnetId: m.subnet.id, member: m.member },
+      new Date(),
+      req.app.locals.fmt,
+    ),
     ...extra,
   });
 
