@@ -8,7 +8,15 @@ import { addWaiting, generateChat } from './chat.js';
 import { generateThreads } from './board.js';
 import { generateCareEvents, generateCareTeam } from './care.js';
 import { generateKeys, generateSurveys } from './keys-surveys.js';
-import { insertBatched, insertCare, insertKeysAndSurveys, insertMessages, insertThreads } from './insert.js';
+import {
+  insertBatched,
+  insertCare,
+  insertKeysAndSurveys,
+  insertMeasures,
+  insertMessages,
+  insertThreads,
+} from './insert.js';
+import { generateMeasureResponses, generateSchedules } from './measures.js';
 
 export type { ActivityTotals } from './totals.js';
 
@@ -27,8 +35,8 @@ export interface ActivityOptions {
  * Generates weeks of plainly fictional activity ending `now` on top of the demo building and
  * people (seeds/demo.ts), in one transaction: members, living-room conversations at all hours,
  * noticeboard threads with staff replies, care-team exchanges, alerts and their acknowledgements,
- * held messages, reports, keys, helpfulness survey answers and care events. Deterministic for a
- * seed and `now`. Returns what it created.
+ * held messages, reports, keys, helpfulness survey answers, care events, and PHQ-9/GAD-7 schedules
+ * and answers. Deterministic for a seed and `now`. Returns what it created.
  * @throws when the demo building is not there (run seedDemo first) or a row is refused.
  */
 export async function seedActivity(db: Knex, options: ActivityOptions = {}): Promise<ActivityTotals> {
@@ -59,6 +67,7 @@ export async function seedActivity(db: Knex, options: ActivityOptions = {}): Pro
     await insertThreads(trx, world, generateThreads(world));
     await insertCare(trx, world, generateCareTeam(world), generateCareEvents(world));
     await insertKeysAndSurveys(trx, world, generateKeys(world, startedAt), generateSurveys(world, startedAt));
+    await insertMeasures(trx, world, generateSchedules(world), generateMeasureResponses(world, startedAt));
     await lastSeen(trx);
     return tally.totals();
   });

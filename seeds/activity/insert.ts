@@ -4,6 +4,7 @@ import type { PlannedThread } from './board.js';
 import type { PlannedCareEvent, PlannedConversation } from './care.js';
 import type { PlannedKey, PlannedResponse } from './keys-surveys.js';
 import type { World } from './world.js';
+import { measureTotals, type PlannedMeasureResponse, type PlannedSchedule } from './measures.js';
 
 const BATCH = 1000;
 
@@ -184,6 +185,29 @@ export async function insertKeysAndSurveys(
       : [likert];
   });
   await insertBatched(trx, 'survey_answers', answers);
+}
+
+/** The demo's measure schedules and the members' PHQ-9 and GAD-7 answers, with their reliable-change totals. */
+export async function insertMeasures(
+  trx: Knex.Transaction,
+  world: World,
+  schedules: PlannedSchedule[],
+  responses: PlannedMeasureResponse[],
+): Promise<void> {
+  const names = nameIndex(world);
+  for (const r of responses) {
+    world.tally.add(r.status === 'answered' ? 'measureAnswers' : 'measureDeclines');
+    world.tally.row('measure', names.get(r.user_id) ?? '', r.instrument_key, r.due_at, r.answered_at, r.item_scores);
+  }
+  const rc = measureTotals(responses);
+  world.tally.add('reliableChangeScored', rc.scored);
+  world.tally.add('reliableChangePaired', rc.paired);
+  world.tally.add('reliableChangeImproved', rc.improved);
+  world.tally.add('reliableChangeAtCaseness', rc.atCaseness);
+  world.tally.add('reliableChangeRecovered', rc.recovered);
+  world.tally.add('reliableChangeDeteriorated', rc.deteriorated);
+  await insertBatched(trx, 'subnet_measures', schedules);
+  await insertBatched(trx, 'measure_responses', responses);
 }
 
 /** Room and person names by id, for the checksum (ids differ from one database to the next). */

@@ -28,6 +28,16 @@ export interface ActivityTotals {
   surveyAgree: number;
   careEvents: number;
   bedDays: number;
+  /** PHQ-9 and GAD-7 answers (one per measure), and occurrences declined (one per measure). */
+  measureAnswers: number;
+  measureDeclines: number;
+  /** Reliable change over the whole period (src/measures/reliable-change.ts), across every band. */
+  reliableChangeScored: number;
+  reliableChangePaired: number;
+  reliableChangeImproved: number;
+  reliableChangeAtCaseness: number;
+  reliableChangeRecovered: number;
+  reliableChangeDeteriorated: number;
   /** Everything members wrote (the dashboard's activity): messages, threads, replies, care-team messages. */
   memberActivity: number;
   /** The first day (YYYY-MM-DD, UTC) that holds generated activity. */
@@ -84,6 +94,14 @@ export class Tally {
       'surveyAgree',
       'careEvents',
       'bedDays',
+      'measureAnswers',
+      'measureDeclines',
+      'reliableChangeScored',
+      'reliableChangePaired',
+      'reliableChangeImproved',
+      'reliableChangeAtCaseness',
+      'reliableChangeRecovered',
+      'reliableChangeDeteriorated',
     ];
     const counts = Object.fromEntries(keys.map((k) => [k, c(k)])) as Record<Counter, number>;
     return {

@@ -7,6 +7,8 @@ import { csrfFrom, DEMO_PASSWORD, signIn, startTestApp, type TestApp } from '../
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { demoIds } from '../helpers/demo.js';
 import { seedActivity, type ActivityTotals } from '../../seeds/activity/index.js';
+import { score } from '../../src/measures/instrument.js';
+import { GAD_7, PHQ_9 } from '../../src/measures/instruments/index.js';
 
 // The demo's generated activity (seeds/activity), on a database of its own: the template every
 // other test copies stays quiet (demo people only), so their expectations are not disturbed.
@@ -84,6 +86,60 @@ describe('the demo that is alive', () => {
     expect(Number(less?.[1])).toBeGreaterThan(20);
     expect(Number(less?.[3])).toBeGreaterThan(Number(engaged?.[3]));
   }, 60_000);
+
+  it('shows reliable change by engagement from the generated PHQ-9 and GAD-7 scores, matching the generator', async () => {
+    const res = await admin.get(`/evaluation/reliable-change.csv?${range}`);
+    expect(res.status).toBe(200);
+    const bands = csvRow(res.text).map((l) => l.split(','));
+    expect(bands.map((b) => b[0])).toEqual(['under a quarter', 'a quarter to a half', 'over half']);
+    // Every band has enough paired members to be shown, and they add up to the generator's pairs.
+    expect(bands.every((b) => Number(b[1]) >= 5)).toBe(true);
+    expect(bands.reduce((sum, b) => sum + Number(b[1]), 0)).toBe(totals.reliableChangePaired);
+    // A suppressed count is 1 to 4: the generator's total lies within what the bands allow.
+    const within = (column: number, total: number) => {
+      const shown = bands.reduce((sum, b) => sum + (b[column] === '<5' ? 0 : Number(b[column])), 0);
+      const hidden = bands.filter((b) => b[column] === '<5').length;
+      expect(total).toBeGreaterThanOrEqual(shown + hidden);
+      expect(total).toBeLessThanOrEqual(shown + 4 * hidden);
+    };
+    within(2, totals.reliableChangeImproved);
+    within(6, totals.reliableChangeAtCaseness);
+    within(7, totals.reliableChangeRecovered);
+    within(11, totals.reliableChangeDeteriorated);
+    // The demo's story (not a finding): most improve, the more engaged more; a few get worse.
+    const [low, , high] = bands;
+    expect(Number(high?.[3])).toBeGreaterThan(Number(low?.[3]));
+    expect(totals.reliableChangeImproved / totals.reliableChangePaired).toBeGreaterThan(0.5);
+    expect(totals.reliableChangeDeteriorated).toBeGreaterThanOrEqual(1);
+    expect(totals.reliableChangeDeteriorated).toBeLessThan(totals.reliableChangePaired / 10);
+    const page = await admin.get(`/evaluation?${range}`);
+    expect(page.text).toContain(
+      `id="reliable-change-coverage">${totals.reliableChangeScored} members answered PHQ-9 or GAD-7`,
+    );
+  }, 60_000);
+
+  it('generates PHQ-9 and GAD-7 on the demo schedule, scored by the published rule, with item 9 always "Not at all"', async () => {
+    const schedules = await t
+      .db('subnet_measures as m')
+      .join('subnets as s', 's.id', 'm.subnet_id')
+      .orderBy(['s.slug', 'm.instrument_key'])
+      .select('s.slug', 'm.instrument_key', 'm.first_after_days', 'm.repeat_every_days');
+    expect(schedules.map((r) => `${r.slug} ${r.instrument_key} ${r.first_after_days}+${r.repeat_every_days}`)).toEqual(
+      ['eating-disorders', 'first-step', 'perinatal', 'veterans-trauma'].flatMap((s) => [
+        `${s} gad-7 0+28`,
+        `${s} phq-9 0+28`,
+      ]),
+    );
+    const rows = await t.db('measure_responses').select('instrument_key', 'status', 'item_scores', 'total', 'band');
+    expect(rows.filter((r) => r.status === 'answered').length).toBe(totals.measureAnswers);
+    expect(rows.filter((r) => r.status === 'declined').length).toBe(totals.measureDeclines);
+    expect(totals.measureDeclines).toBeGreaterThan(0);
+    for (const r of rows.filter((x) => x.status === 'answered')) {
+      const d = r.instrument_key === 'phq-9' ? PHQ_9 : GAD_7;
+      expect(score(d, r.item_scores)).toEqual({ total: r.total, band: r.band, alerts: [] });
+    }
+    expect(await t.db('alerts').whereNotNull('measure_response_id').first()).toBeUndefined();
+  });
 
   it('puts messages in every hour band and on weekends (the heat map is not office hours only)', async () => {
     const res = await admin.get(`/evaluation/heatmap.csv?${range}`);

@@ -44,6 +44,7 @@ describe('the first start on an empty database', () => {
       expect(messages).toBeGreaterThan(2000);
       expect(await count(db, 'care_events')).toBeGreaterThan(0);
       expect(await count(db, 'survey_answers')).toBeGreaterThan(0);
+      expect(await count(db, 'measure_responses')).toBeGreaterThan(0);
       expect(await db('users').where({ username: 'anna' }).first('id')).toBeDefined();
       // Later starts: the database has accounts, so nothing is generated again.
       expect(await seedDemoIfEmpty(db, DEMO_PASSWORD, uploads, { activity: true })).toBe(false);
@@ -62,7 +63,16 @@ describe('the first start on an empty database', () => {
         true,
       );
       expect(await count(db, 'users')).toBe(6);
-      for (const table of ['messages', 'threads', 'care_messages', 'alerts', 'invitation_keys', 'care_events'])
+      for (const table of [
+        'messages',
+        'threads',
+        'care_messages',
+        'alerts',
+        'invitation_keys',
+        'care_events',
+        'measure_responses',
+        'subnet_measures',
+      ])
         expect(await count(db, table), table).toBe(0);
     } finally {
       await db.destroy();
