@@ -12,6 +12,7 @@ import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms
 import { notFound } from '../http/errors.js';
 import { EmptyForm, validate } from '../http/validate.js';
 import { exportMemberData } from './data-export.js';
+import { canSeeOwnProgress } from '../policy/index.js';
 
 const ChangePassword = z.strictObject({
   current: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(1000),
@@ -34,7 +35,12 @@ interface AccountDeps {
 /** Your account: change password (re-authenticating), your sessions, your data. */
 export function accountRoutes(deps: AccountDeps): Router {
   const r = Router();
-  r.get('/account', requireUser, (_req, res) => res.render('account/index', { title: 'Your account' }));
+  r.get('/account', requireUser, (req, res) =>
+    res.render('account/index', {
+      title: 'Your account',
+      can: { seeProgress: canSeeOwnProgress(actorOf(req)).allowed },
+    }),
+  );
   r.get('/account/password', requireUser, (_req, res) => renderPassword(res, 200, NO_ERRORS));
   r.post('/account/password', requireUser, changePassword(deps));
   r.get('/account/sessions', requireUser, sessionsPage(deps));

@@ -104,6 +104,14 @@ describe('a member’s own progress page, GET /measures/progress', () => {
     expect(res.text).not.toContain('<svg class="sharon-chart"');
   });
 
+  it('is linked from a member’s account page, and not from a staff member’s', async () => {
+    const link = '<a href="/measures/progress">Your progress: your questionnaire scores over time</a>';
+    expect((await (await signIn(t.app, quiet.username)).get('/account')).text).toContain(link);
+    expect((await (await signIn(t.app, staff.clinician?.username ?? '')).get('/account')).text).not.toContain(
+      '/measures/progress',
+    );
+  });
+
   it('does not exist for staff (404), whose view of scores is the member page', async () => {
     for (const who of [staff.clinician, staff.peer])
       expect((await (await signIn(t.app, who?.username ?? '')).get('/measures/progress')).status).toBe(404);
