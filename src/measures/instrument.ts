@@ -84,6 +84,14 @@ export const InstrumentDefinition = z
       if (ids.has(item.linkId))
         ctx.addIssue({ code: 'custom', path: ['items', i, 'linkId'], message: 'duplicate linkId' });
       ids.add(item.linkId);
+      // Only the score is stored, so two answers scoring the same would be indistinguishable later.
+      const scores = (item.options ?? d.options).map((o) => o.score);
+      if (new Set(scores).size !== scores.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', i, 'options'],
+          message: 'each answer to an item must score differently',
+        });
       if (item.scored && !item.required)
         ctx.addIssue({ code: 'custom', path: ['items', i, 'required'], message: 'a scored item must be required' });
     }
