@@ -42,6 +42,7 @@ import { careTeamRoutes } from './care-team/care-team.routes.js';
 import { notificationsRoutes, unreadCountLocals } from './notifications/notifications.routes.js';
 import { dutyRoutes } from './safety/duty.routes.js';
 import { surveysRoutes } from './surveys/surveys.routes.js';
+import { measuresRoutes } from './measures/measures.routes.js';
 import { crisisContacts } from './safety/crisis-contacts.js';
 import { evaluationRoutes } from './evaluation/evaluation.routes.js';
 import { accountRoutes } from './account/account.routes.js';
@@ -208,6 +209,7 @@ export function createApp({
   app.use(notificationsRoutes({ db }));
   app.use(dutyRoutes({ db, realtime }));
   app.use(surveysRoutes({ db }));
+  app.use(measuresRoutes({ db, realtime, verifyCsrf: csrf.verify }));
   app.use(evaluationRoutes({ db, config }));
   app.use(accountRoutes({ db, config, realtime, passwords }));
   app.use(progressRoutes({ db }));

@@ -4,6 +4,7 @@ import type { Db } from '../db/knex.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { memberLobby } from './building.service.js';
 import { dueSurveys } from '../surveys/surveys.service.js';
+import { dueMeasures } from '../measures/measures.service.js';
 import { KIND_LABELS } from './labels.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { canSeeStaffHome } from '../policy/index.js';
@@ -19,21 +20,24 @@ export function buildingRoutes({ db, realtime, config }: { db: Db; realtime: Rea
   r.get('/', requireUser, async (req, res) => {
     const now = new Date();
     if (canSeeStaffHome(actorOf(req), now).allowed) return renderStaffHome({ db, realtime, config }, req, res);
-    const [subnets, surveys] = await Promise.all([
+    const [subnets, surveys, measures] = await Promise.all([
       memberLobby(db, realtime, actorOf(req), now),
       dueSurveys(db, actorOf(req), now),
+      dueMeasures(db, actorOf(req), now),
     ]);
     const notice =
       req.query.survey === 'thanks'
         ? 'Thank you for your answers.'
         : req.query.survey === 'later'
           ? 'We will ask you again in a few days.'
-          : req.query.survey === 'decline'
+          : req.query.survey === 'decline' || req.query.measure === 'decline'
             ? 'No problem. We will not ask you this time.'
-            : req.query.welcome === '1'
-              ? 'Welcome to SHaRON. Your account is ready: these are the rooms your key opens.'
-              : undefined;
-    res.render('building/lobby', { title: 'Your rooms', subnets, surveys, kindLabels: KIND_LABELS, notice });
+            : req.query.measure === 'later'
+              ? 'We will ask you again in 3 days.'
+              : req.query.welcome === '1'
+                ? 'Welcome to SHaRON. Your account is ready: these are the rooms your key opens.'
+                : undefined;
+    res.render('building/lobby', { title: 'Your rooms', subnets, surveys, measures, kindLabels: KIND_LABELS, notice });
   });
 
   return r;

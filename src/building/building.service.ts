@@ -42,6 +42,7 @@ export interface LobbySubnet extends SubnetSummary {
     goOnDuty: boolean;
     superviseDuty: boolean;
     questionnaires: boolean;
+    measures: boolean;
     evaluation: boolean;
   };
   onDuty: boolean;
@@ -78,6 +79,7 @@ export async function lobbyFor(db: Db, actor: SessionUser, now: Date): Promise<L
       goOnDuty: canActInSubnet(actor, 'go_on_duty', s, now).allowed,
       superviseDuty: canActInSubnet(actor, 'supervise_duty', s, now).allowed,
       questionnaires: canActInSubnet(actor, 'manage_questionnaires', s, now).allowed,
+      measures: canActInSubnet(actor, 'manage_measures', s, now).allowed,
       evaluation: canActInSubnet(actor, 'view_evaluation', s, now).allowed,
     },
     onDuty: duty.includes(s.id),
