@@ -28,14 +28,19 @@ const recordPrepared = preparedQuery<{ user: string; room: string }>('room_visit
   db.raw(
     `INSERT INTO room_visits (user_id, room_id, seen_at, last_message_id)
      VALUES (?::uuid, ?::uuid, now(), (SELECT max(m.id) FROM messages m WHERE m.room_id = ?::uuid))
-     ON CONFLICT (user_id, room_id) DO UPDATE SET seen_at = excluded.seen_at, last_message_id = excluded.last_message_id`,
+     ON CONFLICT (user_id, room_id) DO UPDATE SET seen_at = excluded.seen_at, last_message_id = excluded.last_message_id
+     RETURNING last_message_id`,
     [p.user, p.room, p.room],
   ),
 );
 
-/** Records that `userId` has just looked at room `roomId` (now, and its newest message so far): one upsert. */
-export async function upsertRoomVisit(db: Db, userId: string, roomId: string): Promise<void> {
-  await recordPrepared(db, { user: userId, room: roomId });
+/**
+ * Records that `userId` has just looked at room `roomId` (now, and its newest message so far): one
+ * upsert. Returns the newest message id it recorded (0 when the room has none).
+ */
+export async function upsertRoomVisit(db: Db, userId: string, roomId: string): Promise<number> {
+  const [row] = await recordPrepared(db, { user: userId, room: roomId });
+  return Number(row?.last_message_id ?? 0);
 }
 
 /** At most COUNT_CAP rows of `from` that match `where`, counted (a busy room costs no more than that). */

@@ -16,6 +16,47 @@ export async function recordRoomVisit(db: Db, userId: string, roomId: string): P
   await upsertRoomVisit(db, userId, roomId);
 }
 
+/** A re-view within this long of the visit this process last wrote may skip the write (`VisitRecorder`). */
+export const VISIT_REWRITE_MS = 60_000;
+const MAX_REMEMBERED = 50_000;
+
+export interface VisitRecorder {
+  /**
+   * Records a room page's view as a visit, like `recordRoomVisit`, but skips the write when this
+   * process recorded the person's visit to the room under a minute ago with the same newest message:
+   * `newestMessageId` is the living room's newest message id (any status) read with its latest page
+   * (undefined for other kinds of room and for older pages, which always write). The write would
+   * store that same id, and the lobby's "new since your last visit" reads only the id for living
+   * rooms, so skipping changes none of its counts; the visit's time stays within a minute.
+   */
+  record(userId: string, roomId: string, newestMessageId: number | undefined): Promise<void>;
+}
+
+/**
+ * One per app: what this process last wrote for each person and room. Another process's write can
+ * only have moved the stored visit later, so a skip judged on this process's own write stays right.
+ */
+export function createVisitRecorder(db: Db, clock: () => number = Date.now): VisitRecorder {
+  const written = new Map<string, { at: number; lastMessageId: number }>();
+  return {
+    async record(userId, roomId, newestMessageId) {
+      const key = `${userId}:${roomId}`;
+      const last = written.get(key);
+      const now = clock();
+      if (
+        last &&
+        newestMessageId !== undefined &&
+        now - last.at < VISIT_REWRITE_MS &&
+        newestMessageId <= last.lastMessageId
+      )
+        return;
+      const lastMessageId = await upsertRoomVisit(db, userId, roomId);
+      if (written.size >= MAX_REMEMBERED) written.clear();
+      written.set(key, { at: now, lastMessageId });
+    },
+  };
+}
+
 /**
  * Presence is asked of every node; one that went away unannounced would hold the lobby for the
  * adapter's whole request timeout (5 s). Past this, the lobby loads without "people here now".

@@ -114,6 +114,8 @@ export interface LivingRoomPage {
   onDuty: OnDutyRow[];
   visible: MessageRow[];
   own: MessageRow[];
+  /** The room's newest message id in any status (0 for none): what a visit records as seen. */
+  newestMessageId: number;
 }
 
 const livingRoomPageStatements = new Map<string, ReturnType<typeof preparedQuery<Cursor & { readerId: string }>>>();
@@ -125,12 +127,14 @@ function livingRoomPagePrepared(opts: PageOpts) {
       const subnet = db.raw('(SELECT subnet_id FROM rooms WHERE id = ?::uuid)', [p.roomId]);
       const list = `(SELECT coalesce(json_agg(x), '[]'::json) FROM (?) x)`;
       return db.raw(
-        `SELECT (SELECT row_to_json(x) FROM (?) x) AS room, ${list} AS on_duty, ${list} AS visible, ${list} AS own`,
+        `SELECT (SELECT row_to_json(x) FROM (?) x) AS room, ${list} AS on_duty, ${list} AS visible, ${list} AS own,
+           (SELECT max(m.id) FROM messages m WHERE m.room_id = ?::uuid) AS newest_id`,
         [
           roomDetailQuery(db, p.roomId),
           onDutyQuery(db, subnet),
           visibleQuery(db, p.roomId, fromCursor(p, opts)),
           ownHeldQuery(db, p.roomId, p.readerId),
+          p.roomId,
         ],
       );
     });
@@ -160,5 +164,6 @@ export async function findLivingRoomPage(
     onDuty: (r.on_duty as Record<string, unknown>[]).map(toOnDuty),
     visible: (r.visible as Record<string, unknown>[]).map(fromJson).sort(byId),
     own: (r.own as Record<string, unknown>[]).map(fromJson).sort(byId),
+    newestMessageId: Number(r.newest_id ?? 0),
   };
 }

@@ -10,7 +10,7 @@ import { renderLibraryRoom } from '../library/library.routes.js';
 import { renderTelevisionRoom } from '../television/television.routes.js';
 import { renderNoticeboard } from '../noticeboard/noticeboard.routes.js';
 import { roomFor } from './load-room.js';
-import { recordRoomVisit } from '../building/building.service.js';
+import { createVisitRecorder } from '../building/room-visits.service.js';
 
 /** A room kind with no page: unreachable while the switch below names every kind. */
 function noPageFor(kind: never): never {
@@ -25,6 +25,7 @@ function noPageFor(kind: never): never {
 export function roomRoutes(deps: { db: Db; realtime: Realtime; config: Config; chat: ChatDeps }): Router {
   const r = Router();
   const { db } = deps;
+  const visits = createVisitRecorder(db);
 
   r.get('/rooms/:roomId', requireUser, async (req, res) => {
     const actor = actorOf(req);
@@ -32,15 +33,13 @@ export function roomRoutes(deps: { db: Db; realtime: Realtime; config: Config; c
     // the room is used until the policy allows. (`before` is read leniently here: the living room's
     // page validates the query strictly.)
     const before = Number(req.query.before);
-    const read = await openRoom(
-      db,
-      idParam(req.params.roomId),
-      actor.id,
-      Number.isSafeInteger(before) && before > 0 ? before : undefined,
-    );
+    const beforeId = Number.isSafeInteger(before) && before > 0 ? before : undefined;
+    const read = await openRoom(db, idParam(req.params.roomId), actor.id, beforeId);
     const room = roomFor(read?.room, actor, 'enter', undefined, new Date());
-    // Allowed in: this is their visit, for the lobby's "new since your last visit" (one upsert).
-    await recordRoomVisit(db, actor.id, room.id);
+    // Allowed in: this is their visit, for the lobby's "new since your last visit" (one upsert, or
+    // none when they looked under a minute ago and no message has come into the living room since).
+    const newest = room.kind === 'living_room' && beforeId === undefined ? read?.newestMessageId : undefined;
+    await visits.record(actor.id, room.id, newest);
     switch (room.kind) {
       case 'living_room':
         return renderLivingRoom(deps.chat, req, res, room, 200, { read });
