@@ -47,6 +47,7 @@ import * as notificationTargetBackfill from './20261202031100_notification_targe
 import * as threadsBoardOrderIndex from './20261202040000_threads_board_order_index.js';
 import * as staffWorkEmail from './20261202050000_staff_work_email.js';
 import * as outcomeMeasures from './20261203010000_outcome_measures.js';
+import * as auditTargetIndex from './20261203020200_audit_target_index.js';
 import * as staffOidcSubject from './20261202050100_staff_oidc_subject.js';
 
 type Migration = { up: (k: Knex) => Promise<void>; down: (k: Knex) => Promise<void> };
@@ -102,6 +103,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261202050000_staff_work_email', staffWorkEmail],
   ['20261202050100_staff_oidc_subject', staffOidcSubject],
   ['20261203010000_outcome_measures', outcomeMeasures],
+  ['20261203020200_audit_target_index', auditTargetIndex],
 ];
 
 /** A knex MigrationSource over the list above. */

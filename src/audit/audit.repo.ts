@@ -89,19 +89,39 @@ const named = (db: Db) =>
     .leftJoin('users as tp', 'tp.id', db.raw('coalesce(tcc.member_id, tm.author_id)'))
     .leftJoin('subnets as ds', (j) => j.on(db.raw("a.details->>'subnet_id' = ds.id::text")));
 
-/** Newest first, filtered, one page, with the people and places named. */
-export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: number): Promise<AuditRow[]> {
+/**
+ * The target ids a "target" filter stands for, by target type, beside the id itself: a username
+ * names the account, their messages and their care-team conversation (whom the viewer shows as
+ * the target). Each arm is `target_id = ANY(ARRAY(subquery))`, worked out once, so PostgreSQL reads
+ * the rows through audit_log_target_id_idx instead of the whole log.
+ */
+const TARGET_OF_USERNAME: ReadonlyArray<readonly [string, string]> = [
+  ['user', 'SELECT p.id::text FROM users p WHERE lower(p.username) = lower(?)'],
+  [
+    'message',
+    'SELECT m.id::text FROM messages m JOIN users p ON p.id = m.author_id WHERE lower(p.username) = lower(?)',
+  ],
+  [
+    'care_conversation',
+    'SELECT c.id::text FROM care_conversations c JOIN users p ON p.id = c.member_id WHERE lower(p.username) = lower(?)',
+  ],
+];
+
+/** The audit rows the viewer's filter keeps, newest first, one page, with the people and places named. */
+export function auditQuery(db: Db, f: AuditFilter, limit: number, offset: number) {
   const q = named(db);
   if (f.actor) q.whereRaw('lower(u.username) = lower(?)', [f.actor]);
   if (f.action) q.where('a.action', f.action);
   const target = f.targetId;
   if (target)
-    q.where((w) =>
-      w.where('a.target_id', target).orWhereRaw('lower(coalesce(tu.username, tp.username)) = lower(?)', [target]),
-    );
+    q.where((w) => {
+      w.where('a.target_id', target);
+      for (const [type, ids] of TARGET_OF_USERNAME)
+        w.orWhere((arm) => arm.where('a.target_type', type).whereRaw(`a.target_id = ANY(ARRAY(${ids}))`, [target]));
+    });
   if (f.from) q.where('a.at', '>=', f.from);
   if (f.to) q.where('a.at', '<', f.to);
-  const rows = await q
+  return q
     .select(
       'a.*',
       'u.username as actor_username',
@@ -114,7 +134,11 @@ export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: n
     .orderBy('a.id', 'desc')
     .limit(limit)
     .offset(offset);
-  return rows.map(toAuditRow);
+}
+
+/** Newest first, filtered, one page, with the people and places named. */
+export async function listAudit(db: Db, f: AuditFilter, limit: number, offset: number): Promise<AuditRow[]> {
+  return (await auditQuery(db, f, limit, offset)).map(toAuditRow);
 }
 
 const givenReason = (details: Record<string, unknown> | null) =>
