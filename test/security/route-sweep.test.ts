@@ -77,6 +77,19 @@ beforeAll(async () => {
     .where({ subnet_id: ids.subnet('eating-disorders') })
     .first('id');
   const questionnaire = await db('questionnaires').where({ slug: 'helpfulness' }).first('id');
+  const [{ id: responseId }] = await db('measure_responses')
+    .insert({
+      user_id: ids.user('anna'),
+      subnet_id: ids.subnet('eating-disorders'),
+      instrument_key: 'phq-9',
+      instrument_version: 'Pfizer 1999 (English, UK)',
+      due_at: new Date(),
+      status: 'answered',
+      item_scores: JSON.stringify({ '1': 1, '2': 1, '3': 0, '4': 0, '5': 0, '6': 0, '7': 0, '8': 0, '9': 0 }),
+      total: 2,
+      band: 'Minimal',
+    })
+    .returning('id');
   params = {
     roomId: room,
     subnetId: ids.subnet('eating-disorders'),
@@ -94,6 +107,8 @@ beforeAll(async () => {
     fileId: video.video_file_id,
     ruleId: String(rule.id),
     questionnaireId: questionnaire.id,
+    key: 'phq-9',
+    responseId: String(responseId),
     cohortId: ids.cohort('eating-disorders/anorexia'),
     handle: '0123456789abcdef',
     dataset: 'weekly-active',
