@@ -180,8 +180,13 @@ describe('reliable change by engagement on the evaluation dashboard', () => {
       html.indexOf('id="reliable-change-table"'),
       html.indexOf('</table>', html.indexOf('id="reliable-change-table"')),
     );
-    const pageRows = [...table.matchAll(/<tr class="nhsuk-table__row">(.*?)<\/tr>/g)].map((m) =>
-      [...(m[1] ?? '').matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map((c) => (c[1] ?? '').replace(/&lt;/g, '<')),
+    // Each cell's own text (the headings repeated for narrow screens are hidden from screen readers).
+    const pageRows = [...table.matchAll(/<tr role="row" class="nhsuk-table__row">(.*?)<\/tr>/g)].map((m) =>
+      [...(m[1] ?? '').matchAll(/<t[hd][^>]*>(.*?)<\/t[hd]>/g)].map((c) =>
+        (c[1] ?? '')
+          .replace(/<span class="nhsuk-table-responsive__heading" aria-hidden="true">[^<]*<\/span>/, '')
+          .replace(/&lt;/g, '<'),
+      ),
     );
     const cell = (count: string, pct: string, low: string, high: string) =>
       pct === '' ? count : `${count}: ${pct}% (95% CI ${low}% to ${high}%)`;
