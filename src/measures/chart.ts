@@ -13,7 +13,7 @@ import type { InstrumentDefinition } from './instrument.js';
 import type { MeasureResponse } from './measure-response.js';
 
 /** The drawing's size in its own units (it scales to its container: viewBox, width 100%). */
-export const CHART = { width: 640, height: 300, left: 44, right: 150, top: 16, bottom: 44 } as const;
+export const CHART = { width: 560, height: 300, left: 40, right: 146, top: 16, bottom: 44 } as const;
 const PLOT_RIGHT = CHART.width - CHART.right;
 const PLOT_BOTTOM = CHART.height - CHART.bottom;
 /** Date labels closer than this (in drawing units) to one already placed are left out (the table has them all). */
@@ -75,7 +75,7 @@ export function chartPoints(d: InstrumentDefinition, responses: readonly Measure
 }
 
 const text = (x: number, y: number, s: string, attrs = '') =>
-  `<text x="${x}" y="${y}" font-size="13" fill="${SECONDARY}"${attrs}>${esc(s)}</text>`;
+  `<text x="${x}" y="${y}" font-size="15" fill="${SECONDARY}"${attrs}>${esc(s)}</text>`;
 
 /** The axes, the range's ends and each band: a faint line at its lower edge, its name in the right margin. */
 function axesAndBands(d: InstrumentDefinition): string[] {

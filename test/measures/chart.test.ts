@@ -16,7 +16,7 @@ const spec = (responses: MeasureResponse[], extra: Partial<ChartSpec> = {}): Cha
 const circles = (svg: string) =>
   [...svg.matchAll(/<circle cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
 
-// The plot runs from x 44 to 490 and from y 256 (the scale's minimum) up to 16 (its maximum).
+// The plot runs from x 40 to 414 and from y 256 (the scale's minimum) up to 16 (its maximum).
 const LEFT = CHART.left;
 const RIGHT = CHART.width - CHART.right;
 const BOTTOM = CHART.height - CHART.bottom;
@@ -31,7 +31,7 @@ describe('the measure chart (SVG drawn on the server)', () => {
       [(LEFT + RIGHT) / 2, BOTTOM - (9 / 27) * (BOTTOM - CHART.top)],
       [RIGHT, CHART.top],
     ]);
-    expect(svg).toContain(`<polyline points="${LEFT},${BOTTOM} 267,176 ${RIGHT},${CHART.top}"`);
+    expect(svg).toContain(`<polyline points="${LEFT},${BOTTOM} ${(LEFT + RIGHT) / 2},176 ${RIGHT},${CHART.top}"`);
     expect(svg).toContain('>2026-01-01</text>');
     expect(svg).toContain('>2026-01-11</text>');
   });
