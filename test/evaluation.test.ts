@@ -83,7 +83,7 @@ describe('the evaluation dashboard', () => {
     expect(heat.text.split('\n')[1]).toMatch(/^Monday,/);
     const page = await as('clinician').get(`/evaluation?subnet=${ids.subnet('eating-disorders')}&${range}`);
     expect(page.text).not.toMatch(/>[1-4]<\/td>/);
-    for (const dataset of ['monthly-active', 'response-times', 'survey', 'keys', 'outcomes']) {
+    for (const dataset of ['monthly-active', 'response-times', 'survey', 'keys', 'outcomes', 'reliable-change']) {
       const res = await as('clinician').get(
         `/evaluation/${dataset}.csv?subnet=${ids.subnet('eating-disorders')}&${range}`,
       );

@@ -44,9 +44,11 @@ export interface BandReliableChange extends ReliableChangeCounts {
 }
 
 export interface ReliableChangeFigures {
-  /** Members (per subnet) with at least one answered PHQ-9 or GAD-7 in the period. */
-  scored: number;
-  /** Of those, the members with no measure answered twice: not paired, not counted in the bands. */
+  /**
+   * Members (per subnet) with an answered PHQ-9 or GAD-7 in the period but no measure answered
+   * twice: not paired, not counted in the bands. The page shows this, not the number who answered:
+   * that less this would be the bands' total, and give away a suppressed band.
+   */
   scoredOnce: number;
   bands: BandReliableChange[];
 }
@@ -70,7 +72,7 @@ export function reliableChangeByEngagement(
     );
     return { band, ...countOutcomes(mine.map((m) => classify(m.pairs))) };
   });
-  return { scored: paired.length + scoredOnce, scoredOnce, bands };
+  return { scoredOnce, bands };
 }
 
 /** A proportion as the page and the CSV show it: percentages to one decimal, '' where not shown. */

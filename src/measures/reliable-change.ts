@@ -65,7 +65,9 @@ export function pairScores(
   for (const p of points) {
     if (!rules.some((r) => r.key === p.instrumentKey)) continue;
     const key = `${p.userId}|${p.subnetId}`;
-    series.set(key, [...(series.get(key) ?? []), p]);
+    const mine = series.get(key);
+    if (mine) mine.push(p);
+    else series.set(key, [p]);
   }
   const paired: PairedMember[] = [];
   let scoredOnce = 0;
