@@ -42,6 +42,8 @@ export function instrumentRoutes(r: Router, deps: { db: Db; verifyCsrf: CsrfVeri
   });
   r.post('/admin/subnets/:subnetId/measures/enabled', ...guard, async (req, res) => {
     const subnet = await loadSubnet(db, req.params.subnetId);
+    // A multipart body skips the CSRF middleware (uploads check their own token); this form is never one.
+    if (req.is('multipart/form-data')) throw new HttpError(400, 'bad_form');
     const keys = EnabledBody.safeParse(req.body ?? {});
     if (!keys.success) throw new HttpError(400, 'bad_form');
     await setEnabledInstruments(db, auditContext(req), subnet, keys.data);

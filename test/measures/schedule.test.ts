@@ -77,6 +77,19 @@ describe('a subnet’s measure schedule', () => {
     expect(landed.text).toMatch(/id="every-gad-7" name="every-gad-7" type="text" value=""/);
   });
 
+  it('a multipart post without a token (which the CSRF middleware leaves to upload routes) changes nothing', async () => {
+    const before = await t.db('subnet_measures').where({ subnet_id: ED() }).orderBy('instrument_key');
+    for (const [who, path] of [
+      ['clinician', schedule()],
+      ['admin', `/admin/subnets/${ED()}/measures/enabled`],
+      ['admin', `/admin/subnets/${ED()}/measures/instruments`],
+    ] as const) {
+      const res = await (await signIn(t.app, who)).post(path).field('definition', EXAMPLE);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+    }
+    expect(await t.db('subnet_measures').where({ subnet_id: ED() }).orderBy('instrument_key')).toEqual(before);
+  });
+
   it('bad numbers come back at 400 with an error summary and the input kept; nothing is saved', async () => {
     const clinician = await signIn(t.app, 'clinician');
     const before = await t.db('subnet_measures').where({ subnet_id: ED() }).orderBy('instrument_key');
