@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GAD_7, PHQ_9 } from '../../src/measures/instruments/index.js';
 import { classifyChange, isCase, trajectoryOf } from '../../src/measures/trajectory.js';
+import { classify } from '../../src/measures/reliable-change.js';
 import { response } from '../helpers/measures.js';
 
 describe('a member’s trajectory on one measure (worked examples, NHS Talking Therapies thresholds)', () => {
@@ -84,5 +85,19 @@ describe('a member’s trajectory on one measure (worked examples, NHS Talking T
     const wellbeing = { ...PHQ_9, key: 'wellbeing', total: { ...PHQ_9.total, higherIsWorse: false } };
     expect(classifyChange(wellbeing, 6)).toBe('reliable_improvement');
     expect(classifyChange(wellbeing, -6)).toBe('reliable_deterioration');
+  });
+
+  it('agrees with the dashboard’s classification of one measure on every pair of totals (same thresholds)', () => {
+    for (const d of [PHQ_9, GAD_7])
+      for (let first = d.total.min; first <= d.total.max; first++)
+        for (let last = d.total.min; last <= d.total.max; last++) {
+          const service = classify([{ key: d.key, first, last }]);
+          const member = classifyChange(d, last - first);
+          expect([member === 'reliable_improvement', member === 'reliable_deterioration']).toEqual([
+            service.improved,
+            service.deteriorated,
+          ]);
+          expect(isCase(d, first)).toBe(service.atCaseness);
+        }
   });
 });
