@@ -60,11 +60,18 @@ export function reliableChangeByEngagement(
   timeZone: string,
 ): ReliableChangeFigures {
   const { paired, scoredOnce } = pairScores(points);
-  const weeks = new Map<string, Set<string>>();
+  const weeks = new Map<string, Set<string>>(paired.map((m) => [`${m.userId}|${m.subnetId}`, new Set<string>()]));
+  // Only paired members' activity is read, and the week of each quarter hour is worked out once (the
+  // page stays fast). Every time zone's offset is a whole number of quarter hours, so a quarter hour
+  // never straddles a local midnight.
+  const weekOfQuarter = new Map<number, string>();
   for (const a of activity) {
-    const key = `${a.userId}|${a.subnetId}`;
-    if (!weeks.has(key)) weeks.set(key, new Set());
-    weeks.get(key)?.add(weekOf(a.at, timeZone));
+    const mine = weeks.get(`${a.userId}|${a.subnetId}`);
+    if (!mine) continue;
+    const quarter = Math.floor(a.at.getTime() / 900_000);
+    let week = weekOfQuarter.get(quarter);
+    if (week === undefined) weekOfQuarter.set(quarter, (week = weekOf(a.at, timeZone)));
+    mine.add(week);
   }
   const bands = ENGAGEMENT_BANDS.map((band) => {
     const mine = paired.filter(
