@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
@@ -37,6 +38,27 @@ describe('outcome measures in a real browser', () => {
     await page.locator('#every-phq-9').fill('28');
     await page.getByRole('button', { name: 'Save the schedule' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Schedule saved.');
+    await page.context().close();
+  });
+
+  it('an admin pastes a definition with a problem and sees it in words with the text kept, then uploads the example file; axe finds nothing', async () => {
+    const ed = ids.subnet('eating-disorders');
+    const page = await signedInPage(browser, base, 'admin');
+    await page.goto(`${base}/admin/subnets/${ed}/measures`);
+    expect(await page.locator('main').textContent()).toContain('Only add an instrument whose licence allows this use');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Or paste the definition').fill('{ "key": "half-written"');
+    await page.getByRole('button', { name: 'Check and add the instrument' }).click();
+    await expect.poll(() => page.locator('.nhsuk-error-summary').isVisible()).toBe(true);
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('The text is not valid JSON');
+    expect(await page.getByLabel('Or paste the definition').inputValue()).toBe('{ "key": "half-written"');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Or paste the definition').fill('');
+    const example = fileURLToPath(new URL('../../docs/measures/example-instrument.json', import.meta.url));
+    await page.getByLabel(/Upload a definition file/).setInputFiles(example);
+    await page.getByRole('button', { name: 'Check and add the instrument' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('Instrument added and enabled');
+    expect(await page.getByLabel(/Teacup-3/).isChecked()).toBe(true);
     await page.context().close();
   });
 
