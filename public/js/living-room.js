@@ -300,13 +300,16 @@ socket.on('presence', (p) => {
 socket.on('mute', ({ roomId: r, until }) => {
   if (r === roomId) status.textContent = `A moderator has paused your messages in this room until ${timeText(until)}.`;
 });
-// Staff (on duty or not) hear of every alert in their services: the banner names the room and links to it.
+// Staff (on duty or not) hear of every alert in their services: the banner names the room and links
+// to it; an alert on a member's questionnaire answer names the member and links to their page.
 socket.on('alert:new', (a) => {
-  document.getElementById('staff-alert-text').textContent =
-    `A watched word was used by ${a.nickname} in ${a.roomName}.`;
+  const measure = a.about === 'measure';
+  document.getElementById('staff-alert-text').textContent = measure
+    ? `${a.nickname}'s answer to a questionnaire needs attention now.`
+    : `A watched word was used by ${a.nickname} in ${a.roomName}.`;
   const toRoom = document.getElementById('staff-alert-room');
-  toRoom.href = `/rooms/${a.roomId}`;
-  toRoom.textContent = `Go to ${a.roomName}`;
+  toRoom.href = measure ? a.link : `/rooms/${a.roomId}`;
+  toRoom.textContent = measure ? `Go to ${a.nickname}'s page` : `Go to ${a.roomName}`;
   document.getElementById('staff-alert-link').href = `/subnets/${a.subnetId}/moderation`;
   document.getElementById('staff-alert').hidden = false;
 });

@@ -119,6 +119,41 @@ export async function listOpenAlerts(db: Db, scope: QueueScope, limit = 50): Pro
   }));
 }
 
+/**
+ * An unacknowledged alert on a member's answer to a measure: who (their nickname and id, for the
+ * link to their member page), the label of what was answered ("PHQ-9 item 9: Several days") and
+ * when. Never the other items' scores, the total or the band: the queue needs only what alerted.
+ */
+export interface QueueMeasureAlert {
+  id: number;
+  matched: string;
+  createdAt: Date;
+  answeredAt: Date;
+  member: { id: string; nickname: string };
+}
+
+/**
+ * Unacknowledged alerts on measure answers in a subnet, oldest first. They belong to the subnet,
+ * not to a room, so a room filter never hides them.
+ */
+export async function listMeasureAlerts(db: Db, subnetId: string, limit = 50): Promise<QueueMeasureAlert[]> {
+  const rows = await db('alerts as al')
+    .join('measure_responses as mr', 'mr.id', 'al.measure_response_id')
+    .join('users as u', 'u.id', 'mr.user_id')
+    .where('al.subnet_id', subnetId)
+    .whereNull('al.acknowledged_at')
+    .orderBy('al.id', 'asc')
+    .limit(limit)
+    .select('al.id', 'al.matched', 'al.created_at', 'mr.answered_at', 'u.id as user_id', 'u.nickname');
+  return rows.map((r: Record<string, unknown>) => ({
+    id: Number(r.id),
+    matched: r.matched as string,
+    createdAt: r.created_at as Date,
+    answeredAt: r.answered_at as Date,
+    member: { id: r.user_id as string, nickname: r.nickname as string },
+  }));
+}
+
 /** The messages just before and after one (any status, so staff see the whole exchange). */
 export async function messagesAround(db: Db, roomId: string, messageId: number, each = 3): Promise<QueueMessage[]> {
   const base = () =>
@@ -159,9 +194,14 @@ export async function findReport(db: Db, id: number): Promise<TargetRef | undefi
   return r ? toRef(r) : undefined;
 }
 
-export async function findAlert(db: Db, id: number): Promise<TargetRef | undefined> {
-  const r = await db('alerts').where({ id }).first('id', 'message_id', 'thread_id', 'reply_id');
-  return r ? toRef(r) : undefined;
+/** An alert: what it points at, or (`measure`) that it is on a member's answer to a measure in `subnetId`. */
+export type AlertRef = TargetRef & { subnetId: string; measure: boolean };
+
+export async function findAlert(db: Db, id: number): Promise<AlertRef | undefined> {
+  const r = await db('alerts')
+    .where({ id })
+    .first('id', 'subnet_id', 'message_id', 'thread_id', 'reply_id', 'measure_response_id');
+  return r ? { ...toRef(r), subnetId: r.subnet_id as string, measure: r.measure_response_id !== null } : undefined;
 }
 
 export interface QueuePost {

@@ -17,6 +17,7 @@ import {
   announceQueueChange,
   auditQueueAction,
   closeReportsAndNotify,
+  measureAlertSubnet,
   messageRoomForModeration,
   moderationQueue,
 } from './moderation.service.js';
@@ -115,12 +116,15 @@ export function moderationRoutes(deps: { db: Db; realtime: Realtime; config: Con
   r.post('/moderation/alerts/:alertId/acknowledge', requireUser, acknowledge, async (req, res) => {
     const alert = await findAlert(db, acknowledge.read(req).params.alertId);
     if (!alert) throw notFound();
-    const target = await loadTarget(req, alert);
+    // An alert on a measure answer is the subnet's, in no room; the others are about a room's content.
+    const where = alert.measure
+      ? { roomId: null, subnetId: (await measureAlertSubnet(db, actorOf(req), alert, new Date())).id }
+      : await loadTarget(req, alert);
     if (await acknowledgeAlertRow(db, alert.id, actorOf(req).id)) {
       await auditQueueAction(db, auditContext(req), 'alert.acknowledge', 'alert', alert.id);
-      announceQueueChange(db, deps.realtime, { id: target.roomId, subnetId: target.subnetId }, 'handled');
+      announceQueueChange(db, deps.realtime, { id: where.roomId, subnetId: where.subnetId }, 'handled');
     }
-    res.redirect(303, back(target.subnetId, 'acknowledged'));
+    res.redirect(303, back(where.subnetId, 'acknowledged'));
   });
 
   return r;

@@ -21,10 +21,13 @@ import {
   listHeldPosts,
   listOpenAlerts,
   listHeldMessages,
+  listMeasureAlerts,
   listOpenReports,
   listPostFlags,
   messagesAround,
+  type AlertRef,
   type QueueAlert,
+  type QueueMeasureAlert,
   type QueueMessage,
   type QueuePost,
   type QueueReport,
@@ -41,6 +44,8 @@ export interface ModerationQueue {
   /** Held messages, each with the rule that held it in words ("Phone numbers"). */
   held: (QueueMessage & { heldBy: string })[];
   alerts: QueueAlert[];
+  /** Alerts on members' answers to measures (PHQ-9 item 9): the subnet's, whatever the room filter. */
+  measureAlerts: QueueMeasureAlert[];
   heldPosts: QueuePost[];
   postReports: Awaited<ReturnType<typeof listPostFlags>>;
   postAlerts: Awaited<ReturnType<typeof listPostFlags>>;
@@ -66,10 +71,11 @@ export async function moderationQueue(
   const rooms = (await findRoomsOfSubnets(db, [subnet.id])).map((r) => ({ id: r.id, name: r.name }));
   if (roomId !== null && !rooms.some((r) => r.id === roomId)) throw notFound();
   const scope = { subnetId: subnet.id, roomId };
-  const [reports, held, alerts, heldPosts, postReports, postAlerts] = await Promise.all([
+  const [reports, held, alerts, measureAlerts, heldPosts, postReports, postAlerts] = await Promise.all([
     listOpenReports(db, scope),
     listHeldMessages(db, scope),
     listOpenAlerts(db, scope),
+    listMeasureAlerts(db, subnet.id),
     listHeldPosts(db, scope),
     listPostFlags(db, scope, 'reports'),
     listPostFlags(db, scope, 'alerts'),
@@ -85,6 +91,7 @@ export async function moderationQueue(
     reports: withContext,
     held: held.map((m) => ({ ...m, heldBy: heldReasonLabel(m.heldReason) })),
     alerts,
+    measureAlerts,
     heldPosts,
     postReports,
     postAlerts,
@@ -133,7 +140,12 @@ export interface QueueRoom {
  * Tells the subnet's staff with an open page that its moderation queue changed (an item `added`,
  * or `handled` by someone), once what `db` wrote has committed; never the item's text.
  */
-export function announceQueueChange(db: Db, realtime: Realtime, room: QueueRoom, change: 'added' | 'handled'): void {
+export function announceQueueChange(
+  db: Db,
+  realtime: Realtime,
+  room: { id: string | null; subnetId: string },
+  change: 'added' | 'handled',
+): void {
   afterCommit(db, () =>
     realtime.emitToStaff(room.subnetId, 'queue:changed', { subnetId: room.subnetId, roomId: room.id, change }),
   );
@@ -189,6 +201,23 @@ export function recordMessageReport(
 /** The watched-word rules in force in a room: the safety baseline, the subnet's and the room's own. */
 export function rulesForRoom(db: Db, subnetId: string, roomId: string): Promise<WatchRule[]> {
   return findRulesForRoom(db, subnetId, roomId);
+}
+
+/**
+ * The subnet of an alert on a member's answer to a measure, for a person who may moderate it (its
+ * staff: the alert goes to the care team, as a watched-word alert does).
+ * @throws HttpError 404 / PolicyDenied (hidden) for anyone else.
+ */
+export async function measureAlertSubnet(
+  db: Db,
+  actor: SessionUser,
+  alert: AlertRef,
+  now: Date,
+): Promise<SubnetSummary> {
+  const subnet = alert.measure ? await findSubnet(db, alert.subnetId) : undefined;
+  if (!subnet) throw notFound();
+  authorize(canActInSubnet(actor, 'moderate_subnet', subnet, now));
+  return subnet;
 }
 
 /**
