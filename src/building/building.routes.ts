@@ -7,7 +7,7 @@ import { dueSurveys } from '../surveys/surveys.service.js';
 import { dueMeasures } from '../measures/measures.service.js';
 import { KIND_LABELS } from './labels.js';
 import type { Realtime } from '../realtime/realtime.js';
-import { canSeeStaffHome } from '../policy/index.js';
+import { canSeeOwnProgress, canSeeStaffHome } from '../policy/index.js';
 import { renderStaffHome } from '../workspace/workspace.routes.js';
 
 /**
@@ -37,7 +37,15 @@ export function buildingRoutes({ db, realtime, config }: { db: Db; realtime: Rea
               : req.query.welcome === '1'
                 ? 'Welcome to SHaRON. Your account is ready: these are the rooms your key opens.'
                 : undefined;
-    res.render('building/lobby', { title: 'Your rooms', subnets, surveys, measures, kindLabels: KIND_LABELS, notice });
+    res.render('building/lobby', {
+      title: 'Your rooms',
+      subnets,
+      surveys,
+      measures,
+      kindLabels: KIND_LABELS,
+      notice,
+      can: { seeProgress: canSeeOwnProgress(actorOf(req)).allowed },
+    });
   });
 
   return r;

@@ -104,9 +104,11 @@ describe('a member’s own progress page, GET /measures/progress', () => {
     expect(res.text).not.toContain('<svg class="sharon-chart"');
   });
 
-  it('is linked from a member’s account page, and not from a staff member’s', async () => {
+  it('is linked from a member’s lobby and account page, and not from a staff member’s', async () => {
     const link = '<a href="/measures/progress">Your progress: your questionnaire scores over time</a>';
-    expect((await (await signIn(t.app, quiet.username)).get('/account')).text).toContain(link);
+    const member = await signIn(t.app, quiet.username);
+    expect((await member.get('/')).text).toContain(link);
+    expect((await member.get('/account')).text).toContain(link);
     expect((await (await signIn(t.app, staff.clinician?.username ?? '')).get('/account')).text).not.toContain(
       '/measures/progress',
     );
