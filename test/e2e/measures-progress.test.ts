@@ -33,6 +33,13 @@ beforeAll(async () => {
   await insertResponse(t.db, who, PHQ_9, '2026-03-30', 13);
   await insertResponse(t.db, who, GAD_7, '2026-01-05', 12);
   await insertResponse(t.db, who, GAD_7, '2026-03-30', 7);
+  // An earlier answer in First Step, where Rowan started: the member's table names the service of each.
+  await t.db('memberships').insert({
+    user_id: member.id,
+    subnet_id: ids.subnet('first-step'),
+    cohort_id: ids.cohort('first-step/waiting'),
+  });
+  await insertResponse(t.db, { userId: member.id, subnetId: ids.subnet('first-step') }, PHQ_9, '2025-12-01', 20);
 });
 afterAll(() => closeBrowserSuite({ t, browser }));
 
@@ -48,14 +55,15 @@ describe('scores over time in a real browser', () => {
       'progress-phq-9-title progress-phq-9-desc',
     );
     expect(await page.locator('#progress-phq-9-desc').textContent()).toContain(
-      'Your first score was 18 (Moderately severe) and your latest was 13 (Moderate), 5 points lower than your first.',
+      'Your first score was 20 (Severe) and your latest was 13 (Moderate), 7 points lower than your first.',
     );
     const table = page.getByRole('table', { name: 'Your PHQ-9 scores' });
     expect(await table.getByRole('row').allInnerTexts()).toEqual([
-      'Date\tScore\tRange',
-      '5 January 2026\t18\tModerately severe',
-      '2 February 2026\t15\tModerately severe',
-      '30 March 2026\t13\tModerate',
+      'Date\tScore\tRange\tService',
+      '1 December 2025\t20\tSevere\tFirst Step',
+      '5 January 2026\t18\tModerately severe\tEating Disorders',
+      '2 February 2026\t15\tModerately severe\tEating Disorders',
+      '30 March 2026\t13\tModerate\tEating Disorders',
     ]);
     expect(await page.getByRole('img', { name: 'Your GAD-7 scores over time' }).count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
