@@ -88,8 +88,14 @@ export function csrfProtection(): { protect: RequestHandler; exposeToken: Reques
     // Lazy: templates call csrfToken(), so a token (and so a stored session) is made only when a
     // page renders a form. Stray requests (a favicon, a browser's .well-known probe, a 404) never
     // create a session whose cookie would replace the visitor's and break the form they hold.
-    // It reuses the session's token (no overwrite), so re-rendered forms carry a valid one.
-    res.locals.csrfToken = () => maskToken(generateToken(req));
+    // It reuses the session's token (no overwrite), so re-rendered forms carry a valid one. A page's
+    // forms share one masking (a fresh pad per page is what hides the token from compression).
+    let masked: { token: string; value: string } | undefined;
+    res.locals.csrfToken = () => {
+      const token = generateToken(req);
+      if (masked?.token !== token) masked = { token, value: maskToken(token) };
+      return masked.value;
+    };
     next();
   };
   return { protect: csrfSynchronisedProtection, exposeToken, verify };

@@ -84,6 +84,19 @@ describe('the CSRF token in compressed pages', () => {
     expect(forged.status).toBe(403);
   });
 
+  it("one page's forms share one masking (sign out and the page's own form), and the next page has another", async () => {
+    const agent = await signIn(t.app, 'anna');
+    const tokensOf = async (path: string) =>
+      [...(await agent.get(path)).text.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]);
+    const room = await t.db('rooms').where({ name: 'Anorexia living room' }).first('id');
+    const first = await tokensOf(`/rooms/${String(room?.id)}`);
+    const second = await tokensOf(`/rooms/${String(room?.id)}`);
+    expect(first.length).toBeGreaterThan(1);
+    expect(new Set(first).size).toBe(1);
+    expect(new Set(second).size).toBe(1);
+    expect(second[0]).not.toBe(first[0]);
+  });
+
   it('masking round-trips and malformed input unmasks to nothing', () => {
     expect(unmaskToken(maskToken('abc123'))).toBe('abc123');
     for (const bad of [undefined, '', 'a', '%%%', 'x'.repeat(3000), 42]) expect(unmaskToken(bad)).toBe('');
