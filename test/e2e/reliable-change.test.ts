@@ -63,7 +63,7 @@ beforeAll(async () => {
 afterAll(() => closeBrowserSuite({ t, browser }));
 
 describe('reliable change on the evaluation dashboard in a real browser', () => {
-  it('shows the figures in a table a screen reader can follow, with no serious axe violation, and it fits a phone', async () => {
+  it('shows the figures in a named chart and a table a screen reader can follow, with no serious axe violation, and it fits a phone', async () => {
     const path = `/evaluation?subnet=${ids.subnet('eating-disorders')}`;
     const page = await signedInPage(browser, base, 'clinician');
     await page.goto(`${base}${path}`);
@@ -71,6 +71,8 @@ describe('reliable change on the evaluation dashboard in a real browser', () => 
     expect(await table.getByRole('rowheader').count()).toBe(3);
     const low = table.getByRole('row', { name: /Active in under a quarter of weeks/ });
     expect((await low.getByRole('cell').nth(1).innerText()).trim()).toBe('5: 83.3% (95% CI 43.6% to 97.0%)');
+    const chart = page.getByRole('img', { name: 'Reliable improvement, by the share of weeks active' });
+    expect(await chart.locator('circle').count()).toBe(1);
     await page.getByText('How these figures are worked out').click();
     expect(await page.getByText('Caseness: PHQ-9 of 10 or more, or GAD-7 of 8 or more.').isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);

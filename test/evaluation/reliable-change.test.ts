@@ -174,6 +174,14 @@ describe('reliable change by engagement on the evaluation dashboard', () => {
     expect(html).toContain('An observational comparison');
     expect(html).toContain('association, not that taking part caused it');
     expect(html).toContain('Members who answered only once are not counted: &lt;5.');
+    // The chart draws the same shown figures: a dot at 40.0% for over half, none for a suppressed band.
+    const chart = html.slice(
+      html.indexOf('id="reliable-improvement-title"'),
+      html.indexOf('</svg>', html.indexOf('id="reliable-improvement-title"')),
+    );
+    expect(chart).toMatch(/>Under a quarter<\/text> <text [^>]*>not shown \(small numbers\)<\/text>/);
+    expect(chart).toMatch(/<circle cx="[\d.]+" cy="[\d.]+" r="6" fill="#005eb8"\/> <text [^>]*>40\.0%<\/text>/);
+    expect(chart.match(/<circle /g)?.length).toBe(2);
     expect(html).not.toMatch(/\b29 members\b/);
     const table = html.slice(
       html.indexOf('id="reliable-change-table"'),
