@@ -12,7 +12,7 @@ import { refusalSentence } from '../http/refusals.js';
 import { badgeFor } from '../people/labels.js';
 import { canReplyToThread, canActInRoom, listedContentStatuses, PolicyDenied } from '../policy/index.js';
 import type { Config } from '../config.js';
-import { postingState, roomCover } from '../safety/duty.service.js';
+import { coverOf, postingState, roomCover, type OnDutyRow } from '../safety/duty.service.js';
 import { listReplies, listThreads, type ThreadRow } from './noticeboard.repo.js';
 import { PageQuery, ReplyBody, ReportBody, ThreadBody } from './noticeboard.schemas.js';
 import {
@@ -38,7 +38,11 @@ const NOTICES: Record<string, string> = {
 const notice = (done: unknown) => (typeof done === 'string' ? NOTICES[done] : undefined);
 const badge = (t: { authorRole: Parameters<typeof badgeFor>[0] }) => badgeFor(t.authorRole);
 
-/** The noticeboard's page (threads and the new-thread form), for the room route (src/rooms), which has loaded the room and let the actor enter it; the form's re-render too. */
+/**
+ * The noticeboard's page (threads and the new-thread form), for the room route (src/rooms), which has
+ * loaded the room (and who is on duty in its subnet, `onDuty`) and let the actor enter it; the form's
+ * re-render too.
+ */
 export async function renderNoticeboard(
   deps: NoticeboardDeps,
   req: Request,
@@ -47,6 +51,7 @@ export async function renderNoticeboard(
   status = 200,
   values: Record<string, string> = {},
   errors: FormErrors = NO_ERRORS,
+  onDuty?: OnDutyRow[],
 ): Promise<void> {
   const { db, config } = deps;
   const actor = actorOf(req);
@@ -59,7 +64,8 @@ export async function renderNoticeboard(
       limit: PAGE + 1,
       offset: (q.page - 1) * PAGE,
     }),
-    roomCover(db, config, room, now),
+    // Who is on duty came with the room when the room route read it (one round trip fewer).
+    onDuty ? coverOf(config, room, onDuty, now) : roomCover(db, config, room, now),
   ]);
   res.status(status).render('noticeboard/board', {
     title: room.name,

@@ -48,7 +48,7 @@ export function roomRoutes(deps: { db: Db; realtime: Realtime; config: Config; c
       case 'television':
         return renderTelevisionRoom(deps, req, res, room);
       case 'noticeboard':
-        return renderNoticeboard(deps, req, res, room);
+        return renderNoticeboard(deps, req, res, room, 200, undefined, undefined, read?.onDuty);
       default:
         return noPageFor(room.kind);
     }

@@ -21,6 +21,7 @@ import {
 
 /** The subnets where the person is on duty now (their ids); the lobby and the living room ask it. */
 export { dutySubnetsOf } from './duty.repo.js';
+export type { OnDutyRow } from './duty.repo.js';
 
 export interface RoomCover {
   /** Staff of the subnet on duty now, by public name and badge. */
