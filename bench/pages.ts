@@ -33,6 +33,7 @@ export async function measurePage(
   cookie: string | undefined,
   profile: Profile,
   serverPid?: number,
+  postmaster?: number,
 ): Promise<PageResult> {
   const { connections, runs, seconds } = profile.pages;
   const page = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
@@ -42,11 +43,11 @@ export async function measurePage(
   const results: PageResult['runs'] = [];
   let cpu = { server: 0, postgres: 0, requests: 0 };
   for (let i = 0; i < runs; i++) {
-    const before = { server: serverPid ? await cpuSecondsOf(serverPid) : 0, pg: await postgresCpu() };
+    const before = { server: serverPid ? await cpuSecondsOf(serverPid) : 0, pg: await postgresCpu(postmaster) };
     const r = await once(url, cookie, connections, seconds);
     cpu = {
       server: cpu.server + (serverPid ? (await cpuSecondsOf(serverPid)) - before.server : 0),
-      postgres: cpu.postgres + postgresCpuSince(before.pg, await postgresCpu()),
+      postgres: cpu.postgres + postgresCpuSince(before.pg, await postgresCpu(postmaster)),
       requests: cpu.requests + r.requests.total,
     };
     results.push({

@@ -110,6 +110,12 @@ export function must<T>(value: T | undefined, what = 'value'): T {
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/** The parent pid of a process (Linux /proc). */
+async function parentOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
 /** CPU seconds (user + system) a process has used so far (Linux /proc). */
 export async function cpuSecondsOf(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -118,13 +124,24 @@ export async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** CPU seconds used so far by each PostgreSQL server process on the machine, by pid. */
-export async function postgresCpu(): Promise<Map<number, number>> {
+/** The pid of the PostgreSQL server (postmaster) running on a data directory, from its postmaster.pid. */
+export async function postmasterOf(pgDataDir: string): Promise<number> {
+  return Number((await readFile(`${pgDataDir}/postmaster.pid`, 'utf8')).split('\n')[0]);
+}
+
+/**
+ * CPU seconds used so far by each PostgreSQL server process, by pid: those of the server
+ * `postmaster` and its backends when given (other PostgreSQL servers on a shared machine, such as
+ * test databases, are not the benchmark's), else every one on the machine.
+ */
+export async function postgresCpu(postmaster?: number): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if ((await readFile(`/proc/${entry}/comm`, 'utf8')).trim() !== 'postgres') continue;
+      if (postmaster !== undefined && Number(entry) !== postmaster && (await parentOf(Number(entry))) !== postmaster)
+        continue;
       out.set(Number(entry), await cpuSecondsOf(Number(entry)));
     } catch {
       // the process ended meanwhile

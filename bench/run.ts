@@ -26,6 +26,7 @@ import {
   must,
   postgresCpu,
   postgresCpuSince,
+  postmasterOf,
   round,
   rssOf,
   startProcess,
@@ -66,6 +67,8 @@ const IDLE_MS = 8 * 60 * 60_000;
 interface Context {
   db: Db;
   pgUrl: string;
+  /** The benchmark's PostgreSQL server: its CPU (and its backends') is what the figures count. */
+  postmaster: number;
   fixtures: Fixtures;
   /** Sessions for these members; cookies in the same order. */
   cookiesFor(userIds: string[]): Promise<string[]>;
@@ -128,6 +131,7 @@ async function main(): Promise<void> {
   const ctx: Context = {
     db,
     pgUrl,
+    postmaster: await postmasterOf(path.join(dataDir, 'pg')),
     started,
     fixtures: await loadFixtures(db),
     cookiesFor: (ids) => mintSessions(db, ids, { secret, cookieName, idleMs: IDLE_MS }),
@@ -251,12 +255,12 @@ async function pagesPhase(ctx: Context, session: { secret: string; cookieName: s
     television.memberId,
   ])) as [string, string, string, string];
   const room = (name: string, id: string, c: string) =>
-    measurePage(name, `${app.base}/rooms/${id}`, c, profile, app.pid);
+    measurePage(name, `${app.base}/rooms/${id}`, c, profile, app.pid, ctx.postmaster);
   const livingRoom = await room('living-room page', pageRoom.id, cookie);
   const libraryPage = await room('library page', library.id, libraryCookie);
   const televisionPage = await room('television page', television.id, tvCookie);
   const noticeboardPage = await room('noticeboard page', noticeboard.id, boardCookie);
-  const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile, app.pid);
+  const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile, app.pid, ctx.postmaster);
   await stopProcess(app);
   const port = await freePort();
   const env = {
@@ -274,7 +278,8 @@ async function pagesPhase(ctx: Context, session: { secret: string; cookieName: s
     });
     ctx.started.push(p);
     try {
-      return await measurePage(name, `http://127.0.0.1:${port}/`, withCookie ? cookie : undefined, profile, p.pid);
+      const withSession = withCookie ? cookie : undefined;
+      return await measurePage(name, `http://127.0.0.1:${port}/`, withSession, profile, p.pid, ctx.postmaster);
     } finally {
       await stopProcess(p);
     }
@@ -316,13 +321,13 @@ async function chatPhase(ctx: Context): Promise<Pick<Results, 'chat' | 'history'
   }));
   // Each step also records where the CPU went: the app, PostgreSQL, and this load generator.
   const load = async (rate: number, seconds: number): Promise<LoadResult> => {
-    const before = { app: await cpuSecondsOf(app.pid), pg: await postgresCpu(), us: process.cpuUsage() };
+    const before = { app: await cpuSecondsOf(app.pid), pg: await postgresCpu(ctx.postmaster), us: process.cpuUsage() };
     const r = await chatLoad(socketGroups, rate, seconds);
     const us = process.cpuUsage(before.us);
     const per = (s: number) => round((s * 1000) / Math.max(1, r.acked), 3);
     r.cpuMsPerMessage = {
       app: per((await cpuSecondsOf(app.pid)) - before.app),
-      postgres: per(postgresCpuSince(before.pg, await postgresCpu())),
+      postgres: per(postgresCpuSince(before.pg, await postgresCpu(ctx.postmaster))),
       loadGenerator: per((us.user + us.system) / 1e6),
     };
     return r;
