@@ -25,6 +25,7 @@ import { healthRoutes } from './http/health.routes.js';
 import { installRoutes } from './install/install.routes.js';
 import { errorHandler } from './http/error-handler.js';
 import { requestLog } from './http/request-log.js';
+import { multipartOnlyTo } from './http/multipart.js';
 import { csrfProtection, noStore, sameOrigin, securityHeaders } from './http/security.js';
 import { notFound } from './http/errors.js';
 import { pageLocals } from './http/page-locals.js';
@@ -34,15 +35,15 @@ import type { ChatDeps } from './chat/chat.service.js';
 import { chatRoutes } from './chat/chat.routes.js';
 import { messageModerationRoutes } from './chat/message-moderation.routes.js';
 import { roomRoutes } from './rooms/room.routes.js';
-import { libraryEditorRoutes, libraryRoutes } from './library/library.routes.js';
-import { televisionEditorRoutes, televisionRoutes } from './television/television.routes.js';
+import { LIBRARY_UPLOAD_PATHS, libraryEditorRoutes, libraryRoutes } from './library/library.routes.js';
+import { TELEVISION_UPLOAD_PATHS, televisionEditorRoutes, televisionRoutes } from './television/television.routes.js';
 import { filesRoutes } from './files/files.routes.js';
 import { noticeboardRoutes } from './noticeboard/noticeboard.routes.js';
 import { careTeamRoutes } from './care-team/care-team.routes.js';
 import { notificationsRoutes, unreadCountLocals } from './notifications/notifications.routes.js';
 import { dutyRoutes } from './safety/duty.routes.js';
 import { surveysRoutes } from './surveys/surveys.routes.js';
-import { measuresRoutes } from './measures/measures.routes.js';
+import { MEASURES_UPLOAD_PATHS, measuresRoutes } from './measures/measures.routes.js';
 import { crisisContacts } from './safety/crisis-contacts.js';
 import { evaluationRoutes } from './evaluation/evaluation.routes.js';
 import { accountRoutes } from './account/account.routes.js';
@@ -138,6 +139,9 @@ function organisationLogout(app: Express, config: Config, db: Db, realtime: Real
   return client;
 }
 
+/** The only routes that take a multipart body: each checks its CSRF token inside the body. */
+const UPLOAD_PATHS = [...LIBRARY_UPLOAD_PATHS, ...TELEVISION_UPLOAD_PATHS, ...MEASURES_UPLOAD_PATHS];
+
 /** Builds the Express app. It never listens: server.ts and the tests do that. */
 export function createApp({
   config,
@@ -176,8 +180,7 @@ export function createApp({
     passport.initialize(),
     passport.session(),
   );
-  app.use(noStore);
-  app.use(sameOrigin(config.publicOrigin ? [config.publicOrigin] : []));
+  app.use(noStore, sameOrigin(config.publicOrigin ? [config.publicOrigin] : []), multipartOnlyTo(UPLOAD_PATHS));
   const csrf = csrfProtection();
   app.use(csrf.protect, csrf.exposeToken, pageLocals, requireTwoFactorForStaff, unreadCountLocals(db));
   const mediaDeps = { db, config, verifyCsrf: csrf.verify };

@@ -141,9 +141,21 @@ const valuesOf = (item: LibraryItemRow): Record<string, string> => ({
  * Adding and editing items. Clinicians of the subnet do it from the room (prefix ''); admins, who
  * may not read rooms, do it from the admin pages (prefix '/admin'). Same forms, same service.
  */
+/** The forms that send a PDF (multipart), for both ways in. */
+const uploadPaths = (prefix: string) => ({
+  newItem: `${prefix}/rooms/:roomId/items`,
+  item: `${prefix}/library/items/:itemId`,
+});
+
+/** Every library route that takes a multipart body (src/http/multipart.ts refuses one anywhere else). */
+export const LIBRARY_UPLOAD_PATHS: readonly string[] = (['staff', 'admin'] as const).flatMap((mode) =>
+  Object.values(uploadPaths(managePrefix(mode))),
+);
+
 export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: ManageMode): Router {
   const r = Router();
   const prefix = managePrefix(mode);
+  const paths = uploadPaths(prefix);
   const mayManage = (req: Request, room: RoomDetail) => authorizeItemManagement(req, room, mode);
   const itemUrl = (id: string) =>
     mode === 'admin' ? `/admin/library/items/${id}/edit?done=1` : `/library/items/${id}?done=1`;
@@ -185,7 +197,7 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
     await renderForm(req, res, 200, room, null, defaults(req), NO_ERRORS);
   });
 
-  r.post(`${prefix}/rooms/:roomId/items`, requireUser, async (req, res) => {
+  r.post(paths.newItem, requireUser, async (req, res) => {
     const room = await loadLibraryRoom(db, idParam(req.params.roomId));
     mayManage(req, room);
     const received = await receiveUpload(req, { attachment: PDF_RULE }, config.uploads.dir, verifyCsrf);
@@ -202,7 +214,7 @@ export function libraryEditorRoutes({ db, config, verifyCsrf }: Deps, mode: Mana
     await renderForm(req, res, 200, room, item, valuesOf(item), NO_ERRORS);
   });
 
-  r.post(`${prefix}/library/items/:itemId`, requireUser, async (req, res) => {
+  r.post(paths.item, requireUser, async (req, res) => {
     const { item, room } = await loadForEdit(req);
     const received = await receiveUpload(req, { attachment: PDF_RULE }, config.uploads.dir, verifyCsrf);
     if (!received.csrfOk) throw new HttpError(403, 'csrf');

@@ -6,12 +6,14 @@ import { adminOnly } from '../admin/admin.guard.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { NO_ERRORS, type FieldError, type FormErrors } from '../http/forms.js';
 import { idParam } from '../http/params.js';
+import type { CsrfVerifier } from '../http/security.js';
 import { MAX_DEFINITION_BYTES, receiveDefinition } from './definition-upload.js';
 import { DefinitionBody, EnabledBody } from './measures.schemas.js';
 import { addInstrument, setEnabledInstruments, subnetInstruments } from './instruments.service.js';
 
-/** Checks a CSRF token sent inside a multipart body (src/http/security.ts). */
-export type CsrfVerifier = (req: Request, token: string | undefined) => boolean;
+/** The one measures route that takes a multipart body (a definition file; src/http/multipart.ts). */
+const DEFINITION_PATH = '/admin/subnets/:subnetId/measures/instruments';
+export const MEASURES_UPLOAD_PATHS: readonly string[] = [DEFINITION_PATH];
 
 const NOTICES: Record<string, string> = {
   added: 'Instrument added and enabled in this subnet. Its clinicians can now choose to use it on their measures page.',
@@ -31,7 +33,7 @@ export function instrumentRoutes(r: Router, deps: { db: Db; verifyCsrf: CsrfVeri
     const done = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
     await render(db, res, 200, subnet, '', NO_ERRORS, done);
   });
-  r.post('/admin/subnets/:subnetId/measures/instruments', ...guard, async (req, res) => {
+  r.post(DEFINITION_PATH, ...guard, async (req, res) => {
     const subnet = await loadSubnet(db, req.params.subnetId);
     const sent = await definitionText(req, deps.verifyCsrf);
     if ('tooLarge' in sent)
@@ -42,8 +44,6 @@ export function instrumentRoutes(r: Router, deps: { db: Db; verifyCsrf: CsrfVeri
   });
   r.post('/admin/subnets/:subnetId/measures/enabled', ...guard, async (req, res) => {
     const subnet = await loadSubnet(db, req.params.subnetId);
-    // A multipart body skips the CSRF middleware (uploads check their own token); this form is never one.
-    if (req.is('multipart/form-data')) throw new HttpError(400, 'bad_form');
     const keys = EnabledBody.safeParse(req.body ?? {});
     if (!keys.success) throw new HttpError(400, 'bad_form');
     await setEnabledInstruments(db, auditContext(req), subnet, keys.data);

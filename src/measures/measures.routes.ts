@@ -15,7 +15,10 @@ import {
   type DueMeasure,
 } from './measures.service.js';
 import { scheduleRoutes } from './schedule.routes.js';
-import { instrumentRoutes, type CsrfVerifier } from './instruments.routes.js';
+import type { CsrfVerifier } from '../http/security.js';
+import { instrumentRoutes } from './instruments.routes.js';
+
+export { MEASURES_UPLOAD_PATHS } from './instruments.routes.js';
 
 export interface MeasuresDeps {
   db: Db;

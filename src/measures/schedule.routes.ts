@@ -25,8 +25,6 @@ export function scheduleRoutes(r: Router, db: Db): void {
   });
   r.post('/subnets/:subnetId/measures', requireUser, async (req: Request, res: Response) => {
     const subnet = await measureScheduleSubnet(db, actorOf(req), idParam(req.params.subnetId), new Date());
-    // A multipart body skips the CSRF middleware (uploads check their own token); this form is never one.
-    if (req.is('multipart/form-data')) throw new HttpError(400, 'bad_form');
     const body = ScheduleBody.safeParse(req.body ?? {});
     if (!body.success) throw new HttpError(400, 'bad_form');
     const rows = await scheduleRows(db, subnet.id);

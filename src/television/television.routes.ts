@@ -74,6 +74,17 @@ export function televisionRoutes({ db }: Deps): Router {
 }
 
 /** Uploading and editing videos (clinicians from the room, admins from the admin pages). */
+/** The forms that send a video (multipart), for both ways in. */
+const uploadPaths = (prefix: string) => ({
+  newVideo: `${prefix}/rooms/:roomId/videos`,
+  video: `${prefix}/videos/:videoId`,
+});
+
+/** Every television route that takes a multipart body (src/http/multipart.ts refuses one anywhere else). */
+export const TELEVISION_UPLOAD_PATHS: readonly string[] = (['staff', 'admin'] as const).flatMap((mode) =>
+  Object.values(uploadPaths(managePrefix(mode))),
+);
+
 export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: ManageMode): Router {
   const r = Router();
   const prefix = managePrefix(mode);
@@ -118,7 +129,7 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
     renderForm(res, 200, room, null, { status: 'draft' }, NO_ERRORS);
   });
 
-  r.post(`${prefix}/rooms/:roomId/videos`, requireUser, async (req, res) => {
+  r.post(uploadPaths(prefix).newVideo, requireUser, async (req, res) => {
     const room = await loadTelevisionRoom(db, idParam(req.params.roomId));
     authorizeItemManagement(req, room, mode);
     const received = await receive(req);
@@ -141,7 +152,7 @@ export function televisionEditorRoutes({ db, config, verifyCsrf }: Deps, mode: M
     );
   });
 
-  r.post(`${prefix}/videos/:videoId`, requireUser, async (req, res) => {
+  r.post(uploadPaths(prefix).video, requireUser, async (req, res) => {
     const { video, room } = await loadForEdit(req);
     const received = await receive(req);
     const saved = await saveVideo({ db, config }, auditContext(req), room, video, received);

@@ -189,6 +189,17 @@ describe('CSRF on every state-changing route', () => {
     expect(bad).toEqual([]);
   });
 
+  it('a multipart body without a token: never a success (only upload routes take one, and they check its token)', async () => {
+    const bad: string[] = [];
+    for (const r of routes.filter(
+      (x) => x.method === 'post' && !['/login', '/join', '/login/two-factor'].includes(x.path),
+    )) {
+      const res = await clinician.post(fill(r.path)).field('body', 'x');
+      if (res.status < 400) bad.push(`POST ${r.path} -> ${res.status}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('with a token but from a foreign origin: never a success', async () => {
     const bad: string[] = [];
     for (const r of routes.filter((x) => x.method === 'post')) {
