@@ -62,7 +62,7 @@ describe('outcome measures in a real browser', () => {
     await page.context().close();
   });
 
-  it('a member answers PHQ-9 with question 9 "Several days": the care team’s alert is stored and the member sees the crisis contacts; axe finds nothing', async () => {
+  it('a member answers PHQ-9 with question 9 "Several days": the member sees the crisis contacts, and a clinician of the service sees the alert live, finds it in the queue and acknowledges it; axe finds nothing', async () => {
     const ed = ids.subnet('eating-disorders');
     await t
       .db('subnet_measures')
@@ -74,6 +74,10 @@ describe('outcome measures in a real browser', () => {
       subnetId: ed,
       cohortId: ids.cohort('eating-disorders/anorexia'),
     });
+    // A clinician of the service, off duty, has the lobby open: the alert must reach them live.
+    const clinician = await signedInPage(browser, base, 'clinician');
+    await clinician.goto(base);
+    await expect.poll(async () => (await t.realtime.staffOnline(ed)).includes(ids.user('clinician'))).toBe(true);
     const page = await signedInPage(browser, base, member.username);
     await page.goto(base);
     await page.getByRole('link', { name: 'Answer now (PHQ-9)' }).click();
@@ -113,5 +117,25 @@ describe('outcome measures in a real browser', () => {
       { subnet_id: ed, matched: 'PHQ-9 item 9: Several days', acknowledged_at: null },
     ]);
     await page.context().close();
+
+    // The clinician's page shows the alert at once, naming the member and linking to their page
+    // (never the answers); the queue lists it with the label and takes the acknowledgement.
+    const memberPage = `/subnets/${ed}/members/${member.id}`;
+    const banner = clinician.locator(`[id="alert-${memberPage}"]`);
+    await expect.poll(() => banner.isVisible()).toBe(true);
+    expect(await banner.textContent()).toContain("Hazel Answers's answer to a questionnaire needs attention now.");
+    expect(await banner.getByRole('link', { name: "Go to Hazel Answers's page" }).getAttribute('href')).toBe(
+      memberPage,
+    );
+    expect(await banner.textContent()).not.toContain('Several days');
+    await banner.getByRole('link', { name: 'Open the moderation queue' }).click();
+    const alert = clinician.locator('.sharon-queue-item', { hasText: 'Hazel Answers' });
+    expect(await alert.textContent()).toContain('Questionnaire answer: PHQ-9 item 9: Several days.');
+    expect(await seriousViolations(clinician)).toEqual([]);
+    await alert.getByRole('button', { name: 'Acknowledge alert about Hazel Answers' }).click();
+    await expect
+      .poll(async () => (await t.db('alerts').where({ measure_response_id: stored.id }).first()).acknowledged_by)
+      .toBe(ids.user('clinician'));
+    await clinician.context().close();
   });
 });
