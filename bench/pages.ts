@@ -23,54 +23,69 @@ function once(
   return autocannon({ url, connections, duration: seconds, headers: cookie ? { cookie } : {} });
 }
 
+/** A page to load: its URL, the session cookie to send, and the processes whose CPU it costs. */
+export interface PageTarget {
+  name: string;
+  url: string;
+  cookie?: string;
+  /** The process serving it (its CPU per request is reported). */
+  serverPid?: number;
+  /** The PostgreSQL server it reads (its CPU and its backends'). */
+  postmaster?: number;
+}
+
 /**
- * Loads a page with autocannon: a short warm-up, then `runs` runs; the medians of requests per
- * second and p99 latency. A run with any non-2xx answer or error makes the result invalid.
+ * Loads pages with autocannon: each is fetched once (it must answer 200) and warmed up, then
+ * `runs` rounds, each giving every page one run in turn, so that all pages (and the floors among
+ * them) share whatever else the machine is doing in each round: on a shared machine, load that
+ * rises or falls over the phase would otherwise favour the pages measured when it was low. Per
+ * page: the medians of requests per second and p99 latency. Any non-2xx answer or error is fatal.
  */
-export async function measurePage(
-  name: string,
-  url: string,
-  cookie: string | undefined,
-  profile: Profile,
-  serverPid?: number,
-  postmaster?: number,
-): Promise<PageResult> {
+export async function measurePages(targets: PageTarget[], profile: Profile): Promise<PageResult[]> {
   const { connections, runs, seconds } = profile.pages;
-  const page = await fetch(url, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
-  if (page.status !== 200) throw new Error(`${name}: ${url} answered ${page.status}, not 200`);
-  const bytesPerPage = (await page.arrayBuffer()).byteLength;
-  await once(url, cookie, connections, Math.min(2, seconds));
-  const results: PageResult['runs'] = [];
-  let cpu = { server: 0, postgres: 0, requests: 0 };
-  for (let i = 0; i < runs; i++) {
-    const before = { server: serverPid ? await cpuSecondsOf(serverPid) : 0, pg: await postgresCpu(postmaster) };
-    const r = await once(url, cookie, connections, seconds);
-    cpu = {
-      server: cpu.server + (serverPid ? (await cpuSecondsOf(serverPid)) - before.server : 0),
-      postgres: cpu.postgres + postgresCpuSince(before.pg, await postgresCpu(postmaster)),
-      requests: cpu.requests + r.requests.total,
-    };
-    results.push({
-      rps: round(r.requests.average, 0),
-      p99Ms: r.latency.p99,
-      non2xx: r.non2xx,
-      errors: r.errors + r.timeouts,
-    });
-    if (r.non2xx > 0 || r.errors + r.timeouts > 0)
-      throw new Error(`${name}: ${r.non2xx} non-2xx answers and ${r.errors + r.timeouts} errors`);
+  const bytes = new Map<string, number>();
+  for (const t of targets) {
+    const page = await fetch(t.url, { headers: t.cookie ? { cookie: t.cookie } : {}, redirect: 'manual' });
+    if (page.status !== 200) throw new Error(`${t.name}: ${t.url} answered ${page.status}, not 200`);
+    bytes.set(t.name, (await page.arrayBuffer()).byteLength);
+    await once(t.url, t.cookie, connections, Math.min(2, seconds));
   }
-  const per = (s: number) => round((s * 1000) / Math.max(1, cpu.requests), 3);
-  const cpuMsPerRequest = { server: per(cpu.server), postgres: per(cpu.postgres) };
-  process.stdout.write(
-    `  ${name}: ${results.map((r) => `${r.rps} req/s p99 ${r.p99Ms} ms`).join(' | ')}; CPU ms per request ${JSON.stringify(cpuMsPerRequest)}\n`,
-  );
-  return {
-    name,
-    url,
-    rps: median(results.map((r) => r.rps)),
-    p99Ms: median(results.map((r) => r.p99Ms)),
-    bytesPerPage,
-    runs: results,
-    cpuMsPerRequest,
-  };
+  const results = new Map(targets.map((t) => [t.name, [] as PageResult['runs']]));
+  const cpu = new Map(targets.map((t) => [t.name, { server: 0, postgres: 0, requests: 0 }]));
+  for (let i = 0; i < runs; i++) {
+    for (const t of targets) {
+      const before = { server: t.serverPid ? await cpuSecondsOf(t.serverPid) : 0, pg: await postgresCpu(t.postmaster) };
+      const r = await once(t.url, t.cookie, connections, seconds);
+      const c = cpu.get(t.name) ?? { server: 0, postgres: 0, requests: 0 };
+      c.server += t.serverPid ? (await cpuSecondsOf(t.serverPid)) - before.server : 0;
+      c.postgres += postgresCpuSince(before.pg, await postgresCpu(t.postmaster));
+      c.requests += r.requests.total;
+      results.get(t.name)?.push({
+        rps: round(r.requests.average, 0),
+        p99Ms: r.latency.p99,
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+      });
+      if (r.non2xx > 0 || r.errors + r.timeouts > 0)
+        throw new Error(`${t.name}: ${r.non2xx} non-2xx answers and ${r.errors + r.timeouts} errors`);
+    }
+  }
+  return targets.map((t) => {
+    const c = cpu.get(t.name) ?? { server: 0, postgres: 0, requests: 0 };
+    const per = (s: number) => round((s * 1000) / Math.max(1, c.requests), 3);
+    const cpuMsPerRequest = { server: per(c.server), postgres: per(c.postgres) };
+    const list = results.get(t.name) ?? [];
+    process.stdout.write(
+      `  ${t.name}: ${list.map((r) => `${r.rps} req/s p99 ${r.p99Ms} ms`).join(' | ')}; CPU ms per request ${JSON.stringify(cpuMsPerRequest)}\n`,
+    );
+    return {
+      name: t.name,
+      url: t.url,
+      rps: median(list.map((r) => r.rps)),
+      p99Ms: median(list.map((r) => r.p99Ms)),
+      bytesPerPage: bytes.get(t.name) ?? 0,
+      runs: list,
+      cpuMsPerRequest,
+    };
+  });
 }

@@ -33,7 +33,7 @@ import {
   stopProcess,
   type Started,
 } from './processes.js';
-import { measurePage } from './pages.js';
+import { measurePages, type PageResult } from './pages.js';
 import { chatLoad, closeAll, connectAll, historyLatency, joinRooms, type LoadResult } from './chat.js';
 import { judge, toMarkdown, type Results } from './report.js';
 import { signInBurst } from './signins.js';
@@ -242,9 +242,13 @@ async function postgresStopped(): Promise<void> {
   }
 }
 
-/** Our lobby and the four room pages as signed-in members, and the two floors, with autocannon. */
+/**
+ * Our lobby and the four room pages as signed-in members, and the two floors, with autocannon. The
+ * app and both floors run side by side (each idle while another is loaded), so that every round
+ * gives each page and floor one run in turn (`measurePages`).
+ */
 async function pagesPhase(ctx: Context, session: { secret: string; cookieName: string }): Promise<Results['pages']> {
-  say('pages (autocannon)');
+  say('pages (autocannon; each round runs every page and floor once, in turn)');
   const app = await ctx.startApp();
   const pageRoom = must(ctx.fixtures.livingRooms[1], 'a living room');
   const { noticeboard, library, television } = ctx.fixtures.otherRooms;
@@ -254,38 +258,50 @@ async function pagesPhase(ctx: Context, session: { secret: string; cookieName: s
     library.memberId,
     television.memberId,
   ])) as [string, string, string, string];
-  const room = (name: string, id: string, c: string) =>
-    measurePage(name, `${app.base}/rooms/${id}`, c, profile, app.pid, ctx.postmaster);
-  const livingRoom = await room('living-room page', pageRoom.id, cookie);
-  const libraryPage = await room('library page', library.id, libraryCookie);
-  const televisionPage = await room('television page', television.id, tvCookie);
-  const noticeboardPage = await room('noticeboard page', noticeboard.id, boardCookie);
-  const lobby = await measurePage('lobby', `${app.base}/`, cookie, profile, app.pid, ctx.postmaster);
-  await stopProcess(app);
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    PORT: String(port),
-    DATABASE_URL: ctx.pgUrl,
-    SESSION_SECRET: session.secret,
-    COOKIE_NAME: session.cookieName,
-    FLOOR_PAGE_BYTES: String(livingRoom.bytesPerPage),
-  };
-  const floor = async (name: string, script: string, withCookie: boolean) => {
+  const roomUrl = (id: string) => `${app.base}/rooms/${id}`;
+  // The second floor renders a page of the living-room page's size.
+  const living = await fetch(roomUrl(pageRoom.id), { headers: { cookie }, redirect: 'manual' });
+  const livingBytes = (await living.arrayBuffer()).byteLength;
+  const floor = async (script: string) => {
+    const port = await freePort();
+    const env = {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: ctx.pgUrl,
+      SESSION_SECRET: session.secret,
+      COOKIE_NAME: session.cookieName,
+      FLOOR_PAGE_BYTES: String(livingBytes),
+    };
     const p = await startProcess(NODE_TSX[0], [...NODE_TSX[1], script], {
       env,
       readyUrl: `http://127.0.0.1:${port}/ping`,
     });
     ctx.started.push(p);
-    try {
-      const withSession = withCookie ? cookie : undefined;
-      return await measurePage(name, `http://127.0.0.1:${port}/`, withSession, profile, p.pid, ctx.postmaster);
-    } finally {
-      await stopProcess(p);
-    }
+    return { ...p, url: `http://127.0.0.1:${port}/` };
   };
-  const helloWorld = await floor('floor: Express hello-world', 'bench/floors/hello.ts', false);
-  const sessionSelectEjs = await floor('floor: session + SELECT + EJS', 'bench/floors/session-page.ts', true);
+  const hello = await floor('bench/floors/hello.ts');
+  const sessionPage = await floor('bench/floors/session-page.ts');
+  const own = { serverPid: app.pid, postmaster: ctx.postmaster };
+  const [livingRoom, libraryPage, televisionPage, noticeboardPage, lobby, helloWorld, sessionSelectEjs] =
+    (await measurePages(
+      [
+        { name: 'living-room page', url: roomUrl(pageRoom.id), cookie, ...own },
+        { name: 'library page', url: roomUrl(library.id), cookie: libraryCookie, ...own },
+        { name: 'television page', url: roomUrl(television.id), cookie: tvCookie, ...own },
+        { name: 'noticeboard page', url: roomUrl(noticeboard.id), cookie: boardCookie, ...own },
+        { name: 'lobby', url: `${app.base}/`, cookie, ...own },
+        { name: 'floor: Express hello-world', url: hello.url, serverPid: hello.pid },
+        {
+          name: 'floor: session + SELECT + EJS',
+          url: sessionPage.url,
+          cookie,
+          serverPid: sessionPage.pid,
+          postmaster: ctx.postmaster,
+        },
+      ],
+      profile,
+    )) as [PageResult, PageResult, PageResult, PageResult, PageResult, PageResult, PageResult];
+  for (const p of [app, hello, sessionPage]) await stopProcess(p);
   return {
     helloWorld,
     sessionSelectEjs,
