@@ -17,9 +17,9 @@ export interface MeasuresExport {
 /**
  * A member's outcome measures in one subnet as a FHIR R4 Bundle, for a clinician to put in the
  * trust's record. The Patient carries the membership's private reference, so the check is the
- * reveal one (clinician of the subnet, a member account with a current membership there); the
- * export is audited with what it held by count (never the scores) and whether the reference went
- * with it.
+ * reveal one (clinician of the subnet, a member account with a current membership there), and the
+ * clinician's reason is required as for a reveal; the export is audited with the reason, what it
+ * held by count (never the scores) and whether the reference went with it.
  * @throws HttpError 404 / PolicyDenied (hidden) for anyone else: members, other subnets' staff, admins.
  */
 export async function exportMemberMeasures(
@@ -28,6 +28,7 @@ export async function exportMemberMeasures(
   ctx: AuditContext,
   actor: SessionUser,
   target: { subnetId: string; userId: string },
+  reason: string,
   now: Date,
 ): Promise<MeasuresExport> {
   const m = await memberFor(db, actor, target.subnetId, target.userId, 'reveal_reference', now);
@@ -53,6 +54,7 @@ export async function exportMemberMeasures(
     targetId: m.member.id,
     details: {
       subnet_id: m.subnet.id,
+      reason: reason.slice(0, 500),
       resources: counts.resources,
       questionnaire_responses: counts.questionnaireResponses,
       observations: counts.observations,

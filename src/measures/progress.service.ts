@@ -136,7 +136,7 @@ export interface MemberMeasure {
 
 export interface MemberMeasuresSection {
   measures: MemberMeasure[];
-  /** The FHIR download link; shown only when there is something answered to download. */
+  /** The FHIR download form; shown only when there is something answered to download. */
   can: { downloadFhir: boolean };
 }
 

@@ -4,19 +4,18 @@ import type { Db } from '../db/knex.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { auditContext } from '../audit/audit.service.js';
 import { actorOf, requireUser } from '../http/guards.js';
-import { formErrors, NO_ERRORS, parseForm, type FormErrors } from '../http/forms.js';
+import { formErrors, parseForm } from '../http/forms.js';
 import { idParam } from '../http/params.js';
 import { EmptyForm, UuidParam, validate } from '../http/validate.js';
 import { CareEventBody, MoveCohortBody, PathwayBody, RevealBody, SuspendBody } from './members.schemas.js';
 import { renderSuspendConfirm, typedReason } from './suspend-confirm.js';
-import { CARE_EVENT_LABELS, listCareEvents, recordCareEvent } from './care-events.js';
-import { memberMeasures } from '../measures/progress.service.js';
+import { recordCareEvent } from './care-events.js';
+import { renderMemberPage } from './member-page.js';
 import {
   memberFor,
   membersPage,
   moveAlongPathway,
   moveMember,
-  pathwayDestinations,
   revealReference,
   setAccountStatus,
   type MemberContext,
@@ -57,44 +56,6 @@ const base = (m: MemberContext) => `/subnets/${m.subnet.id}/members/${m.member.i
 const load = (db: Db, req: Request, action: Parameters<typeof memberFor>[4]) =>
   memberFor(db, actorOf(req), idParam(req.params.subnetId), idParam(req.params.userId), action, new Date());
 
-/** The member's page; `extra` overrides the defaults (errors, the reason typed, a revealed reference, a notice). */
-const renderMember = async (
-  db: Db,
-  req: Request,
-  res: Response,
-  status: number,
-  m: MemberContext,
-  extra: {
-    errors?: FormErrors;
-    reason?: string;
-    reference?: string | null;
-    revealed?: boolean;
-    notice?: string;
-  } = {},
-) =>
-  res.status(status).render('members/member', {
-    title: m.member.nickname,
-    ...m,
-    errors: NO_ERRORS,
-    reason: '',
-    revealed: false,
-    reference: null,
-    destinations: await pathwayDestinations(db, actorOf(req), new Date()),
-    careEvents: await listCareEvents(db, m.member.id, m.subnet.id),
-    careEventLabels: CARE_EVENT_LABELS,
-    today: new Date().toISOString().slice(0, 10),
-    // The "Outcome measures" section; each view of it is audited.
-    measures: await memberMeasures(
-      db,
-      auditContext(req),
-      actorOf(req),
-      { subnetId: m.subnet.id, member: m.member },
-      new Date(),
-      req.app.locals.fmt,
-    ),
-    ...extra,
-  });
-
 /** GET /subnets/:subnetId/members */
 async function showMembers({ db }: MembersDeps, req: Request, res: Response) {
   const page = await membersPage(db, actorOf(req), idParam(req.params.subnetId), new Date());
@@ -105,7 +66,7 @@ async function showMembers({ db }: MembersDeps, req: Request, res: Response) {
 async function showMember({ db }: MembersDeps, req: Request, res: Response) {
   const m = await load(db, req, 'move_member');
   const notice = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
-  await renderMember(db, req, res, 200, m, { notice });
+  await renderMemberPage(db, req, res, 200, m, { notice });
 }
 
 /** POST …/cohort: moves the member to another group of this service. */
@@ -113,7 +74,7 @@ async function moveCohort({ db, realtime }: MembersDeps, req: Request, res: Resp
   const m = await load(db, req, 'move_member');
   const form = parseForm(MoveCohortBody, req.body);
   if (!form.ok || !(await moveMember(db, realtime, auditContext(req), m, form.data.cohortId))) {
-    return renderMember(db, req, res, 400, m, {
+    return renderMemberPage(db, req, res, 400, m, {
       errors: form.ok ? formErrors([{ field: 'cohortId', message: 'Choose a group of this service' }]) : form.errors,
     });
   }
@@ -162,12 +123,12 @@ async function reveal({ db }: MembersDeps, req: Request, res: Response) {
   const m = await load(db, req, 'reveal_reference');
   const form = parseForm(RevealBody, req.body);
   if (!form.ok)
-    return renderMember(db, req, res, 400, m, {
+    return renderMemberPage(db, req, res, 400, m, {
       errors: form.errors,
       reason: String(req.body?.reason ?? '').slice(0, 500),
     });
   const reference = await revealReference(db, auditContext(req), m, form.data.reason);
-  await renderMember(db, req, res, 200, m, { revealed: true, reference });
+  await renderMemberPage(db, req, res, 200, m, { revealed: true, reference });
 }
 
 /** POST …/care-events: records a care event (not in the future). */
@@ -175,7 +136,7 @@ async function addCareEvent({ db }: MembersDeps, req: Request, res: Response) {
   const m = await load(db, req, 'record_care_event');
   const form = parseForm(CareEventBody, req.body);
   if (!form.ok || form.data.occurredOn > new Date().toISOString().slice(0, 10)) {
-    return renderMember(db, req, res, 400, m, {
+    return renderMemberPage(db, req, res, 400, m, {
       errors: form.ok
         ? formErrors([{ field: 'occurredOn', message: 'The date cannot be in the future' }])
         : form.errors,
@@ -208,7 +169,7 @@ async function moveOnPathway({ db, realtime }: MembersDeps, req: Request, res: R
       new Date(),
     ));
   if (!moved)
-    return renderMember(db, req, res, 400, m, {
+    return renderMemberPage(db, req, res, 400, m, {
       errors: form.ok
         ? formErrors([{ field: 'destination', message: 'Choose a group of a service you work in' }])
         : form.errors,

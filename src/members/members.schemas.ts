@@ -5,12 +5,19 @@ export const MoveCohortBody = z.strictObject({
   _csrf: z.string().optional(),
 });
 
-export const RevealBody = z.strictObject({
-  reason: z
-    .string({ error: 'Say why you need to see this' })
+/**
+ * Why someone needs a member's private reference (shown on the page, or in a file that carries it):
+ * 10 to 500 characters, kept in the audit log. `missing` asks for it ("Say why you need to see this").
+ */
+export const disclosureReason = (missing: string) =>
+  z
+    .string({ error: missing })
     .trim()
-    .min(10, 'Say why you need to see this, in at least 10 characters')
-    .max(500, 'The reason must be 500 characters or fewer'),
+    .min(10, `${missing}, in at least 10 characters`)
+    .max(500, 'The reason must be 500 characters or fewer');
+
+export const RevealBody = z.strictObject({
+  reason: disclosureReason('Say why you need to see this'),
   _csrf: z.string().optional(),
 });
 

@@ -551,6 +551,10 @@ const CASES: Record<string, Case> = {
       shows: 'Record ED-9',
     }),
   },
+  '/subnets/:subnetId/members/:userId/measures.fhir.json': {
+    notAForm:
+      'answers the FHIR Bundle as a download; its error path re-renders the member page, tested in test/measures/fhir-export.test.ts',
+  },
   '/subnets/:subnetId/members/:userId/care-events': {
     submit: async () =>
       as$('clinician', `${memberPage((await member('Cared')).id)}/care-events`, {

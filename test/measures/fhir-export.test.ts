@@ -4,7 +4,8 @@ import { loadConfig } from '../../src/config.js';
 import { score } from '../../src/measures/instrument.js';
 import { GAD_7, PHQ_9 } from '../../src/measures/instruments/index.js';
 import type { InstrumentDefinition } from '../../src/measures/instrument.js';
-import { signIn, startTestApp, type TestApp } from '../helpers/app.js';
+import type TestAgent from 'supertest/lib/agent.js';
+import { csrfFrom, signIn, startTestApp, type TestApp } from '../helpers/app.js';
 import { demoIds } from '../helpers/demo.js';
 import { makeSubnet, makeUser } from '../helpers/factories.js';
 import { bundleProblems } from '../helpers/fhir.js';
@@ -74,7 +75,22 @@ afterAll(async () => {
   await t?.close();
 });
 
-const url = (subnet: string, userId: string) => `/subnets/${ids.subnet(subnet)}/members/${userId}/measures.fhir.json`;
+const page = (subnet: string, userId: string) => `/subnets/${ids.subnet(subnet)}/members/${userId}`;
+const url = (subnet: string, userId: string) => `${page(subnet, userId)}/measures.fhir.json`;
+const REASON = 'Adding her scores to the care record before review';
+/** Submits the member page's download form as `agent`, with a token from `from` (the member page, or / for those who cannot see it). */
+const download = async (
+  agent: TestAgent,
+  subnet: string,
+  userId: string,
+  body: Record<string, string> = { downloadReason: REASON },
+  from = page(subnet, userId),
+) =>
+  agent
+    .post(url(subnet, userId))
+    .type('form')
+    .send({ ...body, _csrf: await csrfFrom(agent, from) })
+    .buffer(true);
 const resources = (b: Bundle): Resource[] => (b.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
 const totals = (b: Bundle) =>
   resources(b)
@@ -86,10 +102,22 @@ const exports = async (userId: string) =>
     (await t.db('audit_log').where({ action: 'measures.fhir_export', target_id: userId }).count('* as n').first())?.n,
   );
 
-describe('GET /subnets/:subnetId/members/:userId/measures.fhir.json', () => {
-  it('a clinician of the service downloads the member’s measures: an application/fhir+json attachment, valid FHIR R4', async () => {
+describe('POST /subnets/:subnetId/members/:userId/measures.fhir.json', () => {
+  it('the member page offers the download as a form asking for a reason, with a CSRF token', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    const res = await clinician.get(url('eating-disorders', mira)).buffer(true);
+    const res = await clinician.get(page('eating-disorders', mira));
+    expect(res.text).toMatch(
+      new RegExp(
+        `<form action="${url('eating-disorders', mira)}" method="post" novalidate>\\s*<input type="hidden" name="_csrf" value="[^"]+">`,
+      ),
+    );
+    expect(res.text).toContain('<label class="nhsuk-label" for="downloadReason">Reason for downloading</label>');
+    expect(res.text).not.toContain(`href="${url('eating-disorders', mira)}"`);
+  });
+
+  it('a clinician of the service downloads the member’s measures with a reason: an application/fhir+json attachment, valid FHIR R4', async () => {
+    const clinician = await signIn(t.app, 'clinician');
+    const res = await download(clinician, 'eating-disorders', mira);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/fhir\+json(; charset=utf-8)?$/);
     expect(res.headers['content-disposition']).toMatch(
@@ -112,17 +140,17 @@ describe('GET /subnets/:subnetId/members/:userId/measures.fhir.json', () => {
 
   it('exports only the answers given in this service, under this service’s reference', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    const res = await clinician.get(url('first-step', mira));
+    const res = await download(clinician, 'first-step', mira);
     const bundle = JSON.parse(res.text) as Bundle;
     expect(totals(bundle)).toEqual([['44261-6', 27]]);
     expect(patientOf(bundle)?.identifier?.[0]?.value).toBe('FS-7');
     expect(bundleProblems(bundle)).toEqual([]);
   });
 
-  it('each download writes one audit row: who, whose, which service and how many resources, never a score', async () => {
+  it('each download writes one audit row: who, whose, which service, the reason and how many resources, never a score', async () => {
     const clinician = await signIn(t.app, 'clinician');
     const before = await exports(mira);
-    await clinician.get(url('eating-disorders', mira)).expect(200);
+    expect((await download(clinician, 'eating-disorders', mira, { downloadReason: `  ${REASON}  ` })).status).toBe(200);
     expect(await exports(mira)).toBe(before + 1);
     const row = await t
       .db('audit_log')
@@ -132,6 +160,7 @@ describe('GET /subnets/:subnetId/members/:userId/measures.fhir.json', () => {
     expect(row).toMatchObject({ actor_id: ids.user('clinician'), target_type: 'user', outcome: 'ok' });
     expect(row.details).toEqual({
       subnet_id: ids.subnet('eating-disorders'),
+      reason: REASON,
       resources: 9,
       questionnaire_responses: 3,
       observations: 3,
@@ -140,21 +169,75 @@ describe('GET /subnets/:subnetId/members/:userId/measures.fhir.json', () => {
     });
   });
 
-  it('the member themselves, a peer moderator, a clinician of another service and an admin get 404, and nothing is exported', async () => {
+  it('without a reason, or one too short, the member page comes back (400) with the error linked to the field and the text kept; nothing is downloaded or audited as an export', async () => {
+    const clinician = await signIn(t.app, 'clinician');
+    const before = await exports(mira);
+    const cases: [Record<string, string>, string, string][] = [
+      [{}, 'Say why you are downloading these measures', ''],
+      [{ downloadReason: '   ' }, 'Say why you are downloading these measures, in at least 10 characters', '   '],
+      [{ downloadReason: 'review' }, 'Say why you are downloading these measures, in at least 10 characters', 'review'],
+      [{ downloadReason: 'x'.repeat(501) }, 'The reason must be 500 characters or fewer', 'x'.repeat(500)],
+    ];
+    for (const [body, message, kept] of cases) {
+      const res = await download(clinician, 'eating-disorders', mira, body);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers['content-disposition']).toBeUndefined();
+      expect(res.text).toContain('<h1>Mira Moonbeam</h1>');
+      expect(res.text).toContain(
+        '<h2 class="nhsuk-error-summary__title" id="error-summary-title">There is a problem</h2>',
+      );
+      expect(res.text).toContain(`<li><a href="#downloadReason">${message}</a></li>`);
+      expect(res.text).toContain(`<span class="nhsuk-u-visually-hidden">Error:</span> ${message}`);
+      expect(res.text).toMatch(
+        new RegExp(`<textarea[^>]* id="downloadReason" name="downloadReason"[^>]*>${kept}</textarea>`),
+      );
+      // The reveal form on the same page is left as it was: no error, nothing typed.
+      expect(res.text).toMatch(/<textarea class="nhsuk-textarea" id="reason" name="reason"[^>]*><\/textarea>/);
+      expect(res.text).not.toContain('"resourceType"');
+      expect(res.text).not.toContain('RX-0042');
+    }
+    expect(await exports(mira)).toBe(before);
+  });
+
+  it('the member themselves, a peer moderator, a clinician of another service and an admin get 404, with or without a reason, and nothing is exported', async () => {
     const before = await exports(mira);
     for (const username of ['mira', 'peermod', otherClinician, 'admin', 'anna']) {
       const agent = await signIn(t.app, username);
-      const res = await agent.get(url('eating-disorders', mira));
-      expect({ username, status: res.status }).toEqual({ username, status: 404 });
-      expect(res.headers['content-disposition']).toBeUndefined();
-      expect(res.text).not.toContain('"resourceType"');
+      for (const body of [{ downloadReason: REASON }, {}] as Record<string, string>[]) {
+        const res = await download(agent, 'eating-disorders', mira, body, '/');
+        expect({ username, body, status: res.status }).toEqual({ username, body, status: 404 });
+        expect(res.headers['content-disposition']).toBeUndefined();
+        expect(res.text).not.toContain('"resourceType"');
+        expect(res.text).not.toContain('<h1>Mira Moonbeam</h1>');
+      }
     }
+    expect(await exports(mira)).toBe(before);
+  });
+
+  it('without a CSRF token the clinician gets 403, and nothing is exported', async () => {
+    const clinician = await signIn(t.app, 'clinician');
+    const before = await exports(mira);
+    const res = await clinician.post(url('eating-disorders', mira)).type('form').send({ downloadReason: REASON });
+    expect(res.status).toBe(403);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.text).not.toContain('"resourceType"');
+    expect(await exports(mira)).toBe(before);
+  });
+
+  it('a GET discloses nothing: there is no GET route (404), and nothing is exported', async () => {
+    const clinician = await signIn(t.app, 'clinician');
+    const before = await exports(mira);
+    const res = await clinician.get(url('eating-disorders', mira));
+    expect(res.status).toBe(404);
+    expect(res.headers['content-disposition']).toBeUndefined();
+    expect(res.text).not.toContain('RX-0042');
     expect(await exports(mira)).toBe(before);
   });
 
   it('a member with no answers and no reference: a valid Bundle of the Patient alone, known by SHaRON’s id', async () => {
     const clinician = await signIn(t.app, 'clinician');
-    const res = await clinician.get(url('eating-disorders', quiet));
+    const res = await download(clinician, 'eating-disorders', quiet, { downloadReason: REASON }, '/');
     expect(res.status).toBe(200);
     const bundle = JSON.parse(res.text) as Bundle;
     expect(resources(bundle).map((r) => r.resourceType)).toEqual(['Patient']);

@@ -149,7 +149,7 @@ describe('the clinician’s member page: Outcome measures', () => {
     // The other service's answer (27 April) stays with that service's staff.
     expect(res.text).not.toContain('27 April 2026');
     expect(res.text).toContain(
-      `<a href="/subnets/${s.id}/members/${anna.id}/measures.fhir.json" download>Download measures for the trust's record (FHIR R4)</a>`,
+      `<form action="/subnets/${s.id}/members/${anna.id}/measures.fhir.json" method="post" novalidate>`,
     );
   });
 
