@@ -61,7 +61,7 @@ async function renderHandover(
   const handover = await handoverFor(db, actor, subnet.id);
   const notice =
     q.duty === 'on' && handover.onDutySince
-      ? `You are on duty in ${subnet.name}. Watched-word alerts come to you live.`
+      ? `You are on duty in ${subnet.name}. Alerts (watched words, and answers to PHQ-9 question 9) come to you live.`
       : q.duty === 'off' && !handover.onDutySince
         ? `You are off duty in ${subnet.name}. Your handover is saved for the next person on duty.`
         : undefined;

@@ -37,7 +37,9 @@ describe('crisis signposting', () => {
 describe('duty and cover', () => {
   it('staff go on and off duty from the lobby; rooms show who is on duty; the handover note reaches the clinicians', async () => {
     expect((await postForm(as('peermod'), `/subnets/${ed()}/duty/start`, {})).status).toBe(303);
-    expect((await as('peermod').get('/')).text).toContain('You are on duty in Eating Disorders');
+    expect((await as('peermod').get('/')).text).toContain(
+      'You are on duty in Eating Disorders.</strong> Alerts (watched words, and answers to PHQ-9 question 9) come to you live.',
+    );
     const page = await as('anna').get(room());
     expect(page.text).toMatch(
       /On duty now[\s\S]*Sam <span class="nhsuk-tag nhsuk-tag--blue sharon-badge">Peer moderator<\/span>/,

@@ -103,7 +103,9 @@ describe('handover that cannot drop an open alert', () => {
     expect(started.headers.location).toBe(`${handoverPage()}?duty=on`);
     const page = await as('clinician').get(String(started.headers.location));
     expect(page.status).toBe(200);
-    expect(page.text).toContain('You are on duty in Eating Disorders. Watched-word alerts come to you live.');
+    expect(page.text).toContain(
+      'You are on duty in Eating Disorders. Alerts (watched words, and answers to PHQ-9 question 9) come to you live.',
+    );
     expect(page.text).toMatch(
       /From <strong>Sam<\/strong> <span class="nhsuk-tag nhsuk-tag--blue sharon-badge">Peer moderator<\/span>, \d/,
     );
