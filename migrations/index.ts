@@ -46,6 +46,7 @@ import * as notificationTarget from './20261202031000_notification_target.js';
 import * as notificationTargetBackfill from './20261202031100_notification_target_backfill.js';
 import * as threadsBoardOrderIndex from './20261202040000_threads_board_order_index.js';
 import * as staffWorkEmail from './20261202050000_staff_work_email.js';
+import * as libraryPageOrderIndex from './20261203030000_library_page_order_index.js';
 import * as outcomeMeasures from './20261203010000_outcome_measures.js';
 import * as auditTargetIndex from './20261203020200_audit_target_index.js';
 import * as staffOidcSubject from './20261202050100_staff_oidc_subject.js';
@@ -104,6 +105,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Migration]> = [
   ['20261202050100_staff_oidc_subject', staffOidcSubject],
   ['20261203010000_outcome_measures', outcomeMeasures],
   ['20261203020200_audit_target_index', auditTargetIndex],
+  ['20261203030000_library_page_order_index', libraryPageOrderIndex],
 ];
 
 /** A knex MigrationSource over the list above. */
