@@ -109,6 +109,20 @@ export async function findResponseFor(
   return row ? String(row.id) : null;
 }
 
+/** The id of a member's latest answered response to a measure in a subnet since `since`, if any. */
+export async function findRecentAnswer(
+  db: Db,
+  k: { userId: string; subnetId: string; instrumentKey: string },
+  since: Date,
+): Promise<string | null> {
+  const row = await db('measure_responses')
+    .where({ user_id: k.userId, subnet_id: k.subnetId, instrument_key: k.instrumentKey, status: 'answered' })
+    .where('answered_at', '>=', since)
+    .orderBy('answered_at', 'desc')
+    .first('id');
+  return row ? String(row.id) : null;
+}
+
 /** One of a member's own responses, by id (undefined when it is not theirs). */
 export async function findOwnResponse(
   db: Db,

@@ -4,6 +4,7 @@ import type { Realtime } from '../realtime/realtime.js';
 import { actorOf, requireUser } from '../http/guards.js';
 import { notFound } from '../http/errors.js';
 import { NO_ERRORS, formErrors, type FormErrors } from '../http/forms.js';
+import { TOLD } from '../safety/support.js';
 import { readItemScores, optionsOf } from './instrument.js';
 import { MeasureKey, ResponseId, SubnetField } from './measures.schemas.js';
 import {
@@ -12,6 +13,7 @@ import {
   answeredMeasure,
   declineMeasure,
   dueMeasure,
+  recentAnswer,
   type DueMeasure,
 } from './measures.service.js';
 import { scheduleRoutes } from './schedule.routes.js';
@@ -84,12 +86,28 @@ const keptAnswers = (due: DueMeasure, body: Record<string, unknown>) =>
 
 /** POST /measures/:key/answer: stores the answers (and any alert) and lands on the response's page; 400 with answers kept. */
 async function submitMeasure({ db, realtime }: MeasuresDeps, req: Request, res: Response) {
-  const due = await dueFor(db, req);
+  const due = await dueFor(db, req).catch((e: unknown) => alreadyAnswered(db, req, e));
+  if (typeof due === 'string') return res.redirect(303, `/measures/responses/${due}`);
   const body = (req.body ?? {}) as Record<string, unknown>;
   const read = readItemScores(due.instrument, body);
   if (!read.ok) return renderForm(res, 400, due, keptAnswers(due, body), formErrors(read.errors));
-  const { responseId } = await answerMeasure(db, realtime, actorOf(req), due, read.answers);
-  res.redirect(303, `/measures/responses/${responseId}`);
+  const { responseId, told } = await answerMeasure(db, realtime, actorOf(req), due, read.answers);
+  res.redirect(303, `/measures/responses/${responseId}${told ? `?told=${told}` : ''}`);
+}
+
+/**
+ * A form sent twice (or from a second tab) finds its occurrence already answered: it lands on that
+ * answer's page, crisis contacts and all, rather than on "not found". Anything else rethrows.
+ */
+async function alreadyAnswered(db: Db, req: Request, e: unknown): Promise<string> {
+  const key = MeasureKey.safeParse(req.params.key);
+  const subnet = SubnetField.safeParse(req.body);
+  const id =
+    key.success && subnet.success
+      ? await recentAnswer(db, actorOf(req), key.data, subnet.data.subnet, new Date())
+      : null;
+  if (id) return id;
+  throw e;
 }
 
 /** POST /measures/:key/later and …/decline: back to the lobby, which says what happened. */
@@ -107,8 +125,12 @@ async function showAnswered({ db }: MeasuresDeps, req: Request, res: Response) {
   const id = ResponseId.safeParse(req.params.responseId);
   if (!id.success) throw notFound();
   const answered = await answeredMeasure(db, actorOf(req), id.data);
+  // Who was told is known only when the answer was stored; unknown (a reload later) reads as
+  // nobody, so the page never claims more than is true and puts the contacts first.
+  const told = TOLD.find((t) => t === req.query.told) ?? 'nobody';
   res.render('measures/answered', {
     title: answered.alerted ? 'Thank you for telling us' : 'Thank you',
     ...answered,
+    told,
   });
 }

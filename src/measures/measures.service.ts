@@ -4,6 +4,7 @@ import type { Realtime } from '../realtime/realtime.js';
 import { findSubnet } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { raiseMeasureAlert } from '../moderation/moderation.service.js';
+import { whoWasToldInSubnet, type Told } from '../safety/support.js';
 import { canAnswerQuestionnaires, isCurrent } from '../policy/index.js';
 // The survey's schedule rule is a pure function (no I/O): the measures use the same one.
 import { dueOccurrence } from '../surveys/schedule.js';
@@ -13,6 +14,7 @@ import { BUILT_IN_INSTRUMENTS } from './instruments/index.js';
 import { toMeasureResponse, type MeasureResponse } from './measure-response.js';
 import {
   findOwnResponse,
+  findRecentAnswer,
   findResponseFor,
   insertMeasureResponse,
   measureCandidates,
@@ -94,10 +96,10 @@ export async function answerMeasure(
   actor: SessionUser,
   due: DueMeasure,
   answers: ItemScores,
-): Promise<{ responseId: string; alerted: boolean }> {
+): Promise<{ responseId: string; alerted: boolean; told: Told | null }> {
   const scored = score(due.instrument, answers);
   const key = { userId: actor.id, subnetId: due.subnetId, instrumentKey: due.instrument.key, dueAt: due.dueAt };
-  return db.transaction(async (trx) => {
+  const stored = await db.transaction(async (trx) => {
     const id = await insertMeasureResponse(trx, {
       ...key,
       instrumentVersion: due.instrument.version,
@@ -113,6 +115,24 @@ export async function answerMeasure(
     }
     return { responseId: id, alerted: scored.alerts.length > 0 };
   });
+  // After the commit, as for a watched word: the member is told truthfully who has been told.
+  const told = stored.alerted ? await whoWasToldInSubnet(db, realtime, due.subnetId, actor.id) : null;
+  return { ...stored, told };
+}
+
+/**
+ * The member's answer to this measure in this subnet stored in the last `withinMs` (a form sent
+ * twice, or from a second tab), to land on instead of "not found".
+ */
+export async function recentAnswer(
+  db: Db,
+  actor: SessionUser,
+  instrumentKey: string,
+  subnetId: string,
+  now: Date,
+  withinMs = 30 * 60_000,
+): Promise<string | null> {
+  return findRecentAnswer(db, { userId: actor.id, subnetId, instrumentKey }, new Date(now.getTime() - withinMs));
 }
 
 /** "No thanks": a declined response for this occurrence (not asked again until the next one). */

@@ -1,6 +1,8 @@
 import type { RoomDetail } from '../building/building.service.js';
 import type { Realtime } from '../realtime/realtime.js';
+import type { Db } from '../db/knex.js';
 import { crisisContactsText } from './crisis-contacts.js';
+import { listOnDuty } from './duty.repo.js';
 
 /**
  * What a person who wrote an alert phrase is told, and who was told about them. Honest by
@@ -44,6 +46,22 @@ export async function whoWasTold(
   if (onDutyIds.some((id) => id !== senderId)) return 'duty';
   const online = await realtime.staffOnline(subnetId).catch(() => [] as string[]);
   return online.some((id) => id !== senderId) ? 'online' : 'nobody';
+}
+
+/** Who an alert raised outside a room (a measure answer) reached: the subnet's duty, then online staff. */
+export async function whoWasToldInSubnet(
+  db: Db,
+  realtime: Realtime,
+  subnetId: string,
+  senderId: string,
+): Promise<Told> {
+  const onDuty = await listOnDuty(db, subnetId).catch(() => []);
+  return whoWasTold(
+    realtime,
+    subnetId,
+    onDuty.map((d) => d.userId),
+    senderId,
+  );
 }
 
 /** What an alert carries to staff pages: ids, the room's name and its link; never the message text. */

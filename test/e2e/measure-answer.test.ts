@@ -104,7 +104,7 @@ describe('outcome measures in a real browser', () => {
 
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Thank you for telling us');
     expect(await page.getByRole('status').textContent()).toContain(
-      'We have let your care team at Eating Disorders know',
+      'A member of the team who is online at Eating Disorders has been told',
     );
     const main = page.locator('main');
     expect(await main.getByRole('link', { name: '116 123' }).getAttribute('href')).toBe('tel:116123');

@@ -161,14 +161,35 @@ describe('PHQ-9 item 9 reaches the care team (H36)', () => {
     const landed = await agent.get(String(res.headers.location));
     expect(landed.status).toBe(200);
     expect(landed.text).toContain('Thank you for telling us');
-    expect(landed.text).toContain('We have let your care team at Eating Disorders know');
+    // Nobody of the team is on duty or online: the page says so, truthfully, with the contacts first.
+    expect(landed.text).toContain('nobody has seen your answer yet');
+    expect(landed.text).not.toContain('has been told');
     expect(landed.text).toContain('href="tel:116123"');
     expect(landed.text).toContain('href="tel:111"');
     expect(landed.text).toContain('href="tel:999"');
-    expect(landed.text.indexOf('href="tel:116123"')).toBeLessThan(landed.text.indexOf('/measures/progress'));
-    // Sent again (a double click): still one response and one alert.
-    expect((await postForm(agent, '/measures/phq-9/answer', phq9(1, 0), '/')).status).toBe(404);
+    expect(landed.text.indexOf('href="tel:116123"')).toBeLessThan(landed.text.indexOf('nobody has seen your answer'));
+    // Sent again (a double click, a second tab): still one response and one alert, and it lands on
+    // the same page, crisis contacts and all, never on "not found".
+    const again = await postForm(agent, '/measures/phq-9/answer', phq9(1, 0), '/');
+    expect(again.status).toBe(303);
+    expect(String(again.headers.location).split('?')[0]).toBe(String(res.headers.location).split('?')[0]);
     expect(await alertsOf(id)).toHaveLength(1);
+  });
+
+  it('with a clinician of the service on duty, the member reads that the team on duty has been told', async () => {
+    const clinicianId = ids.user('clinician');
+    await t.db('duty_sessions').insert({ user_id: clinicianId, subnet_id: ED() });
+    try {
+      const { agent } = await newMember();
+      const res = await postForm(agent, '/measures/phq-9/answer', phq9(2, 0), page());
+      expect(res.status).toBe(303);
+      const landed = await agent.get(String(res.headers.location));
+      expect(landed.text).toContain('The team on duty at Eating Disorders has been told');
+      expect(landed.text).not.toContain('nobody has seen your answer yet');
+      expect(landed.text).toContain('href="tel:116123"');
+    } finally {
+      await t.db('duty_sessions').where({ user_id: clinicianId, subnet_id: ED() }).whereNull('ended_at').delete();
+    }
   });
 
   it('when the alert cannot be stored, the response is not stored either, and the measure is still offered', async () => {
