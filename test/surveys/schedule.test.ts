@@ -30,4 +30,16 @@ describe('survey scheduling (4 weeks after joining, then every 3 months)', () =>
   it('a one-off questionnaire is offered once', () => {
     expect(dueOccurrence(joined, { firstAfterDays: 7, repeatEveryDays: null }, at(7), null, at(400))).toBeNull();
   });
+
+  it('a changed schedule does not offer again what was answered on the old dates', () => {
+    const days = (d: Date | null) => (d === null ? null : Math.round((d.getTime() - joined.getTime()) / DAY));
+    // Every 28 days from joining, answered on day 56; the clinician moves "first" to day 7 (7, 35, 63…).
+    const moved = { firstAfterDays: 7, repeatEveryDays: 28 };
+    expect(days(dueOccurrence(joined, moved, at(56), null, at(63)))).toBeNull();
+    expect(days(dueOccurrence(joined, moved, at(56), null, at(91)))).toBe(91);
+    // A one-off answered at joining, then moved to day 14: not offered a second time.
+    expect(dueOccurrence(joined, { firstAfterDays: 14, repeatEveryDays: null }, at(0), null, at(20))).toBeNull();
+    // Unchanged dates: the occurrence before the latest does not count for the latest.
+    expect(days(dueOccurrence(joined, { firstAfterDays: 0, repeatEveryDays: 28 }, at(28), null, at(56)))).toBe(56);
+  });
 });
