@@ -44,6 +44,9 @@ const Band = z.strictObject({
   label: z.string().min(1).max(80),
 });
 
+/** LOINC's code for PHQ-9 question 9, thoughts of being better off dead or of hurting oneself. */
+const SELF_HARM_ITEM = '44260-8';
+
 /** An instrument definition, as shipped in code or read from a trust's definition file. */
 export const InstrumentDefinition = z
   .strictObject({
@@ -84,6 +87,14 @@ export const InstrumentDefinition = z
       if (ids.has(item.linkId))
         ctx.addIssue({ code: 'custom', path: ['items', i, 'linkId'], message: 'duplicate linkId' });
       ids.add(item.linkId);
+      // PHQ-9's question 9 (LOINC 44260-8) in any instrument must alert the care team (hazard H36).
+      if (item.code?.code === SELF_HARM_ITEM && item.alertAtOrAbove === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', i, 'alertAtOrAbove'],
+          message:
+            'the question on thoughts of being better off dead or of self-harm (44260-8) must alert: set alertAtOrAbove',
+        });
       // Only the score is stored, so two answers scoring the same would be indistinguishable later.
       const scores = (item.options ?? d.options).map((o) => o.score);
       if (new Set(scores).size !== scores.length)

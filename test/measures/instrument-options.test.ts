@@ -22,6 +22,17 @@ describe('an instrument definition file', () => {
     ]);
   });
 
+  it('is refused when it carries PHQ-9 question 9 (LOINC 44260-8) without an alert threshold', () => {
+    const result = InstrumentDefinition.safeParse({
+      ...PHQ_9,
+      key: 'phq-9-copy',
+      items: PHQ_9.items.map(({ alertAtOrAbove: _alert, ...item }) => item),
+    });
+    expect(result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'items.8.alertAtOrAbove: the question on thoughts of being better off dead or of self-harm (44260-8) must alert: set alertAtOrAbove',
+    ]);
+  });
+
   it('accepts PHQ-9 as shipped', () => {
     expect(InstrumentDefinition.safeParse(PHQ_9).success).toBe(true);
   });
