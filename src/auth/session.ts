@@ -60,9 +60,24 @@ export function createSession(config: Config, pool: pg.Pool, secret: string): Se
     proxy: config.trustProxy !== false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.isProduction, path: '/', maxAge: config.sessionIdleMs },
   };
-  const middleware = session(options);
-  const readOnly = session({ ...options, store: new ReadOnlyView(store), rolling: false });
+  const middleware = forgetUnreadSession(session(options));
+  const readOnly = forgetUnreadSession(session({ ...options, store: new ReadOnlyView(store), rolling: false }));
   return { middleware, readOnly, store, cookieName };
+}
+
+/**
+ * When the session cannot be read (the database away), the request goes on to the error handler
+ * with no session; with `unset: 'destroy'`, express-session would then try to delete the cookie's
+ * session row as the 503 page ended, fail again, and pass that error on after the page had begun:
+ * Express then cut the connection, and the person got no page at all (about one request in four).
+ * A session that was never read is neither ours to delete nor to save.
+ */
+function forgetUnreadSession(middleware: RequestHandler): RequestHandler {
+  return (req, res, next) =>
+    middleware(req, res, (err?: unknown) => {
+      if (err) req.sessionID = undefined as unknown as string;
+      next(err);
+    });
 }
 
 /**
