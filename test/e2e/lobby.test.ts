@@ -31,13 +31,15 @@ describe('the members’ lobby with life, in a real browser at 390 px', () => {
     await anna.goto(`${base}/rooms/${room}`);
     await anna.goto(`${base}/`);
     // Her living room's socket closes as she leaves it; until the server has seen that, she is still "here".
+    // A socket still on long-polling when she left (a loaded machine, no upgrade yet) is noticed only
+    // by the server's heartbeat: ping interval 25 s + ping timeout 20 s, so wait up to that bound.
     await expect
       .poll(
         async () => {
           await anna.reload();
           return describedBy(anna, 'Anorexia living room');
         },
-        { timeout: 20_000, interval: 250 },
+        { timeout: 50_000, interval: 500 },
       )
       .toBe('1 person here now. Nothing new.');
 
