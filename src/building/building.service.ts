@@ -8,7 +8,9 @@ import {
   isActive,
   isCurrent,
 } from '../policy/index.js';
-import { findSubnetsWithRooms, type RoomSummary, type SubnetSummary } from './building.repo.js';
+import { authorize, type SubnetAction } from '../policy/index.js';
+import { notFound } from '../http/errors.js';
+import { findSubnet, findSubnetsWithRooms, type RoomSummary, type SubnetSummary } from './building.repo.js';
 import { dutySubnetsOf } from '../safety/duty.service.js';
 import type { Realtime } from '../realtime/realtime.js';
 import { roomActivityFor, type RoomActivity } from './room-visits.service.js';
@@ -29,6 +31,24 @@ export {
   listCohorts,
 } from './building.repo.js';
 export type { CohortRow, RoomDetail, RoomSummary, SubnetSummary } from './building.repo.js';
+
+/**
+ * A subnet for a staff page that acts in it (its keys, moderation queue, questionnaires, measures):
+ * read once and asked of the policy once.
+ * @throws HttpError 404 for an unknown id; PolicyDenied (hidden: 404) for anyone the action is not for.
+ */
+export async function subnetFor(
+  db: Db,
+  actor: SessionUser,
+  subnetId: string,
+  action: SubnetAction,
+  now: Date,
+): Promise<SubnetSummary> {
+  const subnet = await findSubnet(db, subnetId);
+  if (!subnet) throw notFound();
+  authorize(canActInSubnet(actor, action, subnet, now));
+  return subnet;
+}
 
 export interface LobbySubnet extends SubnetSummary {
   rooms: RoomSummary[];

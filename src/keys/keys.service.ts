@@ -6,10 +6,8 @@ import type { SessionUser } from '../people/person.js';
 import { findTaken, insertUser } from '../auth/auth.service.js';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { takenErrorOfViolation, takenErrors } from '../auth/identity-taken.js';
-import { authorize, canActInSubnet } from '../policy/index.js';
-import { findSubnet, listCohorts, type CohortRow, type SubnetSummary } from '../building/building.service.js';
+import { listCohorts, subnetFor, type CohortRow, type SubnetSummary } from '../building/building.service.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
-import { notFound } from '../http/errors.js';
 import { insertMembership } from '../members/members.service.js';
 import { insertKey, listKeysOfSubnet, lockOpenKey, markRedeemed, revokeKeyRow, type KeyRow } from './keys.repo.js';
 import type { IssueKeyInput, RedeemKeyInput } from './keys.schemas.js';
@@ -39,9 +37,7 @@ export interface KeysPage {
  * @throws HttpError 404 for an unknown subnet; PolicyDenied (hidden) for anyone but its clinicians.
  */
 export async function keysPage(db: Db, actor: SessionUser, subnetId: string, now: Date): Promise<KeysPage> {
-  const subnet = await findSubnet(db, subnetId);
-  if (!subnet) throw notFound();
-  authorize(canActInSubnet(actor, 'issue_key', subnet, now));
+  const subnet = await subnetFor(db, actor, subnetId, 'issue_key', now);
   const [cohorts, keys] = await Promise.all([listCohorts(db, subnetId), listKeysOfSubnet(db, subnetId)]);
   return { subnet, cohorts, keys };
 }

@@ -1,10 +1,8 @@
 import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../people/person.js';
 import { recordAudit, type AuditContext } from '../audit/audit.service.js';
-import { findSubnet, type SubnetSummary } from '../building/building.service.js';
-import { notFound } from '../http/errors.js';
+import { subnetFor, type SubnetSummary } from '../building/building.service.js';
 import { formErrors, type FieldError, type FormErrors } from '../http/forms.js';
-import { authorize, canActInSubnet } from '../policy/index.js';
 import type { InstrumentDefinition } from './instrument.js';
 import { availableInstruments } from './instruments.service.js';
 import { findSchedules, upsertSchedule, type MeasureSchedule } from './measures.repo.js';
@@ -19,10 +17,7 @@ export async function measureScheduleSubnet(
   subnetId: string,
   now: Date,
 ): Promise<SubnetSummary> {
-  const subnet = await findSubnet(db, subnetId);
-  if (!subnet) throw notFound();
-  authorize(canActInSubnet(actor, 'manage_measures', subnet, now));
-  return subnet;
+  return subnetFor(db, actor, subnetId, 'manage_measures', now);
 }
 
 /** One instrument a subnet may use, with its schedule there (null: never set). */

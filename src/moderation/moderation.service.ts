@@ -2,7 +2,13 @@ import type { Db } from '../db/knex.js';
 import type { SessionUser } from '../people/person.js';
 import type { AuditContext } from '../audit/audit.service.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { findRoomsOfSubnets, findSubnet, type RoomDetail, type SubnetSummary } from '../building/building.service.js';
+import {
+  findRoomsOfSubnets,
+  findSubnet,
+  subnetFor,
+  type RoomDetail,
+  type SubnetSummary,
+} from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { afterCommit } from '../db/after-commit.js';
 import { authorize, canActInSubnet } from '../policy/index.js';
@@ -65,9 +71,7 @@ export async function moderationQueue(
   escalationMs: number,
   roomId: string | null = null,
 ): Promise<ModerationQueue & { overdueBefore: Date }> {
-  const subnet = await findSubnet(db, subnetId);
-  if (!subnet) throw notFound();
-  authorize(canActInSubnet(actor, 'moderate_subnet', subnet, now));
+  const subnet = await subnetFor(db, actor, subnetId, 'moderate_subnet', now);
   const rooms = (await findRoomsOfSubnets(db, [subnet.id])).map((r) => ({ id: r.id, name: r.name }));
   if (roomId !== null && !rooms.some((r) => r.id === roomId)) throw notFound();
   const scope = { subnetId: subnet.id, roomId };

@@ -1,10 +1,10 @@
 import type { Db } from '../db/knex.js';
 import { recordAudit, type AuditContext } from '../audit/audit.service.js';
 import type { SessionUser } from '../people/person.js';
-import { findSubnet, type SubnetSummary } from '../building/building.service.js';
+import { subnetFor, type SubnetSummary } from '../building/building.service.js';
 import { notFound } from '../http/errors.js';
 import { formErrors, type FormErrors } from '../http/forms.js';
-import { authorize, canActInSubnet, canAnswerQuestionnaires, isCurrent } from '../policy/index.js';
+import { canAnswerQuestionnaires, isCurrent } from '../policy/index.js';
 import {
   answersIn,
   insertQuestionnaire,
@@ -121,10 +121,7 @@ export async function questionnaireSubnet(
   subnetId: string,
   now: Date,
 ): Promise<SubnetSummary> {
-  const subnet = await findSubnet(db, subnetId);
-  if (!subnet) throw notFound();
-  authorize(canActInSubnet(actor, 'manage_questionnaires', subnet, now));
-  return subnet;
+  return subnetFor(db, actor, subnetId, 'manage_questionnaires', now);
 }
 
 export interface QuestionnaireResults {
