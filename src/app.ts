@@ -57,6 +57,7 @@ import { limitConnections } from './realtime/connection-limits.js';
 import type http from 'node:http';
 import type { Server as SocketServer } from 'socket.io';
 import { compressText, precompress, sendPrecompressed, type Precompressed } from './http/compression.js';
+import { declareTemplateLocals, VIEW_OPTIONS } from './http/view-locals.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -91,7 +92,9 @@ function useViews(app: Express, config: Config): void {
   app.set('views', path.join(ROOT, 'views'));
   // Includes name their file from the views folder ('/partials/top'): EJS resolves such a path
   // without checking the disk on every include, as it does for a relative one.
-  app.set('view options', { root: path.join(ROOT, 'views') });
+  // Compiled without `with` (src/http/view-locals.ts); in production without line tracking.
+  declareTemplateLocals();
+  app.set('view options', { root: path.join(ROOT, 'views'), ...VIEW_OPTIONS, compileDebug: !config.isProduction });
   if (config.isProduction) app.set('view cache', true);
   app.locals.fmt = createFormatters(config.safety.timeZone);
   // Every page shows crisis contacts through one partial, which reads them from here (UK defaults first).
