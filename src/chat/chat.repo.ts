@@ -17,6 +17,12 @@ export interface MessageRow {
   createdAt: Date;
 }
 
+/** What a page or a reader is shown of a message: no author id, no client id. */
+export type ShownMessageRow = Omit<MessageRow, 'authorId' | 'clientId'>;
+
+/** The columns a living-room page reads for each message (the room is the page's: not read per row). */
+export const SHOWN = ['m.id', 'm.body', 'm.status', 'm.created_at', 'm.author_role', 'u.nickname', 'u.role'];
+
 export const SELECT = [
   'm.id',
   'm.room_id',

@@ -1,3 +1,4 @@
+import type { Config } from '../config.js';
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -42,6 +43,17 @@ const RoomQuery = z.strictObject({
  * for a room the caller has loaded and the policy has let the actor enter; `read` when the caller
  * already read its rows with the room (the room route).
  */
+/** The page's refusal sentences for its script, as JSON: the same for every page of one configuration. */
+const refusalsJson = new WeakMap<Config['chat'], string>();
+function refusalsFor(limits: Config['chat']): string {
+  let json = refusalsJson.get(limits);
+  if (json === undefined) {
+    json = JSON.stringify(refusalSentences(limits));
+    refusalsJson.set(limits, json);
+  }
+  return json;
+}
+
 export async function renderLivingRoom(
   deps: ChatDeps,
   req: Request,
@@ -86,7 +98,7 @@ export async function renderLivingRoom(
     supportStatements: SUPPORT_STATEMENT,
     maxLength: deps.config.chat.maxLength,
     cover,
-    refusals: JSON.stringify(refusalSentences(deps.config.chat)),
+    refusals: refusalsFor(deps.config.chat),
   });
 }
 

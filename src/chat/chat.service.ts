@@ -14,7 +14,7 @@ import {
   PolicyDenied,
   type Role,
 } from '../policy/index.js';
-import { findMessageByClientId, type MessageRow } from './chat.repo.js';
+import { findMessageByClientId, type MessageRow, type ShownMessageRow } from './chat.repo.js';
 import { findLivingRoomPage, listMessages, type LivingRoomPage } from './history.repo.js';
 import { loadRoomFor } from '../rooms/load-room.js';
 
@@ -47,7 +47,7 @@ export interface PublicMessage {
   status: 'visible' | 'held' | 'declined';
 }
 
-export function toPublic(m: MessageRow): PublicMessage {
+export function toPublic(m: ShownMessageRow): PublicMessage {
   return {
     id: m.id,
     roomId: m.roomId,
@@ -100,7 +100,7 @@ export interface History {
 const pageSize = (opts: { afterId?: number }) => (opts.afterId !== undefined ? 500 : 50);
 
 /** One more row than the page is fetched, to know whether there are older messages. */
-function toHistory(rows: MessageRow[], opts: { afterId?: number }): History {
+function toHistory(rows: ShownMessageRow[], opts: { afterId?: number }): History {
   const limit = pageSize(opts);
   const hasMore = rows.length > limit;
   const page = opts.afterId !== undefined ? rows.slice(0, limit) : rows.slice(hasMore ? 1 : 0);
@@ -118,8 +118,8 @@ export async function roomHistory(
 
 /** The rows of a room's page (history and the reader's own held messages) as the page shows them. */
 export function toRoomPage(
-  visible: MessageRow[],
-  own: MessageRow[],
+  visible: ShownMessageRow[],
+  own: ShownMessageRow[],
   opts: { afterId?: number; beforeId?: number },
 ): { history: History; held: PublicMessage[] } {
   return { history: toHistory(visible, opts), held: own.map(toPublic) };
@@ -246,10 +246,8 @@ export async function sendMessage(
   const pub = toPublic({
     id: written.id,
     roomId: room.id,
-    authorId: actor.id,
     authorNickname: actor.nickname,
     authorRole: actor.role,
-    clientId: input.clientId,
     body,
     status,
     createdAt: written.createdAt,

@@ -2,7 +2,7 @@ import type { Db } from '../db/knex.js';
 import { preparedQuery } from '../db/prepared.js';
 import { roomDetailQuery, toRoomDetail, type RoomDetail } from '../building/building.repo.js';
 import { onDutyQuery, toOnDuty, type OnDutyRow } from '../safety/duty.repo.js';
-import { SELECT, toMessage, type MessageRow } from './chat.repo.js';
+import { SELECT, SHOWN, toMessage, type MessageRow, type ShownMessageRow } from './chat.repo.js';
 
 // A room's history: pages of visible messages (keyset on the room index), a reader's own held
 // messages, and the living-room page's single query. The busiest reads: prepared statements.
@@ -21,7 +21,7 @@ export interface PageOpts {
 // messages are sparse or far back (measured with `npm run bench`).
 const NEWEST = '9223372036854775807';
 
-function visibleQuery(db: Db, roomId: string, opts: PageOpts) {
+function visibleQuery(db: Db, roomId: string, opts: PageOpts, columns: readonly string[] = SELECT) {
   const q = db('messages as m').join('users as u', 'u.id', 'm.author_id').whereRaw("m.status = 'visible'");
   if (opts.afterId !== undefined) {
     return q
@@ -32,7 +32,7 @@ function visibleQuery(db: Db, roomId: string, opts: PageOpts) {
         { column: 'm.id', order: 'asc' },
       ])
       .limit(opts.limit)
-      .select(SELECT);
+      .select(columns);
   }
   return q
     .whereRaw('(m.room_id, m.id) < (?::uuid, ?::bigint)', [roomId, opts.beforeId ?? NEWEST])
@@ -42,7 +42,7 @@ function visibleQuery(db: Db, roomId: string, opts: PageOpts) {
       { column: 'm.id', order: 'desc' },
     ])
     .limit(opts.limit)
-    .select(SELECT);
+    .select(columns);
 }
 
 /** Oldest first, whichever way the query ran. */
@@ -100,7 +100,7 @@ function ownHeldQuery(db: Db, roomId: string, authorId: string) {
       )
       .orderBy('m.id', 'desc')
       .limit(OWN_HELD_LIMIT)
-      .select(SELECT)
+      .select(SHOWN)
   );
 }
 
@@ -112,8 +112,9 @@ function ownHeldQuery(db: Db, roomId: string, authorId: string) {
 export interface LivingRoomPage {
   room: RoomDetail;
   onDuty: OnDutyRow[];
-  visible: MessageRow[];
-  own: MessageRow[];
+  /** Only what the page shows of each (no author or client ids: ShownMessageRow). */
+  visible: ShownMessageRow[];
+  own: ShownMessageRow[];
   /** The room's newest message id in any status (0 for none): what a visit records as seen. */
   newestMessageId: number;
 }
@@ -132,7 +133,7 @@ function livingRoomPagePrepared(opts: PageOpts) {
         [
           roomDetailQuery(db, p.roomId),
           onDutyQuery(db, subnet),
-          visibleQuery(db, p.roomId, fromCursor(p, opts)),
+          visibleQuery(db, p.roomId, fromCursor(p, opts), SHOWN),
           ownHeldQuery(db, p.roomId, p.readerId),
           p.roomId,
         ],
@@ -143,8 +144,20 @@ function livingRoomPagePrepared(opts: PageOpts) {
   return q;
 }
 
-const fromJson = (r: Record<string, unknown>) => toMessage({ ...r, created_at: new Date(r.created_at as string) });
-const byId = (a: MessageRow, b: MessageRow) => a.id - b.id;
+/** A page's message (its room is the page's: not read per row). */
+const shownFrom =
+  (roomId: string) =>
+  (r: Record<string, unknown>): ShownMessageRow => ({
+    id: Number(r.id),
+    roomId,
+    authorNickname: r.nickname as string,
+    // As toMessage: the role the author wrote with, the current one only for rows written without it.
+    authorRole: (r.author_role ?? r.role) as ShownMessageRow['authorRole'],
+    body: r.body as string,
+    status: r.status as ShownMessageRow['status'],
+    createdAt: new Date(r.created_at as string),
+  });
+const byId = (a: ShownMessageRow, b: ShownMessageRow) => a.id - b.id;
 
 export async function findLivingRoomPage(
   db: Db,
@@ -162,8 +175,8 @@ export async function findLivingRoomPage(
   return {
     room: toRoomDetail(r.room as Record<string, unknown>),
     onDuty: (r.on_duty as Record<string, unknown>[]).map(toOnDuty),
-    visible: (r.visible as Record<string, unknown>[]).map(fromJson).sort(byId),
-    own: (r.own as Record<string, unknown>[]).map(fromJson).sort(byId),
+    visible: (r.visible as Record<string, unknown>[]).map(shownFrom(roomId)).sort(byId),
+    own: (r.own as Record<string, unknown>[]).map(shownFrom(roomId)).sort(byId),
     newestMessageId: Number(r.newest_id ?? 0),
   };
 }
