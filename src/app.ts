@@ -157,6 +157,8 @@ export function createApp({
 }: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag computed for every answer: pages are no-store; public assets set theirs (sendWithETag).
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   useViews(app, config);
 

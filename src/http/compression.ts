@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import compression from 'compression';
+import etag from 'etag';
 import type { Request, RequestHandler, Response } from 'express';
 
 /**
@@ -22,6 +23,15 @@ export interface Precompressed {
   gzip: Buffer;
 }
 
+/**
+ * Sends a public answer that a browser may keep and check again (`no-cache`, `max-age`) with an
+ * ETag, so that the check gets 304. The app computes none by itself (`etag` is off in app.ts):
+ * signed-in pages are `no-store`, never checked again, and hashing each one cost about 60 µs.
+ */
+export function sendWithETag(res: Response, body: string | Buffer): void {
+  res.set('ETag', etag(body, { weak: true })).send(body);
+}
+
 export function precompress(text: string): Precompressed {
   const identity = Buffer.from(text);
   return {
@@ -37,8 +47,8 @@ export function sendPrecompressed(req: Request, res: Response, asset: Precompres
   const encoding = req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : 'identity';
   res.vary('Accept-Encoding');
   if (encoding === 'br' || encoding === 'gzip') {
-    res.set('Content-Encoding', encoding).send(asset[encoding]);
+    sendWithETag(res.set('Content-Encoding', encoding), asset[encoding]);
     return;
   }
-  res.send(asset.identity);
+  sendWithETag(res, asset.identity);
 }

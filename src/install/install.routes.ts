@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Router, type Application } from 'express';
 import { webAppManifest } from './manifest.js';
 import { buildPrecache, OFFLINE_PATH, type Precache } from './precache.js';
+import { sendWithETag } from '../http/compression.js';
 
 /** What the offline page's header and footer read: nobody is signed in, there is no menu. */
 const OFFLINE_LOCALS = { title: 'You are offline', currentUser: null, nav: [], path: OFFLINE_PATH };
@@ -28,7 +29,7 @@ export function installRoutes({ root, isProduction }: { root: string; isProducti
 
   r.get('/manifest.webmanifest', (_req, res) => {
     res.type('application/manifest+json').set('Cache-Control', `public, max-age=${maxAge}`);
-    res.send(JSON.stringify(webAppManifest()));
+    sendWithETag(res, JSON.stringify(webAppManifest()));
   });
 
   r.get('/sw.js', async (req, res) => {
@@ -41,11 +42,17 @@ export function installRoutes({ root, isProduction }: { root: string; isProducti
     const { version, urls } = await precache;
     // Browsers check for a new worker on every visit; no-cache makes that check reach us.
     res.type('text/javascript').set({ 'Cache-Control': 'no-cache', 'Service-Worker-Allowed': '/' });
-    res.send(`const VERSION = ${JSON.stringify(version)};\nconst PRECACHE = ${JSON.stringify(urls)};\n${workerCode}`);
+    sendWithETag(
+      res,
+      `const VERSION = ${JSON.stringify(version)};\nconst PRECACHE = ${JSON.stringify(urls)};\n${workerCode}`,
+    );
   });
 
-  r.get(OFFLINE_PATH, (_req, res) => {
-    res.set('Cache-Control', `public, max-age=${maxAge}`).render('install/offline', OFFLINE_LOCALS);
+  r.get(OFFLINE_PATH, (_req, res, next) => {
+    res.set('Cache-Control', `public, max-age=${maxAge}`);
+    res.render('install/offline', OFFLINE_LOCALS, (err: unknown, html: string) =>
+      err ? next(err) : sendWithETag(res, html),
+    );
   });
   return r;
 }

@@ -70,3 +70,31 @@ describe('installing SHaRON', () => {
     expect(res.text).toContain('<script type="module" src="/public/js/install.js"></script>');
   });
 });
+
+describe('ETags: public answers revalidate, signed-in pages carry none', () => {
+  it.each(['/manifest.webmanifest', '/sw.js', '/offline', '/nhsuk/nhsuk-frontend.min.css'])(
+    '%s has an ETag and answers 304 to a check that names it',
+    async (url) => {
+      const first = await request(t.app).get(url).expect(200);
+      const tag = first.headers.etag as string | undefined;
+      expect(tag).toMatch(/^W\/"/);
+      await request(t.app).get(url).set('If-None-Match', String(tag)).expect(304);
+      // The same tag for the same answer; a changed tag means a changed answer.
+      expect((await request(t.app).get(url).expect(200)).headers.etag).toBe(tag);
+    },
+  );
+
+  it('gives a compressed stylesheet its own tag, not the uncompressed one', async () => {
+    const plain = await request(t.app).get('/nhsuk/nhsuk-frontend.min.css').set('Accept-Encoding', 'identity');
+    const br = await request(t.app).get('/nhsuk/nhsuk-frontend.min.css').set('Accept-Encoding', 'br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.etag).not.toBe(plain.headers.etag);
+  });
+
+  it('computes no ETag for a signed-in page (no-store: it is never checked again)', async () => {
+    const agent = await signIn(t.app, 'anna');
+    const lobby = await agent.get('/').expect(200);
+    expect(lobby.headers['cache-control']).toBe('no-store');
+    expect(lobby.headers.etag).toBeUndefined();
+  });
+});
