@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ejs from 'ejs';
+import { parse } from 'acorn';
+import { full } from 'acorn-walk';
 import { describe, expect, it } from 'vitest';
 import { declareTemplateLocals, namesUsedBy, VIEW_OPTIONS, withDeclaredLocals } from '../../src/http/view-locals.js';
 import { createFormatters } from '../../src/http/format.js';
@@ -17,12 +19,52 @@ function both(text: string, locals: Record<string, unknown>) {
   return { withWith, declared };
 }
 
+type Node = { type: string; [key: string]: unknown };
+
+/** Names a template assigns to without declaring them (under `with` that changed the locals). */
+function assignedLocals(text: string): string[] {
+  const t = new ejs.Template(text, { ...VIEW_OPTIONS, compileDebug: false });
+  t.compile();
+  const ast = parse(`(function (locals, escapeFn, include, rethrow) {\n${t.source}\n})`, { ecmaVersion: 'latest' });
+  const declared = new Set<string>(['__output']);
+  const assigned: string[] = [];
+  const bind = (p: Node | null | undefined): void => {
+    if (!p) return;
+    if (p.type === 'Identifier') declared.add(p.name as string);
+    else if (p.type === 'ObjectPattern') (p.properties as Node[]).forEach((q) => bind((q.value ?? q.argument) as Node));
+    else if (p.type === 'ArrayPattern') (p.elements as Node[]).forEach(bind);
+    else if (p.type === 'AssignmentPattern') bind(p.left as Node);
+    else if (p.type === 'RestElement') bind(p.argument as Node);
+  };
+  full(ast, (n) => {
+    const node = n as unknown as Node;
+    if (node.type === 'VariableDeclarator') bind(node.id as Node);
+    if (['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression'].includes(node.type)) {
+      bind(node.id as Node | null);
+      (node.params as Node[]).forEach(bind);
+    }
+    const target = (
+      node.type === 'AssignmentExpression' ? node.left : node.type === 'UpdateExpression' ? node.argument : null
+    ) as Node | null;
+    if (target?.type === 'Identifier') assigned.push(target.name as string);
+  });
+  return assigned.filter((name) => !declared.has(name));
+}
+
 describe('templates compiled without `with`', () => {
   it.each(templates)('%s compiles with its names declared, and with no `with` block', (file) => {
     const text = readFileSync(path.join(VIEWS, file), 'utf8');
     const t = new ejs.Template(withDeclaredLocals(text), { root: VIEWS, ...VIEW_OPTIONS, filename: file });
     t.compile();
     expect(t.source).not.toMatch(/\bwith \(/);
+    // Assigning to a local would now change it for this template only (STYLE.md: do not).
+    expect(assignedLocals(text)).toEqual([]);
+  });
+
+  it('catches a template that assigns to a local', () => {
+    expect(assignedLocals('<% title = title + "!" %><% let n = 1; n++; %><% for (const x of xs) { %><% } %>')).toEqual([
+      'title',
+    ]);
   });
 
   it('renders the living room message list exactly as before', () => {
