@@ -45,6 +45,14 @@ async function exportedNames(): Promise<Set<string>> {
   );
 }
 
+/** A Prometheus duration such as 30s, 1m or 2h, in seconds. */
+function seconds(duration: string): number {
+  const m = /^(\d+)([smh])$/.exec(duration);
+  if (!m) throw new Error(`not a simple duration: ${duration}`);
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600 };
+  return Number(m[1]) * (unit[m[2] ?? ''] ?? Number.NaN);
+}
+
 describe('deploy/prometheus', () => {
   const scrape = yaml.load(read('deploy/prometheus/prometheus.yml')) as ScrapeConfig;
   const rules = yaml.load(read('deploy/prometheus/sharon-alerts.yml')) as RuleFile;
@@ -75,8 +83,14 @@ describe('deploy/prometheus', () => {
       if (r.for) expect(r.for, r.alert).toMatch(/^\d+[smh]$/);
     }
     const unacked = all.find((r) => r.alert === 'SharonAlertUnacknowledged');
-    expect(unacked?.expr).toContain('sharon_alert_oldest_unacknowledged_seconds) > 600');
     expect(unacked?.labels.severity).toBe('page');
+  });
+
+  it('pages when a safety alert has waited 10 minutes: the threshold plus the rule’s for: is 600 s, not more', () => {
+    const unacked = all.find((r) => r.alert === 'SharonAlertUnacknowledged');
+    const threshold = /sharon_alert_oldest_unacknowledged_seconds\) > (\d+)\s*$/.exec(unacked?.expr ?? '')?.[1];
+    expect(threshold, 'the rule compares the oldest wait with a number of seconds').toBeDefined();
+    expect(Number(threshold) + seconds(unacked?.for ?? '0s')).toBe(600);
   });
 
   it('every metric a rule reads is one SHaRON exports', async () => {
