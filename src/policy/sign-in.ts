@@ -27,27 +27,41 @@ export function canSignInWithPassword(actor: SignInActor, settings: { staffOnlyS
 }
 
 /**
- * Whether the provider's multi-factor stands in for SHaRON's own second factor: only when the ID
- * token says so, by an `amr` value of a second factor or an `acr` the trust configured as one.
+ * Whether the provider's sign-in stands in for SHaRON's own second factor (RFC 8176 read strictly).
+ * Yes when the ID token's `amr` contains `mfa`, or methods of at least two different kinds
+ * (something you know, have, are: `pwd` + `otp`, `pwd` + `hwk`, `hwk` + `pin`); or its `acr` is
+ * one the trust listed in OIDC_MFA_ACR. One method is one factor, however strong (`otp`, `sms`,
+ * `hwk` alone, an SMS code is not two factors); two of the same kind (`pwd` + `pin`) are not two
+ * factors either. Methods that are no factor of their own (`geo`, `rba`, `user`, `wia`, `mca`)
+ * and names RFC 8176 does not define count for nothing.
  */
 export function providerUsedMultiFactor(claims: { amr?: unknown; acr?: unknown }, mfaAcr: readonly string[]): boolean {
   const amr = Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
-  if (amr.some((v) => MULTI_FACTOR_AMR.has(v))) return true;
+  if (amr.includes('mfa')) return true;
+  const kinds = new Set(amr.map((method) => FACTOR_KIND.get(method)).filter((kind) => kind !== undefined));
+  if (kinds.size >= 2) return true;
   return typeof claims.acr === 'string' && mfaAcr.includes(claims.acr);
 }
 
-/** RFC 8176 methods that are, or include, a second factor. */
-const MULTI_FACTOR_AMR = new Set([
-  'mfa',
-  'otp',
-  'hwk',
-  'swk',
-  'sms',
-  'tel',
-  'fpt',
-  'face',
-  'iris',
-  'retina',
-  'vbm',
-  'sc',
+type FactorKind = 'know' | 'have' | 'are';
+
+/** RFC 8176 section 2: the methods that are one authentication factor, by the kind of factor. */
+const FACTOR_KIND: ReadonlyMap<string, FactorKind> = new Map([
+  // Something you know.
+  ['pwd', 'know'],
+  ['pin', 'know'],
+  ['kba', 'know'],
+  // Something you have.
+  ['otp', 'have'],
+  ['sms', 'have'],
+  ['tel', 'have'],
+  ['hwk', 'have'],
+  ['swk', 'have'],
+  ['sc', 'have'],
+  // Something you are.
+  ['fpt', 'are'],
+  ['face', 'are'],
+  ['iris', 'are'],
+  ['retina', 'are'],
+  ['vbm', 'are'],
 ]);

@@ -163,6 +163,22 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
     expect(aal1.res.headers.get('location')).toBe('/login/two-factor');
   });
 
+  it('a single sign-in method in amr (an SMS code, a security key) is one factor: SHaRON still asks for its own code', async () => {
+    await staffWithEmail('casey.one@nhs.test');
+    provider.accounts.set('entra-casey', { email: 'casey.one@nhs.test', email_verified: true });
+    for (const amr of [['sms'], ['otp'], ['hwk'], ['pwd', 'pin']]) {
+      provider.signInAs('entra-casey', { amr });
+      const { res, jar } = await organisationSignIn(base);
+      expect(res.headers.get('location'), amr.join('+')).toBe('/login/two-factor');
+      expect(await isSignedIn(base, jar), amr.join('+')).toBe(false);
+    }
+    // Two kinds of factor (a password and a one-time code) do stand in for SHaRON's code.
+    provider.signInAs('entra-casey', { amr: ['pwd', 'otp'] });
+    const both = await organisationSignIn(base);
+    expect(both.res.headers.get('location')).toBe('/');
+    expect(await isSignedIn(base, both.jar)).toBe(true);
+  });
+
   it('a staff member without SHaRON two-factor, signed in by the organisation without MFA, sets it up without a SHaRON password', async () => {
     const user = await staffWithEmail('newstarter@nhs.test');
     await t
