@@ -24,6 +24,7 @@ const LoginBody = z.object({
 const LoginQuery = z.object({ expired: z.string().optional(), signedout: z.string().optional() }).loose();
 
 const GENERIC = 'The username or password is not right. Check them and try again.';
+const SUSPENDED = 'Your account is suspended. Contact your care team if you think this is wrong.';
 const CodeBody = z.object({
   code: z
     .string()
@@ -49,11 +50,19 @@ function renderLogin(res: Response, status: number, username: string, errors: Fo
   res.status(status).render('auth/login', { title: 'Sign in', username, errors, notice });
 }
 
+/** With OIDC_STAFF_ONLY_SSO the sign-in page tells staff, before they try, to use the organisation button. */
+function staffPasswordsNotice(deps: Deps) {
+  return (_req: Request, res: Response, next: NextFunction) => {
+    res.locals.staffPasswordsOff = deps.staffOnlySso === true;
+    next();
+  };
+}
+
 /** GET /login, POST /login, POST /logout. */
 export function authRoutes(deps: Deps): Router {
   const r = Router();
-  r.get('/login', showLogin);
-  r.post('/login', signIn(deps));
+  r.get('/login', staffPasswordsNotice(deps), showLogin);
+  r.post('/login', staffPasswordsNotice(deps), signIn(deps));
   r.get('/login/two-factor', showCodeForm);
   r.post('/login/two-factor', checkCode(deps));
   // A signed-in page that is in use (the living room) keeps its session alive.
@@ -94,7 +103,7 @@ function signIn(deps: Deps) {
       if (err instanceof PasswordHashingBusy) return renderBusy(res, username, err);
       if (err) return next(err);
       if (!user) return onFailure(deps, req, res, username, failure).catch(next);
-      onSuccess(deps, req, res, user).catch(next);
+      onSuccess(deps, req, res, username, user).catch(next);
     })(req, res, next);
   };
 }
@@ -130,42 +139,51 @@ function renderBusy(res: Response, username: string, busy: PasswordHashingBusy):
 }
 
 async function onFailure(
-  { db, throttle }: Deps,
+  deps: Deps,
   req: Request,
   res: Response,
   username: string,
   failure: LoginFailure | undefined,
 ): Promise<void> {
   const reason = failure?.reason ?? 'bad_credentials';
+  // "Suspended" is said only after a right password; to a staff account whose passwords are
+  // off it would say the password was right, so it hears the generic answer like any other.
+  const suspended = reason === 'account_inactive' && !(await passwordsOffFor(deps, failure?.userId ?? null));
+  await refusePassword(deps, req, res, username, reason, failure?.userId ?? null, suspended ? SUSPENDED : GENERIC);
+}
+
+/** Whether the account is one whose SHaRON password never signs in (staff, with OIDC_STAFF_ONLY_SSO). */
+async function passwordsOffFor(deps: Deps, userId: string | null): Promise<boolean> {
+  if (!deps.staffOnlySso || !userId) return false;
+  const user = await findSessionUser(deps.db, userId);
+  return user !== undefined && !canSignInWithPassword(user, { staffOnlySso: true }).allowed;
+}
+
+/** A refused password: counted by the throttle, audited with its reason, answered 401 with `message`. */
+async function refusePassword(
+  { db, throttle }: Deps,
+  req: Request,
+  res: Response,
+  username: string,
+  reason: string,
+  userId: string | null,
+  message: string,
+): Promise<void> {
   await throttle.recordFailure(username, req.ip ?? 'unknown');
-  await recordAudit(
-    db,
-    { actorId: failure?.userId ?? null, ip: req.ip ?? null },
-    { action: 'login', outcome: 'failed', reason },
-  );
-  const message =
-    reason === 'account_inactive'
-      ? 'Your account is suspended. Contact your care team if you think this is wrong.'
-      : GENERIC;
+  await recordAudit(db, { actorId: userId, ip: req.ip ?? null }, { action: 'login', outcome: 'failed', reason });
   renderLogin(res, 401, username, formErrors([{ field: 'username', message }]));
 }
 
-async function onSuccess(deps: Deps, req: Request, res: Response, user: SessionUser): Promise<void> {
+async function onSuccess(deps: Deps, req: Request, res: Response, username: string, user: SessionUser): Promise<void> {
   const returnTo = req.session.returnTo;
-  if (!canSignInWithPassword(user, { staffOnlySso: deps.staffOnlySso ?? false }).allowed) {
-    await recordAudit(
-      deps.db,
-      { actorId: user.id, ip: req.ip ?? null },
-      { action: 'login', outcome: 'failed', reason: 'staff_password_off' },
-    );
-    return renderLogin(res, 403, user.username, formErrors([{ field: 'username', message: STAFF_USE_ORGANISATION }]));
-  }
+  // OIDC_STAFF_ONLY_SSO: a staff password is answered exactly as a wrong one (status, page, throttle),
+  // after the same verification, so the answer never tells anyone the password was right. The sign-in
+  // page tells staff beforehand to use the organisation button; the audit log keeps the real reason.
+  if (!canSignInWithPassword(user, { staffOnlySso: deps.staffOnlySso ?? false }).allowed)
+    return refusePassword(deps, req, res, username, 'staff_password_off', user.id, GENERIC);
   if (user.twoFactorEnabled) return beginSecondFactor(req, res, user.id, returnTo);
   await completeLogin(deps, req, res, user, returnTo, { twoFactor: false });
 }
-
-const STAFF_USE_ORGANISATION =
-  'Staff sign in with their work account, not a SHaRON password: use the button under "Staff" below.';
 
 /** The first factor was right (a password, or the organisation without multi-factor): SHaRON's code decides. */
 export async function beginSecondFactor(

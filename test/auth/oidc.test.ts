@@ -335,7 +335,7 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
     expect(res.status).toBe(400);
   });
 
-  it('with OIDC_STAFF_ONLY_SSO=true, refuses staff passwords with a message pointing at the organisation sign-in; members keep theirs', async () => {
+  it('with OIDC_STAFF_ONLY_SSO=true, a staff password sign-in answers exactly as a wrong password, right or not, and counts against the throttle; members keep theirs', async () => {
     const only = await startTestApp(
       {
         OIDC_ISSUER: provider.issuer,
@@ -348,23 +348,53 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
     );
     try {
       const onlyBase = await only.listen();
-      const signIn = async (username: string) => {
+      const page = await (await get(`${onlyBase}/login`, new Jar())).text();
+      expect(page).toContain('Staff: sign in with your work account');
+      const signIn = async (username: string, password: string) => {
         const jar = new Jar();
-        const page = await (await get(`${onlyBase}/login`, jar)).text();
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+        const form = await (await get(`${onlyBase}/login`, jar)).text();
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
         const res = await fetch(`${onlyBase}/login`, {
           method: 'POST',
           redirect: 'manual',
           headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ _csrf: csrf, username, password: DEMO_PASSWORD }),
+          body: new URLSearchParams({ _csrf: csrf, username, password }),
         });
-        return { status: res.status, text: await res.text() };
+        jar.take(res);
+        return { status: res.status, text: await res.text(), jar };
       };
-      const staff = await signIn('clinician');
-      expect(staff.status).toBe(403);
-      expect(staff.text).toContain('Staff sign in with their work account');
-      const member = await signIn('anna');
+      // Every CSRF token on the page differs from one request to the next; nothing else may.
+      const withoutTokens = (html: string) => html.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""');
+
+      const staff = await makeUser(t.db, { role: 'clinician' });
+      const right = await signIn(staff.username, DEMO_PASSWORD);
+      const wrong = await signIn(staff.username, 'not-the-password-at-all');
+      expect(right.status).toBe(401);
+      expect(wrong.status).toBe(401);
+      expect(withoutTokens(right.text)).toBe(withoutTokens(wrong.text));
+      expect(right.text).toContain('The username or password is not right');
+      expect(await isSignedIn(onlyBase, right.jar)).toBe(false);
+      const audit = await t
+        .db('audit_log')
+        .where({ action: 'login', actor_id: staff.id })
+        .orderBy('id')
+        .pluck('reason');
+      expect(audit).toEqual(['staff_password_off', 'bad_credentials']);
+
+      // A suspended staff account: "suspended" would say the password was right, so the same answer.
+      const suspended = await makeUser(t.db, { role: 'peer_moderator', status: 'suspended' });
+      const rightSuspended = await signIn(suspended.username, DEMO_PASSWORD);
+      const wrongSuspended = await signIn(suspended.username, 'not-the-password-at-all');
+      expect(rightSuspended.status).toBe(401);
+      expect(withoutTokens(rightSuspended.text)).toBe(withoutTokens(wrongSuspended.text));
+
+      // The right password counts against the throttle as a wrong one does: 5 for this username here.
+      for (let i = 0; i < 3; i++) expect((await signIn(staff.username, DEMO_PASSWORD)).status).toBe(401);
+      expect((await signIn(staff.username, DEMO_PASSWORD)).status).toBe(429);
+
+      const member = await signIn('anna', DEMO_PASSWORD);
       expect(member.status).toBe(303);
+      expect(await isSignedIn(onlyBase, member.jar)).toBe(true);
     } finally {
       await only.close();
     }
