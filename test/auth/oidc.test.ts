@@ -229,6 +229,46 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
     expect(await t.db('audit_log').where({ reason: 'email_not_verified', actor_id: null }).first()).toBeDefined();
   });
 
+  it('with OIDC_EMAIL_VERIFIED_CLAIM=xms_edov (Entra ID), links by xms_edov: true and refuses it false, absent or not a boolean', async () => {
+    const entra = await startTestApp(
+      {
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: CLIENT.clientId,
+        OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+        OIDC_REDIRECT_URI: REDIRECT,
+        OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov',
+      },
+      t.database,
+    );
+    try {
+      const entraBase = await entra.listen();
+      const firstSignIn = async (id: string, identity: Record<string, unknown>) => {
+        const user = await staffWithEmail(`${id}@nhs.test`);
+        provider.accounts.set(id, { email: `${id}@nhs.test`, ...identity });
+        provider.signInAs(id, { amr: ['mfa'] });
+        const { res, jar, text } = await organisationSignIn(entraBase);
+        const row = await t.db('users').where({ id: user.id }).first('oidc_subject');
+        return { status: res.status, text, signedIn: await isSignedIn(entraBase, jar), linked: row.oidc_subject };
+      };
+      // Entra sends no email_verified: the domain-owner-verified claim decides.
+      const edov = await firstSignIn('entra-edov-true', { xms_edov: true });
+      expect(edov).toMatchObject({ status: 303, signedIn: true, linked: 'entra-edov-true' });
+      for (const [id, identity] of [
+        ['entra-edov-false', { xms_edov: false }],
+        ['entra-edov-absent', {}],
+        ['entra-edov-string', { xms_edov: 'true' }],
+        // The setting names the claim that decides: email_verified alone no longer links.
+        ['entra-edov-other-claim', { email_verified: true }],
+      ] as const) {
+        const refused = await firstSignIn(id, identity);
+        expect(refused, id).toMatchObject({ status: 403, signedIn: false, linked: null });
+        expect(refused.text, id).toContain('Your organisation did not confirm your email address');
+      }
+    } finally {
+      await entra.close();
+    }
+  });
+
   it('never signs in a member by the provider, even with a matching verified email', async () => {
     const member = await makeUser(t.db, { role: 'patient' });
     await t.db('users').where({ id: member.id }).update({ work_email: 'member@nhs.test' });
@@ -439,5 +479,18 @@ describe('organisation sign-in configuration', () => {
       OIDC_CLIENT_SECRET: 'secret',
     });
     expect(c.oidc?.redirectUri).toBe('https://sharon.example.nhs.uk/auth/oidc/callback');
+  });
+
+  it('reads the verified-email claim from OIDC_EMAIL_VERIFIED_CLAIM: email_verified unless set, and refuses a name that is not a claim name', () => {
+    const env = {
+      NODE_ENV: 'test',
+      PUBLIC_ORIGIN: 'https://sharon.example.nhs.uk',
+      OIDC_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
+      OIDC_CLIENT_ID: 'id',
+      OIDC_CLIENT_SECRET: 'secret',
+    };
+    expect(loadConfig(env).oidc?.emailVerifiedClaim).toBe('email_verified');
+    expect(loadConfig({ ...env, OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov' }).oidc?.emailVerifiedClaim).toBe('xms_edov');
+    expect(() => loadConfig({ ...env, OIDC_EMAIL_VERIFIED_CLAIM: 'xms edov' })).toThrow(/OIDC_EMAIL_VERIFIED_CLAIM/);
   });
 });

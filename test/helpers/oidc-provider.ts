@@ -2,10 +2,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
-/** What the test provider says about an account: its email claim and whether it checked it. */
+/**
+ * What the test provider says about an account: its email claim and whether it checked it, as
+ * OpenID Connect's `email_verified` or as Entra ID's optional claim `xms_edov` (a value of any
+ * type, to test what SHaRON accepts).
+ */
 export interface TestIdentity {
   email?: string;
   email_verified?: boolean;
+  xms_edov?: unknown;
 }
 
 export interface TestClient {
@@ -80,7 +85,7 @@ export async function startTestProvider(): Promise<TestProvider> {
           auth_time: null,
           iss: null,
           openid: ['sub', 'acr', 'amr', 'auth_time'],
-          email: ['email', 'email_verified'],
+          email: ['email', 'email_verified', 'xms_edov'],
         },
         conformIdTokenClaims: false,
         acrValues: ['urn:test:aal1', 'urn:test:aal3'],
@@ -103,7 +108,7 @@ export async function startTestProvider(): Promise<TestProvider> {
           if (!c || !session?.accountId) return undefined;
           const grant = new ctx.oidc.provider.Grant({ clientId: c.clientId, accountId: session.accountId });
           grant.addOIDCScope('openid email profile');
-          grant.addOIDCClaims(['email', 'email_verified']);
+          grant.addOIDCClaims(['email', 'email_verified', 'xms_edov']);
           await grant.save();
           return grant;
         },

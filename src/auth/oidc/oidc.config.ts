@@ -12,6 +12,11 @@ export const OidcEnv = z.object({
   // acr values that count as multi-factor, comma-separated (for example CIS2's AAL3 URI).
   OIDC_MFA_ACR: z.string().max(2000).optional(),
   OIDC_STAFF_ONLY_SSO: z.enum(['true', 'false']).default('false'),
+  // The boolean ID-token claim that says the provider verified the email (Entra ID: xms_edov).
+  OIDC_EMAIL_VERIFIED_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z][\w.:-]{0,99}$/, 'OIDC_EMAIL_VERIFIED_CLAIM is a claim name such as email_verified or xms_edov')
+    .default('email_verified'),
   OIDC_SCOPES: z
     .string()
     .regex(/^[\w.:/-]+( [\w.:/-]+)*$/, 'OIDC_SCOPES is a space-separated list such as "openid email profile"')
@@ -29,6 +34,8 @@ export interface OidcConfig {
   readonly scopes: string;
   /** acr values that mean the provider used more than one factor. */
   readonly mfaAcr: readonly string[];
+  /** The ID-token claim whose value `true` says the email was verified (first sign-in links by it). */
+  readonly emailVerifiedClaim: string;
   readonly buttonText: string;
   /** OIDC_STAFF_ONLY_SSO: staff cannot sign in with a SHaRON password. */
   readonly staffOnlySso: boolean;
@@ -66,6 +73,7 @@ export function oidcConfig(env: OidcEnvInput & { PUBLIC_ORIGIN?: string }): Oidc
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+    emailVerifiedClaim: env.OIDC_EMAIL_VERIFIED_CLAIM,
     buttonText: env.OIDC_BUTTON_TEXT,
     staffOnlySso: env.OIDC_STAFF_ONLY_SSO === 'true',
   });

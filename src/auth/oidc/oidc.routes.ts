@@ -132,7 +132,7 @@ function callback(deps: OidcDeps) {
     const claims = await deps.client.finish(search, pending).catch((e: unknown) => e as Error);
     if (claims instanceof ProviderUnavailable) return unavailablePage(res);
     if (claims instanceof Error) return fail('oidc_check_failed', 400, 'failed');
-    const outcome = await resolveStaffSignIn(deps.db, ctx, deps.client.issuer, claims, deps.oidc.mfaAcr);
+    const outcome = await resolveStaffSignIn(deps.db, ctx, deps.client.issuer, claims, deps.oidc);
     if (!outcome.ok) return refusedPage(res, 403, outcome.reason);
     const user = await findSessionUser(deps.db, outcome.userId);
     if (!user) return refusedPage(res, 403, 'account_inactive');

@@ -4,6 +4,7 @@ import { canSignInWithOrganisation, providerUsedMultiFactor } from '../../policy
 import { deleteSessionsOfUser, findUsersByProviderSession } from '../auth.service.js';
 import type { Realtime } from '../../realtime/realtime.js';
 import { findAccountBySubject, findAccountByWorkEmail, linkSubject, type OidcAccount } from './oidc.repo.js';
+import type { OidcConfig } from './oidc.config.js';
 
 /** Why an organisation sign-in was refused (audited; the page says what to do). */
 export type OidcRefusal =
@@ -21,20 +22,21 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 
 /**
  * Decides which staff account an ID token signs in. Once linked, the issuer and subject decide,
- * never the email. An unlinked account is linked on first use, only by a verified email claim
- * that equals the work email an admin entered. Refusals and the link are audited.
+ * never the email. An unlinked account is linked on first use, only by an email claim that equals
+ * the work email an admin entered and that the provider says it verified (the claim named by
+ * OIDC_EMAIL_VERIFIED_CLAIM is `true`). Refusals and the link are audited.
  */
 export async function resolveStaffSignIn(
   db: Db,
   ctx: AuditContext,
   issuer: string,
   claims: Record<string, unknown>,
-  mfaAcr: readonly string[],
+  settings: Pick<OidcConfig, 'mfaAcr' | 'emailVerifiedClaim'>,
 ): Promise<OidcSignIn> {
   const subject = str(claims.sub);
   if (!subject) throw new Error('ID token without a subject');
   const linked = await findAccountBySubject(db, issuer, subject);
-  const found = linked ? { account: linked } : await accountByEmail(db, claims);
+  const found = linked ? { account: linked } : await accountByEmail(db, claims, settings.emailVerifiedClaim);
   if ('refusal' in found) return refuse(db, ctx, found.refusal, null);
   const decision = canSignInWithOrganisation(found.account);
   if (!decision.allowed) return refuse(db, ctx, decision.reason as OidcRefusal, found.account.id);
@@ -43,7 +45,7 @@ export async function resolveStaffSignIn(
   return {
     ok: true,
     userId: found.account.id,
-    multiFactor: providerUsedMultiFactor(claims, mfaAcr),
+    multiFactor: providerUsedMultiFactor(claims, settings.mfaAcr),
     sid: str(claims.sid),
     linked: !linked,
   };
@@ -52,10 +54,13 @@ export async function resolveStaffSignIn(
 async function accountByEmail(
   db: Db,
   claims: Record<string, unknown>,
+  verifiedClaim: string,
 ): Promise<{ account: OidcAccount } | { refusal: OidcRefusal }> {
   const email = str(claims.email);
-  // Only a provider's statement that it checked the address links an account (never a bare claim).
-  if (!email || claims.email_verified !== true) return { refusal: 'email_not_verified' };
+  // Only a provider's statement that it checked the address links an account (never a bare claim):
+  // the boolean `true` in the configured claim (`email_verified`, or Entra ID's `xms_edov`).
+  const verified = Object.hasOwn(claims, verifiedClaim) && claims[verifiedClaim] === true;
+  if (!email || !verified) return { refusal: 'email_not_verified' };
   const account = await findAccountByWorkEmail(db, email);
   if (!account) return { refusal: 'no_staff_account_for_email' };
   if (account.oidcSubject !== null) return { refusal: 'linked_to_another_identity' };
