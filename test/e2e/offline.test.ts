@@ -1,5 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
 import { closeBrowserSuite, openBrowserSuite, seriousViolations, signedInPage } from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
@@ -54,6 +57,11 @@ describe('installable, with crisis help offline, in Chromium', () => {
   it('the manifest is valid: required members, NHS colours, and every icon answers 200 image/png of its stated size', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${base}/login`);
+    // Chromium's own reading of the page's manifest: where it found it, and what it could not parse.
+    const cdp = await page.context().newCDPSession(page);
+    const seen = await cdp.send('Page.getAppManifest');
+    expect(seen.url).toBe(`${base}/manifest.webmanifest`);
+    expect(seen.errors).toEqual([]);
     const href = await page.locator('link[rel="manifest"]').getAttribute('href');
     const res = await page.request.get(new URL(href ?? '', base).href);
     expect(res.status()).toBe(200);
@@ -89,6 +97,36 @@ describe('installable, with crisis help offline, in Chromium', () => {
       expect(icon.type).toBe('image/png');
     }
     await page.context().close();
+  });
+
+  it('Chromium finds SHaRON installable from the sign-in page: no installability error', async () => {
+    // A profile on disk: Playwright's browser.newContext() is off the record, and there Chromium
+    // answers only 'in-incognito', which would hide a broken manifest, icon or worker. No error is
+    // allowed: 127.0.0.1 counts as a secure origin, so plain HTTP raises none.
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'sharon-install-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${base}/login`);
+      expect(await controlled(page)).toBe('activated');
+      const cdp = await context.newCDPSession(page);
+      expect((await cdp.send('Page.getAppManifest')).url).toBe(`${base}/manifest.webmanifest`);
+      expect((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors).toEqual([]);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
   });
 
   it('the service worker registers and activates, and deletes a cache left by an older version', async () => {
