@@ -156,6 +156,17 @@ describe('installable, with crisis help offline, in Chromium', () => {
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('You are offline');
       expect(await page.getByText('It needs a connection for everything else').count()).toBe(1);
       expect(await telLinks(page)).toEqual(['tel:999', 'tel:111', 'tel:116123']);
+      // NHS 111 is the mental health line only through option 2: the page must say so, in words.
+      const nhs111 = page.locator('main li:has(a[href="tel:111"])');
+      expect(await nhs111.isVisible()).toBe(true);
+      expect(await nhs111.innerText()).toBe(
+        'For urgent mental health help, call NHS 111 and choose option 2, day or night.',
+      );
+      expect(
+        await nhs111
+          .locator('a')
+          .evaluateAll((links) => links.map((a) => `${a.textContent} ${a.getAttribute('href')}`)),
+      ).toEqual(['111 tel:111']);
       // The design system's CSS came from the cache: the header is NHS blue.
       expect(await page.locator('header').evaluate((h) => getComputedStyle(h).backgroundColor)).toBe('rgb(0, 94, 184)');
     }
