@@ -1,3 +1,8 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { makeUser } from '../helpers/factories.js';
@@ -76,6 +81,20 @@ async function organisationSignIn(
   tamper?.(callback);
   const res = await get(`${base}/auth/oidc/callback${callback.search}`, jar);
   return { res, jar, text: await res.text() };
+}
+
+const keyDir = mkdtempSync(path.join(tmpdir(), 'sharon-oidc-keys-'));
+afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
+
+/** A new key pair: the private key as a PEM PKCS#8 file SHaRON reads, and the public key as the provider's JWK. */
+function clientKey(name: string, kind: 'rsa' | 'ec' = 'rsa'): { file: string; jwk: JWK } {
+  const { privateKey, publicKey } =
+    kind === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const file = path.join(keyDir, `${name}.pem`);
+  writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  return { file, jwk: { ...publicKey.export({ format: 'jwk' }), kid: name, use: 'sig' } };
 }
 
 const isSignedIn = async (base: string, jar: Jar) => {
@@ -440,6 +459,85 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
     }
   });
 
+  it('with OIDC_CLIENT_PRIVATE_KEY_FILE (private_key_jwt, as NHS CIS2 requires), signs in with an RSA or an EC key; another key is refused by the provider and the person gets the could-not-sign-in page', async () => {
+    const keyed = await startTestProvider();
+    const rsa = clientKey('sharon-rsa-2026');
+    const ec = clientKey('sharon-ec-2026', 'ec');
+    const stranger = clientKey('not-registered');
+    keyed.register({ clientId: 'sharon-keyed', redirectUri: REDIRECT, jwks: { keys: [rsa.jwk, ec.jwk] } });
+    const apps: TestApp[] = [];
+    const appWithKey = async (key: { file: string }, keyId?: string) => {
+      const app = await startTestApp(
+        {
+          OIDC_ISSUER: keyed.issuer,
+          OIDC_CLIENT_ID: 'sharon-keyed',
+          OIDC_CLIENT_PRIVATE_KEY_FILE: key.file,
+          ...(keyId ? { OIDC_CLIENT_KEY_ID: keyId } : {}),
+          OIDC_REDIRECT_URI: REDIRECT,
+        },
+        t.database,
+      );
+      apps.push(app);
+      return app.listen();
+    };
+    try {
+      const metadata = await (await fetch(`${keyed.issuer}/.well-known/openid-configuration`)).json();
+      const user = await staffWithEmail('keyed.rsa@nhs.test');
+      keyed.accounts.set('cis2-rsa', { email: 'keyed.rsa@nhs.test', email_verified: true });
+      keyed.signInAs('cis2-rsa', { amr: ['mfa'] });
+      const rsaBase = await appWithKey(rsa, 'sharon-rsa-2026');
+      const first = await organisationSignIn(rsaBase);
+      expect(first.res.status).toBe(303);
+      expect(first.res.headers.get('location')).toBe('/');
+      expect(await isSignedIn(rsaBase, first.jar)).toBe(true);
+      const row = await t.db('users').where({ id: user.id }).first('oidc_issuer', 'oidc_subject');
+      expect(row).toEqual({ oidc_issuer: keyed.issuer, oidc_subject: 'cis2-rsa' });
+      // The provider got a signed assertion, not a secret: RS256 by default, the configured kid, and
+      // the token endpoint as its audience (CIS2's ForgeRock AM requires that, not the issuer).
+      expect(keyed.tokenRequests).toHaveLength(1);
+      const assertion = String(keyed.tokenRequests[0]?.clientAssertion);
+      expect(keyed.tokenRequests[0]?.error).toBeUndefined();
+      expect(decodeProtectedHeader(assertion)).toMatchObject({ alg: 'RS256', kid: 'sharon-rsa-2026' });
+      expect(decodeJwt(assertion)).toMatchObject({
+        iss: 'sharon-keyed',
+        sub: 'sharon-keyed',
+        aud: metadata.token_endpoint,
+      });
+
+      // An EC P-256 key signs with ES256; without OIDC_CLIENT_KEY_ID the header names no kid.
+      await staffWithEmail('keyed.ec@nhs.test');
+      keyed.accounts.set('cis2-ec', { email: 'keyed.ec@nhs.test', email_verified: true });
+      keyed.signInAs('cis2-ec', { amr: ['mfa'] });
+      const ecBase = await appWithKey(ec);
+      const second = await organisationSignIn(ecBase);
+      expect(second.res.headers.get('location')).toBe('/');
+      expect(await isSignedIn(ecBase, second.jar)).toBe(true);
+      const ecHeader = decodeProtectedHeader(String(keyed.tokenRequests[1]?.clientAssertion));
+      expect(ecHeader.alg).toBe('ES256');
+      expect(ecHeader.kid).toBeUndefined();
+
+      // A key the provider does not know, even under a registered kid: refused, nobody signed in, no 500.
+      const wrong = await staffWithEmail('keyed.wrong@nhs.test');
+      keyed.accounts.set('cis2-wrong', { email: 'keyed.wrong@nhs.test', email_verified: true });
+      keyed.signInAs('cis2-wrong', { amr: ['mfa'] });
+      const wrongBase = await appWithKey(stranger, 'sharon-rsa-2026');
+      const checkFailures = () => t.db('audit_log').where({ action: 'login', reason: 'oidc_check_failed' }).count();
+      const [before] = await checkFailures();
+      const refused = await organisationSignIn(wrongBase);
+      expect(keyed.tokenRequests[2]).toMatchObject({ error: 'invalid_client' });
+      expect(refused.res.status).toBe(400);
+      expect(refused.text).toContain('You have not been signed in');
+      expect(refused.text).toContain('could not be checked');
+      expect(await isSignedIn(wrongBase, refused.jar)).toBe(false);
+      expect((await t.db('users').where({ id: wrong.id }).first('oidc_subject')).oidc_subject).toBeNull();
+      const [after] = await checkFailures();
+      expect(Number(after?.count)).toBe(Number(before?.count) + 1);
+    } finally {
+      for (const app of apps) await app.close();
+      await keyed.close();
+    }
+  });
+
   it('answers "unavailable, try again" when the provider is down, and the rest of SHaRON works', async () => {
     const down = await startTestApp(
       {
@@ -466,9 +564,17 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
 });
 
 describe('organisation sign-in configuration', () => {
-  it('needs all three of issuer, client id and secret, or none', () => {
+  it('needs issuer, client id and exactly one of a client secret or a private key file, or none of them', () => {
     expect(() => loadConfig({ NODE_ENV: 'test', OIDC_ISSUER: 'https://login.example.test/v2.0' })).toThrow(
       /OIDC_CLIENT_ID: is required when OIDC_ISSUER is set/,
+    );
+    const both = { NODE_ENV: 'test', OIDC_ISSUER: 'https://login.example.test/v2.0', OIDC_CLIENT_ID: 'id' };
+    expect(() => loadConfig(both)).toThrow(
+      /OIDC_CLIENT_SECRET or OIDC_CLIENT_PRIVATE_KEY_FILE: is required when OIDC_ISSUER and OIDC_CLIENT_ID are set/,
+    );
+    const key = clientKey('config-both');
+    expect(() => loadConfig({ ...both, OIDC_CLIENT_SECRET: 'secret', OIDC_CLIENT_PRIVATE_KEY_FILE: key.file })).toThrow(
+      /OIDC_CLIENT_PRIVATE_KEY_FILE: cannot be set together with OIDC_CLIENT_SECRET/,
     );
     expect(loadConfig({ NODE_ENV: 'test' }).oidc).toBeUndefined();
     const c = loadConfig({
@@ -492,5 +598,80 @@ describe('organisation sign-in configuration', () => {
     expect(loadConfig(env).oidc?.emailVerifiedClaim).toBe('email_verified');
     expect(loadConfig({ ...env, OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov' }).oidc?.emailVerifiedClaim).toBe('xms_edov');
     expect(() => loadConfig({ ...env, OIDC_EMAIL_VERIFIED_CLAIM: 'xms edov' })).toThrow(/OIDC_EMAIL_VERIFIED_CLAIM/);
+  });
+
+  it('reads OIDC_CLIENT_PRIVATE_KEY_FILE at start-up: a missing, unreadable or wrong file, or an algorithm the key cannot sign with, stops it with one line naming the variable', () => {
+    const env = {
+      NODE_ENV: 'test',
+      PUBLIC_ORIGIN: 'https://sharon.example.nhs.uk',
+      OIDC_ISSUER:
+        'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare',
+      OIDC_CLIENT_ID: 'sharon.apps.supplier',
+    };
+    const rsa = clientKey('config-rsa');
+    const ec384 = path.join(keyDir, 'config-ec384.pem');
+    const { privateKey: p384 } = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+    writeFileSync(ec384, p384.export({ type: 'pkcs8', format: 'pem' }));
+    const small = path.join(keyDir, 'config-rsa1024.pem');
+    writeFileSync(
+      small,
+      generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }),
+    );
+    const ed = path.join(keyDir, 'config-ed25519.pem');
+    writeFileSync(ed, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const publicOnly = path.join(keyDir, 'public.pem');
+    writeFileSync(
+      publicOnly,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    const auth = (extra: Record<string, string>) => loadConfig({ ...env, ...extra }).oidc?.clientAuth;
+
+    expect(auth({ OIDC_CLIENT_PRIVATE_KEY_FILE: rsa.file, OIDC_CLIENT_KEY_ID: 'k1' })).toMatchObject({
+      method: 'private_key_jwt',
+      alg: 'RS256',
+      keyId: 'k1',
+    });
+    expect(auth({ OIDC_CLIENT_PRIVATE_KEY_FILE: rsa.file, OIDC_CLIENT_KEY_ALG: 'PS256' })).toMatchObject({
+      alg: 'PS256',
+    });
+    expect(auth({ OIDC_CLIENT_PRIVATE_KEY_FILE: ec384 })).toMatchObject({ alg: 'ES384' });
+    expect(auth({ OIDC_CLIENT_SECRET: 'secret' })).toEqual({ method: 'client_secret', secret: 'secret' });
+
+    const refusal = (extra: Record<string, string>) => {
+      try {
+        loadConfig({ ...env, ...extra });
+      } catch (e) {
+        return (e as Error).message.split('\n').slice(1);
+      }
+      return [];
+    };
+    const missing = path.join(keyDir, 'no-such-key.pem');
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: missing })).toEqual([
+      `  OIDC_CLIENT_PRIVATE_KEY_FILE: cannot read ${missing} (ENOENT)`,
+    ]);
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: keyDir })).toEqual([
+      `  OIDC_CLIENT_PRIVATE_KEY_FILE: cannot read ${keyDir} (EISDIR)`,
+    ]);
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: publicOnly })).toEqual([
+      `  OIDC_CLIENT_PRIVATE_KEY_FILE: ${publicOnly} is not a PEM private key (PKCS#8 "BEGIN PRIVATE KEY", RSA or EC, not encrypted)`,
+    ]);
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: small })).toEqual([
+      `  OIDC_CLIENT_PRIVATE_KEY_FILE: ${small} holds a 1024-bit RSA key: use 2048 bits or more`,
+    ]);
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: ed })).toEqual([
+      `  OIDC_CLIENT_PRIVATE_KEY_FILE: ${ed} holds a ed25519 key: use RSA (2048 bits or more) or EC (P-256, P-384 or P-521)`,
+    ]);
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: rsa.file, OIDC_CLIENT_KEY_ALG: 'ES256' })).toEqual([
+      '  OIDC_CLIENT_KEY_ALG: the RSA key in OIDC_CLIENT_PRIVATE_KEY_FILE signs with RS256 to RS512 or PS256 to PS512, not ES256',
+    ]);
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: ec384, OIDC_CLIENT_KEY_ALG: 'ES256' })).toEqual([
+      '  OIDC_CLIENT_KEY_ALG: the EC key in OIDC_CLIENT_PRIVATE_KEY_FILE signs with ES384, not ES256',
+    ]);
+    expect(refusal({ OIDC_CLIENT_PRIVATE_KEY_FILE: rsa.file, OIDC_CLIENT_KEY_ALG: 'HS256' })[0]).toMatch(
+      /^ {2}OIDC_CLIENT_KEY_ALG: /,
+    );
+    expect(refusal({ OIDC_CLIENT_SECRET: 'secret', OIDC_CLIENT_KEY_ID: 'k1' })).toEqual([
+      '  OIDC_CLIENT_KEY_ID: is only used with OIDC_CLIENT_PRIVATE_KEY_FILE',
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 
 /**
@@ -13,11 +14,17 @@ export interface TestIdentity {
   xms_edov?: unknown;
 }
 
-export interface TestClient {
+/** SHaRON as the provider knows it: a client secret, or (private_key_jwt) the public keys of its signing key. */
+export type TestClient = {
   clientId: string;
-  clientSecret: string;
   redirectUri: string;
   backchannelLogoutUri?: string;
+} & ({ clientSecret: string } | { jwks: { keys: JWK[] } });
+
+/** One token request as the provider judged it: the client assertion it got (private_key_jwt) and its error. */
+export interface TokenRequest {
+  clientAssertion?: string;
+  error?: string;
 }
 
 /** A real OpenID provider (oidc-provider) on its own 127.0.0.1 port, with a test account store. */
@@ -28,6 +35,8 @@ export interface TestProvider {
   signInAs(accountId: string, how?: { amr?: string[]; acr?: string }): void;
   /** Registers SHaRON as a client; before this the provider answers nothing (as if down). */
   register(client: TestClient): void;
+  /** Every token request since the client was registered, oldest first. */
+  tokenRequests: TokenRequest[];
   /** Ends the provider session of an account: the provider posts a logout token to the client. */
   backchannelLogout(accountId: string, sid: string): Promise<void>;
   close(): Promise<void>;
@@ -44,6 +53,7 @@ export async function startTestProvider(): Promise<TestProvider> {
   let next: { accountId: string; amr?: string[]; acr?: string } | undefined;
   let provider: Provider | undefined;
   let clientId: string | undefined;
+  const tokenRequests: TokenRequest[] = [];
   const server = http.createServer((req, res) => {
     if (!provider) return void res.writeHead(503).end();
     if (req.url?.startsWith('/interaction/')) return void interact(provider, req, res);
@@ -59,6 +69,7 @@ export async function startTestProvider(): Promise<TestProvider> {
   return {
     issuer,
     accounts,
+    tokenRequests,
     signInAs(accountId, how = {}) {
       next = { accountId, ...how };
     },
@@ -68,11 +79,12 @@ export async function startTestProvider(): Promise<TestProvider> {
         clients: [
           {
             client_id: client.clientId,
-            client_secret: client.clientSecret,
             redirect_uris: [client.redirectUri],
             response_types: ['code'],
             grant_types: ['authorization_code'],
-            token_endpoint_auth_method: 'client_secret_basic',
+            ...('jwks' in client
+              ? { token_endpoint_auth_method: 'private_key_jwt', jwks: client.jwks }
+              : { client_secret: client.clientSecret, token_endpoint_auth_method: 'client_secret_basic' }),
             ...(client.backchannelLogoutUri
               ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
               : {}),
@@ -112,6 +124,16 @@ export async function startTestProvider(): Promise<TestProvider> {
           await grant.save();
           return grant;
         },
+      });
+      const clientAssertion = (ctx: KoaContextWithOIDC) => {
+        const assertion = ctx.oidc?.params?.client_assertion;
+        return typeof assertion === 'string' ? assertion : undefined;
+      };
+      provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
+        tokenRequests.push({ clientAssertion: clientAssertion(ctx) });
+      });
+      provider.on('grant.error', (ctx: KoaContextWithOIDC, error: Error & { error?: string }) => {
+        tokenRequests.push({ clientAssertion: clientAssertion(ctx), error: error.error ?? error.message });
       });
     },
     async backchannelLogout(accountId, sid) {

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { OidcConfig } from './oidc.config.js';
+import { createRemoteJWKSet, importPKCS8, jwtVerify, type JWTPayload } from 'jose';
+import type { OidcClientAuth, OidcConfig } from './oidc.config.js';
 
 /** The provider could not be reached (discovery or token exchange): the page says try again. */
 export class ProviderUnavailable extends Error {
@@ -43,21 +43,32 @@ const isLocalHttp = (issuer: string, isProduction: boolean) =>
  */
 export function createOidcClient(settings: OidcConfig, isProduction: boolean): OidcClient {
   let discovered: Promise<client.Configuration> | undefined;
+  let tokenEndpoint: string | undefined;
   let failedAt = 0;
   const insecure = isLocalHttp(settings.issuer, isProduction);
 
   function configuration(): Promise<client.Configuration> {
     if (!discovered && Date.now() - failedAt < RETRY_AFTER_FAILURE_MS)
       return Promise.reject(new ProviderUnavailable('discovery failed recently'));
-    discovered ??= client
-      .discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, undefined, {
-        timeout: DISCOVERY_TIMEOUT_SECONDS,
-        ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+    discovered ??= clientAuthentication(settings.clientAuth, () => tokenEndpoint)
+      .then(({ secret, auth }) =>
+        client
+          .discovery(new URL(settings.issuer), settings.clientId, secret, auth, {
+            timeout: DISCOVERY_TIMEOUT_SECONDS,
+            ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+          })
+          .catch((e: unknown) => {
+            failedAt = Date.now();
+            throw new ProviderUnavailable(e);
+          }),
+      )
+      .then((config) => {
+        tokenEndpoint = config.serverMetadata().token_endpoint;
+        return config;
       })
       .catch((e: unknown) => {
         discovered = undefined;
-        failedAt = Date.now();
-        throw new ProviderUnavailable(e);
+        throw e;
       });
     return discovered;
   }
@@ -106,6 +117,31 @@ export function createOidcClient(settings: OidcConfig, isProduction: boolean): O
       return logoutSubject(payload);
     },
   };
+}
+
+/**
+ * The secret, or the private_key_jwt signer: the PEM key read at start-up, imported as a WebCrypto
+ * key (openid-client signs with those) that cannot be exported. The assertion's `aud` is the token
+ * endpoint (OpenID Connect Core §9 says it SHOULD be; NHS CIS2's ForgeRock AM requires it), not
+ * openid-client's default of the issuer; with the issuer fixed by configuration, that endpoint
+ * comes from the issuer's own discovery document.
+ */
+async function clientAuthentication(
+  settings: OidcClientAuth,
+  tokenEndpoint: () => string | undefined,
+): Promise<{ secret?: string; auth?: client.ClientAuth }> {
+  if (settings.method === 'client_secret') return { secret: settings.secret };
+  const pem = settings.key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const key = await importPKCS8(pem, settings.alg);
+  const auth = client.PrivateKeyJwt(
+    { key, kid: settings.keyId },
+    {
+      [client.modifyAssertion]: (_header, payload) => {
+        payload.aud = tokenEndpoint() ?? payload.aud;
+      },
+    },
+  );
+  return { auth };
 }
 
 /** OpenID Connect Back-Channel Logout 1.0 §2.6: the events claim, sid or sub, and no nonce. */
