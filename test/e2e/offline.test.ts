@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestApp } from '../helpers/app.js';
-import { closeBrowserSuite, openBrowserSuite, seriousViolations, signedInPage } from '../helpers/browser.js';
+import {
+  chromiumOptions,
+  closeBrowserSuite,
+  openBrowserSuite,
+  seriousViolations,
+  signedInPage,
+} from '../helpers/browser.js';
 import { demoIds } from '../helpers/demo.js';
 
 let t: TestApp;
@@ -104,18 +110,7 @@ describe('installable, with crisis help offline, in Chromium', () => {
     // answers only 'in-incognito', which would hide a broken manifest, icon or worker. No error is
     // allowed: 127.0.0.1 counts as a secure origin, so plain HTTP raises none.
     const profile = await mkdtemp(path.join(os.tmpdir(), 'sharon-install-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const context = await chromium.launchPersistentContext(profile, chromiumOptions());
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       await page.goto(`${base}/login`);
