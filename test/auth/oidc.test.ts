@@ -106,16 +106,18 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
   let provider: TestProvider;
   let t: TestApp;
   let base: string;
+  /** SHaRON registered with the test provider as CLIENT, with these settings added. */
+  const withProvider = (extra: Record<string, string> = {}) => ({
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: CLIENT.clientId,
+    OIDC_CLIENT_SECRET: CLIENT.clientSecret,
+    OIDC_REDIRECT_URI: REDIRECT,
+    ...extra,
+  });
 
   beforeAll(async () => {
     provider = await startTestProvider();
-    t = await startTestApp({
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: CLIENT.clientId,
-      OIDC_CLIENT_SECRET: CLIENT.clientSecret,
-      OIDC_REDIRECT_URI: REDIRECT,
-      OIDC_MFA_ACR: 'urn:test:aal3',
-    });
+    t = await startTestApp(withProvider({ OIDC_MFA_ACR: 'urn:test:aal3' }));
     base = await t.listen();
     provider.register({
       ...CLIENT,
@@ -249,16 +251,7 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
   });
 
   it('with OIDC_EMAIL_VERIFIED_CLAIM=xms_edov (Entra ID), links by xms_edov: true and refuses it false, absent or not a boolean', async () => {
-    const entra = await startTestApp(
-      {
-        OIDC_ISSUER: provider.issuer,
-        OIDC_CLIENT_ID: CLIENT.clientId,
-        OIDC_CLIENT_SECRET: CLIENT.clientSecret,
-        OIDC_REDIRECT_URI: REDIRECT,
-        OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov',
-      },
-      t.database,
-    );
+    const entra = await startTestApp(withProvider({ OIDC_EMAIL_VERIFIED_CLAIM: 'xms_edov' }), t.database);
     try {
       const entraBase = await entra.listen();
       const firstSignIn = async (id: string, identity: Record<string, unknown>) => {
@@ -395,16 +388,7 @@ describe('staff sign-in with the organisation (OpenID Connect)', () => {
   });
 
   it('with OIDC_STAFF_ONLY_SSO=true, a staff password sign-in answers exactly as a wrong password, right or not, and counts against the throttle; members keep theirs', async () => {
-    const only = await startTestApp(
-      {
-        OIDC_ISSUER: provider.issuer,
-        OIDC_CLIENT_ID: CLIENT.clientId,
-        OIDC_CLIENT_SECRET: CLIENT.clientSecret,
-        OIDC_REDIRECT_URI: REDIRECT,
-        OIDC_STAFF_ONLY_SSO: 'true',
-      },
-      t.database,
-    );
+    const only = await startTestApp(withProvider({ OIDC_STAFF_ONLY_SSO: 'true' }), t.database);
     try {
       const onlyBase = await only.listen();
       const page = await (await get(`${onlyBase}/login`, new Jar())).text();
